@@ -1,0 +1,14 @@
+//! Database migrations, run at start (`Migrator::up`). Written with SeaQuery's schema
+//! builder so one definition serves SQLite and PostgreSQL.
+use sea_orm_migration::prelude::*;
+
+mod m0001_initial;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_initial::Migration)]
+    }
+}

@@ -1,0 +1,244 @@
+//! The hosted sign-in and consent pages, and the step that moves a flow on.
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::oauth2::found;
+use super::response::{app_error_page, error_page, page_ctx, render, see_other};
+use super::workspace::{CurrentWorkspace, strings};
+use super::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_value, field};
+use crate::auth::{self, Flow, PasswordCheck};
+use crate::error::AppError;
+use crate::protocol::authorize::{self, AuthorizeOutcome, FlowPosition};
+use crate::protocol::types::Authentication;
+use crate::state::AppState;
+use crate::storage::session::Kind;
+use crate::storage::sql::hex;
+use crate::storage::{Client, ConsentMode, digest, random_token};
+use crate::views::{ConsentPage, LoginPage, Strings};
+
+/// The single sign-on session of this browser in this workspace, if any.
+pub async fn sso_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest) -> Result<Option<Authentication>, AppError> {
+    let Some(v) = cookie_value(req, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let auth: Option<Authentication> = state.sessions.get(Kind::Session, &hex(&digest(&v))).await?;
+    Ok(auth.filter(|a| a.tenant_id == cw.issuer.tenant && a.workspace_id == cw.issuer.workspace))
+}
+
+/// Moves a flow on after /authorize, sign-in or consent (see `auth` for the diagram).
+pub async fn advance(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings, flow: Flow, client: &Client, sso: Option<&Authentication>, consented: bool) -> HttpResponse {
+    match try_advance(state, cw, flow, client, sso, consented).await {
+        Ok(resp) => resp,
+        Err(e) => app_error_page(&e, cw.theme.clone(), t),
+    }
+}
+
+async fn try_advance(state: &AppState, cw: &CurrentWorkspace, flow: Flow, client: &Client, sso: Option<&Authentication>, consented: bool) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    // Authentication made in this flow counts as fresh (it satisfies prompt=login).
+    let fresh = flow.auth().is_some();
+    let auth = flow.auth().or(sso).cloned();
+    let granted = match (&auth, client.consent) {
+        (Some(a), ConsentMode::Required) => state.consents.granted(&cw.issuer.tenant, &cw.issuer.workspace, &a.user_id, &client.client_id).await?,
+        _ => vec![],
+    };
+    let outcome = authorize::decide(&flow.request, client, FlowPosition { auth: auth.as_ref(), fresh, consented, granted: &granted }, now);
+    match outcome {
+        AuthorizeOutcome::NeedsLogin => {
+            flow.save(state).await?;
+            Ok(see_other(&format!("{}?flow={}", cw.path("login"), flow.id)))
+        }
+        AuthorizeOutcome::NeedsConsent => {
+            let flow = match (flow.auth().is_some(), auth) {
+                (false, Some(a)) => flow.authenticated(a),
+                _ => flow,
+            };
+            flow.save(state).await?;
+            Ok(see_other(&format!("{}?flow={}", cw.path("consent"), flow.id)))
+        }
+        AuthorizeOutcome::Issue(auth) => {
+            let req = flow.request.clone();
+            flow.finish(state).await?;
+            let code = authorize::issue_code(&state.sessions, &req, auth, state.config.ttl.code, now).await?;
+            Ok(found(authorize::success_redirect(&req.redirect_uri, &code, req.state.as_deref(), &cw.issuer.url)?.as_str()))
+        }
+        AuthorizeOutcome::RedirectError(e) => {
+            let req = flow.request.clone();
+            flow.finish(state).await?;
+            Ok(found(authorize::error_redirect(&req.redirect_uri, &e, req.state.as_deref(), &cw.issuer.url)?.as_str()))
+        }
+    }
+}
+
+/// A flow addressed by a page request: it must exist, belong to this workspace and to
+/// this browser.
+async fn load_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, id: Option<String>) -> Result<Flow, HttpResponse> {
+    let t = strings(req, &[]);
+    let expired = || error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_request", "This sign-in has expired or is not valid. Please return to the application and try again.");
+    let Some(id) = id.filter(|i| !i.is_empty() && i.len() <= 64) else {
+        return Err(expired());
+    };
+    let flow = match Flow::load(state, &id).await {
+        Ok(Some(f)) if f.tenant_id == cw.issuer.tenant && f.workspace_id == cw.issuer.workspace => f,
+        Ok(_) => return Err(expired()),
+        Err(e) => return Err(app_error_page(&e, cw.theme.clone(), t)),
+    };
+    let browser = cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default();
+    if !crate::storage::ct_eq(browser.as_bytes(), flow.browser.as_bytes()) {
+        return Err(expired());
+    }
+    Ok(flow)
+}
+
+/// Checks the CSRF token of a posted form against its flow.
+async fn posted_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, body: &[u8]) -> Result<Flow, HttpResponse> {
+    let flow = load_flow(state, cw, req, field(body, "flow")).await?;
+    let browser = cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default();
+    if !flow.accepts(&browser, &field(body, "csrf").unwrap_or_default()) {
+        let t = strings(req, &flow.request.ui_locales);
+        return Err(error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_request", "The form could not be verified. Please return to the application and try again."));
+    }
+    Ok(flow)
+}
+
+async fn flow_client(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings, flow: &Flow) -> Result<Client, HttpResponse> {
+    match state.clients.get(&cw.issuer.tenant, &cw.issuer.workspace, &flow.request.client_id).await {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => Err(error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_client", "The application is no longer registered.")),
+        Err(e) => Err(app_error_page(&e, cw.theme.clone(), t)),
+    }
+}
+
+fn login_page(cw: &CurrentWorkspace, t: &'static Strings, flow: &Flow, client: &Client, username: String, error: Option<&'static str>) -> HttpResponse {
+    let page = LoginPage {
+        page: page_ctx(t.sign_in, cw.theme.clone(), t),
+        action: cw.path("login"),
+        flow: flow.id.clone(),
+        csrf: flow.csrf.clone(),
+        client_name: client.name.clone(),
+        username,
+        error,
+    };
+    render(StatusCode::OK, &page.page.nonce, &page)
+}
+
+#[derive(serde::Deserialize)]
+pub struct FlowQuery {
+    flow: Option<String>,
+}
+
+pub async fn get_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, q: web::Query<FlowQuery>) -> HttpResponse {
+    let flow = match load_flow(&state, &cw, &req, q.into_inner().flow).await {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let t = strings(&req, &flow.request.ui_locales);
+    let client = match flow_client(&state, &cw, t, &flow).await {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let hint = flow.request.login_hint.clone().unwrap_or_default();
+    login_page(&cw, t, &flow, &client, hint, None)
+}
+
+pub async fn post_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = match posted_flow(&state, &cw, &req, &body).await {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let t = strings(&req, &flow.request.ui_locales);
+    let client = match flow_client(&state, &cw, t, &flow).await {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let username = field(&body, "username").unwrap_or_default();
+    let password = field(&body, "password").unwrap_or_default();
+    let user = match auth::check_password(&state, &cw.issuer.tenant, &cw.workspace.pools, username.trim(), &password).await {
+        Ok(PasswordCheck::Ok(u)) => u,
+        Ok(PasswordCheck::Rejected) => return login_page(&cw, t, &flow, &client, username, Some(t.bad_credentials)),
+        Err(e) => return app_error_page(&e, cw.theme.clone(), t),
+    };
+    let now = state.now();
+    let authn = auth::password_authentication(&cw.issuer.tenant, &cw.issuer.workspace, &user, now);
+    // A new session id on every sign-in: a session cookie planted before cannot be
+    // promoted to a signed-in one (session fixation).
+    let session_value = random_token(32);
+    if let Err(e) = state.sessions.put(Kind::Session, &hex(&digest(&session_value)), &authn, state.config.ttl.session).await {
+        return app_error_page(&e, cw.theme.clone(), t);
+    }
+    if let Some(old) = cookie_value(&req, super::SESSION_COOKIE) {
+        let _ = state.sessions.delete(Kind::Session, &hex(&digest(&old))).await;
+    }
+    let flow = flow.authenticated(authn);
+    let mut resp = advance(&state, &cw, t, flow, &client, None, false).await;
+    let c = cookie(SESSION_COOKIE, session_value, cw.cookie_path(), state.config.secure_cookies(), Some(state.config.ttl.session));
+    let _ = resp.add_cookie(&c);
+    resp
+}
+
+pub async fn get_consent(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, q: web::Query<FlowQuery>) -> HttpResponse {
+    let flow = match load_flow(&state, &cw, &req, q.into_inner().flow).await {
+        Ok(f) if f.auth().is_some() => f,
+        Ok(f) => return see_other(&format!("{}?flow={}", cw.path("login"), f.id)),
+        Err(resp) => return resp,
+    };
+    let t = strings(&req, &flow.request.ui_locales);
+    let client = match flow_client(&state, &cw, t, &flow).await {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let page = ConsentPage {
+        page: page_ctx(t.consent_title, cw.theme.clone(), t),
+        action: cw.path("consent"),
+        flow: flow.id.clone(),
+        csrf: flow.csrf.clone(),
+        client_name: client.name.clone(),
+        scopes: flow.request.scope.0.iter().filter_map(|s| t.scope(s)).collect(),
+    };
+    render(StatusCode::OK, &page.page.nonce, &page)
+}
+
+pub async fn post_consent(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = match posted_flow(&state, &cw, &req, &body).await {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let t = strings(&req, &flow.request.ui_locales);
+    let client = match flow_client(&state, &cw, t, &flow).await {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let Some(user_id) = flow.auth().map(|a| a.user_id.clone()) else {
+        return see_other(&format!("{}?flow={}", cw.path("login"), flow.id));
+    };
+    match field(&body, "decision").as_deref() {
+        Some("allow") => {}
+        Some("deny") => {
+            let req = flow.request.clone();
+            let _ = flow.finish(&state).await;
+            let e = crate::protocol::OAuthError::access_denied("the user denied the request");
+            return match authorize::error_redirect(&req.redirect_uri, &e, req.state.as_deref(), &cw.issuer.url) {
+                Ok(url) => found(url.as_str()),
+                Err(e) => app_error_page(&e, cw.theme.clone(), t),
+            };
+        }
+        _ => return error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_request", "Please choose Allow or Deny."),
+    }
+    let now = state.now();
+    let mut scopes = match state.consents.granted(&cw.issuer.tenant, &cw.issuer.workspace, &user_id, &client.client_id).await {
+        Ok(s) => s,
+        Err(e) => return app_error_page(&e, cw.theme.clone(), t),
+    };
+    for s in &flow.request.scope.0 {
+        if !scopes.contains(s) {
+            scopes.push(s.clone());
+        }
+    }
+    if let Err(e) = state.consents.remember(&cw.issuer.tenant, &cw.issuer.workspace, &user_id, &client.client_id, &scopes, now).await {
+        return app_error_page(&e, cw.theme.clone(), t);
+    }
+    let Some(flow) = flow.consented() else {
+        return error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_request", "Please sign in first.");
+    };
+    advance(&state, &cw, t, flow, &client, None, true).await
+}

@@ -1,0 +1,100 @@
+//! The one place where errors and pages become HTTP responses.
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, HttpResponseBuilder};
+use askama::Template;
+
+use crate::error::AppError;
+use crate::protocol::{ErrorCode, OAuthError};
+use crate::storage::random_token;
+use crate::theme::{self, Theme};
+use crate::views::{ErrorPage, PageCtx, Strings};
+
+/// JSON bodies of the protocol endpoints carry tokens or token metadata: never cached
+/// (RFC 6749 §5.1).
+pub fn no_store(mut b: HttpResponseBuilder) -> HttpResponseBuilder {
+    b.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::PRAGMA, "no-cache"));
+    b
+}
+
+pub fn json_ok(body: &impl serde::Serialize) -> HttpResponse {
+    no_store(HttpResponse::Ok()).json(body)
+}
+
+/// RFC 6749 §5.2. `basic`: the client tried HTTP Basic, so a 401 MUST carry
+/// `WWW-Authenticate` with the scheme it used.
+pub fn oauth_error(err: &OAuthError, basic: bool) -> HttpResponse {
+    let status = StatusCode::from_u16(err.error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut b = no_store(HttpResponse::build(status));
+    if status == StatusCode::UNAUTHORIZED && basic {
+        b.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"portcullis\""));
+    }
+    if err.error == ErrorCode::TemporarilyUnavailable {
+        b.insert_header((header::RETRY_AFTER, "5"));
+    }
+    b.json(err)
+}
+
+/// RFC 6750 §3: errors of a protected resource go in `WWW-Authenticate: Bearer`.
+pub fn bearer_error(err: &OAuthError) -> HttpResponse {
+    let status = StatusCode::from_u16(err.error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut value = format!("Bearer realm=\"portcullis\", error=\"{}\"", err.error.as_str());
+    if let Some(d) = &err.error_description {
+        value.push_str(&format!(", error_description=\"{d}\""));
+    }
+    let mut b = no_store(HttpResponse::build(status));
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        b.insert_header((header::WWW_AUTHENTICATE, v));
+    }
+    b.json(err)
+}
+
+/// A 303 See Other: the browser follows with GET, whatever method it used.
+pub fn see_other(location: &str) -> HttpResponse {
+    no_store(HttpResponse::SeeOther()).insert_header((header::LOCATION, location)).finish()
+}
+
+/// Page context for `theme` in the language `t`.
+pub fn page_ctx(title: &str, theme: Theme, t: &'static Strings) -> PageCtx {
+    PageCtx { title: title.to_owned(), theme, t, nonce: random_token(16), css: super::assets::app_css_hash() }
+}
+
+/// Renders a page with its CSP: the inline theme style is allowed by nonce only.
+pub fn render(status: StatusCode, nonce: &str, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(html) => no_store(HttpResponse::build(status))
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                format!("default-src 'none'; style-src 'self' 'nonce-{nonce}'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'"),
+            ))
+            .body(html),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            HttpResponse::InternalServerError().content_type("text/plain; charset=utf-8").body("Internal error")
+        }
+    }
+}
+
+/// The themed error page.
+pub fn error_page(status: StatusCode, theme: Theme, t: &'static Strings, code: &str, message: &str) -> HttpResponse {
+    let page = ErrorPage { page: page_ctx(t.error_title, theme, t), code: code.to_owned(), message: message.to_owned() };
+    render(status, &page.page.nonce.clone(), &page)
+}
+
+/// An internal error shown in the browser: a correlation id, never the details.
+pub fn app_error_page(err: &AppError, theme: Theme, t: &'static Strings) -> HttpResponse {
+    let id = uuid::Uuid::new_v4();
+    if err.is_unavailable() {
+        tracing::warn!(correlation_id = %id, error = %err, "backing service unavailable");
+        error_page(StatusCode::SERVICE_UNAVAILABLE, theme, t, "temporarily_unavailable", &format!("The service is temporarily unavailable. Please try again. (ref {id})"))
+    } else {
+        tracing::error!(correlation_id = %id, error = %err, "internal error");
+        error_page(StatusCode::INTERNAL_SERVER_ERROR, theme, t, "server_error", &format!("An internal error occurred. (ref {id})"))
+    }
+}
+
+/// The default theme, for pages outside any workspace.
+pub fn default_theme() -> Theme {
+    theme::resolve(&[theme::builtin()])
+}

@@ -1,0 +1,79 @@
+//! Resolves the tenant, workspace, issuer and theme of a request once, as an extractor.
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use futures_util::future::LocalBoxFuture;
+
+use super::response;
+use crate::protocol::token::Issuer;
+use crate::state::AppState;
+use crate::storage::Workspace;
+use crate::theme::{self, Theme};
+use crate::views::{self, Strings};
+
+pub struct CurrentWorkspace {
+    pub workspace: Workspace,
+    pub issuer: Issuer,
+    pub theme: Theme,
+}
+
+impl CurrentWorkspace {
+    /// Path of this workspace's endpoints, e.g. `/acme/shop/login`.
+    pub fn path(&self, endpoint: &str) -> String {
+        format!("/{}/{}/{endpoint}", self.issuer.tenant, self.issuer.workspace)
+    }
+    /// The cookie path that scopes single sign-on to this workspace.
+    pub fn cookie_path(&self) -> String {
+        format!("/{}/{}", self.issuer.tenant, self.issuer.workspace)
+    }
+}
+
+/// Why no workspace could be resolved.
+#[derive(Debug)]
+pub enum WorkspaceError {
+    NotFound,
+    Unavailable(crate::error::AppError),
+}
+
+impl std::fmt::Display for WorkspaceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("workspace not available")
+    }
+}
+
+impl ResponseError for WorkspaceError {
+    fn error_response(&self) -> HttpResponse {
+        let t = &views::EN;
+        match self {
+            WorkspaceError::NotFound => response::error_page(StatusCode::NOT_FOUND, response::default_theme(), t, "not_found", "There is no such page."),
+            WorkspaceError::Unavailable(e) => response::app_error_page(e, response::default_theme(), t),
+        }
+    }
+}
+
+impl FromRequest for CurrentWorkspace {
+    type Error = WorkspaceError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let tenant = req.match_info().get("tenant").map(str::to_owned);
+        let ws = req.match_info().get("workspace").map(str::to_owned);
+        Box::pin(async move {
+            let (Some(state), Some(tenant), Some(ws)) = (state, tenant, ws) else {
+                return Err(WorkspaceError::NotFound);
+            };
+            let workspace = state.directory.workspace(&tenant, &ws).await.map_err(WorkspaceError::Unavailable)?.ok_or(WorkspaceError::NotFound)?;
+            let theme = theme::resolve(&[theme::builtin(), &workspace.tenant_theme, &workspace.theme]);
+            let url = state.config.issuer(&tenant, &ws);
+            Ok(CurrentWorkspace { workspace, issuer: Issuer { tenant, workspace: ws, url }, theme })
+        })
+    }
+}
+
+/// The language of a page: `ui_locales` first, then the browser's Accept-Language.
+pub fn strings(req: &HttpRequest, ui_locales: &[String]) -> &'static Strings {
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    views::strings_for(ui_locales, accept)
+}

@@ -1,0 +1,17 @@
+//! Portcullis: a customer identity and access management server (OpenID Connect provider).
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo))]
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod keys;
+pub mod protocol;
+pub mod provision;
+pub mod startup;
+pub mod state;
+pub mod storage;
+pub mod theme;
+pub mod views;

@@ -1,0 +1,61 @@
+//! Token introspection (RFC 7662) and revocation (RFC 7009).
+use serde_json::{Map, Value, json};
+
+use super::error::{ErrorCode, OAuthError};
+use super::token::Issuer;
+use super::tokens;
+use crate::state::AppState;
+use crate::storage::session::Kind;
+use crate::storage::{Client, digest};
+
+/// RFC 7662 §2.2: `{"active": false}` for anything not currently valid, with no reason.
+pub async fn introspect(state: &AppState, iss: &Issuer, caller: &Client, token: &str) -> Result<Value, OAuthError> {
+    // Public clients cannot keep a secret and so cannot be trusted with token metadata.
+    if caller.is_public() {
+        return Err(OAuthError::unauthorized_client("public clients cannot introspect tokens"));
+    }
+    let now = state.now();
+    if let Ok(at) = tokens::verify_access_token(&state.keys, &state.sessions, state.grants.as_ref(), &iss.url, token, now).await {
+        let mut m = Map::new();
+        m.insert("active".into(), true.into());
+        m.insert("token_type".into(), "Bearer".into());
+        m.insert("scope".into(), at.scope.as_string().into());
+        m.insert("client_id".into(), at.client_id.into());
+        m.insert("sub".into(), at.sub.into());
+        m.insert("exp".into(), at.exp.into());
+        m.insert("iat".into(), at.iat.into());
+        m.insert("iss".into(), iss.url.clone().into());
+        m.insert("jti".into(), at.jti.into());
+        return Ok(Value::Object(m));
+    }
+    if let Some(g) = state.grants.find_by_refresh(digest(token), now).await? {
+        if g.tenant_id == iss.tenant && g.workspace_id == iss.workspace {
+            return Ok(json!({
+                "active": true, "token_type": "refresh_token", "scope": g.scope, "client_id": g.client_id,
+                "sub": g.user_id, "iat": g.created_at, "iss": iss.url,
+            }));
+        }
+    }
+    Ok(json!({ "active": false }))
+}
+
+/// RFC 7009 §2.2: invalid or unknown tokens still answer 200; a token of another client is
+/// left alone. Revoking a refresh token revokes its whole grant (§2.1 "SHOULD").
+pub async fn revoke(state: &AppState, iss: &Issuer, caller: &Client, token: &str, hint: Option<&str>) -> Result<(), OAuthError> {
+    if hint.is_some_and(|h| !matches!(h, "access_token" | "refresh_token")) {
+        return Err(OAuthError::new(ErrorCode::UnsupportedTokenType, "unsupported token_type_hint"));
+    }
+    let now = state.now();
+    if let Some(g) = state.grants.find_by_refresh(digest(token), now).await? {
+        if g.client_id == caller.client_id && g.tenant_id == iss.tenant && g.workspace_id == iss.workspace {
+            state.grants.revoke_family(&g.id, now).await?;
+        }
+        return Ok(());
+    }
+    if let Ok(at) = tokens::verify_access_token(&state.keys, &state.sessions, state.grants.as_ref(), &iss.url, token, now).await {
+        if at.client_id == caller.client_id {
+            state.sessions.put(Kind::RevokedJti, &at.jti, &true, at.exp - now + 1).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! The token endpoint's grants (RFC 6749 §4.1.3, §4.4, §6; OIDC Core §3.1.3, §12).
+use super::error::{ErrorCode, OAuthError};
+use super::pkce;
+use super::tokens::{self, AccessToken, IdToken};
+use super::types::{CodeRecord, Scope, TokenResponse};
+use crate::state::AppState;
+use crate::storage::session::Kind;
+use crate::storage::sql::hex;
+use crate::storage::{AuditEvent, Client, Grant, RefreshOutcome, UserStatus, digest, random_token};
+
+/// The workspace a request is addressed to.
+#[derive(Debug, Clone)]
+pub struct Issuer {
+    pub tenant: String,
+    pub workspace: String,
+    pub url: String,
+}
+
+#[derive(Debug, Default)]
+pub struct TokenParams {
+    pub grant_type: Option<String>,
+    pub code: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub code_verifier: Option<String>,
+    pub refresh_token: Option<String>,
+    pub scope: Option<String>,
+    pub duplicate: Option<String>,
+}
+
+impl TokenParams {
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>) -> Self {
+        let mut p = Self::default();
+        for (k, v) in pairs {
+            let slot = match k.as_ref() {
+                "grant_type" => &mut p.grant_type,
+                "code" => &mut p.code,
+                "redirect_uri" => &mut p.redirect_uri,
+                "code_verifier" => &mut p.code_verifier,
+                "refresh_token" => &mut p.refresh_token,
+                "scope" => &mut p.scope,
+                _ => continue,
+            };
+            if slot.is_some() {
+                p.duplicate.get_or_insert_with(|| k.to_string());
+            }
+            *slot = Some(v.into_owned()).filter(|v| !v.is_empty());
+        }
+        p
+    }
+}
+
+pub async fn post_token(state: &AppState, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
+    if let Some(d) = &p.duplicate {
+        return Err(OAuthError::invalid_request(format!("{d} was given more than once")));
+    }
+    let grant_type = p.grant_type.clone().ok_or_else(|| OAuthError::invalid_request("grant_type is missing"))?;
+    if !matches!(grant_type.as_str(), "authorization_code" | "refresh_token" | "client_credentials") {
+        return Err(OAuthError::new(ErrorCode::UnsupportedGrantType, "unsupported grant_type"));
+    }
+    if !client.allows_grant(&grant_type) {
+        return Err(OAuthError::unauthorized_client("the client may not use this grant type"));
+    }
+    match grant_type.as_str() {
+        "authorization_code" => exchange_authorization_code(state, iss, client, p).await,
+        "refresh_token" => exchange_refresh_token(state, iss, client, p).await,
+        _ => client_credentials(state, iss, client, p).await,
+    }
+}
+
+async fn exchange_authorization_code(state: &AppState, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
+    let now = state.now();
+    let code = p.code.ok_or_else(|| OAuthError::invalid_request("code is missing"))?;
+    let key = hex(&digest(&code));
+    let invalid = || OAuthError::invalid_grant("The authorization code is invalid, expired or was already used");
+    let Some(record) = state.sessions.consume::<CodeRecord>(Kind::Code, &key).await? else {
+        // RFC 6749 §4.1.2: a code used twice SHOULD revoke what was issued from it.
+        if let Some(grant_id) = state.sessions.get::<String>(Kind::CodeGrant, &key).await? {
+            state.grants.revoke_family(&grant_id, now).await?;
+            audit(state, iss, &client.client_id, "grant.revoked.code_replay", &grant_id).await;
+        }
+        return Err(invalid());
+    };
+    // RFC 6749 §4.1.3: the code MUST have been issued to the authenticated client, in
+    // this workspace, and be unexpired.
+    if record.client_id != client.client_id || record.tenant_id != iss.tenant || record.workspace_id != iss.workspace || record.expires_at <= now {
+        return Err(invalid());
+    }
+    // RFC 6749 §4.1.3: redirect_uri MUST be present and identical when it was in the request.
+    if p.redirect_uri.as_deref() != Some(record.redirect_uri.as_str()) {
+        return Err(OAuthError::invalid_grant("redirect_uri does not match the authorization request"));
+    }
+    match (&record.code_challenge, &p.code_verifier) {
+        (Some(ch), Some(v)) if pkce::verify_s256(v, ch) => {}
+        (Some(_), _) => return Err(OAuthError::invalid_grant("PKCE verification failed")),
+        // RFC 9700 §2.1.1: a code_verifier without a code_challenge MUST be rejected.
+        (None, Some(_)) => return Err(OAuthError::invalid_grant("no code_challenge was sent for this code")),
+        (None, None) => {}
+    }
+    let user = state.users.get(&iss.tenant, &record.auth.user_id).await?;
+    let Some(user) = user.filter(|u| u.status == UserStatus::Active) else {
+        return Err(OAuthError::invalid_grant("the user can no longer sign in"));
+    };
+    let grant = Grant {
+        id: record.grant_id.clone(),
+        tenant_id: iss.tenant.clone(),
+        workspace_id: iss.workspace.clone(),
+        client_id: client.client_id.clone(),
+        user_id: user.id.clone(),
+        scope: record.scope.as_string(),
+        sid: record.auth.sid.clone(),
+        auth_time: record.auth.auth_time,
+        acr: record.auth.acr.clone(),
+        amr: record.auth.amr.clone(),
+        created_at: now,
+        revoked_at: None,
+    };
+    let refresh = refresh_allowed(client, &record.scope).then(|| random_token(32));
+    let ttl = &state.config.ttl;
+    state.grants.create(&grant, refresh.as_ref().map(|r| (digest(r), now + ttl.refresh_token))).await?;
+    let access_token = tokens::mint_access_token(
+        &state.keys,
+        AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &record.scope, grant_id: Some(&grant.id), ttl: ttl.access_token },
+        now,
+    )?;
+    let id_token = if record.scope.contains("openid") {
+        Some(tokens::mint_id_token(
+            &state.keys,
+            IdToken {
+                issuer: &iss.url,
+                client_id: &client.client_id,
+                alg: client.id_token_alg,
+                user: &user,
+                auth: &record.auth,
+                scope: &record.scope,
+                nonce: record.nonce.as_deref(),
+                access_token: &access_token,
+                ttl: ttl.id_token,
+            },
+            now,
+        )?)
+    } else {
+        None
+    };
+    Ok(TokenResponse { access_token, token_type: "Bearer", expires_in: ttl.access_token, refresh_token: refresh, id_token, scope: record.scope.as_string() })
+}
+
+/// Refresh tokens go to clients allowed the grant, and for OpenID requests only when
+/// offline access was granted (OIDC Core §11).
+fn refresh_allowed(client: &Client, scope: &Scope) -> bool {
+    client.allows_grant("refresh_token") && (scope.contains("offline_access") || !scope.contains("openid"))
+}
+
+async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
+    let now = state.now();
+    let presented = p.refresh_token.ok_or_else(|| OAuthError::invalid_request("refresh_token is missing"))?;
+    let invalid = || OAuthError::invalid_grant("The refresh token is invalid, expired or revoked");
+    let hash = digest(&presented);
+    // RFC 6749 §6: the refresh token MUST have been issued to the authenticated client.
+    // Checked before rotating so that another client cannot spend (and so revoke) it.
+    match state.grants.find_by_refresh(hash, now).await? {
+        Some(g) if g.client_id == client.client_id && g.tenant_id == iss.tenant && g.workspace_id == iss.workspace => {}
+        Some(_) => return Err(invalid()),
+        None => {} // unknown, or spent: rotate() tells reuse apart and revokes the family
+    }
+    let successor = random_token(32);
+    let ttl = &state.config.ttl;
+    let grant = match state.grants.rotate(hash, digest(&successor), now + ttl.refresh_token, now).await? {
+        RefreshOutcome::Rotated(g) => g,
+        RefreshOutcome::Reused { grant_id } => {
+            audit(state, iss, &client.client_id, "grant.revoked.refresh_reuse", &grant_id).await;
+            return Err(invalid());
+        }
+        RefreshOutcome::Invalid => return Err(invalid()),
+    };
+    let granted = Scope::parse(&grant.scope).unwrap_or_default();
+    // RFC 6749 §6: a narrower scope may be asked for, never a broader one.
+    let scope = match &p.scope {
+        None => granted.clone(),
+        Some(s) => {
+            let asked = Scope::parse(s).ok_or_else(|| OAuthError::invalid_scope("malformed scope"))?;
+            if !asked.is_subset_of(&granted.0) {
+                return Err(OAuthError::invalid_scope("the scope exceeds what was granted"));
+            }
+            asked
+        }
+    };
+    let user = state.users.get(&iss.tenant, &grant.user_id).await?;
+    let Some(user) = user.filter(|u| u.status == UserStatus::Active) else {
+        state.grants.revoke_family(&grant.id, now).await?;
+        return Err(OAuthError::invalid_grant("the user can no longer sign in"));
+    };
+    let access_token = tokens::mint_access_token(
+        &state.keys,
+        AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &scope, grant_id: Some(&grant.id), ttl: ttl.access_token },
+        now,
+    )?;
+    let auth = super::types::Authentication {
+        tenant_id: grant.tenant_id.clone(),
+        workspace_id: grant.workspace_id.clone(),
+        user_id: user.id.clone(),
+        auth_time: grant.auth_time,
+        sid: grant.sid.clone(),
+        acr: grant.acr.clone(),
+        amr: grant.amr.clone(),
+    };
+    // OIDC Core §12.2: a refreshed ID token keeps iss, sub, aud and auth_time; no nonce.
+    let id_token = if scope.contains("openid") {
+        Some(tokens::mint_id_token(
+            &state.keys,
+            IdToken { issuer: &iss.url, client_id: &client.client_id, alg: client.id_token_alg, user: &user, auth: &auth, scope: &scope, nonce: None, access_token: &access_token, ttl: ttl.id_token },
+            now,
+        )?)
+    } else {
+        None
+    };
+    Ok(TokenResponse { access_token, token_type: "Bearer", expires_in: ttl.access_token, refresh_token: Some(successor), id_token, scope: scope.as_string() })
+}
+
+async fn client_credentials(state: &AppState, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
+    // RFC 6749 §4.4: confidential clients only.
+    if client.is_public() {
+        return Err(OAuthError::unauthorized_client("public clients cannot use client_credentials"));
+    }
+    let allowed: Vec<String> = client.scopes.iter().filter(|s| !matches!(s.as_str(), "openid" | "offline_access")).cloned().collect();
+    let scope = match &p.scope {
+        None => Scope(allowed),
+        Some(s) => {
+            let asked = Scope::parse(s).ok_or_else(|| OAuthError::invalid_scope("malformed scope"))?;
+            if !asked.is_subset_of(&allowed) {
+                return Err(OAuthError::invalid_scope("a requested scope is not allowed for this client"));
+            }
+            asked
+        }
+    };
+    let ttl = state.config.ttl.access_token;
+    let now = state.now();
+    let access_token = tokens::mint_access_token(
+        &state.keys,
+        AccessToken { issuer: &iss.url, sub: &client.client_id, client_id: &client.client_id, scope: &scope, grant_id: None, ttl },
+        now,
+    )?;
+    Ok(TokenResponse { access_token, token_type: "Bearer", expires_in: ttl, refresh_token: None, id_token: None, scope: scope.as_string() })
+}
+
+async fn audit(state: &AppState, iss: &Issuer, actor: &str, action: &str, subject: &str) {
+    let event = AuditEvent { tenant_id: iss.tenant.clone(), actor: actor.into(), action: action.into(), subject: subject.into(), detail: serde_json::json!({ "workspace": iss.workspace }) };
+    if let Err(e) = state.audit.record(event, state.now()).await {
+        tracing::warn!(error = %e, action, "audit event not recorded");
+    }
+}

@@ -1,0 +1,107 @@
+//! Typed protocol values shared by the endpoints.
+use serde::{Deserialize, Serialize};
+
+/// A validated, de-duplicated scope list in request order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Scope(pub Vec<String>);
+
+impl Scope {
+    /// RFC 6749 §3.3: space-delimited, case-sensitive; each token of NQCHAR.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let mut out: Vec<String> = vec![];
+        for s in raw.split(' ').filter(|s| !s.is_empty()) {
+            if !s.bytes().all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b)) {
+                return None;
+            }
+            if !out.iter().any(|o| o == s) {
+                out.push(s.to_owned());
+            }
+        }
+        Some(Scope(out))
+    }
+    pub fn contains(&self, s: &str) -> bool {
+        self.0.iter().any(|x| x == s)
+    }
+    pub fn is_subset_of(&self, other: &[String]) -> bool {
+        self.0.iter().all(|s| other.contains(s))
+    }
+    pub fn as_string(&self) -> String {
+        self.0.join(" ")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Prompt {
+    None,
+    Login,
+    Consent,
+    SelectAccount,
+}
+
+/// An authorization request that passed validation: the client and redirect URI are
+/// known to be registered, so errors from here on go back to the client by redirect.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthorizationRequest {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scope: Scope,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub prompt: Vec<Prompt>,
+    pub max_age: Option<i64>,
+    pub login_hint: Option<String>,
+    pub ui_locales: Vec<String>,
+    pub code_challenge: Option<String>,
+}
+
+impl AuthorizationRequest {
+    pub fn has_prompt(&self, p: Prompt) -> bool {
+        self.prompt.contains(&p)
+    }
+}
+
+/// Who signed in, how and when: carried by the SSO session and into every grant.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Authentication {
+    pub tenant_id: String,
+    pub workspace_id: String,
+    pub user_id: String,
+    pub auth_time: i64,
+    /// Session id, the `sid` claim (OIDC Front-/Back-Channel Logout).
+    pub sid: String,
+    pub acr: String,
+    pub amr: Vec<String>,
+}
+
+/// What an authorization code stands for. Stored under the code's digest, consumed once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CodeRecord {
+    pub tenant_id: String,
+    pub workspace_id: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scope: Scope,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub auth: Authentication,
+    /// The grant this code creates; known in advance so that a replay can revoke it.
+    pub grant_id: String,
+    pub expires_at: i64,
+}
+
+/// The token endpoint's success response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    pub scope: String,
+}
+
+/// The ACR value of a password sign-in (no MFA yet).
+pub const ACR_PASSWORD: &str = "urn:portcullis:acr:password";

@@ -1,0 +1,32 @@
+//! Application state: configuration, stores, key ring, hasher and clock, built once at
+//! start and shared by every request. No HTTP types here.
+use std::sync::Arc;
+
+use crate::auth::password::Hasher;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::keys::KeyRing;
+use crate::storage::session::Sessions;
+use crate::storage::{AuditStore, ClientStore, ConsentStore, DirectoryStore, GrantStore, Health, KeyStore, UserStore};
+
+pub struct AppState {
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    pub directory: Arc<dyn DirectoryStore>,
+    pub users: Arc<dyn UserStore>,
+    pub clients: Arc<dyn ClientStore>,
+    pub key_store: Arc<dyn KeyStore>,
+    pub grants: Arc<dyn GrantStore>,
+    pub consents: Arc<dyn ConsentStore>,
+    pub audit: Arc<dyn AuditStore>,
+    pub db_health: Arc<dyn Health>,
+    pub sessions: Sessions,
+    pub keys: Arc<KeyRing>,
+    pub hasher: Hasher,
+}
+
+impl AppState {
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,70 @@
+//! In-process session store: the embedded default for a single node.
+use async_trait::async_trait;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::Result;
+use super::session::SessionStore;
+use crate::clock::Clock;
+use crate::error::AppError;
+
+pub struct MemoryStore {
+    clock: Arc<dyn Clock>,
+    entries: Mutex<HashMap<String, (Vec<u8>, i64)>>,
+}
+
+impl MemoryStore {
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Self { clock, entries: Mutex::new(HashMap::new()) }
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, (Vec<u8>, i64)>>> {
+        self.entries.lock().map_err(|_| AppError::Internal("memory session store poisoned".into()))
+    }
+}
+
+#[async_trait]
+impl SessionStore for MemoryStore {
+    async fn put(&self, key: &str, value: Vec<u8>, ttl_secs: i64) -> Result<()> {
+        let now = self.clock.now();
+        let mut map = self.lock()?;
+        // Sweep expired entries now and then so the map stays bounded by live state.
+        if map.len() > 1024 && map.len().is_power_of_two() {
+            map.retain(|_, (_, exp)| *exp > now);
+        }
+        map.insert(key.to_owned(), (value, now + ttl_secs));
+        Ok(())
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        let now = self.clock.now();
+        Ok(self.lock()?.get(key).filter(|(_, exp)| *exp > now).map(|(v, _)| v.clone()))
+    }
+
+    async fn consume(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        let now = self.clock.now();
+        Ok(self.lock()?.remove(key).filter(|(_, exp)| *exp > now).map(|(v, _)| v))
+    }
+
+    async fn delete(&self, key: &str) -> Result<()> {
+        self.lock()?.remove(key);
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.lock().map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::OffsetClock;
+
+    #[tokio::test]
+    async fn memory_store_passes_the_session_store_suite() {
+        let clock = Arc::new(OffsetClock::default());
+        let store = Arc::new(MemoryStore::new(clock.clone()));
+        crate::storage::session::suite::run(store, |s| clock.advance(s)).await;
+    }
+}

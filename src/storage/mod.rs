@@ -1,0 +1,249 @@
+//! Storage: the domain records and the small, tenant-scoped traits the rest of the code
+//! uses. Nothing here names SeaORM or Redis; `sql` and `session` hold the implementations.
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+pub mod memory;
+pub mod redis;
+pub mod session;
+pub mod sql;
+
+pub type Result<T> = std::result::Result<T, AppError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserStatus {
+    New,
+    Active,
+    Inactive,
+    Deleted,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::New => "new",
+            UserStatus::Active => "active",
+            UserStatus::Inactive => "inactive",
+            UserStatus::Deleted => "deleted",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "new" => UserStatus::New,
+            "active" => UserStatus::Active,
+            "inactive" => UserStatus::Inactive,
+            "deleted" => UserStatus::Deleted,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub tenant_id: String,
+    pub id: String,
+    pub name: String,
+    /// Identity sources in lookup order.
+    pub pools: Vec<String>,
+    pub tenant_theme: crate::theme::ThemeSpec,
+    pub theme: crate::theme::ThemeSpec,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub tenant_id: String,
+    pub pool_id: String,
+    pub username: String,
+    pub status: UserStatus,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub phone: Option<String>,
+    pub phone_verified: bool,
+    /// Standard OIDC claims kept on the user (given_name, family_name, address, …).
+    pub claims: serde_json::Map<String, serde_json::Value>,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsentMode {
+    /// The user is asked, and the answer is remembered per client and scopes.
+    Required,
+    /// First-party client: consent is implied.
+    Implicit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SigningAlg {
+    RS256,
+    ES256,
+}
+
+impl SigningAlg {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SigningAlg::RS256 => "RS256",
+            SigningAlg::ES256 => "ES256",
+        }
+    }
+}
+
+/// A relying-party application registered in one workspace.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Client {
+    pub tenant_id: String,
+    pub workspace_id: String,
+    pub client_id: String,
+    pub name: String,
+    /// SHA-256 of the secret; `None` for a public client.
+    pub secret_sha256: Option<[u8; 32]>,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub grant_types: Vec<String>,
+    pub scopes: Vec<String>,
+    pub consent: ConsentMode,
+    pub id_token_alg: SigningAlg,
+}
+
+impl Client {
+    pub fn is_public(&self) -> bool {
+        self.secret_sha256.is_none()
+    }
+    pub fn allows_grant(&self, grant: &str) -> bool {
+        self.grant_types.iter().any(|g| g == grant)
+    }
+}
+
+/// A signing key as stored: the private key in PEM.
+#[derive(Debug, Clone)]
+pub struct StoredKey {
+    pub kid: String,
+    pub alg: SigningAlg,
+    pub private_pem: String,
+    pub created_at: i64,
+    /// When a newer key took over signing; the key stays published for a while after.
+    pub retired_at: Option<i64>,
+}
+
+/// What a user authorised a client to do: the family every refresh token descends from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Grant {
+    pub id: String,
+    pub tenant_id: String,
+    pub workspace_id: String,
+    pub client_id: String,
+    pub user_id: String,
+    pub scope: String,
+    pub sid: String,
+    pub auth_time: i64,
+    pub acr: String,
+    pub amr: Vec<String>,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Debug)]
+pub enum RefreshOutcome {
+    /// The presented token was current; it is now spent and `new_hash` is the current one.
+    Rotated(Grant),
+    /// The token had been spent already: the whole family is now revoked (RFC 9700 §4.14.2).
+    Reused { grant_id: String },
+    /// Unknown, expired, or from a revoked family.
+    Invalid,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    pub tenant_id: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: serde_json::Value,
+}
+
+/// Tenants, workspaces and pools.
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
+    /// The workspace, or `None` when the tenant or the workspace does not exist.
+    async fn workspace(&self, tenant: &str, workspace: &str) -> Result<Option<Workspace>>;
+    /// Applies a provisioning plan in one transaction: create or update, never duplicate.
+    async fn apply(&self, plan: &crate::provision::Plan) -> Result<crate::provision::Applied>;
+}
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Finds a user of one of `pools` by username or by email address (case-insensitive),
+    /// with the password hash if the user has one.
+    async fn find_for_login(&self, tenant: &str, pools: &[String], login: &str) -> Result<Option<(User, Option<String>)>>;
+    async fn get(&self, tenant: &str, user_id: &str) -> Result<Option<User>>;
+    /// The stored password hash of a user of `pool` by username (provisioning compares it).
+    async fn password_hash(&self, tenant: &str, pool: &str, username: &str) -> Result<Option<String>>;
+}
+
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    async fn get(&self, tenant: &str, workspace: &str, client_id: &str) -> Result<Option<Client>>;
+}
+
+#[async_trait]
+pub trait KeyStore: Send + Sync {
+    /// Every key, newest first.
+    async fn all(&self) -> Result<Vec<StoredKey>>;
+    /// Adds keys and retires the previous signing key of each algorithm, atomically.
+    async fn rotate(&self, new_keys: Vec<StoredKey>, now: i64) -> Result<()>;
+}
+
+#[async_trait]
+pub trait GrantStore: Send + Sync {
+    /// Records a grant and, if given, its first refresh token (by hash).
+    async fn create(&self, grant: &Grant, refresh: Option<([u8; 32], i64)>) -> Result<()>;
+    async fn get(&self, grant_id: &str) -> Result<Option<Grant>>;
+    /// Spends a refresh token and stores its successor in one step; detects reuse.
+    async fn rotate(&self, presented: [u8; 32], successor: [u8; 32], expires_at: i64, now: i64) -> Result<RefreshOutcome>;
+    /// The grant a live refresh token belongs to (for introspection and revocation).
+    async fn find_by_refresh(&self, hash: [u8; 32], now: i64) -> Result<Option<Grant>>;
+    /// Revokes the grant and with it every refresh token of its family.
+    async fn revoke_family(&self, grant_id: &str, now: i64) -> Result<()>;
+}
+
+#[async_trait]
+pub trait ConsentStore: Send + Sync {
+    /// Scopes the user already granted the client.
+    async fn granted(&self, tenant: &str, workspace: &str, user_id: &str, client_id: &str) -> Result<Vec<String>>;
+    async fn remember(&self, tenant: &str, workspace: &str, user_id: &str, client_id: &str, scopes: &[String], now: i64) -> Result<()>;
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn record(&self, event: AuditEvent, now: i64) -> Result<()>;
+}
+
+#[async_trait]
+pub trait Health: Send + Sync {
+    async fn ping(&self) -> Result<()>;
+}
+
+/// Hex-free, URL-safe random token of `bytes` random bytes.
+pub fn random_token(bytes: usize) -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// SHA-256 of a token: codes, refresh tokens and secrets are stored only as digests.
+pub fn digest(token: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Constant-time equality for secrets (and their digests).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}

@@ -1,0 +1,131 @@
+//! The session store: short-lived state shared by every node (sign-in sessions,
+//! authorization codes, sign-in flows, revoked access-token ids). In memory for one
+//! embedded node, Redis in production. Keys are namespaced by kind; values are JSON.
+use async_trait::async_trait;
+use serde::{Serialize, de::DeserializeOwned};
+use std::sync::Arc;
+
+use super::Result;
+use crate::error::AppError;
+
+/// A key-value store with per-key time to live.
+///
+/// Errors: every method fails with `AppError::SessionStore` when the backend cannot be
+/// reached; callers answer 503 and the store recovers by itself.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn put(&self, key: &str, value: Vec<u8>, ttl_secs: i64) -> Result<()>;
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// Returns the value and removes it in one atomic step (GETDEL): at most one caller
+    /// ever gets a given one-time value.
+    async fn consume(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    async fn delete(&self, key: &str) -> Result<()>;
+    async fn ping(&self) -> Result<()>;
+}
+
+/// Kinds of records, each its own key namespace.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// A sign-in flow between /authorize and the redirect back.
+    Flow,
+    /// A single sign-on session, keyed by the digest of the cookie value.
+    Session,
+    /// An authorization code, keyed by its digest.
+    Code,
+    /// The grant an authorization code will create, kept past the code for replay detection.
+    CodeGrant,
+    /// A revoked access token id.
+    RevokedJti,
+}
+
+impl Kind {
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::Flow => "flow:",
+            Kind::Session => "sso:",
+            Kind::Code => "code:",
+            Kind::CodeGrant => "codegrant:",
+            Kind::RevokedJti => "jti:",
+        }
+    }
+}
+
+/// Typed access over any `SessionStore`.
+#[derive(Clone)]
+pub struct Sessions {
+    store: Arc<dyn SessionStore>,
+}
+
+impl Sessions {
+    pub fn new(store: Arc<dyn SessionStore>) -> Self {
+        Self { store }
+    }
+
+    fn key(kind: Kind, id: &str) -> String {
+        let mut k = String::with_capacity(kind.prefix().len() + id.len());
+        k.push_str(kind.prefix());
+        k.push_str(id);
+        k
+    }
+
+    pub async fn put<T: Serialize + Sync>(&self, kind: Kind, id: &str, value: &T, ttl: i64) -> Result<()> {
+        self.store.put(&Self::key(kind, id), serde_json::to_vec(value)?, ttl.max(1)).await
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, kind: Kind, id: &str) -> Result<Option<T>> {
+        decode(self.store.get(&Self::key(kind, id)).await?)
+    }
+
+    pub async fn consume<T: DeserializeOwned>(&self, kind: Kind, id: &str) -> Result<Option<T>> {
+        decode(self.store.consume(&Self::key(kind, id)).await?)
+    }
+
+    pub async fn exists(&self, kind: Kind, id: &str) -> Result<bool> {
+        Ok(self.store.get(&Self::key(kind, id)).await?.is_some())
+    }
+
+    pub async fn delete(&self, kind: Kind, id: &str) -> Result<()> {
+        self.store.delete(&Self::key(kind, id)).await
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        self.store.ping().await
+    }
+}
+
+fn decode<T: DeserializeOwned>(raw: Option<Vec<u8>>) -> Result<Option<T>> {
+    raw.map(|b| serde_json::from_slice(&b).map_err(|e| AppError::Data(format!("session record: {e}")))).transpose()
+}
+
+/// One test suite for every `SessionStore` implementation.
+#[cfg(test)]
+pub(crate) mod suite {
+    use super::*;
+
+    pub async fn run(store: Arc<dyn SessionStore>, advance: impl Fn(i64)) {
+        let s = Sessions::new(store.clone());
+        s.put(Kind::Flow, "a", &"one", 60).await.unwrap();
+        assert_eq!(s.get::<String>(Kind::Flow, "a").await.unwrap().as_deref(), Some("one"));
+        // Kinds do not collide.
+        assert_eq!(s.get::<String>(Kind::Code, "a").await.unwrap(), None);
+
+        // consume: exactly once.
+        s.put(Kind::Code, "c", &42u32, 60).await.unwrap();
+        assert_eq!(s.consume::<u32>(Kind::Code, "c").await.unwrap(), Some(42));
+        assert_eq!(s.consume::<u32>(Kind::Code, "c").await.unwrap(), None);
+
+        // consume under contention: one winner.
+        s.put(Kind::Code, "race", &1u8, 60).await.unwrap();
+        let (a, b) = tokio::join!(s.consume::<u8>(Kind::Code, "race"), s.consume::<u8>(Kind::Code, "race"));
+        assert_eq!(a.unwrap().is_some() as u8 + b.unwrap().is_some() as u8, 1);
+
+        s.delete(Kind::Flow, "a").await.unwrap();
+        assert!(!s.exists(Kind::Flow, "a").await.unwrap());
+
+        // TTL: gone after it elapses.
+        s.put(Kind::Session, "short", &true, 1).await.unwrap();
+        advance(2);
+        assert_eq!(s.get::<bool>(Kind::Session, "short").await.unwrap(), None);
+        store.ping().await.unwrap();
+    }
+}

@@ -1,0 +1,713 @@
+//! SeaORM implementation of the storage traits, for SQLite and PostgreSQL alike.
+use async_trait::async_trait;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+
+use super::*;
+use crate::provision::{Applied, Plan};
+
+mod entities;
+use entities::*;
+
+#[path = "../../../migrations/mod.rs"]
+mod migrations;
+
+fn db(e: DbErr) -> AppError {
+    AppError::Database(e.to_string())
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn unhex32(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, chunk) in s.as_bytes().chunks(2).enumerate() {
+        out[i] = u8::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
+    }
+    Some(out)
+}
+
+#[derive(Clone)]
+pub struct SqlStore {
+    conn: DatabaseConnection,
+}
+
+impl SqlStore {
+    /// Connects and runs pending migrations. A `sqlite:` file's directory is created.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let file = path.split('?').next().unwrap_or("");
+            if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| AppError::Database(format!("{}: {e}", dir.display())))?;
+            }
+        }
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false).max_connections(16).min_connections(1);
+        let conn = Database::connect(opts).await.map_err(db)?;
+        if url.starts_with("sqlite") {
+            // WAL lets readers proceed while a writer commits.
+            conn.execute_unprepared("PRAGMA journal_mode=WAL").await.map_err(db)?;
+        }
+        migrations::Migrator::up(&conn, None).await.map_err(db)?;
+        Ok(Self { conn })
+    }
+}
+
+fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
+    let find = |k: &str| addrs.iter().find(|a| a.kind == k);
+    let claims = match serde_json::from_str(&u.claims)? {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    Ok(User {
+        status: UserStatus::parse(&u.status).ok_or_else(|| AppError::Data(format!("user status {}", u.status)))?,
+        email: find("email").map(|a| a.value.clone()),
+        email_verified: find("email").is_some_and(|a| a.verified),
+        phone: find("phone").map(|a| a.value.clone()),
+        phone_verified: find("phone").is_some_and(|a| a.verified),
+        id: u.id,
+        tenant_id: u.tenant_id,
+        pool_id: u.pool_id,
+        username: u.username,
+        claims,
+        updated_at: u.updated_at,
+    })
+}
+
+/// Settings of tenants and workspaces, stored as JSON.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Settings {
+    #[serde(default)]
+    theme: crate::theme::ThemeSpec,
+}
+
+fn theme_of(settings: &str) -> Result<crate::theme::ThemeSpec> {
+    Ok(serde_json::from_str::<Settings>(settings)?.theme)
+}
+
+fn settings_json(theme: &crate::theme::ThemeSpec) -> Result<String> {
+    Ok(serde_json::to_string(&Settings { theme: theme.clone() })?)
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ClientSettings {
+    redirect_uris: Vec<String>,
+    post_logout_redirect_uris: Vec<String>,
+    grant_types: Vec<String>,
+    scopes: Vec<String>,
+    consent: ConsentMode,
+    id_token_alg: SigningAlg,
+}
+
+fn to_client(m: client::Model) -> Result<Client> {
+    let s: ClientSettings = serde_json::from_str(&m.settings)?;
+    let secret_sha256 = match m.secret_sha256 {
+        Some(h) => Some(unhex32(&h).ok_or_else(|| AppError::Data("client secret digest".into()))?),
+        None => None,
+    };
+    Ok(Client {
+        tenant_id: m.tenant_id,
+        workspace_id: m.workspace_id,
+        client_id: m.client_id,
+        name: m.name,
+        secret_sha256,
+        redirect_uris: s.redirect_uris,
+        post_logout_redirect_uris: s.post_logout_redirect_uris,
+        grant_types: s.grant_types,
+        scopes: s.scopes,
+        consent: s.consent,
+        id_token_alg: s.id_token_alg,
+    })
+}
+
+fn to_grant(g: grant::Model) -> Result<Grant> {
+    Ok(Grant {
+        amr: serde_json::from_str(&g.amr)?,
+        id: g.id,
+        tenant_id: g.tenant_id,
+        workspace_id: g.workspace_id,
+        client_id: g.client_id,
+        user_id: g.user_id,
+        scope: g.scope,
+        sid: g.sid,
+        auth_time: g.auth_time,
+        acr: g.acr,
+        created_at: g.created_at,
+        revoked_at: g.revoked_at,
+    })
+}
+
+#[async_trait]
+impl DirectoryStore for SqlStore {
+    async fn workspace(&self, tenant: &str, ws: &str) -> Result<Option<Workspace>> {
+        let Some(w) = workspace::Entity::find_by_id((tenant.to_owned(), ws.to_owned())).one(&self.conn).await.map_err(db)? else {
+            return Ok(None);
+        };
+        let Some(t) = tenant::Entity::find_by_id(tenant.to_owned()).one(&self.conn).await.map_err(db)? else {
+            return Ok(None);
+        };
+        let pools = workspace_pool::Entity::find()
+            .filter(workspace_pool::Column::TenantId.eq(tenant))
+            .filter(workspace_pool::Column::WorkspaceId.eq(ws))
+            .order_by_asc(workspace_pool::Column::Position)
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(Some(Workspace {
+            tenant_theme: theme_of(&t.settings)?,
+            theme: theme_of(&w.settings)?,
+            tenant_id: w.tenant_id,
+            id: w.id,
+            name: w.name,
+            pools: pools.into_iter().map(|p| p.pool_id).collect(),
+        }))
+    }
+
+    async fn apply(&self, plan: &Plan) -> Result<Applied> {
+        let txn = self.conn.begin().await.map_err(db)?;
+        let mut applied = Applied::default();
+        for t in &plan.tenants {
+            let existed = tenant::Entity::find_by_id(t.id.clone()).one(&txn).await.map_err(db)?.is_some();
+            applied.count("tenant", existed);
+            tenant::Entity::insert(tenant::ActiveModel {
+                id: Set(t.id.clone()),
+                name: Set(t.name.clone()),
+                settings: Set(settings_json(&t.theme)?),
+                created_at: Set(plan.now),
+            })
+            .on_conflict(OnConflict::column(tenant::Column::Id).update_columns([tenant::Column::Name, tenant::Column::Settings]).to_owned())
+                .exec(&txn)
+                .await
+                .map_err(db)?;
+            for p in &t.pools {
+                let key = (t.id.clone(), p.id.clone());
+                applied.count("pool", pool::Entity::find_by_id(key).one(&txn).await.map_err(db)?.is_some());
+                pool::Entity::insert(pool::ActiveModel {
+                    tenant_id: Set(t.id.clone()),
+                    id: Set(p.id.clone()),
+                    name: Set(p.name.clone()),
+                    self_registration: Set(p.self_registration),
+                    settings: Set(p.settings.to_string()),
+                })
+                .on_conflict(
+                    OnConflict::columns([pool::Column::TenantId, pool::Column::Id])
+                        .update_columns([pool::Column::Name, pool::Column::SelfRegistration, pool::Column::Settings])
+                        .to_owned(),
+                )
+                .exec(&txn)
+                .await
+                .map_err(db)?;
+                for (gid, gname) in &p.groups {
+                    let key = (t.id.clone(), p.id.clone(), gid.clone());
+                    applied.count("group", group::Entity::find_by_id(key).one(&txn).await.map_err(db)?.is_some());
+                    group::Entity::insert(group::ActiveModel {
+                        tenant_id: Set(t.id.clone()),
+                        pool_id: Set(p.id.clone()),
+                        id: Set(gid.clone()),
+                        name: Set(gname.clone()),
+                    })
+                    .on_conflict(
+                        OnConflict::columns([group::Column::TenantId, group::Column::PoolId, group::Column::Id])
+                            .update_column(group::Column::Name)
+                            .to_owned(),
+                    )
+                    .exec(&txn)
+                    .await
+                    .map_err(db)?;
+                }
+                for u in &p.users {
+                    let existing = user::Entity::find()
+                        .filter(user::Column::TenantId.eq(&t.id))
+                        .filter(user::Column::PoolId.eq(&p.id))
+                        .filter(user::Column::Username.eq(&u.username))
+                        .one(&txn)
+                        .await
+                        .map_err(db)?;
+                    applied.count("user", existing.is_some());
+                    let user_id = match existing {
+                        Some(e) => {
+                            user::Entity::update_many()
+                                .col_expr(user::Column::Status, Expr::value(u.status.as_str()))
+                                .col_expr(user::Column::Claims, Expr::value(serde_json::Value::Object(u.claims.clone()).to_string()))
+                                .col_expr(user::Column::UpdatedAt, Expr::value(plan.now))
+                                .filter(user::Column::Id.eq(&e.id))
+                                .exec(&txn)
+                                .await
+                                .map_err(db)?;
+                            e.id
+                        }
+                        None => {
+                            let id = uuid::Uuid::new_v4().to_string();
+                            user::Entity::insert(user::ActiveModel {
+                                id: Set(id.clone()),
+                                tenant_id: Set(t.id.clone()),
+                                pool_id: Set(p.id.clone()),
+                                username: Set(u.username.clone()),
+                                status: Set(u.status.as_str().into()),
+                                claims: Set(serde_json::Value::Object(u.claims.clone()).to_string()),
+                                created_at: Set(plan.now),
+                                updated_at: Set(plan.now),
+                            })
+                            .exec(&txn)
+                            .await
+                            .map_err(db)?;
+                            id
+                        }
+                    };
+                    address::Entity::delete_many().filter(address::Column::UserId.eq(&user_id)).exec(&txn).await.map_err(db)?;
+                    for (kind, value) in [("email", &u.email), ("phone", &u.phone)] {
+                        if let Some(v) = value {
+                            address::Entity::insert(address::ActiveModel {
+                                user_id: Set(user_id.clone()),
+                                kind: Set(kind.into()),
+                                tenant_id: Set(t.id.clone()),
+                                pool_id: Set(p.id.clone()),
+                                value: Set(v.clone()),
+                                // Provisioned and admin-created active users have verified addresses.
+                                verified: Set(u.status == UserStatus::Active),
+                            })
+                            .exec(&txn)
+                            .await
+                            .map_err(db)?;
+                        }
+                    }
+                    if let Some(hash) = &u.password_hash {
+                        credential::Entity::delete_many()
+                            .filter(credential::Column::UserId.eq(&user_id))
+                            .filter(credential::Column::Kind.eq("password"))
+                            .exec(&txn)
+                            .await
+                            .map_err(db)?;
+                        credential::Entity::insert(credential::ActiveModel {
+                            id: Set(uuid::Uuid::new_v4().to_string()),
+                            user_id: Set(user_id.clone()),
+                            kind: Set("password".into()),
+                            secret: Set(hash.clone()),
+                            created_at: Set(plan.now),
+                            updated_at: Set(plan.now),
+                        })
+                        .exec(&txn)
+                        .await
+                        .map_err(db)?;
+                    }
+                    group_member::Entity::delete_many()
+                        .filter(group_member::Column::UserId.eq(&user_id))
+                        .exec(&txn)
+                        .await
+                        .map_err(db)?;
+                    for g in &u.groups {
+                        group_member::Entity::insert(group_member::ActiveModel {
+                            tenant_id: Set(t.id.clone()),
+                            pool_id: Set(p.id.clone()),
+                            group_id: Set(g.clone()),
+                            user_id: Set(user_id.clone()),
+                        })
+                        .exec(&txn)
+                        .await
+                        .map_err(db)?;
+                    }
+                }
+            }
+            for w in &t.workspaces {
+                let key = (t.id.clone(), w.id.clone());
+                applied.count("workspace", workspace::Entity::find_by_id(key).one(&txn).await.map_err(db)?.is_some());
+                workspace::Entity::insert(workspace::ActiveModel {
+                    tenant_id: Set(t.id.clone()),
+                    id: Set(w.id.clone()),
+                    name: Set(w.name.clone()),
+                    settings: Set(settings_json(&w.theme)?),
+                })
+                .on_conflict(
+                    OnConflict::columns([workspace::Column::TenantId, workspace::Column::Id])
+                        .update_columns([workspace::Column::Name, workspace::Column::Settings])
+                        .to_owned(),
+                )
+                .exec(&txn)
+                .await
+                .map_err(db)?;
+                workspace_pool::Entity::delete_many()
+                    .filter(workspace_pool::Column::TenantId.eq(&t.id))
+                    .filter(workspace_pool::Column::WorkspaceId.eq(&w.id))
+                    .exec(&txn)
+                    .await
+                    .map_err(db)?;
+                for (pos, p) in w.pools.iter().enumerate() {
+                    workspace_pool::Entity::insert(workspace_pool::ActiveModel {
+                        tenant_id: Set(t.id.clone()),
+                        workspace_id: Set(w.id.clone()),
+                        pool_id: Set(p.clone()),
+                        position: Set(pos as i32),
+                    })
+                    .exec(&txn)
+                    .await
+                    .map_err(db)?;
+                }
+                for c in &w.clients {
+                    let key = (t.id.clone(), w.id.clone(), c.client_id.clone());
+                    applied.count("client", client::Entity::find_by_id(key).one(&txn).await.map_err(db)?.is_some());
+                    let settings = ClientSettings {
+                        redirect_uris: c.redirect_uris.clone(),
+                        post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
+                        grant_types: c.grant_types.clone(),
+                        scopes: c.scopes.clone(),
+                        consent: c.consent,
+                        id_token_alg: c.id_token_alg,
+                    };
+                    client::Entity::insert(client::ActiveModel {
+                        tenant_id: Set(t.id.clone()),
+                        workspace_id: Set(w.id.clone()),
+                        client_id: Set(c.client_id.clone()),
+                        name: Set(c.name.clone()),
+                        secret_sha256: Set(c.secret_sha256.map(|h| hex(&h))),
+                        settings: Set(serde_json::to_string(&settings)?),
+                        updated_at: Set(plan.now),
+                    })
+                    .on_conflict(
+                        OnConflict::columns([client::Column::TenantId, client::Column::WorkspaceId, client::Column::ClientId])
+                            .update_columns([client::Column::Name, client::Column::SecretSha256, client::Column::Settings, client::Column::UpdatedAt])
+                            .to_owned(),
+                    )
+                    .exec(&txn)
+                    .await
+                    .map_err(db)?;
+                }
+            }
+            audit_event::Entity::insert(audit_event::ActiveModel {
+                id: Set(uuid::Uuid::new_v4().to_string()),
+                tenant_id: Set(t.id.clone()),
+                at: Set(plan.now),
+                actor: Set("provisioning".into()),
+                action: Set("tenant.applied".into()),
+                subject: Set(t.id.clone()),
+                detail: Set(serde_json::json!({ "source": plan.source }).to_string()),
+            })
+            .exec(&txn)
+            .await
+            .map_err(db)?;
+        }
+        txn.commit().await.map_err(db)?;
+        Ok(applied)
+    }
+}
+
+#[async_trait]
+impl UserStore for SqlStore {
+    async fn find_for_login(&self, tenant: &str, pools: &[String], login: &str) -> Result<Option<(User, Option<String>)>> {
+        let login = login.trim().to_lowercase();
+        let mut candidates = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant))
+            .filter(user::Column::PoolId.is_in(pools.iter().cloned()))
+            .filter(user::Column::Username.eq(&login))
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        if candidates.is_empty() && login.contains('@') {
+            let ids: Vec<String> = address::Entity::find()
+                .filter(address::Column::TenantId.eq(tenant))
+                .filter(address::Column::PoolId.is_in(pools.iter().cloned()))
+                .filter(address::Column::Kind.eq("email"))
+                .filter(address::Column::Value.eq(&login))
+                .all(&self.conn)
+                .await
+                .map_err(db)?
+                .into_iter()
+                .map(|a| a.user_id)
+                .collect();
+            if !ids.is_empty() {
+                candidates = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(&self.conn).await.map_err(db)?;
+            }
+        }
+        // The workspace's first pool wins when the same login exists in several.
+        let Some(u) = pools.iter().find_map(|p| candidates.iter().find(|u| &u.pool_id == p)).cloned() else {
+            return Ok(None);
+        };
+        let addrs = address::Entity::find().filter(address::Column::UserId.eq(&u.id)).all(&self.conn).await.map_err(db)?;
+        let hash = credential::Entity::find()
+            .filter(credential::Column::UserId.eq(&u.id))
+            .filter(credential::Column::Kind.eq("password"))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+            .map(|c| c.secret);
+        Ok(Some((to_user(u, &addrs)?, hash)))
+    }
+
+    async fn get(&self, tenant: &str, user_id: &str) -> Result<Option<User>> {
+        let Some(u) = user::Entity::find_by_id(user_id.to_owned()).filter(user::Column::TenantId.eq(tenant)).one(&self.conn).await.map_err(db)? else {
+            return Ok(None);
+        };
+        let addrs = address::Entity::find().filter(address::Column::UserId.eq(&u.id)).all(&self.conn).await.map_err(db)?;
+        to_user(u, &addrs).map(Some)
+    }
+
+    async fn password_hash(&self, tenant: &str, pool: &str, username: &str) -> Result<Option<String>> {
+        let Some(u) = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant))
+            .filter(user::Column::PoolId.eq(pool))
+            .filter(user::Column::Username.eq(username))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        Ok(credential::Entity::find()
+            .filter(credential::Column::UserId.eq(&u.id))
+            .filter(credential::Column::Kind.eq("password"))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+            .map(|c| c.secret))
+    }
+}
+
+#[async_trait]
+impl ClientStore for SqlStore {
+    async fn get(&self, tenant: &str, ws: &str, client_id: &str) -> Result<Option<Client>> {
+        client::Entity::find_by_id((tenant.to_owned(), ws.to_owned(), client_id.to_owned()))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+            .map(to_client)
+            .transpose()
+    }
+}
+
+#[async_trait]
+impl KeyStore for SqlStore {
+    async fn all(&self) -> Result<Vec<StoredKey>> {
+        signing_key::Entity::find()
+            .order_by_desc(signing_key::Column::CreatedAt)
+            .order_by_desc(signing_key::Column::Kid)
+            .all(&self.conn)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(|k| {
+                Ok(StoredKey {
+                    alg: match k.alg.as_str() {
+                        "ES256" => SigningAlg::ES256,
+                        "RS256" => SigningAlg::RS256,
+                        other => return Err(AppError::Keys(format!("unknown algorithm {other}"))),
+                    },
+                    kid: k.kid,
+                    private_pem: k.private_pem,
+                    created_at: k.created_at,
+                    retired_at: k.retired_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn rotate(&self, new_keys: Vec<StoredKey>, now: i64) -> Result<()> {
+        let txn = self.conn.begin().await.map_err(db)?;
+        for k in new_keys {
+            signing_key::Entity::update_many()
+                .col_expr(signing_key::Column::RetiredAt, Expr::value(now))
+                .filter(signing_key::Column::Alg.eq(k.alg.as_str()))
+                .filter(signing_key::Column::RetiredAt.is_null())
+                .exec(&txn)
+                .await
+                .map_err(db)?;
+            signing_key::Entity::insert(signing_key::ActiveModel {
+                kid: Set(k.kid),
+                alg: Set(k.alg.as_str().into()),
+                private_pem: Set(k.private_pem),
+                created_at: Set(k.created_at),
+                retired_at: Set(None),
+            })
+            .exec(&txn)
+            .await
+            .map_err(db)?;
+        }
+        txn.commit().await.map_err(db)
+    }
+}
+
+#[async_trait]
+impl GrantStore for SqlStore {
+    async fn create(&self, g: &Grant, refresh: Option<([u8; 32], i64)>) -> Result<()> {
+        let txn = self.conn.begin().await.map_err(db)?;
+        grant::Entity::insert(grant::ActiveModel {
+            id: Set(g.id.clone()),
+            tenant_id: Set(g.tenant_id.clone()),
+            workspace_id: Set(g.workspace_id.clone()),
+            client_id: Set(g.client_id.clone()),
+            user_id: Set(g.user_id.clone()),
+            scope: Set(g.scope.clone()),
+            sid: Set(g.sid.clone()),
+            auth_time: Set(g.auth_time),
+            acr: Set(g.acr.clone()),
+            amr: Set(serde_json::to_string(&g.amr)?),
+            created_at: Set(g.created_at),
+            revoked_at: Set(g.revoked_at),
+        })
+        .exec(&txn)
+        .await
+        .map_err(db)?;
+        if let Some((hash, expires_at)) = refresh {
+            insert_refresh(&txn, hash, &g.id, g.created_at, expires_at).await?;
+        }
+        txn.commit().await.map_err(db)
+    }
+
+    async fn get(&self, grant_id: &str) -> Result<Option<Grant>> {
+        grant::Entity::find_by_id(grant_id.to_owned()).one(&self.conn).await.map_err(db)?.map(to_grant).transpose()
+    }
+
+    async fn rotate(&self, presented: [u8; 32], successor: [u8; 32], expires_at: i64, now: i64) -> Result<RefreshOutcome> {
+        let txn = self.conn.begin().await.map_err(db)?;
+        let Some(token) = refresh_token::Entity::find_by_id(hex(&presented)).one(&txn).await.map_err(db)? else {
+            return Ok(RefreshOutcome::Invalid);
+        };
+        if token.used_at.is_some() {
+            revoke(&txn, &token.grant_id, now).await?;
+            txn.commit().await.map_err(db)?;
+            return Ok(RefreshOutcome::Reused { grant_id: token.grant_id });
+        }
+        if token.expires_at <= now {
+            return Ok(RefreshOutcome::Invalid);
+        }
+        let Some(g) = grant::Entity::find_by_id(token.grant_id.clone()).one(&txn).await.map_err(db)? else {
+            return Ok(RefreshOutcome::Invalid);
+        };
+        if g.revoked_at.is_some() {
+            return Ok(RefreshOutcome::Invalid);
+        }
+        // Spend the token only if nobody else did meanwhile: a lost race is a reuse.
+        let spent = refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+            .filter(refresh_token::Column::TokenSha256.eq(&token.token_sha256))
+            .filter(refresh_token::Column::UsedAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(db)?;
+        if spent.rows_affected != 1 {
+            revoke(&txn, &token.grant_id, now).await?;
+            txn.commit().await.map_err(db)?;
+            return Ok(RefreshOutcome::Reused { grant_id: token.grant_id });
+        }
+        insert_refresh(&txn, successor, &g.id, now, expires_at).await?;
+        txn.commit().await.map_err(db)?;
+        to_grant(g).map(RefreshOutcome::Rotated)
+    }
+
+    async fn find_by_refresh(&self, hash: [u8; 32], now: i64) -> Result<Option<Grant>> {
+        let Some(t) = refresh_token::Entity::find_by_id(hex(&hash)).one(&self.conn).await.map_err(db)? else {
+            return Ok(None);
+        };
+        if t.used_at.is_some() || t.expires_at <= now {
+            return Ok(None);
+        }
+        Ok(GrantStore::get(self, &t.grant_id).await?.filter(|g| g.revoked_at.is_none()))
+    }
+
+    async fn revoke_family(&self, grant_id: &str, now: i64) -> Result<()> {
+        revoke(&self.conn, grant_id, now).await
+    }
+}
+
+async fn insert_refresh(c: &impl ConnectionTrait, hash: [u8; 32], grant_id: &str, now: i64, expires_at: i64) -> Result<()> {
+    refresh_token::Entity::insert(refresh_token::ActiveModel {
+        token_sha256: Set(hex(&hash)),
+        grant_id: Set(grant_id.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+    })
+    .exec(c)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+async fn revoke(c: &impl ConnectionTrait, grant_id: &str, now: i64) -> Result<()> {
+    grant::Entity::update_many()
+        .col_expr(grant::Column::RevokedAt, Expr::value(now))
+        .filter(grant::Column::Id.eq(grant_id))
+        .filter(grant::Column::RevokedAt.is_null())
+        .exec(c)
+        .await
+        .map_err(db)?;
+    // Spent tokens are kept so that a later replay is still recognised as reuse.
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::ExpiresAt, Expr::value(now))
+        .filter(refresh_token::Column::GrantId.eq(grant_id))
+        .exec(c)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
+#[async_trait]
+impl ConsentStore for SqlStore {
+    async fn granted(&self, tenant: &str, ws: &str, user_id: &str, client_id: &str) -> Result<Vec<String>> {
+        Ok(consent::Entity::find_by_id((tenant.to_owned(), ws.to_owned(), user_id.to_owned(), client_id.to_owned()))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+            .map(|c| c.scope.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+            .unwrap_or_default())
+    }
+
+    async fn remember(&self, tenant: &str, ws: &str, user_id: &str, client_id: &str, scopes: &[String], now: i64) -> Result<()> {
+        consent::Entity::insert(consent::ActiveModel {
+            tenant_id: Set(tenant.to_owned()),
+            workspace_id: Set(ws.to_owned()),
+            user_id: Set(user_id.to_owned()),
+            client_id: Set(client_id.to_owned()),
+            scope: Set(scopes.join(" ")),
+            updated_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::columns([consent::Column::TenantId, consent::Column::WorkspaceId, consent::Column::UserId, consent::Column::ClientId])
+                .update_columns([consent::Column::Scope, consent::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(&self.conn)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AuditStore for SqlStore {
+    async fn record(&self, e: AuditEvent, now: i64) -> Result<()> {
+        audit_event::Entity::insert(audit_event::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            tenant_id: Set(e.tenant_id),
+            at: Set(now),
+            actor: Set(e.actor),
+            action: Set(e.action),
+            subject: Set(e.subject),
+            detail: Set(e.detail.to_string()),
+        })
+        .exec(&self.conn)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Health for SqlStore {
+    async fn ping(&self) -> Result<()> {
+        self.conn.ping().await.map_err(db)
+    }
+}
+
+#[cfg(test)]
+mod tests;

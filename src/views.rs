@@ -1,0 +1,175 @@
+//! Page models: one askama struct per page, each embedding the shared `PageCtx`.
+use askama::Template;
+
+use crate::theme::Theme;
+
+/// Locales the hosted pages speak, in order of preference.
+pub const LOCALES: &[&str] = &["en", "de"];
+
+/// The strings of the hosted pages in one language.
+pub struct Strings {
+    pub lang: &'static str,
+    pub sign_in: &'static str,
+    pub sign_in_to: &'static str,
+    pub username_or_email: &'static str,
+    pub password: &'static str,
+    pub bad_credentials: &'static str,
+    pub consent_title: &'static str,
+    pub consent_intro: &'static str,
+    pub allow: &'static str,
+    pub deny: &'static str,
+    pub signed_out: &'static str,
+    pub signed_out_text: &'static str,
+    pub sign_out_title: &'static str,
+    pub sign_out_question: &'static str,
+    pub sign_out: &'static str,
+    pub error_title: &'static str,
+    pub error_code: &'static str,
+    pub scope_openid: &'static str,
+    pub scope_profile: &'static str,
+    pub scope_email: &'static str,
+    pub scope_phone: &'static str,
+    pub scope_address: &'static str,
+    pub scope_offline_access: &'static str,
+}
+
+pub const EN: Strings = Strings {
+    lang: "en",
+    sign_in: "Sign in",
+    sign_in_to: "Sign in to continue to",
+    username_or_email: "Username or email",
+    password: "Password",
+    bad_credentials: "Incorrect username or password.",
+    consent_title: "Allow access?",
+    consent_intro: "would like to:",
+    allow: "Allow",
+    deny: "Deny",
+    signed_out: "Signed out",
+    signed_out_text: "You have been signed out.",
+    sign_out_title: "Sign out",
+    sign_out_question: "Do you want to sign out?",
+    sign_out: "Sign out",
+    error_title: "Something went wrong",
+    error_code: "Error code",
+    scope_openid: "Know who you are",
+    scope_profile: "See your name and profile",
+    scope_email: "See your email address",
+    scope_phone: "See your phone number",
+    scope_address: "See your postal address",
+    scope_offline_access: "Keep access while you are away",
+};
+
+pub const DE: Strings = Strings {
+    lang: "de",
+    sign_in: "Anmelden",
+    sign_in_to: "Melden Sie sich an, um fortzufahren zu",
+    username_or_email: "Benutzername oder E-Mail",
+    password: "Passwort",
+    bad_credentials: "Benutzername oder Passwort ist falsch.",
+    consent_title: "Zugriff erlauben?",
+    consent_intro: "möchte:",
+    allow: "Erlauben",
+    deny: "Ablehnen",
+    signed_out: "Abgemeldet",
+    signed_out_text: "Sie wurden abgemeldet.",
+    sign_out_title: "Abmelden",
+    sign_out_question: "Möchten Sie sich abmelden?",
+    sign_out: "Abmelden",
+    error_title: "Etwas ist schiefgelaufen",
+    error_code: "Fehlercode",
+    scope_openid: "Wissen, wer Sie sind",
+    scope_profile: "Ihren Namen und Ihr Profil sehen",
+    scope_email: "Ihre E-Mail-Adresse sehen",
+    scope_phone: "Ihre Telefonnummer sehen",
+    scope_address: "Ihre Postanschrift sehen",
+    scope_offline_access: "Zugriff behalten, während Sie nicht angemeldet sind",
+};
+
+/// Picks the first supported locale of `ui_locales`, then of Accept-Language, else English.
+pub fn strings_for(ui_locales: &[String], accept_language: Option<&str>) -> &'static Strings {
+    let from_header = accept_language
+        .into_iter()
+        .flat_map(|h| h.split(','))
+        .map(|p| p.split(';').next().unwrap_or("").trim().to_owned());
+    for tag in ui_locales.iter().cloned().chain(from_header) {
+        match tag.split('-').next().unwrap_or("").to_ascii_lowercase().as_str() {
+            "en" => return &EN,
+            "de" => return &DE,
+            _ => {}
+        }
+    }
+    &EN
+}
+
+impl Strings {
+    pub fn scope(&self, scope: &str) -> Option<&'static str> {
+        Some(match scope {
+            "openid" => self.scope_openid,
+            "profile" => self.scope_profile,
+            "email" => self.scope_email,
+            "phone" => self.scope_phone,
+            "address" => self.scope_address,
+            "offline_access" => self.scope_offline_access,
+            _ => return None,
+        })
+    }
+}
+
+/// What every page needs: theme, language, the CSP nonce of its inline style.
+pub struct PageCtx {
+    pub title: String,
+    pub theme: Theme,
+    pub t: &'static Strings,
+    pub nonce: String,
+    /// Content hash of app.css, for cache busting.
+    pub css: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "pages/login.html")]
+pub struct LoginPage {
+    pub page: PageCtx,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    pub client_name: String,
+    pub username: String,
+    pub error: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/consent.html")]
+pub struct ConsentPage {
+    pub page: PageCtx,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    pub client_name: String,
+    pub scopes: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/logout.html")]
+pub struct LogoutPage {
+    pub page: PageCtx,
+    pub action: String,
+    pub csrf: String,
+    pub id_token_hint: String,
+    pub post_logout_redirect_uri: String,
+    pub state: String,
+    pub client_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/logged_out.html")]
+pub struct LoggedOutPage {
+    pub page: PageCtx,
+}
+
+#[derive(Template)]
+#[template(path = "pages/error.html")]
+pub struct ErrorPage {
+    pub page: PageCtx,
+    pub code: String,
+    pub message: String,
+}
