@@ -54,7 +54,7 @@ pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io:
     let state = web::Data::new(state);
     let keys = state.keys.clone();
     // Every node picks up a key rotation made elsewhere within half a minute.
-    actix_web::rt::spawn(async move {
+    tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(30)).await;
             if let Err(e) = keys.reload().await {

@@ -1,0 +1,311 @@
+//! Every test spawns its own app on port 0 with its own database (a SQLite file, or a
+//! fresh PostgreSQL database) and its own Redis key prefix.
+use reqwest::redirect::Policy;
+use std::net::TcpListener;
+use std::sync::Arc;
+use url::Url;
+
+use portcullis::clock::OffsetClock;
+use portcullis::config::Config;
+use portcullis::state::AppState;
+use portcullis::{provision, startup};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    SqliteMemory,
+    PostgresRedis,
+}
+
+/// Generates one test per backend for each named `async fn name(Backend)`.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite_memory {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::helpers::Backend::SqliteMemory).await } )*
+        }
+        mod postgres_redis {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::helpers::Backend::PostgresRedis).await } )*
+        }
+    };
+}
+
+pub const WEB_REDIRECT: &str = "http://127.0.0.1:9999/callback";
+pub const SPA_REDIRECT: &str = "http://127.0.0.1:9999/spa";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub issuer: String,
+    pub base: String,
+    pub state: actix_web::web::Data<AppState>,
+    pub clock: Arc<OffsetClock>,
+    pub backend: Backend,
+    pub database_url: String,
+    pub redis_prefix: String,
+}
+
+fn postgres_base() -> String {
+    std::env::var("PORTCULLIS_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("PORTCULLIS_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// A fresh, empty database for one test.
+pub async fn fresh_database(backend: Backend) -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    match backend {
+        Backend::SqliteMemory => {
+            let dir = std::env::temp_dir().join(format!("portcullis-test-{id}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}/db.sqlite?mode=rwc", dir.display())
+        }
+        Backend::PostgresRedis => {
+            use sea_orm::ConnectionTrait;
+            let base = postgres_base();
+            let admin = sea_orm::Database::connect(&base).await.expect("PostgreSQL for tests (scripts/test starts it)");
+            let name = format!("pc_test_{id}");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            let _ = admin.close().await;
+            let mut url = Url::parse(&base).unwrap();
+            url.set_path(&format!("/{name}"));
+            url.to_string()
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let database_url = fresh_database(backend).await;
+        let prefix = format!("pc-test-{}:", uuid::Uuid::new_v4().simple());
+        Self::spawn_on(backend, &database_url, &prefix, None).await
+    }
+
+    /// Another node sharing this app's database, session store and public URL, as behind
+    /// a load balancer. `base` is where this node itself listens.
+    pub async fn second_node(&self) -> TestApp {
+        Self::spawn_on(self.backend, &self.database_url, &self.redis_prefix, Some(&self.issuer_base())).await
+    }
+
+    fn issuer_base(&self) -> String {
+        self.issuer.trim_end_matches("/acme/shop").to_owned()
+    }
+
+    async fn spawn_on(backend: Backend, database_url: &str, prefix: &str, public: Option<&str>) -> TestApp {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let base = format!("http://127.0.0.1:{port}");
+        let provision = public.is_none();
+        let public = public.map(str::to_owned).unwrap_or_else(|| base.clone());
+        let redis = redis_url();
+        let (db, base_c, prefix_c) = (database_url.to_owned(), public.clone(), prefix.to_owned());
+        let env = move |k: &str| match k {
+            "PORTCULLIS_DATABASE_URL" => Some(db.clone()),
+            "PORTCULLIS_PUBLIC_URL" => Some(base_c.clone()),
+            "PORTCULLIS_REDIS_URL" if backend == Backend::PostgresRedis => Some(redis.clone()),
+            "PORTCULLIS_REDIS_PREFIX" => Some(prefix_c.clone()),
+            "PORTCULLIS_ARGON2_CONCURRENCY" => Some("2".into()),
+            _ => None,
+        };
+        let config = Config::from_env_map(&env).unwrap();
+        let clock = Arc::new(OffsetClock::default());
+        let state = startup::build_state(config, clock.clone()).await.unwrap();
+        if provision {
+            let file = provision::parse(include_str!("fixture.yaml")).unwrap();
+            let plan = provision::plan(file, "fixture.yaml", state.now(), state.users.as_ref(), &state.hasher).await.unwrap();
+            state.directory.apply(&plan).await.unwrap();
+        }
+        let running = startup::serve(state, listener, 1).unwrap();
+        let state = running.state.clone();
+        tokio::spawn(running.server);
+        TestApp {
+            issuer: format!("{public}/acme/shop"),
+            base,
+            state,
+            clock,
+            backend,
+            database_url: database_url.to_owned(),
+            redis_prefix: prefix.to_owned(),
+        }
+    }
+
+    /// An endpoint of this node (which may differ from the issuer's host behind a balancer).
+    pub fn url(&self, endpoint: &str) -> String {
+        format!("{}/acme/shop/{endpoint}", self.base)
+    }
+}
+
+/// A plain HTTP client that does not follow redirects (like an RP's back channel).
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+/// Where a browser ended up.
+#[derive(Debug)]
+pub enum Step {
+    /// A redirect to the stop prefix: the relying party got its response.
+    Arrived(Url),
+    /// A page that is not a redirect.
+    Page { url: Url, status: u16, html: String },
+}
+
+impl Step {
+    pub fn arrived(self) -> Url {
+        match self {
+            Step::Arrived(u) => u,
+            Step::Page { url, status, html } => panic!("expected a redirect back to the client, got {status} at {url}:\n{html}"),
+        }
+    }
+    pub fn page(self) -> (u16, String) {
+        match self {
+            Step::Page { status, html, .. } => (status, html),
+            Step::Arrived(u) => panic!("expected a page, got a redirect to {u}"),
+        }
+    }
+}
+
+pub fn query(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// A post form of a page: its action, hidden fields and submit buttons.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub action: Url,
+    pub fields: Vec<(String, String)>,
+    #[allow(dead_code)]
+    pub buttons: Vec<(String, String)>,
+}
+
+impl Form {
+    pub fn parse(page: &Url, html: &str) -> Option<Form> {
+        let doc = scraper::Html::parse_document(html);
+        let form_sel = scraper::Selector::parse("form[method=post]").unwrap();
+        let input_sel = scraper::Selector::parse("input").unwrap();
+        let button_sel = scraper::Selector::parse("button[name]").unwrap();
+        let form = doc.select(&form_sel).next()?;
+        let action = page.join(form.value().attr("action").unwrap_or("")).ok()?;
+        let mut fields = vec![];
+        for i in form.select(&input_sel) {
+            if let (Some(n), Some("hidden")) = (i.value().attr("name"), i.value().attr("type")) {
+                fields.push((n.to_owned(), i.value().attr("value").unwrap_or("").to_owned()));
+            }
+        }
+        let buttons = form.select(&button_sel).map(|b| (b.value().attr("name").unwrap_or("").to_owned(), b.value().attr("value").unwrap_or("").to_owned())).collect();
+        Some(Form { action, fields, buttons })
+    }
+
+    pub fn has_input(html: &str, name: &str) -> bool {
+        html.contains(&format!("name=\"{name}\""))
+    }
+}
+
+/// A browser: a cookie jar that follows redirects by hand and fills the hosted forms.
+pub struct Browser {
+    pub http: reqwest::Client,
+}
+
+impl Default for Browser {
+    fn default() -> Self {
+        Self { http: reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap() }
+    }
+}
+
+impl Browser {
+    pub async fn follow(&self, url: &str, stop: &str) -> Step {
+        self.request(reqwest::Method::GET, Url::parse(url).unwrap(), None, stop).await
+    }
+
+    pub async fn submit(&self, form: &Form, extra: &[(&str, &str)], stop: &str) -> Step {
+        let mut fields = form.fields.clone();
+        fields.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self.request(reqwest::Method::POST, form.action.clone(), Some(fields), stop).await
+    }
+
+    async fn request(&self, method: reqwest::Method, mut url: Url, mut form: Option<Vec<(String, String)>>, stop: &str) -> Step {
+        let mut method = method;
+        for _ in 0..10 {
+            let mut rb = self.http.request(method.clone(), url.clone());
+            if let Some(f) = &form {
+                rb = rb.form(f);
+            }
+            let resp = rb.send().await.unwrap();
+            let status = resp.status();
+            if status.is_redirection() {
+                let loc = resp.headers().get("location").unwrap().to_str().unwrap().to_owned();
+                let next = url.join(&loc).unwrap();
+                if next.as_str().starts_with(stop) {
+                    return Step::Arrived(next);
+                }
+                url = next;
+                method = reqwest::Method::GET;
+                form = None;
+                continue;
+            }
+            return Step::Page { url, status: status.as_u16(), html: resp.text().await.unwrap() };
+        }
+        panic!("too many redirects");
+    }
+
+    /// Signs in on the hosted pages (and answers consent) until redirected to `stop`.
+    pub async fn sign_in(&self, authorize_url: &str, stop: &str, username: &str, password: &str, decision: &str) -> Url {
+        let mut step = self.follow(authorize_url, stop).await;
+        for _ in 0..4 {
+            let (url, html) = match step {
+                Step::Arrived(u) => return u,
+                Step::Page { url, status, html } => {
+                    assert_eq!(status, 200, "unexpected page at {url}: {html}");
+                    (url, html)
+                }
+            };
+            let form = Form::parse(&url, &html).unwrap_or_else(|| panic!("no form at {url}: {html}"));
+            step = if Form::has_input(&html, "password") {
+                self.submit(&form, &[("username", username), ("password", password)], stop).await
+            } else {
+                self.submit(&form, &[("decision", decision)], stop).await
+            };
+        }
+        step.arrived()
+    }
+}
+
+/// PKCE verifier and S256 challenge.
+pub fn pkce() -> (String, String) {
+    use base64::Engine;
+    use sha2::Digest;
+    let verifier = portcullis::storage::random_token(48);
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+/// An authorization URL built by hand, for the negative tests.
+pub fn authorize_url(app: &TestApp, client_id: &str, redirect: &str, extra: &[(&str, &str)]) -> String {
+    // The hosted pages link relative to the node, so the flow stays on `app`.
+    let mut url = Url::parse(&app.url("authorize")).unwrap();
+    let defaults = [("response_type", "code"), ("client_id", client_id), ("redirect_uri", redirect), ("scope", "openid profile email"), ("state", "st4te"), ("nonce", "n0nce")];
+    // `extra` replaces a default of the same name.
+    for (k, v) in defaults.iter().filter(|(k, _)| !extra.iter().any(|(e, _)| e == k)).chain(extra) {
+        url.query_pairs_mut().append_pair(k, v);
+    }
+    url.to_string()
+}
+
+/// Token request by hand: returns status and JSON body.
+pub async fn token(app: &TestApp, basic: Option<(&str, &str)>, form: &[(&str, &str)]) -> (u16, serde_json::Value, reqwest::header::HeaderMap) {
+    let mut rb = http().post(app.url("token")).form(form);
+    if let Some((id, secret)) = basic {
+        rb = rb.basic_auth(id, Some(secret));
+    }
+    let resp = rb.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    (status, resp.json().await.unwrap_or(serde_json::Value::Null), headers)
+}
+
+/// A code for `client_id` by signing in as alice.
+pub async fn code_for(app: &TestApp, browser: &Browser, client_id: &str, redirect: &str, extra: &[(&str, &str)]) -> String {
+    let url = browser.sign_in(&authorize_url(app, client_id, redirect, extra), redirect, "alice", PASSWORD, "allow").await;
+    query(&url, "code").unwrap_or_else(|| panic!("no code in {url}"))
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real server, driven over HTTP by independent clients, on
+//! SQLite + memory sessions and on PostgreSQL + Redis.
+mod helpers;
+
+mod flows;
+mod negative;
+mod nodes;
