@@ -1,0 +1,123 @@
+//! One suite for the SQL store, run against SQLite and PostgreSQL.
+use super::*;
+use crate::auth::password::Hasher;
+use crate::provision;
+
+async fn sqlite() -> SqlStore {
+    let dir = std::env::temp_dir().join(format!("portcullis-unit-{}", uuid::Uuid::new_v4().simple()));
+    SqlStore::connect(&format!("sqlite://{}/db.sqlite?mode=rwc", dir.display())).await.unwrap()
+}
+
+async fn postgres() -> SqlStore {
+    let base = std::env::var("PORTCULLIS_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = Database::connect(&base).await.expect("PostgreSQL for tests (scripts/test starts it)");
+    let name = format!("pc_unit_{}", uuid::Uuid::new_v4().simple());
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let mut url = url::Url::parse(&base).unwrap();
+    url.set_path(&format!("/{name}"));
+    SqlStore::connect(url.as_str()).await.unwrap()
+}
+
+const FILE: &str = r#"
+tenants:
+  - id: acme
+    theme: { product_name: ACME }
+    pools:
+      - id: customers
+        groups: [ { id: premium } ]
+        users:
+          - { username: Alice, email: Alice@Example.com, password: "correct horse battery", groups: [premium] }
+    workspaces:
+      - id: shop
+        pools: [customers]
+        clients:
+          - { client_id: web, client_secret: "a-long-secret", redirect_uris: ["http://127.0.0.1:1/cb"] }
+"#;
+
+async fn provisioned(store: &SqlStore, hasher: &Hasher) -> provision::Applied {
+    let plan = provision::plan(provision::parse(FILE).unwrap(), "test", 100, store, hasher).await.unwrap();
+    store.apply(&plan).await.unwrap()
+}
+
+async fn suite(store: SqlStore) {
+    let hasher = Hasher::new(2).unwrap();
+    let first = provisioned(&store, &hasher).await;
+    assert_eq!(first.created.get("user"), Some(&1));
+    // Idempotent: the second run creates nothing.
+    let second = provisioned(&store, &hasher).await;
+    assert!(second.created.is_empty(), "{second}");
+
+    let ws = store.workspace("acme", "shop").await.unwrap().unwrap();
+    assert_eq!(ws.pools, vec!["customers".to_string()]);
+    assert_eq!(ws.tenant_theme.product_name.as_deref(), Some("ACME"));
+    assert!(store.workspace("acme", "nope").await.unwrap().is_none());
+    assert!(store.workspace("other", "shop").await.unwrap().is_none());
+
+    // Login by username or email, case-insensitively; not across tenants.
+    let (u, hash) = store.find_for_login("acme", &ws.pools, "ALICE").await.unwrap().unwrap();
+    assert!(hasher.verify("correct horse battery", &hash.unwrap()).await.unwrap());
+    assert_eq!(u.email.as_deref(), Some("alice@example.com"));
+    assert!(u.email_verified);
+    assert_eq!(store.find_for_login("acme", &ws.pools, "alice@example.com").await.unwrap().unwrap().0.id, u.id);
+    assert!(store.find_for_login("other", &ws.pools, "alice").await.unwrap().is_none());
+    assert!(UserStore::get(&store, "other", &u.id).await.unwrap().is_none());
+
+    let c = ClientStore::get(&store, "acme", "shop", "web").await.unwrap().unwrap();
+    assert_eq!(c.secret_sha256, Some(digest("a-long-secret")));
+
+    // Grants: rotation, reuse detection, family revocation.
+    let g = Grant {
+        id: "g1".into(),
+        tenant_id: "acme".into(),
+        workspace_id: "shop".into(),
+        client_id: "web".into(),
+        user_id: u.id.clone(),
+        scope: "openid".into(),
+        sid: "s".into(),
+        auth_time: 100,
+        acr: "a".into(),
+        amr: vec!["pwd".into()],
+        created_at: 100,
+        revoked_at: None,
+    };
+    let (r1, r2, r3) = (digest("r1"), digest("r2"), digest("r3"));
+    store.create(&g, Some((r1, 1000))).await.unwrap();
+    assert!(matches!(GrantStore::rotate(&store, r1, r2, 1000, 101).await.unwrap(), RefreshOutcome::Rotated(_)));
+    assert!(store.find_by_refresh(r1, 101).await.unwrap().is_none());
+    assert!(store.find_by_refresh(r2, 101).await.unwrap().is_some());
+    assert!(matches!(GrantStore::rotate(&store, r1, r3, 1000, 102).await.unwrap(), RefreshOutcome::Reused { .. }));
+    assert!(matches!(GrantStore::rotate(&store, r2, r3, 1000, 103).await.unwrap(), RefreshOutcome::Invalid));
+    assert!(GrantStore::get(&store, "g1").await.unwrap().unwrap().revoked_at.is_some());
+    // Expiry.
+    let g2 = Grant { id: "g2".into(), ..g };
+    store.create(&g2, Some((digest("x"), 200))).await.unwrap();
+    assert!(matches!(GrantStore::rotate(&store, digest("x"), digest("y"), 1000, 200).await.unwrap(), RefreshOutcome::Invalid));
+
+    // Consent is remembered and replaced.
+    assert!(store.granted("acme", "shop", &u.id, "web").await.unwrap().is_empty());
+    store.remember("acme", "shop", &u.id, "web", &["openid".into(), "email".into()], 1).await.unwrap();
+    store.remember("acme", "shop", &u.id, "web", &["openid".into()], 2).await.unwrap();
+    assert_eq!(store.granted("acme", "shop", &u.id, "web").await.unwrap(), vec!["openid".to_string()]);
+
+    // Key rotation retires the previous key of each algorithm.
+    let k1 = crate::keys::generate(SigningAlg::ES256, 1).unwrap();
+    KeyStore::rotate(&store, vec![k1.clone()], 1).await.unwrap();
+    let k2 = crate::keys::generate(SigningAlg::ES256, 2).unwrap();
+    KeyStore::rotate(&store, vec![k2.clone()], 2).await.unwrap();
+    let keys = store.all().await.unwrap();
+    assert_eq!(keys[0].kid, k2.kid);
+    assert!(keys.iter().find(|k| k.kid == k1.kid).unwrap().retired_at == Some(2));
+
+    store.record(AuditEvent { tenant_id: "acme".into(), actor: "t".into(), action: "a".into(), subject: "s".into(), detail: serde_json::json!({}) }, 3).await.unwrap();
+    store.ping().await.unwrap();
+}
+
+#[tokio::test]
+async fn sql_store_suite_on_sqlite() {
+    suite(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn sql_store_suite_on_postgres() {
+    suite(postgres().await).await;
+}
