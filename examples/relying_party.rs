@@ -39,7 +39,6 @@ struct Pending {
 
 struct SignedIn {
     id_token: CoreIdToken,
-    access_token: AccessToken,
     refresh_token: Option<RefreshToken>,
     id_claims: Value,
     userinfo: Value,
@@ -185,7 +184,7 @@ async fn sign_in(rp: &Rp, code: String, p: Pending) -> Result<SignedIn, String> 
     let id_claims = serde_json::to_value(claims).map_err(|e| e.to_string())?;
     let userinfo = userinfo(rp, tokens.access_token(), claims.subject()).await?;
     let refresh_token = tokens.refresh_token().cloned();
-    Ok(SignedIn { id_token, access_token: tokens.access_token().clone(), refresh_token, id_claims, userinfo, note: "Signed in." })
+    Ok(SignedIn { id_token, refresh_token, id_claims, userinfo, note: "Signed in." })
 }
 
 async fn userinfo(rp: &Rp, access_token: &AccessToken, sub: &SubjectIdentifier) -> Result<Value, String> {
@@ -234,7 +233,6 @@ async fn refresh_tokens(rp: &Rp, s: &mut SignedIn) -> Result<(), String> {
         s.id_token = id_token.clone();
     }
     s.userinfo = userinfo(rp, tokens.access_token(), &sub).await?;
-    s.access_token = tokens.access_token().clone();
     s.refresh_token = tokens.refresh_token().cloned().or(Some(rt));
     Ok(())
 }

@@ -339,10 +339,8 @@ fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, seen: &m
     if c.client_secret.is_none() && grant_types.iter().any(|g| g == "client_credentials") {
         return Err(err(format!("{cp}.grant_types"), "client_credentials needs a confidential client (client_secret)"));
     }
-    if let Some(s) = &c.client_secret {
-        if s.len() < 12 {
-            return Err(err(format!("{cp}.client_secret"), "at least 12 characters"));
-        }
+    if c.client_secret.as_ref().is_some_and(|s| s.len() < 12) {
+        return Err(err(format!("{cp}.client_secret"), "at least 12 characters"));
     }
     if grant_types.iter().any(|g| g == "authorization_code") && c.redirect_uris.is_empty() {
         return Err(err(format!("{cp}.redirect_uris"), "authorization_code needs at least one redirect URI"));

@@ -77,10 +77,8 @@ pub fn validate(spec: &ThemeSpec) -> Result<(), String> {
             return Err(format!("tokens.{k}: value may only contain letters, digits, spaces and # % ( ) , . - _ /"));
         }
     }
-    if let Some(u) = &spec.logo_url {
-        if !(u.starts_with("https://") || u.starts_with("/static/")) {
-            return Err("logo_url: an https:// URL or a /static/ path".into());
-        }
+    if spec.logo_url.as_ref().is_some_and(|u| !(u.starts_with("https://") || u.starts_with("/static/"))) {
+        return Err("logo_url: an https:// URL or a /static/ path".into());
     }
     Ok(())
 }

@@ -83,7 +83,7 @@ impl Flow {
 
 /// Outcome of checking a username/email and password.
 pub enum PasswordCheck {
-    Ok(User),
+    Ok(Box<User>),
     /// Wrong password, unknown user, or a user who may not sign in: one answer for all,
     /// so the form does not reveal which accounts exist.
     Rejected,
@@ -104,7 +104,7 @@ pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], lo
         Some(h) => state.hasher.verify(password, h).await?,
         None => state.hasher.verify_nobody(password).await?,
     };
-    Ok(if ok && user.status == UserStatus::Active { PasswordCheck::Ok(user) } else { PasswordCheck::Rejected })
+    Ok(if ok && user.status == UserStatus::Active { PasswordCheck::Ok(Box::new(user)) } else { PasswordCheck::Rejected })
 }
 
 /// A new authentication by password, in a new single sign-on session.

@@ -143,10 +143,10 @@ async fn end_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
             };
             return render(StatusCode::OK, &page.page.nonce, &page);
         }
-        if let Some(v) = cookie_value(req, SESSION_COOKIE) {
-            if let Err(e) = state.sessions.delete(Kind::Session, &hex(&digest(&v))).await {
-                return app_error_page(&e, cw.theme.clone(), t);
-            }
+        if let Some(v) = cookie_value(req, SESSION_COOKIE)
+            && let Err(e) = state.sessions.delete(Kind::Session, &hex(&digest(&v))).await
+        {
+            return app_error_page(&e, cw.theme.clone(), t);
         }
         let event = AuditEvent {
             tenant_id: cw.issuer.tenant.clone(),

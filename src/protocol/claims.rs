@@ -21,11 +21,11 @@ pub fn for_scope(user: &User, scope: &Scope) -> Map<String, Value> {
         out.insert("preferred_username".into(), user.username.clone().into());
         out.insert("updated_at".into(), user.updated_at.into());
     }
-    if scope.contains("email") {
-        if let Some(e) = &user.email {
-            out.insert("email".into(), e.clone().into());
-            out.insert("email_verified".into(), user.email_verified.into());
-        }
+    if scope.contains("email")
+        && let Some(e) = &user.email
+    {
+        out.insert("email".into(), e.clone().into());
+        out.insert("email_verified".into(), user.email_verified.into());
     }
     if scope.contains("phone") {
         let phone = user.phone.clone().or_else(|| user.claims.get("phone_number").and_then(Value::as_str).map(str::to_owned));
@@ -34,10 +34,10 @@ pub fn for_scope(user: &User, scope: &Scope) -> Map<String, Value> {
             out.insert("phone_number_verified".into(), user.phone_verified.into());
         }
     }
-    if scope.contains("address") {
-        if let Some(a) = user.claims.get("address").filter(|a| a.is_object()) {
-            out.insert("address".into(), a.clone());
-        }
+    if scope.contains("address")
+        && let Some(a) = user.claims.get("address").filter(|a| a.is_object())
+    {
+        out.insert("address".into(), a.clone());
     }
     out
 }

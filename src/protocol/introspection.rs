@@ -28,13 +28,14 @@ pub async fn introspect(state: &AppState, iss: &Issuer, caller: &Client, token: 
         m.insert("jti".into(), at.jti.into());
         return Ok(Value::Object(m));
     }
-    if let Some(g) = state.grants.find_by_refresh(digest(token), now).await? {
-        if g.tenant_id == iss.tenant && g.workspace_id == iss.workspace {
-            return Ok(json!({
-                "active": true, "token_type": "refresh_token", "scope": g.scope, "client_id": g.client_id,
-                "sub": g.user_id, "iat": g.created_at, "iss": iss.url,
-            }));
-        }
+    if let Some(g) = state.grants.find_by_refresh(digest(token), now).await?
+        && g.tenant_id == iss.tenant
+        && g.workspace_id == iss.workspace
+    {
+        return Ok(json!({
+            "active": true, "token_type": "refresh_token", "scope": g.scope, "client_id": g.client_id,
+            "sub": g.user_id, "iat": g.created_at, "iss": iss.url,
+        }));
     }
     Ok(json!({ "active": false }))
 }
@@ -52,10 +53,10 @@ pub async fn revoke(state: &AppState, iss: &Issuer, caller: &Client, token: &str
         }
         return Ok(());
     }
-    if let Ok(at) = tokens::verify_access_token(&state.keys, &state.sessions, state.grants.as_ref(), &iss.url, token, now).await {
-        if at.client_id == caller.client_id {
-            state.sessions.put(Kind::RevokedJti, &at.jti, &true, at.exp - now + 1).await?;
-        }
+    if let Ok(at) = tokens::verify_access_token(&state.keys, &state.sessions, state.grants.as_ref(), &iss.url, token, now).await
+        && at.client_id == caller.client_id
+    {
+        state.sessions.put(Kind::RevokedJti, &at.jti, &true, at.exp - now + 1).await?;
     }
     Ok(())
 }

@@ -165,7 +165,7 @@ async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client,
     let successor = random_token(32);
     let ttl = &state.config.ttl;
     let grant = match state.grants.rotate(hash, digest(&successor), now + ttl.refresh_token, now).await? {
-        RefreshOutcome::Rotated(g) => g,
+        RefreshOutcome::Rotated(g) => *g,
         RefreshOutcome::Reused { grant_id } => {
             audit(state, iss, &client.client_id, "grant.revoked.refresh_reuse", &grant_id).await;
             return Err(invalid());

@@ -119,10 +119,10 @@ pub async fn verify_access_token(
         return Err(invalid());
     }
     let grant_id = s("gid");
-    if let Some(g) = &grant_id {
-        if grants.get(g).await?.is_none_or(|g| g.revoked_at.is_some()) {
-            return Err(invalid());
-        }
+    if let Some(g) = &grant_id
+        && grants.get(g).await?.is_none_or(|g| g.revoked_at.is_some())
+    {
+        return Err(invalid());
     }
     Ok(AccessClaims { jti, sub, client_id, scope: Scope::parse(&s("scope").unwrap_or_default()).unwrap_or_default(), exp, iat, grant_id })
 }

@@ -8,9 +8,12 @@ use super::session::SessionStore;
 use crate::clock::Clock;
 use crate::error::AppError;
 
+/// Value and expiry (seconds since the epoch) by key.
+type Entries = HashMap<String, (Vec<u8>, i64)>;
+
 pub struct MemoryStore {
     clock: Arc<dyn Clock>,
-    entries: Mutex<HashMap<String, (Vec<u8>, i64)>>,
+    entries: Mutex<Entries>,
 }
 
 impl MemoryStore {
@@ -18,7 +21,7 @@ impl MemoryStore {
         Self { clock, entries: Mutex::new(HashMap::new()) }
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, (Vec<u8>, i64)>>> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Entries>> {
         self.entries.lock().map_err(|_| AppError::Internal("memory session store poisoned".into()))
     }
 }

@@ -148,8 +148,8 @@ pub struct Grant {
 
 #[derive(Debug)]
 pub enum RefreshOutcome {
-    /// The presented token was current; it is now spent and `new_hash` is the current one.
-    Rotated(Grant),
+    /// The presented token was current; it is now spent and its successor is current.
+    Rotated(Box<Grant>),
     /// The token had been spent already: the whole family is now revoked (RFC 9700 §4.14.2).
     Reused { grant_id: String },
     /// Unknown, expired, or from a revoked family.

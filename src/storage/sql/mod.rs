@@ -601,7 +601,7 @@ impl GrantStore for SqlStore {
         }
         insert_refresh(&txn, successor, &g.id, now, expires_at).await?;
         txn.commit().await.map_err(db)?;
-        to_grant(g).map(RefreshOutcome::Rotated)
+        to_grant(g).map(|g| RefreshOutcome::Rotated(Box::new(g)))
     }
 
     async fn find_by_refresh(&self, hash: [u8; 32], now: i64) -> Result<Option<Grant>> {
