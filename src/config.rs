@@ -23,6 +23,8 @@ pub struct Config {
     pub log_format: LogFormat,
     pub workers: usize,
     pub argon2_concurrency: usize,
+    /// Seconds a node may serve workspaces and clients from its read cache.
+    pub directory_cache_ttl: i64,
     pub ttl: Lifetimes,
 }
 
@@ -50,6 +52,7 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     workers: Option<usize>,
     argon2_concurrency: Option<usize>,
+    directory_cache_ttl: Option<i64>,
     access_token_ttl: Option<i64>,
     id_token_ttl: Option<i64>,
     refresh_token_ttl: Option<i64>,
@@ -124,6 +127,7 @@ impl Config {
             log_format,
             workers: n("PORTCULLIS_WORKERS", f.workers.map(|v| v as i64), cpus() as i64)? as usize,
             argon2_concurrency: n("PORTCULLIS_ARGON2_CONCURRENCY", f.argon2_concurrency.map(|v| v as i64), cpus() as i64)? as usize,
+            directory_cache_ttl: n("PORTCULLIS_DIRECTORY_CACHE_TTL", f.directory_cache_ttl, 5)?,
             ttl: Lifetimes {
                 access_token: n("PORTCULLIS_ACCESS_TOKEN_TTL", f.access_token_ttl, 600)?,
                 id_token: n("PORTCULLIS_ID_TOKEN_TTL", f.id_token_ttl, 600)?,

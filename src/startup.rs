@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::keys::KeyRing;
 use crate::state::AppState;
+use crate::storage::cache::Cached;
 use crate::storage::memory::MemoryStore;
 use crate::storage::redis::RedisStore;
 use crate::storage::session::{SessionStore, Sessions};
@@ -24,13 +25,14 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
     };
     let ttl = config.ttl;
     let keys = KeyRing::load(sql.clone(), clock.clone(), ttl.id_token.max(ttl.access_token) + 300).await?;
+    let cached = Arc::new(Cached::new(sql.clone(), sql.clone(), clock.clone(), config.directory_cache_ttl));
     Ok(AppState {
         hasher: Hasher::new(config.argon2_concurrency)?,
         config,
         clock,
-        directory: sql.clone(),
+        directory: cached.clone(),
         users: sql.clone(),
-        clients: sql.clone(),
+        clients: cached,
         key_store: sql.clone(),
         grants: sql.clone(),
         consents: sql.clone(),

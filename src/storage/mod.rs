@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+pub mod cache;
 pub mod memory;
 pub mod redis;
 pub mod session;
