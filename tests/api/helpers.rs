@@ -80,26 +80,32 @@ impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         let database_url = fresh_database(backend).await;
         let prefix = format!("pc-test-{}:", uuid::Uuid::new_v4().simple());
-        Self::spawn_on(backend, &database_url, &prefix, None).await
+        Self::spawn_on(backend, &database_url, &prefix, None, &redis_url()).await
+    }
+
+    /// On PostgreSQL with the given Redis.
+    pub async fn spawn_with_redis(redis: &str) -> TestApp {
+        let database_url = fresh_database(Backend::PostgresRedis).await;
+        Self::spawn_on(Backend::PostgresRedis, &database_url, "pc-test:", None, redis).await
     }
 
     /// Another node sharing this app's database, session store and public URL, as behind
     /// a load balancer. `base` is where this node itself listens.
     pub async fn second_node(&self) -> TestApp {
-        Self::spawn_on(self.backend, &self.database_url, &self.redis_prefix, Some(&self.issuer_base())).await
+        Self::spawn_on(self.backend, &self.database_url, &self.redis_prefix, Some(&self.issuer_base()), &redis_url()).await
     }
 
     fn issuer_base(&self) -> String {
         self.issuer.trim_end_matches("/acme/shop").to_owned()
     }
 
-    async fn spawn_on(backend: Backend, database_url: &str, prefix: &str, public: Option<&str>) -> TestApp {
+    async fn spawn_on(backend: Backend, database_url: &str, prefix: &str, public: Option<&str>, redis: &str) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let base = format!("http://127.0.0.1:{port}");
         let provision = public.is_none();
         let public = public.map(str::to_owned).unwrap_or_else(|| base.clone());
-        let redis = redis_url();
+        let redis = redis.to_owned();
         let (db, base_c, prefix_c) = (database_url.to_owned(), public.clone(), prefix.to_owned());
         let env = move |k: &str| match k {
             "PORTCULLIS_DATABASE_URL" => Some(db.clone()),

@@ -5,3 +5,4 @@ mod helpers;
 mod flows;
 mod negative;
 mod nodes;
+mod operations;
