@@ -371,3 +371,52 @@ fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, seen: &m
         id_token_alg,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client_err(yaml: &str) -> String {
+        let spec: ClientSpec = serde_yaml_ng::from_str(yaml).unwrap();
+        client_plan("c", "t", "w", &spec, &mut HashSet::new()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn client_errors_name_the_field() {
+        assert!(client_err("{client_id: a, redirect_uris: ['http://evil.example/cb']}").contains("c.redirect_uris[0]"));
+        assert!(client_err("{client_id: a, redirect_uris: ['http://127.0.0.1/cb#frag']}").contains("fragment"));
+        assert!(client_err("{client_id: a, redirect_uris: ['http://127.0.0.1/cb'], scopes: [openid, admin]}").contains("c.scopes[1]"));
+        assert!(client_err("{client_id: a, grant_types: [client_credentials]}").contains("confidential"));
+        assert!(client_err("{client_id: a, grant_types: [implicit]}").contains("c.grant_types[0]"));
+        assert!(client_err("{client_id: a, client_secret: short, redirect_uris: ['http://127.0.0.1/cb']}").contains("c.client_secret"));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        assert!(parse("tenants: [{id: acme, colour: red}]").unwrap_err().to_string().contains("colour"));
+    }
+
+    #[test]
+    fn reserved_and_malformed_ids_are_rejected() {
+        for (id, _) in [("api", "reserved"), ("Acme", "a-z"), ("a/b", "a-z")] {
+            let file = parse(&format!("tenants: [{{id: '{id}'}}]")).unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            struct NoUsers;
+            #[async_trait::async_trait]
+            impl UserStore for NoUsers {
+                async fn find_for_login(&self, _: &str, _: &[String], _: &str) -> crate::storage::Result<Option<(crate::storage::User, Option<String>)>> {
+                    Ok(None)
+                }
+                async fn get(&self, _: &str, _: &str) -> crate::storage::Result<Option<crate::storage::User>> {
+                    Ok(None)
+                }
+                async fn password_hash(&self, _: &str, _: &str, _: &str) -> crate::storage::Result<Option<String>> {
+                    Ok(None)
+                }
+            }
+            let hasher = Hasher::new(1).unwrap();
+            let e = rt.block_on(plan(file, "t", 0, &NoUsers, &hasher)).unwrap_err().to_string();
+            assert!(e.contains("tenants[0].id"), "{e}");
+        }
+    }
+}

@@ -14,3 +14,19 @@ pub mod tokens;
 pub mod types;
 
 pub use error::{ErrorCode, OAuthError};
+
+#[cfg(test)]
+mod tests {
+    /// The core stays free of HTTP, SQL and Redis types (STYLE.md §1).
+    #[test]
+    fn protocol_imports_no_actix_sea_orm_or_redis() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/protocol");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for banned in ["actix", "sea_orm", "redis::"] {
+                assert!(!text.contains(banned), "{} mentions {banned}", path.display());
+            }
+        }
+    }
+}
