@@ -19,7 +19,7 @@ pub use error::{ErrorCode, OAuthError};
 mod tests {
     /// The core stays free of HTTP, SQL and Redis types (STYLE.md §1).
     #[test]
-    fn protocol_imports_no_actix_sea_orm_or_redis() {
+    fn protocol_is_free_of_http_sql_and_redis() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/protocol");
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
