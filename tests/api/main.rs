@@ -2,6 +2,7 @@
 //! SQLite + memory sessions and on PostgreSQL + Redis.
 mod helpers;
 
+mod browser;
 mod flows;
 mod negative;
 mod nodes;

@@ -1,0 +1,23 @@
+//! The hosted pages in a real browser: Debian's headless Chromium driven by playwright-core
+//! (tests/browser). scripts/test installs both; the browser is never downloaded.
+use crate::helpers::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_and_consent_in_headless_chromium() {
+    let app = TestApp::spawn(Backend::SqliteMemory).await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let url = authorize_url(&app, "shop-web", WEB_REDIRECT, &[]);
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node").current_dir(&dir).arg("hosted_pages.mjs").arg(&url).arg(WEB_REDIRECT).arg(&shots).output()
+    })
+    .await
+    .unwrap()
+    .expect("node on PATH (scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

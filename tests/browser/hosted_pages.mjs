@@ -1,0 +1,61 @@
+// Signs in through the hosted pages in headless Chromium, with the keyboard only, and
+// checks what a person sees: labels, focus order, the error message, the consent page,
+// no CSP violations. Usage: node hosted_pages.mjs AUTHORIZE_URL REDIRECT_PREFIX SCREENSHOT_DIR
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+
+const [authorizeUrl, redirectPrefix, shots] = process.argv.slice(2);
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  // The relying party is not running: answer its redirect here and remember it.
+  let arrived = null;
+  await page.route(`${redirectPrefix}**`, (route) => {
+    arrived = route.request().url();
+    return route.fulfill({ status: 200, contentType: 'text/plain', body: 'relying party' });
+  });
+
+  await page.goto(authorizeUrl);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  // Every input has a visible label.
+  assert.equal(await page.getByLabel('Username or email').count(), 1);
+  assert.equal(await page.getByLabel('Password').count(), 1);
+  await page.screenshot({ path: `${shots}/sign-in.png`, fullPage: true });
+
+  // Focus order: username (autofocused), password, submit.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'username');
+  await page.keyboard.type('alice');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
+  await page.keyboard.type('not the password');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('type')), 'submit');
+  await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+  await page.waitForSelector('[role=alert]');
+  assert.match(await page.textContent('[role=alert]'), /Incorrect username or password/);
+  await page.screenshot({ path: `${shots}/sign-in-error.png`, fullPage: true });
+
+  // The username is kept; the password field has the focus.
+  assert.equal(await page.inputValue('#username'), 'alice');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
+  await page.keyboard.type('correct horse battery');
+  await Promise.all([page.waitForURL(/consent/), page.keyboard.press('Enter')]);
+  assert.match(await page.textContent('h1'), /Allow access/);
+  await page.screenshot({ path: `${shots}/consent.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForURL(`${redirectPrefix}**`);
+  assert.ok(arrived && new URL(arrived).searchParams.get('code'), `no code in ${arrived}`);
+  assert.deepEqual(problems, [], 'no console errors (CSP violations show up here)');
+  console.log('hosted pages: ok');
+} finally {
+  await browser.close();
+}
