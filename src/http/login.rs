@@ -101,9 +101,18 @@ async fn posted_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
     Ok(flow)
 }
 
-async fn flow_client(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings, flow: &Flow) -> Result<Client, HttpResponse> {
+/// A flow with the language of its pages and its client.
+struct FlowCtx {
+    flow: Flow,
+    t: &'static Strings,
+    client: Client,
+}
+
+async fn with_client(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, flow: Result<Flow, HttpResponse>) -> Result<FlowCtx, HttpResponse> {
+    let flow = flow?;
+    let t = strings(req, &flow.request.ui_locales);
     match state.clients.get(&cw.issuer.tenant, &cw.issuer.workspace, &flow.request.client_id).await {
-        Ok(Some(c)) => Ok(c),
+        Ok(Some(client)) => Ok(FlowCtx { flow, t, client }),
         Ok(None) => Err(error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_client", "The application is no longer registered.")),
         Err(e) => Err(app_error_page(&e, cw.theme.clone(), t)),
     }
@@ -128,12 +137,7 @@ pub struct FlowQuery {
 }
 
 pub async fn get_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, q: web::Query<FlowQuery>) -> HttpResponse {
-    let flow = match load_flow(&state, &cw, &req, q.into_inner().flow).await {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    let t = strings(&req, &flow.request.ui_locales);
-    let client = match flow_client(&state, &cw, t, &flow).await {
+    let FlowCtx { flow, t, client } = match with_client(&state, &cw, &req, load_flow(&state, &cw, &req, q.into_inner().flow).await).await {
         Ok(c) => c,
         Err(resp) => return resp,
     };
@@ -142,12 +146,7 @@ pub async fn get_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: Ht
 }
 
 pub async fn post_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = match posted_flow(&state, &cw, &req, &body).await {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    let t = strings(&req, &flow.request.ui_locales);
-    let client = match flow_client(&state, &cw, t, &flow).await {
+    let FlowCtx { flow, t, client } = match with_client(&state, &cw, &req, posted_flow(&state, &cw, &req, &body).await).await {
         Ok(c) => c,
         Err(resp) => return resp,
     };
@@ -177,14 +176,9 @@ pub async fn post_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
 }
 
 pub async fn get_consent(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, q: web::Query<FlowQuery>) -> HttpResponse {
-    let flow = match load_flow(&state, &cw, &req, q.into_inner().flow).await {
-        Ok(f) if f.auth().is_some() => f,
-        Ok(f) => return see_other(&format!("{}?flow={}", cw.path("login"), f.id)),
-        Err(resp) => return resp,
-    };
-    let t = strings(&req, &flow.request.ui_locales);
-    let client = match flow_client(&state, &cw, t, &flow).await {
-        Ok(c) => c,
+    let FlowCtx { flow, t, client } = match with_client(&state, &cw, &req, load_flow(&state, &cw, &req, q.into_inner().flow).await).await {
+        Ok(c) if c.flow.auth().is_some() => c,
+        Ok(c) => return see_other(&format!("{}?flow={}", cw.path("login"), c.flow.id)),
         Err(resp) => return resp,
     };
     let page = ConsentPage {
@@ -199,12 +193,7 @@ pub async fn get_consent(state: web::Data<AppState>, cw: CurrentWorkspace, req: 
 }
 
 pub async fn post_consent(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = match posted_flow(&state, &cw, &req, &body).await {
-        Ok(f) => f,
-        Err(resp) => return resp,
-    };
-    let t = strings(&req, &flow.request.ui_locales);
-    let client = match flow_client(&state, &cw, t, &flow).await {
+    let FlowCtx { flow, t, client } = match with_client(&state, &cw, &req, posted_flow(&state, &cw, &req, &body).await).await {
         Ok(c) => c,
         Err(resp) => return resp,
     };

@@ -277,6 +277,19 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Opens an authorization URL that must show a page with a form: (page URL, HTML, form).
+    pub async fn first_form(&self, authorize_url: &str, stop: &str) -> (Url, String, Form) {
+        match self.follow(authorize_url, stop).await {
+            Step::Page { url, html, .. } => {
+                let form = Form::parse(&url, &html).unwrap_or_else(|| panic!("no form at {url}: {html}"));
+                (url, html, form)
+            }
+            other => panic!("expected a page with a form, got {other:?}"),
+        }
+    }
+}
+
 /// PKCE verifier and S256 challenge.
 pub fn pkce() -> (String, String) {
     use base64::Engine;

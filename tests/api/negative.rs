@@ -126,11 +126,7 @@ async fn prompt_none_without_session_is_login_required(backend: Backend) {
 async fn wrong_password_shows_the_form_again(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let browser = Browser::default();
-    let (url, html) = match browser.follow(&authorize_url(&app, "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT).await {
-        Step::Page { url, html, .. } => (url, html),
-        other => panic!("{other:?}"),
-    };
-    let form = Form::parse(&url, &html).unwrap();
+    let (_, _, form) = browser.first_form(&authorize_url(&app, "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT).await;
     for (user, pw) in [("alice", "wrong password!"), ("nobody", "correct horse battery")] {
         let (status, again) = browser.submit(&form, &[("username", user), ("password", pw)], WEB_REDIRECT).await.page();
         assert_eq!(status, 200);
@@ -146,28 +142,20 @@ async fn wrong_password_shows_the_form_again(backend: Backend) {
 async fn missing_csrf_token_is_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let browser = Browser::default();
-    let (url, html) = match browser.follow(&authorize_url(&app, "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT).await {
-        Step::Page { url, html, .. } => (url, html),
-        other => panic!("{other:?}"),
-    };
-    let mut form = Form::parse(&url, &html).unwrap();
+    let (_, _, mut form) = browser.first_form(&authorize_url(&app, "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT).await;
+    let original = form.clone();
     form.fields.retain(|(k, _)| k != "csrf");
     let (status, _) = browser.submit(&form, &[("username", "alice"), ("password", PASSWORD)], WEB_REDIRECT).await.page();
     assert_eq!(status, 400);
     // A form replayed from another browser (no flow cookie) is refused too.
-    let form = Form::parse(&url, &html).unwrap();
-    let (status, _) = Browser::default().submit(&form, &[("username", "alice"), ("password", PASSWORD)], WEB_REDIRECT).await.page();
+    let (status, _) = Browser::default().submit(&original, &[("username", "alice"), ("password", PASSWORD)], WEB_REDIRECT).await.page();
     assert_eq!(status, 400);
 }
 
 async fn inactive_user_cannot_sign_in(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let browser = Browser::default();
-    let (url, html) = match browser.follow(&authorize_url(&app, "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT).await {
-        Step::Page { url, html, .. } => (url, html),
-        other => panic!("{other:?}"),
-    };
-    let form = Form::parse(&url, &html).unwrap();
+    let (_, _, form) = browser.first_form(&authorize_url(&app, "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT).await;
     let (status, again) = browser.submit(&form, &[("username", "ivan"), ("password", "inactive user password")], WEB_REDIRECT).await.page();
     assert_eq!(status, 200);
     assert!(again.contains("Incorrect username or password"));
