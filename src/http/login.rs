@@ -29,7 +29,7 @@ pub async fn sso_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequ
 pub async fn advance(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings, flow: Flow, client: &Client, sso: Option<&Authentication>, consented: bool) -> HttpResponse {
     match try_advance(state, cw, flow, client, sso, consented).await {
         Ok(resp) => resp,
-        Err(e) => app_error_page(&e, cw.theme.clone(), t),
+        Err(e) => app_error_page(&e, cw.theme(), t),
     }
 }
 
@@ -74,14 +74,14 @@ async fn try_advance(state: &AppState, cw: &CurrentWorkspace, flow: Flow, client
 /// this browser.
 async fn load_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, id: Option<String>) -> Result<Flow, HttpResponse> {
     let t = strings(req, &[]);
-    let expired = || error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_request", "This sign-in has expired or is not valid. Please return to the application and try again.");
+    let expired = || error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "This sign-in has expired or is not valid. Please return to the application and try again.");
     let Some(id) = id.filter(|i| !i.is_empty() && i.len() <= 64) else {
         return Err(expired());
     };
     let flow = match Flow::load(state, &id).await {
         Ok(Some(f)) if f.tenant_id == cw.issuer.tenant && f.workspace_id == cw.issuer.workspace => f,
         Ok(_) => return Err(expired()),
-        Err(e) => return Err(app_error_page(&e, cw.theme.clone(), t)),
+        Err(e) => return Err(app_error_page(&e, cw.theme(), t)),
     };
     let browser = cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default();
     if !crate::storage::ct_eq(browser.as_bytes(), flow.browser.as_bytes()) {
@@ -96,7 +96,7 @@ async fn posted_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
     let browser = cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default();
     if !flow.accepts(&browser, &field(body, "csrf").unwrap_or_default()) {
         let t = strings(req, &flow.request.ui_locales);
-        return Err(error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_request", "The form could not be verified. Please return to the application and try again."));
+        return Err(error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "The form could not be verified. Please return to the application and try again."));
     }
     Ok(flow)
 }
@@ -113,14 +113,14 @@ async fn with_client(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
     let t = strings(req, &flow.request.ui_locales);
     match state.clients.get(&cw.issuer.tenant, &cw.issuer.workspace, &flow.request.client_id).await {
         Ok(Some(client)) => Ok(FlowCtx { flow, t, client }),
-        Ok(None) => Err(error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_client", "The application is no longer registered.")),
-        Err(e) => Err(app_error_page(&e, cw.theme.clone(), t)),
+        Ok(None) => Err(error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_client", "The application is no longer registered.")),
+        Err(e) => Err(app_error_page(&e, cw.theme(), t)),
     }
 }
 
 fn login_page(cw: &CurrentWorkspace, t: &'static Strings, flow: &Flow, client: &Client, username: String, error: Option<&'static str>) -> HttpResponse {
     let page = LoginPage {
-        page: page_ctx(t.sign_in, cw.theme.clone(), t),
+        page: page_ctx(t.sign_in, cw.theme(), t),
         action: cw.path("login"),
         flow: flow.id.clone(),
         csrf: flow.csrf.clone(),
@@ -155,7 +155,7 @@ pub async fn post_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
     let user = match auth::check_password(&state, &cw.issuer.tenant, &cw.workspace.pools, username.trim(), &password).await {
         Ok(PasswordCheck::Ok(u)) => u,
         Ok(PasswordCheck::Rejected) => return login_page(&cw, t, &flow, &client, username, Some(t.bad_credentials)),
-        Err(e) => return app_error_page(&e, cw.theme.clone(), t),
+        Err(e) => return app_error_page(&e, cw.theme(), t),
     };
     let now = state.now();
     let authn = auth::password_authentication(&cw.issuer.tenant, &cw.issuer.workspace, &user, now);
@@ -163,7 +163,7 @@ pub async fn post_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
     // promoted to a signed-in one (session fixation).
     let session_value = random_token(32);
     if let Err(e) = state.sessions.put(Kind::Session, &hex(&digest(&session_value)), &authn, state.config.ttl.session).await {
-        return app_error_page(&e, cw.theme.clone(), t);
+        return app_error_page(&e, cw.theme(), t);
     }
     if let Some(old) = cookie_value(&req, super::SESSION_COOKIE) {
         let _ = state.sessions.delete(Kind::Session, &hex(&digest(&old))).await;
@@ -182,7 +182,7 @@ pub async fn get_consent(state: web::Data<AppState>, cw: CurrentWorkspace, req: 
         Err(resp) => return resp,
     };
     let page = ConsentPage {
-        page: page_ctx(t.consent_title, cw.theme.clone(), t),
+        page: page_ctx(t.consent_title, cw.theme(), t),
         action: cw.path("consent"),
         flow: flow.id.clone(),
         csrf: flow.csrf.clone(),
@@ -208,15 +208,15 @@ pub async fn post_consent(state: web::Data<AppState>, cw: CurrentWorkspace, req:
             let e = crate::protocol::OAuthError::access_denied("the user denied the request");
             return match authorize::error_redirect(&req.redirect_uri, &e, req.state.as_deref(), &cw.issuer.url) {
                 Ok(url) => found(url.as_str()),
-                Err(e) => app_error_page(&e, cw.theme.clone(), t),
+                Err(e) => app_error_page(&e, cw.theme(), t),
             };
         }
-        _ => return error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_request", "Please choose Allow or Deny."),
+        _ => return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "Please choose Allow or Deny."),
     }
     let now = state.now();
     let mut scopes = match state.consents.granted(&cw.issuer.tenant, &cw.issuer.workspace, &user_id, &client.client_id).await {
         Ok(s) => s,
-        Err(e) => return app_error_page(&e, cw.theme.clone(), t),
+        Err(e) => return app_error_page(&e, cw.theme(), t),
     };
     for s in &flow.request.scope.0 {
         if !scopes.contains(s) {
@@ -224,10 +224,10 @@ pub async fn post_consent(state: web::Data<AppState>, cw: CurrentWorkspace, req:
         }
     }
     if let Err(e) = state.consents.remember(&cw.issuer.tenant, &cw.issuer.workspace, &user_id, &client.client_id, &scopes, now).await {
-        return app_error_page(&e, cw.theme.clone(), t);
+        return app_error_page(&e, cw.theme(), t);
     }
     let Some(flow) = flow.consented() else {
-        return error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, "invalid_request", "Please sign in first.");
+        return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "Please sign in first.");
     };
     advance(&state, &cw, t, flow, &client, None, true).await
 }

@@ -30,24 +30,24 @@ async fn authorize(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, r
     let client = match &params.client_id {
         Some(id) => match state.clients.get(&cw.issuer.tenant, &cw.issuer.workspace, id).await {
             Ok(c) => c,
-            Err(e) => return app_error_page(&e, cw.theme.clone(), t),
+            Err(e) => return app_error_page(&e, cw.theme(), t),
         },
         None => None,
     };
     let request = match authorize::validate(params, client.as_ref()) {
         Ok(r) => r,
         Err(AuthorizeError::Show(e)) => {
-            return error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, e.error.as_str(), e.error_description.as_deref().unwrap_or(""));
+            return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, e.error.as_str(), e.error_description.as_deref().unwrap_or(""));
         }
         Err(AuthorizeError::Redirect { redirect_uri, state: st, error }) => {
             return match authorize::error_redirect(&redirect_uri, &error, st.as_deref(), &cw.issuer.url) {
                 Ok(url) => found(url.as_str()),
-                Err(e) => app_error_page(&e, cw.theme.clone(), t),
+                Err(e) => app_error_page(&e, cw.theme(), t),
             };
         }
     };
     let Some(client) = client else {
-        return app_error_page(&crate::error::AppError::Internal("validated request without client".into()), cw.theme.clone(), t);
+        return app_error_page(&crate::error::AppError::Internal("validated request without client".into()), cw.theme(), t);
     };
     // Bind the flow to this browser: its forms are only accepted with this cookie.
     let (bid, new_bid) = match cookie_value(req, BROWSER_COOKIE) {
@@ -56,7 +56,7 @@ async fn authorize(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, r
     };
     let sso = match login::sso_session(state, cw, req).await {
         Ok(s) => s,
-        Err(e) => return app_error_page(&e, cw.theme.clone(), t),
+        Err(e) => return app_error_page(&e, cw.theme(), t),
     };
     let flow = Flow::start(&cw.issuer.tenant, &cw.issuer.workspace, hex(&digest(&bid)), request);
     let mut resp = login::advance(state, cw, t, flow, &client, sso.as_ref(), false).await;

@@ -112,11 +112,11 @@ async fn end_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
     let echo = (params.id_token_hint.clone(), params.post_logout_redirect_uri.clone(), params.state.clone(), params.client_id.clone());
     let request = match logout::validate(&state.keys, state.clients.as_ref(), &cw.issuer, params).await {
         Ok(r) => r,
-        Err(e) => return error_page(StatusCode::BAD_REQUEST, cw.theme.clone(), t, e.error.as_str(), e.error_description.as_deref().unwrap_or("")),
+        Err(e) => return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, e.error.as_str(), e.error_description.as_deref().unwrap_or("")),
     };
     let session = match super::login::sso_session(state, cw, req).await {
         Ok(s) => s,
-        Err(e) => return app_error_page(&e, cw.theme.clone(), t),
+        Err(e) => return app_error_page(&e, cw.theme(), t),
     };
     let browser = cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default();
     if let Some(s) = &session {
@@ -129,11 +129,11 @@ async fn end_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
         if !hinted && !csrf_ok {
             let csrf = random_token(18);
             if let Err(e) = state.sessions.put(Kind::Flow, &format!("logout:{csrf}"), &browser, state.config.ttl.flow).await {
-                return app_error_page(&e, cw.theme.clone(), t);
+                return app_error_page(&e, cw.theme(), t);
             }
             let (hint, uri, st, cid) = echo;
             let page = LogoutPage {
-                page: page_ctx(t.sign_out_title, cw.theme.clone(), t),
+                page: page_ctx(t.sign_out_title, cw.theme(), t),
                 action: cw.path("logout"),
                 csrf,
                 id_token_hint: hint.unwrap_or_default(),
@@ -146,7 +146,7 @@ async fn end_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
         if let Some(v) = cookie_value(req, SESSION_COOKIE)
             && let Err(e) = state.sessions.delete(Kind::Session, &hex(&digest(&v))).await
         {
-            return app_error_page(&e, cw.theme.clone(), t);
+            return app_error_page(&e, cw.theme(), t);
         }
         let event = AuditEvent {
             tenant_id: cw.issuer.tenant.clone(),
@@ -162,7 +162,7 @@ async fn end_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
     let mut resp = match &request.redirect {
         Some(url) => found(url.as_str()),
         None => {
-            let page = LoggedOutPage { page: page_ctx(t.signed_out, cw.theme.clone(), t) };
+            let page = LoggedOutPage { page: page_ctx(t.signed_out, cw.theme(), t) };
             render(StatusCode::OK, &page.page.nonce, &page)
         }
     };

@@ -1,4 +1,4 @@
-//! Resolves the tenant, workspace, issuer and theme of a request once, as an extractor.
+//! Resolves the tenant, workspace and issuer of a request once, as an extractor.
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
@@ -15,10 +15,15 @@ use crate::views::{self, Strings};
 pub struct CurrentWorkspace {
     pub workspace: Workspace,
     pub issuer: Issuer,
-    pub theme: Theme,
 }
 
 impl CurrentWorkspace {
+    /// The resolved theme: workspace → tenant → built-in. Only pages need it, so the
+    /// back-channel endpoints never pay for it.
+    pub fn theme(&self) -> Theme {
+        theme::resolve(&[theme::builtin(), &self.workspace.tenant_theme, &self.workspace.theme])
+    }
+
     /// Path of this workspace's endpoints, e.g. `/acme/shop/login`.
     pub fn path(&self, endpoint: &str) -> String {
         format!("/{}/{}/{endpoint}", self.issuer.tenant, self.issuer.workspace)
@@ -65,9 +70,8 @@ impl FromRequest for CurrentWorkspace {
                 return Err(WorkspaceError::NotFound);
             };
             let workspace = state.directory.workspace(&tenant, &ws).await.map_err(WorkspaceError::Unavailable)?.ok_or(WorkspaceError::NotFound)?;
-            let theme = theme::resolve(&[theme::builtin(), &workspace.tenant_theme, &workspace.theme]);
             let url = state.config.issuer(&tenant, &ws);
-            Ok(CurrentWorkspace { workspace, issuer: Issuer { tenant, workspace: ws, url }, theme })
+            Ok(CurrentWorkspace { workspace, issuer: Issuer { tenant, workspace: ws, url } })
         })
     }
 }
