@@ -15,7 +15,8 @@ use portcullis::{keys, provision, startup};
 /// Configuration: defaults, then `portcullis.toml` (or --config), then PORTCULLIS_*
 /// variables: PORTCULLIS_LISTEN, PORTCULLIS_PUBLIC_URL, PORTCULLIS_DATABASE_URL,
 /// PORTCULLIS_REDIS_URL, PORTCULLIS_REDIS_PREFIX, PORTCULLIS_OUTBOX_DIR,
-/// PORTCULLIS_LOG_FORMAT, PORTCULLIS_WORKERS, PORTCULLIS_ARGON2_CONCURRENCY and the
+/// PORTCULLIS_LOG_FORMAT, PORTCULLIS_WORKERS, PORTCULLIS_ARGON2_CONCURRENCY,
+/// PORTCULLIS_DIRECTORY_CACHE_TTL and the
 /// PORTCULLIS_*_TTL lifetimes. See examples/portcullis.toml for every key.
 #[derive(Parser)]
 #[command(name = "portcullis", version)]
