@@ -77,3 +77,9 @@ pub fn pairs(raw: &[u8]) -> impl Iterator<Item = (std::borrow::Cow<'_, str>, std
 pub fn field(raw: &[u8], name: &str) -> Option<String> {
     pairs(raw).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
+
+/// A form body as a query string, re-encoded so that nothing but valid pairs reaches a
+/// Location header.
+pub fn reencode(body: &[u8]) -> String {
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs(body)).finish()
+}

@@ -19,8 +19,10 @@ pub async fn get_authorize(state: web::Data<AppState>, cw: CurrentWorkspace, req
 }
 
 /// OIDC Core §3.1.2.1: the authorization endpoint MUST support POST as well.
-pub async fn post_authorize(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    authorize(&state, &cw, &req, &body).await
+/// A cross-site POST carries no SameSite=Lax cookie, so it continues as a top-level GET
+/// with the same parameters, which sees the browser's session like any other request.
+pub async fn post_authorize(cw: CurrentWorkspace, body: web::Bytes) -> HttpResponse {
+    response::see_other(&format!("{}?{}", cw.path("authorize"), super::reencode(&body)))
 }
 
 async fn authorize(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, raw: &[u8]) -> HttpResponse {

@@ -102,6 +102,11 @@ pub async fn get_logout(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
 /// RP-Initiated Logout §2: the RP may also POST; our own confirmation form posts here too.
 pub async fn post_logout(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let confirmed = field(&body, "confirm").as_deref() == Some("yes");
+    // A cross-site POST carries no SameSite=Lax cookie: continue as a top-level GET,
+    // which does, so the session is found (and confirmation asked for) as usual.
+    if !confirmed && cookie_value(&req, SESSION_COOKIE).is_none() {
+        return super::response::see_other(&format!("{}?{}", cw.path("logout"), super::reencode(&body)));
+    }
     end_session(&state, &cw, &req, &body, confirmed).await
 }
 
@@ -121,14 +126,14 @@ async fn end_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
     let browser = cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default();
     if let Some(s) = &session {
         let hinted = request.hint_sid.as_deref() == Some(s.sid.as_str());
-        let csrf_ok = confirmed && match state.sessions.consume::<String>(Kind::Flow, &format!("logout:{}", field(raw, "csrf").unwrap_or_default())).await {
+        let csrf_ok = confirmed && match state.sessions.consume::<String>(Kind::LogoutCsrf, &field(raw, "csrf").unwrap_or_default()).await {
             Ok(Some(b)) => crate::storage::ct_eq(b.as_bytes(), browser.as_bytes()),
             _ => false,
         };
         // §2: without proof that the RP acts for this session, ask the user first.
         if !hinted && !csrf_ok {
             let csrf = random_token(18);
-            if let Err(e) = state.sessions.put(Kind::Flow, &format!("logout:{csrf}"), &browser, state.config.ttl.flow).await {
+            if let Err(e) = state.sessions.put(Kind::LogoutCsrf, &csrf, &browser, state.config.ttl.flow).await {
                 return app_error_page(&e, cw.theme(), t);
             }
             let (hint, uri, st, cid) = echo;

@@ -216,7 +216,7 @@ pub fn decide(req: &AuthorizationRequest, client: &Client, at: FlowPosition<'_>,
 /// Creates and stores a one-time authorization code for `req`, returning the code.
 pub async fn issue_code(sessions: &Sessions, req: &AuthorizationRequest, auth: Authentication, ttl: i64, now: i64) -> Result<String, AppError> {
     let code = random_token(32);
-    let key = crate::storage::sql::hex(&digest(&code));
+    let key = code_key(&auth.tenant_id, &auth.workspace_id, &req.client_id, &code);
     let grant_id = uuid::Uuid::new_v4().to_string();
     let record = CodeRecord {
         tenant_id: auth.tenant_id.clone(),
@@ -234,6 +234,12 @@ pub async fn issue_code(sessions: &Sessions, req: &AuthorizationRequest, auth: A
     sessions.put(Kind::CodeGrant, &key, &grant_id, ttl * 10).await?;
     sessions.put(Kind::Code, &key, &record, ttl).await?;
     Ok(code)
+}
+
+/// Where a code is stored: under its digest, scoped to the workspace and client it was
+/// issued to, so that no other client can find (or spend) it (RFC 6749 §4.1.3).
+pub fn code_key(tenant: &str, workspace: &str, client_id: &str, code: &str) -> String {
+    format!("{tenant}/{workspace}/{}/{}", crate::storage::sql::hex(&digest(client_id)), crate::storage::sql::hex(&digest(code)))
 }
 
 /// The authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`).

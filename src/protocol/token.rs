@@ -5,7 +5,6 @@ use super::tokens::{self, AccessToken, IdToken};
 use super::types::{CodeRecord, Scope, TokenResponse};
 use crate::state::AppState;
 use crate::storage::session::Kind;
-use crate::storage::sql::hex;
 use crate::storage::{AuditEvent, Client, Grant, RefreshOutcome, UserStatus, digest, random_token};
 
 /// The workspace a request is addressed to.
@@ -70,7 +69,7 @@ pub async fn post_token(state: &AppState, iss: &Issuer, client: &Client, p: Toke
 async fn exchange_authorization_code(state: &AppState, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
     let now = state.now();
     let code = p.code.ok_or_else(|| OAuthError::invalid_request("code is missing"))?;
-    let key = hex(&digest(&code));
+    let key = super::authorize::code_key(&iss.tenant, &iss.workspace, &client.client_id, &code);
     let invalid = || OAuthError::invalid_grant("The authorization code is invalid, expired or was already used");
     let Some(record) = state.sessions.consume::<CodeRecord>(Kind::Code, &key).await? else {
         // RFC 6749 §4.1.2: a code used twice SHOULD revoke what was issued from it.
@@ -157,10 +156,19 @@ async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client,
     let hash = digest(&presented);
     // RFC 6749 §6: the refresh token MUST have been issued to the authenticated client.
     // Checked before rotating so that another client cannot spend (and so revoke) it.
-    match state.grants.find_by_refresh(hash, now).await? {
-        Some(g) if g.client_id == client.client_id && g.tenant_id == iss.tenant && g.workspace_id == iss.workspace => {}
-        Some(_) => return Err(invalid()),
-        None => {} // unknown, or spent: rotate() tells reuse apart and revokes the family
+    let current = state.grants.find_by_refresh(hash, now).await?;
+    if let Some(g) = &current
+        && (g.client_id != client.client_id || g.tenant_id != iss.tenant || g.workspace_id != iss.workspace)
+    {
+        return Err(invalid());
+    }
+    // Checked before the token is spent, so a bad request does not burn it (a retry with
+    // the same token would otherwise look like reuse and revoke the family).
+    if let (Some(g), Some(s)) = (&current, &p.scope) {
+        let asked = Scope::parse(s).ok_or_else(|| OAuthError::invalid_scope("malformed scope"))?;
+        if !asked.is_subset_of(&Scope::parse(&g.scope).unwrap_or_default().0) {
+            return Err(OAuthError::invalid_scope("the scope exceeds what was granted"));
+        }
     }
     let successor = random_token(32);
     let ttl = &state.config.ttl;

@@ -36,6 +36,8 @@ pub enum Kind {
     CodeGrant,
     /// A revoked access token id.
     RevokedJti,
+    /// The CSRF token of a logout confirmation form.
+    LogoutCsrf,
 }
 
 impl Kind {
@@ -46,6 +48,7 @@ impl Kind {
             Kind::Code => "code:",
             Kind::CodeGrant => "codegrant:",
             Kind::RevokedJti => "jti:",
+            Kind::LogoutCsrf => "logout:",
         }
     }
 }

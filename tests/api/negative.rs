@@ -15,6 +15,7 @@ on_every_backend!(
     missing_csrf_token_is_refused,
     inactive_user_cannot_sign_in,
     consent_denied_is_access_denied,
+    bad_requests_do_not_burn_codes_or_refresh_tokens,
 );
 
 async fn unregistered_redirect_uri_is_never_redirected_to(backend: Backend) {
@@ -165,4 +166,24 @@ async fn consent_denied_is_access_denied(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let back = Browser::default().sign_in(&authorize_url(&app, "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT, "alice", PASSWORD, "deny").await;
     assert_eq!(query(&back, "error").as_deref(), Some("access_denied"));
+}
+
+async fn bad_requests_do_not_burn_codes_or_refresh_tokens(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (verifier, challenge) = pkce();
+    let pk = [("code_challenge", challenge.as_str()), ("code_challenge_method", "S256"), ("scope", "openid offline_access")];
+    let code = code_for(&app, &Browser::default(), "shop-spa", SPA_REDIRECT, &pk).await;
+    // Another client presenting the code finds nothing and spends nothing.
+    let form = [("grant_type", "authorization_code"), ("code", code.as_str()), ("redirect_uri", SPA_REDIRECT)];
+    let (status, body, _) = token(&app, Some(("shop-web", "shop-web-secret")), &form).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+    let form = [("grant_type", "authorization_code"), ("client_id", "shop-spa"), ("code", code.as_str()), ("redirect_uri", SPA_REDIRECT), ("code_verifier", verifier.as_str())];
+    let (status, tokens, _) = token(&app, None, &form).await;
+    assert_eq!(status, 200, "{tokens}");
+    // A refresh asking for more scope is refused without spending the token.
+    let rt = tokens["refresh_token"].as_str().unwrap();
+    let (status, body, _) = token(&app, None, &[("grant_type", "refresh_token"), ("client_id", "shop-spa"), ("refresh_token", rt), ("scope", "openid email")]).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_scope")));
+    let (status, body, _) = token(&app, None, &[("grant_type", "refresh_token"), ("client_id", "shop-spa"), ("refresh_token", rt)]).await;
+    assert_eq!(status, 200, "{body}");
 }
