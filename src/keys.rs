@@ -94,21 +94,21 @@ impl KeyRing {
             if !live {
                 continue;
             }
-            let (signer, verifier): (Box<dyn JwsSigner>, Box<dyn JwsVerifier>) = match k.alg {
-                SigningAlg::ES256 => (
-                    Box::new(ES256.signer_from_pem(&k.private_pem).map_err(jose)?),
-                    Box::new(ES256.verifier_from_jwk(&public_jwk(k)?).map_err(jose)?),
-                ),
-                SigningAlg::RS256 => (
-                    Box::new(RS256.signer_from_pem(&k.private_pem).map_err(jose)?),
-                    Box::new(RS256.verifier_from_jwk(&public_jwk(k)?).map_err(jose)?),
-                ),
+            let jwk = public_jwk(k)?;
+            let verifier: Box<dyn JwsVerifier> = match k.alg {
+                SigningAlg::ES256 => Box::new(ES256.verifier_from_jwk(&jwk).map_err(jose)?),
+                SigningAlg::RS256 => Box::new(RS256.verifier_from_jwk(&jwk).map_err(jose)?),
             };
+            // Only the newest current key of each algorithm signs; older ones only verify.
             if k.retired_at.is_none() && !signers.contains_key(&k.alg) {
+                let signer: Box<dyn JwsSigner> = match k.alg {
+                    SigningAlg::ES256 => Box::new(ES256.signer_from_pem(&k.private_pem).map_err(jose)?),
+                    SigningAlg::RS256 => Box::new(RS256.signer_from_pem(&k.private_pem).map_err(jose)?),
+                };
                 signers.insert(k.alg, (k.kid.clone(), signer));
             }
             verifiers.insert(k.kid.clone(), verifier);
-            published.push(Value::Object(public_jwk(k)?.as_ref().clone()));
+            published.push(Value::Object(jwk.as_ref().clone()));
         }
         for alg in [SigningAlg::ES256, SigningAlg::RS256] {
             if !signers.contains_key(&alg) {

@@ -58,16 +58,22 @@ async fn try_advance(state: &AppState, cw: &CurrentWorkspace, flow: Flow, client
         }
         AuthorizeOutcome::Issue(auth) => {
             let req = flow.request.clone();
-            flow.finish(state).await?;
+            finish(state, flow).await?;
             let code = authorize::issue_code(&state.sessions, &req, auth, state.config.ttl.code, now).await?;
             Ok(found(authorize::success_redirect(&req.redirect_uri, &code, req.state.as_deref(), &cw.issuer.url)?.as_str()))
         }
         AuthorizeOutcome::RedirectError(e) => {
             let req = flow.request.clone();
-            flow.finish(state).await?;
+            finish(state, flow).await?;
             Ok(found(authorize::error_redirect(&req.redirect_uri, &e, req.state.as_deref(), &cw.issuer.url)?.as_str()))
         }
     }
+}
+
+/// Deletes a finished flow. A flow still `Started` came straight from /authorize and was
+/// never stored, so silent SSO costs no session-store round trip here.
+async fn finish(state: &AppState, flow: Flow) -> Result<(), AppError> {
+    if flow.auth().is_some() { flow.finish(state).await } else { Ok(()) }
 }
 
 /// A flow addressed by a page request: it must exist, belong to this workspace and to
