@@ -5,8 +5,10 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod delivery;
 pub mod error;
 pub mod http;
+pub mod identity;
 pub mod keys;
 pub mod protocol;
 pub mod provision;
