@@ -146,7 +146,7 @@ fn start_server(dir: &std::path::Path, argon2_concurrency: usize) -> Result<(u16
             let running = async {
                 let state = portcullis::startup::build_state(config, Arc::new(portcullis::clock::SystemClock)).await?;
                 let parsed = portcullis::provision::parse(ACME)?;
-                let plan = portcullis::provision::plan(parsed, "acme.yaml", state.now(), state.users.as_ref(), &state.hasher).await?;
+                let plan = portcullis::provision::prepare(&state, parsed, "acme.yaml").await?;
                 state.directory.apply(&plan).await?;
                 let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
                 Ok::<_, Error>(portcullis::startup::serve(state, listener, 1)?)

@@ -11,7 +11,8 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Debug, Clone)]
+/// `Debug` is written by hand below: it hides the SMTP password and the webhook token.
+#[derive(Clone)]
 pub struct Config {
     pub listen: String,
     /// Base URL without a trailing slash; issuers are `{public_url}/{tenant}/{workspace}`.
@@ -20,6 +21,14 @@ pub struct Config {
     pub redis_url: Option<String>,
     pub redis_prefix: String,
     pub outbox_dir: PathBuf,
+    /// SMTP server for mail (`smtp://user:pass@host:587`, `smtps://…`); unset: the outbox.
+    pub smtp_url: Option<String>,
+    /// Sender of mail, a mailbox such as `ACME <no-reply@acme.example>`.
+    pub mail_from: String,
+    /// HTTP endpoint that sends SMS; unset: the outbox.
+    pub sms_webhook_url: Option<String>,
+    /// Sent as `Authorization: Bearer <token>` to the SMS webhook.
+    pub sms_webhook_token: Option<String>,
     pub log_format: LogFormat,
     pub workers: usize,
     pub argon2_concurrency: usize,
@@ -49,6 +58,10 @@ struct FileConfig {
     redis_url: Option<String>,
     redis_prefix: Option<String>,
     outbox_dir: Option<PathBuf>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    sms_webhook_url: Option<String>,
+    sms_webhook_token: Option<String>,
     log_format: Option<LogFormat>,
     workers: Option<usize>,
     argon2_concurrency: Option<usize>,
@@ -117,6 +130,36 @@ impl Config {
             return Err(ConfigError("PORTCULLIS_DATABASE_URL: sqlite:… or postgres://… expected".into()));
         }
         let redis_url = s("PORTCULLIS_REDIS_URL", f.redis_url).filter(|v| !v.is_empty());
+        let smtp_url = s("PORTCULLIS_SMTP_URL", f.smtp_url).filter(|v| !v.is_empty());
+        if let Some(u) = &smtp_url {
+            crate::delivery::SmtpTarget::parse(u).map_err(|e| ConfigError(format!("PORTCULLIS_SMTP_URL: {e}")))?;
+        }
+        let mail_from =
+            s("PORTCULLIS_MAIL_FROM", f.mail_from).unwrap_or_else(|| "Portcullis <no-reply@localhost>".into());
+        mail_from.parse::<lettre::message::Mailbox>().map_err(|e| {
+            ConfigError(format!(
+                "PORTCULLIS_MAIL_FROM: not a mailbox such as `Name <user@example.com>` ({e})"
+            ))
+        })?;
+        let sms_webhook_url = s("PORTCULLIS_SMS_WEBHOOK_URL", f.sms_webhook_url).filter(|v| !v.is_empty());
+        if let Some(u) = &sms_webhook_url {
+            crate::delivery::check_webhook_url(u)
+                .map_err(|e| ConfigError(format!("PORTCULLIS_SMS_WEBHOOK_URL: {e}")))?;
+        }
+        let sms_webhook_token = s("PORTCULLIS_SMS_WEBHOOK_TOKEN", f.sms_webhook_token).filter(|v| !v.is_empty());
+        if let Some(token) = &sms_webhook_token {
+            if sms_webhook_url.is_none() {
+                return Err(ConfigError(
+                    "PORTCULLIS_SMS_WEBHOOK_TOKEN: set without PORTCULLIS_SMS_WEBHOOK_URL".into(),
+                ));
+            }
+            // It goes into an HTTP header: visible ASCII only.
+            if !token.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(ConfigError(
+                    "PORTCULLIS_SMS_WEBHOOK_TOKEN: visible ASCII characters only, no spaces".into(),
+                ));
+            }
+        }
         Ok(Config {
             listen,
             public_url,
@@ -124,6 +167,10 @@ impl Config {
             redis_url,
             redis_prefix: s("PORTCULLIS_REDIS_PREFIX", f.redis_prefix).unwrap_or_else(|| "portcullis:".into()),
             outbox_dir: env("PORTCULLIS_OUTBOX_DIR").map(PathBuf::from).or(f.outbox_dir).unwrap_or_else(|| "data/outbox".into()),
+            smtp_url,
+            mail_from,
+            sms_webhook_url,
+            sms_webhook_token,
             log_format,
             workers: n("PORTCULLIS_WORKERS", f.workers.map(|v| v as i64), cpus() as i64)? as usize,
             argon2_concurrency: n("PORTCULLIS_ARGON2_CONCURRENCY", f.argon2_concurrency.map(|v| v as i64), cpus() as i64)? as usize,
@@ -150,6 +197,60 @@ impl Config {
     }
 }
 
+/// Secrets never reach logs (STYLE.md 13). The destructuring makes a new field a compile
+/// error here until it is listed.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Config {
+            listen,
+            public_url,
+            database_url,
+            redis_url,
+            redis_prefix,
+            outbox_dir,
+            smtp_url,
+            mail_from,
+            sms_webhook_url,
+            sms_webhook_token,
+            log_format,
+            workers,
+            argon2_concurrency,
+            directory_cache_ttl,
+            ttl,
+        } = self;
+        f.debug_struct("Config")
+            .field("listen", listen)
+            .field("public_url", public_url)
+            .field("database_url", &redact_url_password(database_url))
+            .field("redis_url", &redis_url.as_deref().map(redact_url_password))
+            .field("redis_prefix", redis_prefix)
+            .field("outbox_dir", outbox_dir)
+            .field("smtp_url", &smtp_url.as_deref().map(redact_url_password))
+            .field("mail_from", mail_from)
+            // The query may hold an API key.
+            .field("sms_webhook_url", &sms_webhook_url.as_ref().map(|_| "<redacted>"))
+            .field("sms_webhook_token", &sms_webhook_token.as_ref().map(|_| "<redacted>"))
+            .field("log_format", log_format)
+            .field("workers", workers)
+            .field("argon2_concurrency", argon2_concurrency)
+            .field("directory_cache_ttl", directory_cache_ttl)
+            .field("ttl", ttl)
+            .finish()
+    }
+}
+
+/// A connection URL with its password replaced (or `<redacted>` if it does not parse).
+fn redact_url_password(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => match u.set_password(Some("redacted")) {
+            Ok(()) => u.to_string(),
+            Err(()) => "<redacted>".into(),
+        },
+        Ok(_) => url.to_string(),
+        Err(_) => "<redacted>".into(),
+    }
+}
+
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError(format!("{}: {e}", path.display())))?;
     toml::from_str(&text).map_err(|e| ConfigError(format!("{}: {e}", path.display())))
@@ -170,6 +271,130 @@ mod tests {
     #[test]
     fn unknown_file_keys_are_rejected() {
         assert!(toml::from_str::<FileConfig>("listne = 'x'").is_err());
+    }
+
+    #[test]
+    fn delivery_settings_are_checked() {
+        let with = |k: &'static str, v: &'static str| move |key: &str| (key == k).then(|| v.to_string());
+        assert!(Config::from_env_map(&with("PORTCULLIS_SMTP_URL", "smtp://mail.example.com?tls=none")).unwrap_err().0.contains("PORTCULLIS_SMTP_URL"));
+        assert!(Config::from_env_map(&with("PORTCULLIS_SMS_WEBHOOK_URL", "http://sms.example.com/")).unwrap_err().0.contains("PORTCULLIS_SMS_WEBHOOK_URL"));
+        assert!(Config::from_env_map(&with("PORTCULLIS_MAIL_FROM", "not a mailbox")).unwrap_err().0.contains("PORTCULLIS_MAIL_FROM"));
+        let c = Config::from_env_map(&with("PORTCULLIS_SMTP_URL", "smtps://u:p@mail.example.com")).unwrap();
+        assert_eq!(c.smtp_url.as_deref(), Some("smtps://u:p@mail.example.com"));
+    }
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn delivery_defaults_to_the_outbox() {
+        let c = Config::from_env_map(&|_| None).unwrap();
+        assert_eq!(c.outbox_dir, PathBuf::from("data/outbox"));
+        assert_eq!(c.smtp_url, None);
+        assert_eq!(c.mail_from, "Portcullis <no-reply@localhost>");
+        assert_eq!(c.sms_webhook_url, None);
+        assert_eq!(c.sms_webhook_token, None);
+    }
+
+    #[test]
+    fn delivery_settings_are_read_from_variables_and_the_file() {
+        let c = Config::from_env_map(&env(&[
+            ("PORTCULLIS_SMTP_URL", "smtps://mailer:secret@mail.example.com"),
+            ("PORTCULLIS_MAIL_FROM", "Acme <id@acme.example>"),
+            ("PORTCULLIS_SMS_WEBHOOK_URL", "https://sms.example.com/send"),
+            ("PORTCULLIS_SMS_WEBHOOK_TOKEN", "tok-123"),
+        ]))
+        .unwrap();
+        assert_eq!(c.smtp_url.as_deref(), Some("smtps://mailer:secret@mail.example.com"));
+        assert_eq!(c.mail_from, "Acme <id@acme.example>");
+        assert_eq!(c.sms_webhook_url.as_deref(), Some("https://sms.example.com/send"));
+        assert_eq!(c.sms_webhook_token.as_deref(), Some("tok-123"));
+
+        let file: FileConfig = toml::from_str(
+            "smtp_url = 'smtp://127.0.0.1:2525?tls=none'\n\
+             mail_from = 'no-reply@acme.example'\n\
+             sms_webhook_url = 'http://127.0.0.1:9000/sms'\n\
+             sms_webhook_token = 'from-file'\n",
+        )
+        .unwrap();
+        let c = Config::from_layers(file, &env(&[("PORTCULLIS_SMS_WEBHOOK_TOKEN", "from-env")])).unwrap();
+        assert_eq!(c.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525?tls=none"));
+        assert_eq!(c.mail_from, "no-reply@acme.example");
+        assert_eq!(c.sms_webhook_url.as_deref(), Some("http://127.0.0.1:9000/sms"));
+        assert_eq!(c.sms_webhook_token.as_deref(), Some("from-env"));
+        // An empty variable unsets.
+        let c = Config::from_env_map(&env(&[("PORTCULLIS_SMTP_URL", "")])).unwrap();
+        assert_eq!(c.smtp_url, None);
+    }
+
+    #[test]
+    fn bad_delivery_settings_name_the_variable() {
+        for (pairs, variable, why) in [
+            (
+                &[("PORTCULLIS_SMTP_URL", "smtp://mail.example.com?tls=none")][..],
+                "PORTCULLIS_SMTP_URL",
+                "loopback",
+            ),
+            (
+                &[("PORTCULLIS_SMTP_URL", "smtp://mail.example.com?tls=maybe")],
+                "PORTCULLIS_SMTP_URL",
+                "starttls or none",
+            ),
+            (
+                &[("PORTCULLIS_SMTP_URL", "https://mail.example.com")],
+                "PORTCULLIS_SMTP_URL",
+                "smtp://",
+            ),
+            (
+                &[("PORTCULLIS_MAIL_FROM", "not an address")],
+                "PORTCULLIS_MAIL_FROM",
+                "mailbox",
+            ),
+            (
+                &[("PORTCULLIS_SMS_WEBHOOK_URL", "http://sms.example.com/send")],
+                "PORTCULLIS_SMS_WEBHOOK_URL",
+                "https://",
+            ),
+            (
+                &[("PORTCULLIS_SMS_WEBHOOK_TOKEN", "t")],
+                "PORTCULLIS_SMS_WEBHOOK_TOKEN",
+                "without",
+            ),
+            (
+                &[
+                    ("PORTCULLIS_SMS_WEBHOOK_URL", "https://sms.example.com"),
+                    ("PORTCULLIS_SMS_WEBHOOK_TOKEN", "a b"),
+                ],
+                "PORTCULLIS_SMS_WEBHOOK_TOKEN",
+                "visible ASCII",
+            ),
+        ] {
+            let e = Config::from_env_map(&env(pairs)).unwrap_err();
+            assert!(e.0.contains(variable) && e.0.contains(why), "{pairs:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_delivery_secrets() {
+        let c = Config::from_env_map(&env(&[
+            ("PORTCULLIS_SMTP_URL", "smtp://mailer:hunter2@mail.example.com"),
+            ("PORTCULLIS_SMS_WEBHOOK_URL", "https://sms.example.com/send?key=hunter3"),
+            ("PORTCULLIS_SMS_WEBHOOK_TOKEN", "hunter4"),
+            (
+                "PORTCULLIS_DATABASE_URL",
+                "postgres://app:hunter5@db.example.com/portcullis",
+            ),
+        ]))
+        .unwrap();
+        let shown = format!("{c:?}");
+        for secret in ["hunter2", "hunter3", "hunter4", "hunter5"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains("mail.example.com") && shown.contains("db.example.com"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -12,6 +12,9 @@ pub enum AppError {
     Keys(String),
     #[error("invalid data: {0}")]
     Data(String),
+    /// A unique value is taken: the name of the field.
+    #[error("conflict: {0} is already taken")]
+    Conflict(String),
     #[error("{0}")]
     Internal(String),
 }

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo))]
 
+pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod delivery;
 pub mod error;
 pub mod http;
 pub mod identity;
+pub mod import;
 pub mod keys;
 pub mod protocol;
 pub mod provision;

@@ -15,6 +15,8 @@ use portcullis::{keys, provision, startup};
 /// Configuration: defaults, then `portcullis.toml` (or --config), then PORTCULLIS_*
 /// variables: PORTCULLIS_LISTEN, PORTCULLIS_PUBLIC_URL, PORTCULLIS_DATABASE_URL,
 /// PORTCULLIS_REDIS_URL, PORTCULLIS_REDIS_PREFIX, PORTCULLIS_OUTBOX_DIR,
+/// PORTCULLIS_SMTP_URL, PORTCULLIS_MAIL_FROM, PORTCULLIS_SMS_WEBHOOK_URL,
+/// PORTCULLIS_SMS_WEBHOOK_TOKEN,
 /// PORTCULLIS_LOG_FORMAT, PORTCULLIS_WORKERS, PORTCULLIS_ARGON2_CONCURRENCY,
 /// PORTCULLIS_DIRECTORY_CACHE_TTL and the
 /// PORTCULLIS_*_TTL lifetimes. See examples/portcullis.toml for every key.
@@ -38,6 +40,21 @@ enum Command {
     },
     /// Applies a provisioning file: creates or updates, never duplicates.
     Apply { file: PathBuf },
+    /// Imports users into a pool from NDJSON or CSV (see README: bulk import). Idempotent:
+    /// users are matched by identifier; a bad row is reported and skipped.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        pool: String,
+        /// ndjson or csv (default: from the file name).
+        #[arg(long)]
+        format: Option<String>,
+        /// Writes one NDJSON report line per row to this file (default: rejected rows to stdout).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
     /// Signing keys.
     Keys {
         #[command(subcommand)]
@@ -90,9 +107,55 @@ fn init_logging(format: LogFormat) {
 async fn apply(file: &std::path::Path, state: &portcullis::state::AppState) -> Result<(), AppError> {
     let text = std::fs::read_to_string(file).map_err(|e| AppError::Data(format!("{}: {e}", file.display())))?;
     let parsed = provision::parse(&text)?;
-    let plan = provision::plan(parsed, &file.display().to_string(), state.now(), state.users.as_ref(), &state.hasher).await?;
+    let plan = provision::prepare(state, parsed, &file.display().to_string()).await?;
     let applied = state.directory.apply(&plan).await?;
     tracing::info!(file = %file.display(), %applied, "provisioning applied");
+    Ok(())
+}
+
+async fn import_file(state: &portcullis::state::AppState, file: &std::path::Path, tenant: &str, pool: &str, format: Option<&str>, report: Option<&std::path::Path>) -> Result<(), AppError> {
+    use portcullis::import::{self, Format, Outcome};
+    use std::io::Write;
+    let name = format.map(str::to_owned).unwrap_or_else(|| file.display().to_string());
+    let format = Format::from_name(&name).ok_or_else(|| AppError::Data(format!("{name}: say --format ndjson or --format csv")))?;
+    let f = std::fs::File::open(file).map_err(|e| AppError::Data(format!("{}: {e}", file.display())))?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] [{bar:40}] {bytes}/{total_bytes} ({eta}) {msg}")
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .progress_chars("=> "),
+    );
+    let input = std::io::BufReader::new(bar.wrap_read(f));
+    let mut sink: Box<dyn Write + Send> = match report {
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| AppError::Data(format!("{}: {e}", p.display())))?)),
+        None => Box::new(std::io::stdout()),
+    };
+    let all = report.is_some();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<import::RowReport>(1024);
+    let progress = bar.clone();
+    let writer = tokio::spawn(async move {
+        let (mut ok, mut rejected) = (0u64, 0u64);
+        while let Some(r) = rx.recv().await {
+            if r.outcome == Outcome::Rejected { rejected += 1 } else { ok += 1 }
+            if all || r.outcome == Outcome::Rejected {
+                let _ = serde_json::to_writer(&mut sink, &r);
+                let _ = sink.write_all(b"\n");
+            }
+            if (ok + rejected) % 100 == 0 {
+                progress.set_message(format!("{ok} imported, {rejected} rejected"));
+            }
+        }
+        let _ = sink.flush();
+    });
+    let summary = import::run(state, tenant, pool, input, format, tx).await;
+    let _ = writer.await;
+    bar.finish_and_clear();
+    let summary = summary?;
+    eprintln!(
+        "rows: {}, created: {}, updated: {}, unchanged: {}, rejected: {}",
+        summary.rows, summary.created, summary.updated, summary.unchanged, summary.rejected
+    );
     Ok(())
 }
 
@@ -114,6 +177,10 @@ async fn run(command: Command, config: Config) -> Result<(), AppError> {
         Command::Apply { file } => {
             let state = startup::build_state(config, clock).await?;
             apply(&file, &state).await
+        }
+        Command::Import { file, tenant, pool, format, report } => {
+            let state = startup::build_state(config, clock).await?;
+            import_file(&state, &file, &tenant, &pool, format.as_deref(), report.as_deref()).await
         }
         Command::Keys { action: KeysAction::Rotate } => {
             let state = startup::build_state(config, clock.clone()).await?;

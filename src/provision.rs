@@ -7,6 +7,9 @@ use std::collections::{BTreeMap, HashSet};
 use crate::auth::password::Hasher;
 use crate::error::AppError;
 use crate::theme::{self, ThemeSpec};
+use crate::identity::policy::PasswordPolicy;
+use crate::identity::schema;
+use crate::storage::identity::{Activation, Identifier, PoolSettings, client_holder, group_holder};
 use crate::storage::{Client, ConsentMode, SigningAlg, UserStatus, UserStore, digest};
 
 #[derive(Debug, Deserialize)]
@@ -23,10 +26,20 @@ pub struct TenantSpec {
     pub name: Option<String>,
     #[serde(default)]
     pub theme: Option<ThemeSpec>,
+    /// Custom identity schemas of the tenant, assignable to its pools.
+    #[serde(default)]
+    pub schemas: Vec<SchemaSpec>,
     #[serde(default)]
     pub pools: Vec<PoolSpec>,
     #[serde(default)]
     pub workspaces: Vec<WorkspaceSpec>,
+}
+
+#[derive(Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaSpec {
+    pub id: String,
+    pub schema: serde_json::Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,18 +50,20 @@ pub struct PoolSpec {
     #[serde(default)]
     pub self_registration: bool,
     #[serde(default)]
-    pub password_policy: Option<PasswordPolicySpec>,
+    pub identifier: Option<Identifier>,
+    #[serde(default)]
+    pub activation: Option<Activation>,
+    #[serde(default)]
+    pub password_policy: Option<PasswordPolicy>,
+    pub payload_schema: Option<String>,
+    pub metadata_schema: Option<String>,
+    pub retention_days: Option<u32>,
+    #[serde(default)]
+    pub metadata_claims: Vec<String>,
     #[serde(default)]
     pub groups: Vec<GroupSpec>,
     #[serde(default)]
     pub users: Vec<UserSpec>,
-}
-
-#[derive(Debug, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordPolicySpec {
-    pub min_length: Option<u32>,
-    pub max_length: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -56,6 +71,10 @@ pub struct PasswordPolicySpec {
 pub struct GroupSpec {
     pub id: String,
     pub name: Option<String>,
+    /// Privileges the group's members hold, e.g. `group:customers:trial` (the dynamic
+    /// privilege of another group) or a built-in one (`tenant-admin`, `user-admin`).
+    #[serde(default)]
+    pub privileges: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,6 +90,10 @@ pub struct UserSpec {
     pub groups: Vec<String>,
     #[serde(default)]
     pub claims: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub privileges: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +125,10 @@ pub struct ClientSpec {
     pub scopes: Option<Vec<String>>,
     pub consent: Option<ConsentMode>,
     pub id_token_signed_response_alg: Option<String>,
+    /// Admin API privileges of the client's own tokens (client_credentials), e.g.
+    /// `system-admin` for the bootstrap admin client.
+    #[serde(default)]
+    pub privileges: Vec<String>,
 }
 
 /// Everything ready to be written.
@@ -114,11 +141,17 @@ pub struct Plan {
 
 #[derive(Debug)]
 pub struct TenantPlan {
+    /// Only create the tenant row if missing: an admin API write of one of its objects.
+    pub partial: bool,
     pub id: String,
     pub name: String,
     pub theme: ThemeSpec,
+    pub schemas: Vec<(String, serde_json::Value)>,
     pub pools: Vec<PoolPlan>,
     pub workspaces: Vec<WorkspacePlan>,
+    /// (privilege id, holder) pairs to grant; user holders name the username as
+    /// `user:{pool}/{username}` and are resolved at apply time.
+    pub holders: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -126,7 +159,7 @@ pub struct PoolPlan {
     pub id: String,
     pub name: String,
     pub self_registration: bool,
-    pub settings: serde_json::Value,
+    pub settings: PoolSettings,
     pub groups: Vec<(String, String)>,
     pub users: Vec<UserPlan>,
 }
@@ -139,12 +172,15 @@ pub struct UserPlan {
     pub status: UserStatus,
     pub groups: Vec<String>,
     pub claims: serde_json::Map<String, serde_json::Value>,
+    pub metadata: serde_json::Map<String, serde_json::Value>,
     /// A new PHC hash, or `None` to keep the stored one.
     pub password_hash: Option<String>,
 }
 
 #[derive(Debug)]
 pub struct WorkspacePlan {
+    /// Only create the workspace row (and its pool links) if missing.
+    pub partial: bool,
     pub id: String,
     pub name: String,
     pub theme: ThemeSpec,
@@ -174,7 +210,9 @@ impl std::fmt::Display for Applied {
 
 /// Reserved first path segments (DESIGN.md): never a tenant id.
 const RESERVED: &[&str] = &["api", "static", "healthz", "readyz", "metrics", ".well-known"];
-const SCOPES: &[&str] = &["openid", "profile", "email", "phone", "address", "offline_access"];
+const SCOPES: &[&str] = &["openid", "profile", "email", "phone", "address", "offline_access", "admin"];
+/// Privileges that exist in every tenant (see `admin::authz`).
+pub const BUILTIN_PRIVILEGES: &[&str] = &["system-admin", "tenant-admin", "user-admin"];
 const GRANTS: &[&str] = &["authorization_code", "refresh_token", "client_credentials"];
 
 fn err(path: impl std::fmt::Display, msg: impl std::fmt::Display) -> AppError {
@@ -202,8 +240,50 @@ fn check_uri(path: &str, uri: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// What the database holds already that a file may refer to: schemas by (tenant, id),
+/// pools by (tenant, pool) and groups by (tenant, pool, group).
+#[derive(Debug, Default)]
+pub struct Existing {
+    pub schemas: std::collections::HashMap<(String, String), serde_json::Value>,
+    pub pools: HashSet<(String, String)>,
+    pub groups: HashSet<(String, String, String)>,
+}
+
+fn describe(errors: &[schema::FieldError]) -> String {
+    errors.iter().map(|e| if e.pointer.is_empty() { e.message.clone() } else { format!("{}: {}", e.pointer, e.message) }).collect::<Vec<_>>().join("; ")
+}
+
+/// A privilege a file may grant: built-in, or the dynamic privilege of a group of the tenant.
+fn check_privilege(path: &str, t: &TenantSpec, existing: &Existing, id: &str) -> Result<(), AppError> {
+    if BUILTIN_PRIVILEGES.contains(&id) {
+        return Ok(());
+    }
+    let known = id.strip_prefix("group:").and_then(|r| r.split_once(':')).is_some_and(|(pool, group)| {
+        t.pools.iter().any(|p| p.id == pool && p.groups.iter().any(|g| g.id == group))
+            || existing.groups.contains(&(t.id.clone(), pool.to_owned(), group.to_owned()))
+    });
+    if known { Ok(()) } else { Err(err(path, format!("unknown privilege {id:?} (built-in: {}; or group:<pool>:<group>)", BUILTIN_PRIVILEGES.join(", ")))) }
+}
+
 fn dup<'a>(path: &str, seen: &mut HashSet<&'a str>, id: &'a str) -> Result<(), AppError> {
     if seen.insert(id) { Ok(()) } else { Err(err(path, format!("{id:?} appears twice"))) }
+}
+
+/// Plans a file against the current state: loads the stored schemas its pools may use.
+pub async fn prepare(state: &crate::state::AppState, file: File, source: &str) -> Result<Plan, AppError> {
+    let mut existing = Existing::default();
+    for t in &file.tenants {
+        for (id, body) in state.identity.schemas(&t.id).await? {
+            existing.schemas.insert((t.id.clone(), id), body);
+        }
+        for p in state.identity.pools(&t.id).await? {
+            for g in state.identity.groups(&t.id, &p.id).await? {
+                existing.groups.insert((t.id.clone(), p.id.clone(), g.id));
+            }
+            existing.pools.insert((t.id.clone(), p.id));
+        }
+    }
+    plan(file, source, state.now(), state.users.as_ref(), &state.hasher, &existing).await
 }
 
 pub fn parse(text: &str) -> Result<File, AppError> {
@@ -212,7 +292,7 @@ pub fn parse(text: &str) -> Result<File, AppError> {
 
 /// Validates the whole file, then hashes what must be hashed. Stored password hashes that
 /// still verify the file's password are kept, so re-applying does not rewrite them.
-pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, hasher: &Hasher) -> Result<Plan, AppError> {
+pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, hasher: &Hasher, existing: &Existing) -> Result<Plan, AppError> {
     let mut plan = Plan { now, source: source.to_owned(), tenants: vec![] };
     let mut tenant_ids = HashSet::new();
     for (ti, t) in file.tenants.iter().enumerate() {
@@ -222,6 +302,19 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
             return Err(err(format!("{tp}.id"), format!("{:?} is reserved", t.id)));
         }
         dup(&format!("{tp}.id"), &mut tenant_ids, &t.id)?;
+        let mut schemas = vec![];
+        let mut schema_ids = HashSet::new();
+        for (si, sc) in t.schemas.iter().enumerate() {
+            let sp = format!("{tp}.schemas[{si}]");
+            check_id(&format!("{sp}.id"), &sc.id)?;
+            dup(&format!("{sp}.id"), &mut schema_ids, &sc.id)?;
+            if schema::builtin(&sc.id).is_some() {
+                return Err(err(format!("{sp}.id"), format!("{:?} is a built-in schema and cannot be changed", sc.id)));
+            }
+            schema::compile(&sc.schema).map_err(|e| err(format!("{sp}.schema"), describe(&e)))?;
+            schemas.push((sc.id.clone(), sc.schema.clone()));
+        }
+        let mut holders = vec![];
         let mut pools = vec![];
         let mut pool_ids = HashSet::new();
         for (pi, p) in t.pools.iter().enumerate() {
@@ -233,7 +326,34 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
                 check_id(&format!("{pp}.groups[{gi}].id"), &g.id)?;
                 dup(&format!("{pp}.groups[{gi}].id"), &mut group_ids, &g.id)?;
             }
-            let min_len = p.password_policy.as_ref().and_then(|pp| pp.min_length).unwrap_or(8);
+            let policy = p.password_policy.clone().unwrap_or_default();
+            policy.validate().map_err(|(f, m)| err(format!("{pp}.password_policy.{f}"), m))?;
+            let settings = PoolSettings {
+                self_registration: p.self_registration,
+                identifier: p.identifier.unwrap_or_default(),
+                activation: p.activation.unwrap_or_default(),
+                password_policy: policy,
+                payload_schema: p.payload_schema.clone().unwrap_or_else(|| schema::DEFAULT_PAYLOAD.into()),
+                metadata_schema: p.metadata_schema.clone().unwrap_or_else(|| schema::DEFAULT_METADATA.into()),
+                retention_days: p.retention_days.unwrap_or(30),
+                metadata_claims: p.metadata_claims.clone(),
+            };
+            let find_schema = |path: String, id: &str| -> Result<schema::Compiled, AppError> {
+                let body = schema::builtin(id)
+                    .cloned()
+                    .or_else(|| t.schemas.iter().find(|s| s.id == id).map(|s| s.schema.clone()))
+                    .or_else(|| existing.schemas.get(&(t.id.clone(), id.to_owned())).cloned())
+                    .ok_or_else(|| err(&path, format!("no schema {id:?} in tenant {:?}", t.id)))?;
+                schema::compile(&body).map_err(|e| err(&path, format!("schema {id:?} is not valid: {}", describe(&e))))
+            };
+            let payload_schema = find_schema(format!("{pp}.payload_schema"), &settings.payload_schema)?;
+            let metadata_schema = find_schema(format!("{pp}.metadata_schema"), &settings.metadata_schema)?;
+            for (gi, g) in p.groups.iter().enumerate() {
+                for (xi, x) in g.privileges.iter().enumerate() {
+                    check_privilege(&format!("{pp}.groups[{gi}].privileges[{xi}]"), t, existing, x)?;
+                    holders.push((x.clone(), group_holder(&p.id, &g.id)));
+                }
+            }
             let mut users_out = vec![];
             let mut names = HashSet::new();
             for (ui, u) in p.users.iter().enumerate() {
@@ -245,13 +365,14 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
                 if !names.insert(username.clone()) {
                     return Err(err(format!("{up}.username"), format!("{username:?} appears twice")));
                 }
-                let email = u.email.as_deref().map(|e| e.trim().to_lowercase());
-                if let Some(e) = &email {
-                    let valid = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !e.contains(char::is_whitespace));
-                    if !valid {
-                        return Err(err(format!("{up}.email"), format!("{e:?} is not an email address")));
-                    }
-                }
+                let email = match u.email.as_deref() {
+                    Some(e) => Some(crate::identity::normalize_email(e).map_err(|m| err(format!("{up}.email"), m))?),
+                    None => None,
+                };
+                let phone = match u.phone.as_deref() {
+                    Some(e) => Some(crate::identity::normalize_phone(e).map_err(|m| err(format!("{up}.phone"), m))?),
+                    None => None,
+                };
                 let status = match u.status.as_deref().unwrap_or("active") {
                     "active" => UserStatus::Active,
                     "inactive" => UserStatus::Inactive,
@@ -262,23 +383,37 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
                         return Err(err(format!("{up}.groups[{gi}]"), format!("no group {g:?} in pool {:?}", p.id)));
                     }
                 }
+                payload_schema
+                    .validate(&serde_json::Value::Object(u.claims.clone()))
+                    .map_err(|e| err(format!("{up}.claims"), describe(&e)))?;
+                metadata_schema
+                    .validate(&serde_json::Value::Object(u.metadata.clone()))
+                    .map_err(|e| err(format!("{up}.metadata"), describe(&e)))?;
+                for (xi, x) in u.privileges.iter().enumerate() {
+                    check_privilege(&format!("{up}.privileges[{xi}]"), t, existing, x)?;
+                    holders.push((x.clone(), format!("user:{}/{username}", p.id)));
+                }
                 let password_hash = match &u.password {
                     None => None,
-                    Some(pw) if (pw.chars().count() as u32) < min_len => {
-                        return Err(err(format!("{up}.password"), format!("shorter than the pool's minimum of {min_len}")));
+                    Some(pw) => {
+                        let ids: Vec<&str> = [Some(username.as_str()), email.as_deref(), phone.as_deref()].into_iter().flatten().collect();
+                        if let Some(v) = settings.password_policy.check(pw, &ids).first() {
+                            return Err(err(format!("{up}.password"), &v.message));
+                        }
+                        match users.password_hash(&t.id, &p.id, &username).await? {
+                            Some(stored) if hasher.verify(pw, &stored).await? => None,
+                            _ => Some(hasher.hash(pw).await?),
+                        }
                     }
-                    Some(pw) => match users.password_hash(&t.id, &p.id, &username).await? {
-                        Some(stored) if hasher.verify(pw, &stored).await? => None,
-                        _ => Some(hasher.hash(pw).await?),
-                    },
                 };
                 users_out.push(UserPlan {
                     username,
                     email,
-                    phone: u.phone.clone(),
+                    phone,
                     status,
                     groups: u.groups.clone(),
                     claims: u.claims.clone(),
+                    metadata: u.metadata.clone(),
                     password_hash,
                 });
             }
@@ -286,7 +421,7 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
                 id: p.id.clone(),
                 name: p.name.clone().unwrap_or_else(|| p.id.clone()),
                 self_registration: p.self_registration,
-                settings: serde_json::json!({ "password_policy": p.password_policy }),
+                settings,
                 groups: p.groups.iter().map(|g| (g.id.clone(), g.name.clone().unwrap_or_else(|| g.id.clone()))).collect(),
                 users: users_out,
             });
@@ -298,7 +433,7 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
             check_id(&format!("{wp}.id"), &w.id)?;
             dup(&format!("{wp}.id"), &mut ws_ids, &w.id)?;
             for (pi, p) in w.pools.iter().enumerate() {
-                if !pool_ids.contains(p.as_str()) {
+                if !pool_ids.contains(p.as_str()) && !existing.pools.contains(&(t.id.clone(), p.clone())) {
                     return Err(err(format!("{wp}.pools[{pi}]"), format!("no pool {p:?} in tenant {:?}", t.id)));
                 }
             }
@@ -306,14 +441,18 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
             let mut client_ids = HashSet::new();
             for (ci, c) in w.clients.iter().enumerate() {
                 clients.push(client_plan(&format!("{wp}.clients[{ci}]"), &t.id, &w.id, c, &mut client_ids)?);
+                for (xi, x) in c.privileges.iter().enumerate() {
+                    check_privilege(&format!("{wp}.clients[{ci}].privileges[{xi}]"), t, existing, x)?;
+                    holders.push((x.clone(), client_holder(&w.id, &c.client_id)));
+                }
             }
             let theme = w.theme.clone().unwrap_or_default();
             theme::validate(&theme).map_err(|e| err(format!("{wp}.theme"), e))?;
-            workspaces.push(WorkspacePlan { id: w.id.clone(), name: w.name.clone().unwrap_or_else(|| w.id.clone()), theme, pools: w.pools.clone(), clients });
+            workspaces.push(WorkspacePlan { partial: false, id: w.id.clone(), name: w.name.clone().unwrap_or_else(|| w.id.clone()), theme, pools: w.pools.clone(), clients });
         }
         let theme = t.theme.clone().unwrap_or_default();
         theme::validate(&theme).map_err(|e| err(format!("{tp}.theme"), e))?;
-        plan.tenants.push(TenantPlan { id: t.id.clone(), name: t.name.clone().unwrap_or_else(|| t.id.clone()), theme, pools, workspaces });
+        plan.tenants.push(TenantPlan { partial: false, id: t.id.clone(), name: t.name.clone().unwrap_or_else(|| t.id.clone()), theme, schemas, pools, workspaces, holders });
     }
     Ok(plan)
 }
@@ -385,7 +524,7 @@ mod tests {
     fn client_errors_name_the_field() {
         assert!(client_err("{client_id: a, redirect_uris: ['http://evil.example/cb']}").contains("c.redirect_uris[0]"));
         assert!(client_err("{client_id: a, redirect_uris: ['http://127.0.0.1/cb#frag']}").contains("fragment"));
-        assert!(client_err("{client_id: a, redirect_uris: ['http://127.0.0.1/cb'], scopes: [openid, admin]}").contains("c.scopes[1]"));
+        assert!(client_err("{client_id: a, redirect_uris: ['http://127.0.0.1/cb'], scopes: [openid, superuser]}").contains("c.scopes[1]"));
         assert!(client_err("{client_id: a, grant_types: [client_credentials]}").contains("confidential"));
         assert!(client_err("{client_id: a, grant_types: [implicit]}").contains("c.grant_types[0]"));
         assert!(client_err("{client_id: a, client_secret: short, redirect_uris: ['http://127.0.0.1/cb']}").contains("c.client_secret"));
@@ -415,7 +554,7 @@ mod tests {
                 }
             }
             let hasher = Hasher::new(1).unwrap();
-            let e = rt.block_on(plan(file, "t", 0, &NoUsers, &hasher)).unwrap_err().to_string();
+            let e = rt.block_on(plan(file, "t", 0, &NoUsers, &hasher, &Existing::default())).unwrap_err().to_string();
             assert!(e.contains("tenants[0].id"), "{e}");
         }
     }

@@ -26,8 +26,10 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
     let ttl = config.ttl;
     let keys = KeyRing::load(sql.clone(), clock.clone(), ttl.id_token.max(ttl.access_token) + 300).await?;
     let cached = Arc::new(Cached::new(sql.clone(), sql.clone(), clock.clone(), config.directory_cache_ttl));
+    let delivery = crate::delivery::from_config(&config)?;
     Ok(AppState {
         hasher: Hasher::new(config.argon2_concurrency)?,
+        delivery,
         config,
         clock,
         directory: cached.clone(),
@@ -37,6 +39,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
         grants: sql.clone(),
         consents: sql.clone(),
         audit: sql.clone(),
+        identity: sql.clone(),
         db_health: sql,
         sessions: Sessions::new(session_store),
         keys: Arc::new(keys),
@@ -62,6 +65,19 @@ pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io:
             if let Err(e) = keys.reload().await {
                 tracing::warn!(error = %e, "reloading signing keys failed");
             }
+        }
+    });
+    // Personal data of deleted users past their pool's retention period is erased hourly;
+    // every node may run it (it is idempotent).
+    let retention = state.clone();
+    tokio::spawn(async move {
+        loop {
+            match crate::identity::lifecycle::purge_deleted(&retention).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(users = n, "personal data of deleted users erased"),
+                Err(e) => tracing::warn!(error = %e, "erasing deleted users failed"),
+            }
+            tokio::time::sleep(Duration::from_secs(3600)).await;
         }
     });
     let data = state.clone();

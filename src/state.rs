@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::keys::KeyRing;
 use crate::storage::session::Sessions;
+use crate::storage::identity::IdentityStore;
 use crate::storage::{AuditStore, ClientStore, ConsentStore, DirectoryStore, GrantStore, Health, KeyStore, UserStore};
 
 pub struct AppState {
@@ -19,6 +20,8 @@ pub struct AppState {
     pub grants: Arc<dyn GrantStore>,
     pub consents: Arc<dyn ConsentStore>,
     pub audit: Arc<dyn AuditStore>,
+    pub identity: Arc<dyn IdentityStore>,
+    pub delivery: Arc<dyn crate::delivery::Delivery>,
     pub db_health: Arc<dyn Health>,
     pub sessions: Sessions,
     pub keys: Arc<KeyRing>,

@@ -14,6 +14,7 @@ pub struct Strings {
     pub username_or_email: &'static str,
     pub password: &'static str,
     pub bad_credentials: &'static str,
+    pub too_many_attempts: &'static str,
     pub consent_title: &'static str,
     pub consent_intro: &'static str,
     pub allow: &'static str,
@@ -40,6 +41,7 @@ pub const EN: Strings = Strings {
     username_or_email: "Username or email",
     password: "Password",
     bad_credentials: "Incorrect username or password.",
+    too_many_attempts: "Too many failed attempts. Please wait 15 minutes, or reset your password.",
     consent_title: "Allow access?",
     consent_intro: "would like to:",
     allow: "Allow",
@@ -66,6 +68,7 @@ pub const DE: Strings = Strings {
     username_or_email: "Benutzername oder E-Mail",
     password: "Passwort",
     bad_credentials: "Benutzername oder Passwort ist falsch.",
+    too_many_attempts: "Zu viele Fehlversuche. Bitte warten Sie 15 Minuten oder setzen Sie Ihr Passwort zurück.",
     consent_title: "Zugriff erlauben?",
     consent_intro: "möchte:",
     allow: "Erlauben",
@@ -135,6 +138,8 @@ pub struct LoginPage {
     pub client_name: String,
     pub username: String,
     pub error: Option<&'static str>,
+    pub register_url: Option<String>,
+    pub reset_url: String,
 }
 
 #[derive(Template)]
@@ -172,4 +177,79 @@ pub struct ErrorPage {
     pub page: PageCtx,
     pub code: String,
     pub message: String,
+}
+
+/// A form input rendered from a pool's payload schema (or an identifier field).
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    /// HTML input type, or `select` / `checkbox`.
+    pub kind: &'static str,
+    pub required: bool,
+    pub value: String,
+    pub options: Vec<String>,
+    pub help: Option<String>,
+    pub autocomplete: &'static str,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/register.html")]
+pub struct RegisterPage {
+    pub page: PageCtx,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    pub fields: Vec<Field>,
+    pub password_rules: Vec<String>,
+    pub password_error: Vec<String>,
+    pub errors: Vec<String>,
+    pub login_url: String,
+}
+
+/// One-time-code entry (activation and password reset).
+#[derive(Template)]
+#[template(path = "pages/code.html")]
+pub struct CodePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub action: String,
+    pub challenge: String,
+    pub csrf: String,
+    pub code: String,
+    /// Reset: a new password is chosen on the same form.
+    pub new_password: bool,
+    pub password_rules: Vec<String>,
+    pub errors: Vec<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/reset.html")]
+pub struct ResetPage {
+    pub page: PageCtx,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    pub label: String,
+    pub input_type: &'static str,
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/notice.html")]
+pub struct NoticePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub text: String,
+    pub link: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/activate.html")]
+pub struct ActivatePage {
+    pub page: PageCtx,
+    pub action: String,
+    pub token: String,
 }

@@ -104,7 +104,22 @@ pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], lo
         Some(h) => state.hasher.verify(password, h).await?,
         None => state.hasher.verify_nobody(password).await?,
     };
-    Ok(if ok && user.status == UserStatus::Active { PasswordCheck::Ok(Box::new(user)) } else { PasswordCheck::Rejected })
+    if !(ok && user.status == UserStatus::Active) {
+        return Ok(PasswordCheck::Rejected);
+    }
+    // Imported (bcrypt, PBKDF2) or older argon2 hashes move to the current parameters now
+    // that the password is known. A failure here must not fail the sign-in.
+    if let Some(h) = hash.filter(|h| !state.hasher.is_current(h)) {
+        match state.hasher.hash(password).await {
+            Ok(new) => {
+                if let Err(e) = state.identity.upgrade_password(&user.id, &h, &new, state.now()).await {
+                    tracing::warn!(error = %e, "password hash upgrade failed");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "password hash upgrade failed"),
+        }
+    }
+    Ok(PasswordCheck::Ok(Box::new(user)))
 }
 
 /// A new authentication by password, in a new single sign-on session.

@@ -29,14 +29,24 @@ impl Hasher {
         self.run(move || hash_with(&params, &pw)).await
     }
 
-    /// Constant-time verification of `password` against a PHC string.
+    /// Constant-time verification of `password` against a stored hash: argon2 (any
+    /// parameters) or an imported bcrypt / PBKDF2-SHA256 hash (see `identity::hashes`).
     pub async fn verify(&self, password: &str, phc: &str) -> Result<bool, AppError> {
         let (pw, phc) = (password.to_owned(), phc.to_owned());
         self.run(move || {
-            let parsed = PasswordHash::new(&phc).map_err(|e| AppError::Data(format!("stored password hash: {e}")))?;
-            Ok(Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok())
+            if phc.starts_with("$argon2") {
+                let parsed = PasswordHash::new(&phc).map_err(|e| AppError::Data(format!("stored password hash: {e}")))?;
+                return Ok(Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok());
+            }
+            crate::identity::hashes::verify(&pw, &phc).map_err(|e| AppError::Data(format!("stored password hash: {e}")))
         })
         .await
+    }
+
+    /// Whether a stored hash already uses this hasher's argon2id parameters; if not, it is
+    /// replaced after the next successful sign-in.
+    pub fn is_current(&self, phc: &str) -> bool {
+        crate::identity::hashes::is_current(phc, &self.params)
     }
 
     /// Spends the same work as a real verification and answers false.

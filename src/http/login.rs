@@ -16,13 +16,21 @@ use crate::storage::sql::hex;
 use crate::storage::{Client, ConsentMode, digest, random_token};
 use crate::views::{ConsentPage, LoginPage, Strings};
 
+/// Failed sign-ins allowed per login name within `FAILED_SIGN_IN_WINDOW` seconds.
+pub const MAX_FAILED_SIGN_INS: u64 = 10;
+pub const FAILED_SIGN_IN_WINDOW: i64 = 15 * 60;
+
 /// The single sign-on session of this browser in this workspace, if any.
 pub async fn sso_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest) -> Result<Option<Authentication>, AppError> {
     let Some(v) = cookie_value(req, SESSION_COOKIE) else {
         return Ok(None);
     };
     let auth: Option<Authentication> = state.sessions.get(Kind::Session, &hex(&digest(&v))).await?;
-    Ok(auth.filter(|a| a.tenant_id == cw.issuer.tenant && a.workspace_id == cw.issuer.workspace))
+    let Some(auth) = auth.filter(|a| a.tenant_id == cw.issuer.tenant && a.workspace_id == cw.issuer.workspace) else {
+        return Ok(None);
+    };
+    // A password reset or a status change since this sign-in ends the session.
+    Ok(crate::identity::lifecycle::session_valid(state, &auth.user_id, auth.auth_time).await?.then_some(auth))
 }
 
 /// Moves a flow on after /authorize, sign-in or consent (see `auth` for the diagram).
@@ -78,7 +86,7 @@ async fn finish(state: &AppState, flow: Flow) -> Result<(), AppError> {
 
 /// A flow addressed by a page request: it must exist, belong to this workspace and to
 /// this browser.
-async fn load_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, id: Option<String>) -> Result<Flow, HttpResponse> {
+pub(super) async fn load_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, id: Option<String>) -> Result<Flow, HttpResponse> {
     let t = strings(req, &[]);
     let expired = || error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "This sign-in has expired or is not valid. Please return to the application and try again.");
     let Some(id) = id.filter(|i| !i.is_empty() && i.len() <= 64) else {
@@ -97,7 +105,7 @@ async fn load_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, i
 }
 
 /// Checks the CSRF token of a posted form against its flow.
-async fn posted_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, body: &[u8]) -> Result<Flow, HttpResponse> {
+pub(super) async fn posted_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, body: &[u8]) -> Result<Flow, HttpResponse> {
     let flow = load_flow(state, cw, req, field(body, "flow")).await?;
     let browser = cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default();
     if !flow.accepts(&browser, &field(body, "csrf").unwrap_or_default()) {
@@ -108,13 +116,13 @@ async fn posted_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
 }
 
 /// A flow with the language of its pages and its client.
-struct FlowCtx {
-    flow: Flow,
-    t: &'static Strings,
-    client: Client,
+pub(super) struct FlowCtx {
+    pub flow: Flow,
+    pub t: &'static Strings,
+    pub client: Client,
 }
 
-async fn with_client(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, flow: Result<Flow, HttpResponse>) -> Result<FlowCtx, HttpResponse> {
+pub(super) async fn with_client(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, flow: Result<Flow, HttpResponse>) -> Result<FlowCtx, HttpResponse> {
     let flow = flow?;
     let t = strings(req, &flow.request.ui_locales);
     match state.clients.get(&cw.issuer.tenant, &cw.issuer.workspace, &flow.request.client_id).await {
@@ -124,8 +132,14 @@ async fn with_client(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
     }
 }
 
-fn login_page(cw: &CurrentWorkspace, t: &'static Strings, flow: &Flow, client: &Client, username: String, error: Option<&'static str>) -> HttpResponse {
+async fn login_page(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings, flow: &Flow, client: &Client, username: String, error: Option<&'static str>) -> HttpResponse {
+    let register = match super::register::registration_pool(state, cw).await {
+        Ok(p) => p.is_some(),
+        Err(e) => return app_error_page(&e, cw.theme(), t),
+    };
     let page = LoginPage {
+        register_url: register.then(|| format!("{}?flow={}", cw.path("register"), flow.id)),
+        reset_url: format!("{}?flow={}", cw.path("reset"), flow.id),
         page: page_ctx(t.sign_in, cw.theme(), t),
         action: cw.path("login"),
         flow: flow.id.clone(),
@@ -148,7 +162,7 @@ pub async fn get_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: Ht
         Err(resp) => return resp,
     };
     let hint = flow.request.login_hint.clone().unwrap_or_default();
-    login_page(&cw, t, &flow, &client, hint, None)
+    login_page(&state, &cw, t, &flow, &client, hint, None).await
 }
 
 pub async fn post_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
@@ -158,24 +172,46 @@ pub async fn post_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
     };
     let username = field(&body, "username").unwrap_or_default();
     let password = field(&body, "password").unwrap_or_default();
+    // Failed attempts are counted per login name, whether or not an account has it, so the
+    // limit slows guessing without telling which accounts exist.
+    let throttle = format!("login-fail:{}:{}", cw.issuer.tenant, hex(&digest(&username.trim().to_lowercase())));
+    match state.sessions.get::<u64>(Kind::Counter, &throttle).await {
+        Ok(Some(n)) if n >= MAX_FAILED_SIGN_INS => {
+            let mut resp = login_page(&state, &cw, t, &flow, &client, username, Some(t.too_many_attempts)).await;
+            *resp.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            return resp;
+        }
+        Ok(_) => {}
+        Err(e) => return app_error_page(&e, cw.theme(), t),
+    }
     let user = match auth::check_password(&state, &cw.issuer.tenant, &cw.workspace.pools, username.trim(), &password).await {
         Ok(PasswordCheck::Ok(u)) => u,
-        Ok(PasswordCheck::Rejected) => return login_page(&cw, t, &flow, &client, username, Some(t.bad_credentials)),
+        Ok(PasswordCheck::Rejected) => {
+            if let Err(e) = state.sessions.incr(Kind::Counter, &throttle, FAILED_SIGN_IN_WINDOW).await {
+                return app_error_page(&e, cw.theme(), t);
+            }
+            return login_page(&state, &cw, t, &flow, &client, username, Some(t.bad_credentials)).await;
+        }
         Err(e) => return app_error_page(&e, cw.theme(), t),
     };
+    sign_in(&state, &cw, &req, t, flow, &client, &user).await
+}
+
+/// Starts a new single sign-on session for `user` and moves the flow on.
+pub(super) async fn sign_in(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, t: &'static Strings, flow: Flow, client: &Client, user: &crate::storage::User) -> HttpResponse {
     let now = state.now();
-    let authn = auth::password_authentication(&cw.issuer.tenant, &cw.issuer.workspace, &user, now);
+    let authn = auth::password_authentication(&cw.issuer.tenant, &cw.issuer.workspace, user, now);
     // A new session id on every sign-in: a session cookie planted before cannot be
     // promoted to a signed-in one (session fixation).
     let session_value = random_token(32);
     if let Err(e) = state.sessions.put(Kind::Session, &hex(&digest(&session_value)), &authn, state.config.ttl.session).await {
         return app_error_page(&e, cw.theme(), t);
     }
-    if let Some(old) = cookie_value(&req, super::SESSION_COOKIE) {
+    if let Some(old) = cookie_value(req, super::SESSION_COOKIE) {
         let _ = state.sessions.delete(Kind::Session, &hex(&digest(&old))).await;
     }
     let flow = flow.authenticated(authn);
-    let mut resp = advance(&state, &cw, t, flow, &client, None, false).await;
+    let mut resp = advance(state, cw, t, flow, client, None, false).await;
     let c = cookie(SESSION_COOKIE, session_value, cw.cookie_path(), state.config.secure_cookies(), Some(state.config.ttl.session));
     let _ = resp.add_cookie(&c);
     resp

@@ -8,6 +8,8 @@ pub mod health;
 pub mod login;
 pub mod oauth2;
 pub mod oidc;
+pub mod register;
+pub mod reset;
 pub mod response;
 pub mod workspace;
 
@@ -16,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::get_healthz))
         .route("/readyz", web::get().to(health::get_readyz))
         .configure(assets::configure)
+        .configure(crate::admin::configure)
         .service(
             web::scope("/{tenant}/{workspace}")
                 .route("/.well-known/openid-configuration", web::get().to(oidc::get_discovery))
@@ -24,6 +27,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/authorize", web::post().to(oauth2::post_authorize))
                 .route("/login", web::get().to(login::get_login))
                 .route("/login", web::post().to(login::post_login))
+                .route("/register", web::get().to(register::get_register))
+                .route("/register", web::post().to(register::post_register))
+                .route("/verify", web::get().to(register::get_verify))
+                .route("/verify", web::post().to(register::post_verify))
+                .route("/activate", web::get().to(register::get_activate))
+                .route("/activate", web::post().to(register::post_activate))
+                .route("/reset", web::get().to(reset::get_reset))
+                .route("/reset", web::post().to(reset::post_reset))
+                .route("/reset/confirm", web::get().to(reset::get_reset_confirm))
+                .route("/reset/confirm", web::post().to(reset::post_reset_confirm))
                 .route("/consent", web::get().to(login::get_consent))
                 .route("/consent", web::post().to(login::post_consent))
                 .route("/token", web::post().to(oauth2::post_token))

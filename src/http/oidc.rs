@@ -75,6 +75,10 @@ async fn userinfo(state: &AppState, cw: &CurrentWorkspace, token: Option<String>
         Err(e) => return bearer_error(&e.into()),
     };
     let mut body = claims::for_scope(&user, &at.scope);
+    match crate::protocol::token::metadata_claims(state, &user).await {
+        Ok(extra) => body.extend(extra),
+        Err(e) => return bearer_error(&e.into()),
+    }
     body.insert("sub".into(), Value::String(user.id));
     json_ok(&body)
 }

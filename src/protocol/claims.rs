@@ -41,3 +41,18 @@ pub fn for_scope(user: &User, scope: &Scope) -> Map<String, Value> {
     }
     out
 }
+
+/// Claims a token may never take from metadata: the registered JWT and OIDC ones.
+const RESERVED: &[&str] = &[
+    "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "azp", "nonce", "auth_time", "acr", "amr", "sid", "at_hash", "c_hash",
+    "client_id", "scope", "gid", "email", "email_verified", "phone_number", "phone_number_verified", "preferred_username", "updated_at",
+];
+
+/// The metadata keys a pool maps into tokens (`metadata_claims`, e.g. `roles`), for
+/// role-based access decisions by relying parties and resource servers.
+pub fn from_metadata(user: &User, keys: &[String]) -> Map<String, Value> {
+    keys.iter()
+        .filter(|k| !RESERVED.contains(&k.as_str()))
+        .filter_map(|k| user.metadata.get(k).map(|v| (k.clone(), v.clone())))
+        .collect()
+}

@@ -3,6 +3,7 @@ use super::error::{ErrorCode, OAuthError};
 use super::pkce;
 use super::tokens::{self, AccessToken, IdToken};
 use super::types::{CodeRecord, Scope, TokenResponse};
+use crate::error::AppError;
 use crate::state::AppState;
 use crate::storage::session::Kind;
 use crate::storage::{AuditEvent, Client, Grant, RefreshOutcome, UserStatus, digest, random_token};
@@ -115,10 +116,11 @@ async fn exchange_authorization_code(state: &AppState, iss: &Issuer, client: &Cl
     };
     let refresh = refresh_allowed(client, &record.scope).then(|| random_token(32));
     let ttl = &state.config.ttl;
+    let extra = metadata_claims(state, &user).await?;
     state.grants.create(&grant, refresh.as_ref().map(|r| (digest(r), now + ttl.refresh_token))).await?;
     let access_token = tokens::mint_access_token(
         &state.keys,
-        AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &record.scope, grant_id: Some(&grant.id), ttl: ttl.access_token },
+        AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &record.scope, grant_id: Some(&grant.id), ttl: ttl.access_token, extra: &extra },
         now,
     )?;
     let id_token = if record.scope.contains("openid") {
@@ -134,6 +136,7 @@ async fn exchange_authorization_code(state: &AppState, iss: &Issuer, client: &Cl
                 nonce: record.nonce.as_deref(),
                 access_token: &access_token,
                 ttl: ttl.id_token,
+                extra: &extra,
             },
             now,
         )?)
@@ -197,9 +200,10 @@ async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client,
         state.grants.revoke_family(&grant.id, now).await?;
         return Err(OAuthError::invalid_grant("the user can no longer sign in"));
     };
+    let extra = metadata_claims(state, &user).await?;
     let access_token = tokens::mint_access_token(
         &state.keys,
-        AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &scope, grant_id: Some(&grant.id), ttl: ttl.access_token },
+        AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &scope, grant_id: Some(&grant.id), ttl: ttl.access_token, extra: &extra },
         now,
     )?;
     let auth = super::types::Authentication {
@@ -215,7 +219,7 @@ async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client,
     let id_token = if scope.contains("openid") {
         Some(tokens::mint_id_token(
             &state.keys,
-            IdToken { issuer: &iss.url, client_id: &client.client_id, alg: client.id_token_alg, user: &user, auth: &auth, scope: &scope, nonce: None, access_token: &access_token, ttl: ttl.id_token },
+            IdToken { issuer: &iss.url, client_id: &client.client_id, alg: client.id_token_alg, user: &user, auth: &auth, scope: &scope, nonce: None, access_token: &access_token, ttl: ttl.id_token, extra: &extra },
             now,
         )?)
     } else {
@@ -244,7 +248,7 @@ async fn client_credentials(state: &AppState, iss: &Issuer, client: &Client, p: 
     let now = state.now();
     let access_token = tokens::mint_access_token(
         &state.keys,
-        AccessToken { issuer: &iss.url, sub: &client.client_id, client_id: &client.client_id, scope: &scope, grant_id: None, ttl },
+        AccessToken { issuer: &iss.url, sub: &client.client_id, client_id: &client.client_id, scope: &scope, grant_id: None, ttl, extra: &serde_json::Map::new() },
         now,
     )?;
     Ok(TokenResponse { access_token, token_type: "Bearer", expires_in: ttl, refresh_token: None, id_token: None, scope: scope.as_string() })
@@ -255,4 +259,14 @@ async fn audit(state: &AppState, iss: &Issuer, actor: &str, action: &str, subjec
     if let Err(e) = state.audit.record(event, state.now()).await {
         tracing::warn!(error = %e, action, "audit event not recorded");
     }
+}
+
+/// Claims mapped from the user's metadata by the pool's `metadata_claims`. Users without
+/// metadata cost no lookup.
+pub async fn metadata_claims(state: &AppState, user: &crate::storage::User) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
+    if user.metadata.is_empty() {
+        return Ok(serde_json::Map::new());
+    }
+    let keys = state.identity.pool(&user.tenant_id, &user.pool_id).await?.map(|p| p.settings.metadata_claims).unwrap_or_default();
+    Ok(super::claims::from_metadata(user, &keys))
 }

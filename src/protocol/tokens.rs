@@ -34,6 +34,8 @@ pub struct AccessToken<'a> {
     pub scope: &'a Scope,
     pub grant_id: Option<&'a str>,
     pub ttl: i64,
+    /// Claims mapped from the user's metadata (see `claims::from_metadata`).
+    pub extra: &'a Map<String, Value>,
 }
 
 pub fn mint_access_token(keys: &KeyRing, t: AccessToken<'_>, now: i64) -> Result<String, AppError> {
@@ -48,6 +50,9 @@ pub fn mint_access_token(keys: &KeyRing, t: AccessToken<'_>, now: i64) -> Result
     c.insert("jti".into(), random_token(16).into());
     if let Some(g) = t.grant_id {
         c.insert("gid".into(), g.into());
+    }
+    for (k, v) in t.extra {
+        c.entry(k.clone()).or_insert_with(|| v.clone());
     }
     keys.sign(SigningAlg::ES256, ACCESS_TOKEN_TYP, &c)
 }
@@ -71,6 +76,7 @@ pub struct IdToken<'a> {
     pub nonce: Option<&'a str>,
     pub access_token: &'a str,
     pub ttl: i64,
+    pub extra: &'a Map<String, Value>,
 }
 
 pub fn mint_id_token(keys: &KeyRing, t: IdToken<'_>, now: i64) -> Result<String, AppError> {
@@ -88,6 +94,9 @@ pub fn mint_id_token(keys: &KeyRing, t: IdToken<'_>, now: i64) -> Result<String,
     c.insert("at_hash".into(), at_hash(t.alg, t.access_token).into());
     if let Some(n) = t.nonce {
         c.insert("nonce".into(), n.into());
+    }
+    for (k, v) in t.extra {
+        c.entry(k.clone()).or_insert_with(|| v.clone());
     }
     keys.sign(t.alg, "JWT", &c)
 }

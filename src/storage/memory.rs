@@ -54,6 +54,18 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 
+    async fn incr(&self, key: &str, ttl_secs: i64) -> Result<u64> {
+        let now = self.clock.now();
+        let mut map = self.lock()?;
+        let entry = map.entry(key.to_owned()).or_insert_with(|| (b"0".to_vec(), now + ttl_secs));
+        if entry.1 <= now {
+            *entry = (b"0".to_vec(), now + ttl_secs);
+        }
+        let n = std::str::from_utf8(&entry.0).ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
+        entry.0 = n.to_string().into_bytes();
+        Ok(n)
+    }
+
     async fn ping(&self) -> Result<()> {
         self.lock().map(|_| ())
     }

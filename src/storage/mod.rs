@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 pub mod cache;
+pub mod identity;
 pub mod memory;
 pub mod redis;
 pub mod session;
@@ -65,8 +66,15 @@ pub struct User {
     pub phone: Option<String>,
     pub phone_verified: bool,
     /// Standard OIDC claims kept on the user (given_name, family_name, address, …).
+    /// The payload: profile attributes validated by the pool's payload schema, including
+    /// the standard OIDC claims (given_name, family_name, …).
     pub claims: serde_json::Map<String, serde_json::Value>,
+    /// Admin-only attributes (roles, notes), validated by the pool's metadata schema.
+    #[serde(default)]
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+    pub created_at: i64,
     pub updated_at: i64,
+    pub deleted_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,6 +217,8 @@ pub trait GrantStore: Send + Sync {
     async fn find_by_refresh(&self, hash: [u8; 32], now: i64) -> Result<Option<Grant>>;
     /// Revokes the grant and with it every refresh token of its family.
     async fn revoke_family(&self, grant_id: &str, now: i64) -> Result<()>;
+    /// Revokes every live grant of the user; returns how many.
+    async fn revoke_user(&self, tenant: &str, user_id: &str, now: i64) -> Result<u64>;
 }
 
 #[async_trait]

@@ -59,6 +59,24 @@ impl SessionStore for RedisStore {
         redis::cmd("DEL").arg(self.key(key)).query_async::<()>(&mut self.conn.clone()).await.map_err(unavailable)
     }
 
+    async fn incr(&self, key: &str, ttl_secs: i64) -> Result<u64> {
+        // INCR and EXPIRE NX in one transaction: the window starts at the first increment.
+        let key = self.key(key);
+        let (n,): (u64,) = redis::pipe()
+            .atomic()
+            .cmd("INCR")
+            .arg(&key)
+            .cmd("EXPIRE")
+            .arg(&key)
+            .arg(ttl_secs)
+            .arg("NX")
+            .ignore()
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(unavailable)?;
+        Ok(n)
+    }
+
     async fn ping(&self) -> Result<()> {
         redis::cmd("PING").query_async::<()>(&mut self.conn.clone()).await.map_err(unavailable)
     }

@@ -20,6 +20,9 @@ pub trait SessionStore: Send + Sync {
     /// ever gets a given one-time value.
     async fn consume(&self, key: &str) -> Result<Option<Vec<u8>>>;
     async fn delete(&self, key: &str) -> Result<()>;
+    /// Adds one to a counter and returns the new count. The window (`ttl_secs`) starts
+    /// with the first increment and is not extended by later ones (fixed-window limits).
+    async fn incr(&self, key: &str, ttl_secs: i64) -> Result<u64>;
     async fn ping(&self) -> Result<()>;
 }
 
@@ -38,6 +41,14 @@ pub enum Kind {
     RevokedJti,
     /// The CSRF token of a logout confirmation form.
     LogoutCsrf,
+    /// The CSRF token of a form outside any flow (password reset), bound to a browser.
+    FormCsrf,
+    /// A one-time-code challenge (activation, password reset), keyed by challenge id.
+    Otp,
+    /// Rate-limit and attempt counters.
+    Counter,
+    /// When a user's sessions were last revoked (a password reset, a status change).
+    UserEpoch,
 }
 
 impl Kind {
@@ -49,6 +60,10 @@ impl Kind {
             Kind::CodeGrant => "codegrant:",
             Kind::RevokedJti => "jti:",
             Kind::LogoutCsrf => "logout:",
+            Kind::Otp => "otp:",
+            Kind::FormCsrf => "form:",
+            Kind::Counter => "count:",
+            Kind::UserEpoch => "epoch:",
         }
     }
 }
@@ -91,6 +106,10 @@ impl Sessions {
         self.store.delete(&Self::key(kind, id)).await
     }
 
+    pub async fn incr(&self, kind: Kind, id: &str, ttl: i64) -> Result<u64> {
+        self.store.incr(&Self::key(kind, id), ttl.max(1)).await
+    }
+
     pub async fn ping(&self) -> Result<()> {
         self.store.ping().await
     }
@@ -124,6 +143,12 @@ pub(crate) mod suite {
 
         s.delete(Kind::Flow, "a").await.unwrap();
         assert!(!s.exists(Kind::Flow, "a").await.unwrap());
+
+        // Counters: fixed window.
+        assert_eq!(s.incr(Kind::Counter, "n", 60).await.unwrap(), 1);
+        assert_eq!(s.incr(Kind::Counter, "n", 60).await.unwrap(), 2);
+        advance(61);
+        assert_eq!(s.incr(Kind::Counter, "n", 60).await.unwrap(), 1);
 
         // TTL: gone after it elapses.
         s.put(Kind::Session, "short", &true, 1).await.unwrap();

@@ -43,6 +43,7 @@ pub struct TestApp {
     pub backend: Backend,
     pub database_url: String,
     pub redis_prefix: String,
+    pub outbox: std::path::PathBuf,
 }
 
 fn postgres_base() -> String {
@@ -106,6 +107,8 @@ impl TestApp {
         let provision = public.is_none();
         let public = public.map(str::to_owned).unwrap_or_else(|| base.clone());
         let redis = redis.to_owned();
+        let outbox = std::env::temp_dir().join(format!("portcullis-outbox-{}", uuid::Uuid::new_v4().simple()));
+        let outbox_c = outbox.display().to_string();
         let (db, base_c, prefix_c) = (database_url.to_owned(), public.clone(), prefix.to_owned());
         let env = move |k: &str| match k {
             "PORTCULLIS_DATABASE_URL" => Some(db.clone()),
@@ -113,6 +116,7 @@ impl TestApp {
             "PORTCULLIS_REDIS_URL" if backend == Backend::PostgresRedis => Some(redis.clone()),
             "PORTCULLIS_REDIS_PREFIX" => Some(prefix_c.clone()),
             "PORTCULLIS_ARGON2_CONCURRENCY" => Some("2".into()),
+            "PORTCULLIS_OUTBOX_DIR" => Some(outbox_c.clone()),
             _ => None,
         };
         let config = Config::from_env_map(&env).unwrap();
@@ -120,7 +124,7 @@ impl TestApp {
         let state = startup::build_state(config, clock.clone()).await.unwrap();
         if provision {
             let file = provision::parse(include_str!("fixture.yaml")).unwrap();
-            let plan = provision::plan(file, "fixture.yaml", state.now(), state.users.as_ref(), &state.hasher).await.unwrap();
+            let plan = provision::prepare(&state, file, "fixture.yaml").await.unwrap();
             state.directory.apply(&plan).await.unwrap();
         }
         let running = startup::serve(state, listener, 1).unwrap();
@@ -134,6 +138,7 @@ impl TestApp {
             backend,
             database_url: database_url.to_owned(),
             redis_prefix: prefix.to_owned(),
+            outbox,
         }
     }
 
@@ -141,6 +146,87 @@ impl TestApp {
     pub fn url(&self, endpoint: &str) -> String {
         format!("{}/acme/shop/{endpoint}", self.base)
     }
+
+    /// An endpoint of another workspace of tenant acme.
+    pub fn ws_url(&self, workspace: &str, endpoint: &str) -> String {
+        format!("{}/acme/{workspace}/{endpoint}", self.base)
+    }
+
+    /// An admin API URL.
+    pub fn admin(&self, path: &str) -> String {
+        format!("{}/api/admin/v1{path}", self.base)
+    }
+
+    /// The newest outbox message to `to` with `purpose`, waiting for it (delivery is
+    /// asynchronous) up to a few seconds.
+    pub async fn message(&self, to: &str, purpose: &str) -> portcullis::delivery::Message {
+        for _ in 0..100 {
+            let found = portcullis::delivery::read_outbox(&self.outbox).unwrap_or_default().into_iter().rev().find(|m| m.to == to && m.purpose == purpose);
+            if let Some(m) = found {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no {purpose} message to {to} in {}", self.outbox.display());
+    }
+
+    /// How many outbox messages went to `to`.
+    pub fn messages_to(&self, to: &str) -> usize {
+        portcullis::delivery::read_outbox(&self.outbox).unwrap_or_default().iter().filter(|m| m.to == to).count()
+    }
+
+    /// An access token of a client of workspace `club` by client_credentials.
+    pub async fn client_token(&self, client_id: &str) -> String {
+        let resp = http()
+            .post(self.ws_url("club", "token"))
+            .basic_auth(client_id, Some(format!("{client_id}-secret")))
+            .form(&[("grant_type", "client_credentials"), ("scope", "admin")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "client_credentials for {client_id}");
+        resp.json::<serde_json::Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// A user's access token with the admin scope, through the hosted pages of `club`.
+    pub async fn user_token(&self, username: &str, password: &str) -> String {
+        let browser = Browser::default();
+        let (verifier, challenge) = pkce();
+        let mut url = Url::parse(&self.ws_url("club", "authorize")).unwrap();
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", "club-web")
+            .append_pair("redirect_uri", CLUB_REDIRECT)
+            .append_pair("scope", "openid admin")
+            .append_pair("state", "s")
+            .append_pair("code_challenge", &challenge)
+            .append_pair("code_challenge_method", "S256");
+        let back = browser.sign_in(url.as_str(), CLUB_REDIRECT, username, password, "allow").await;
+        let code = query(&back, "code").unwrap_or_else(|| panic!("no code in {back}"));
+        let resp = http()
+            .post(self.ws_url("club", "token"))
+            .basic_auth("club-web", Some("club-web-secret"))
+            .form(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", CLUB_REDIRECT), ("code_verifier", &verifier)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        resp.json::<serde_json::Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
+    }
+}
+
+pub const CLUB_REDIRECT: &str = "http://127.0.0.1:9999/club";
+
+/// Admin API call: (status, JSON body).
+pub async fn api(method: reqwest::Method, url: &str, token: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+    let mut rb = http().request(method, url).bearer_auth(token);
+    if let Some(b) = body {
+        rb = rb.json(&b);
+    }
+    let resp = rb.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
 }
 
 /// A plain HTTP client that does not follow redirects (like an RP's back channel).

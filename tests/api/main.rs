@@ -2,8 +2,11 @@
 //! SQLite + memory sessions and on PostgreSQL + Redis.
 mod helpers;
 
+mod admin;
 mod browser;
 mod flows;
+mod import;
 mod negative;
 mod nodes;
 mod operations;
+mod pools;

@@ -54,6 +54,30 @@ try {
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.waitForURL(`${redirectPrefix}**`);
   assert.ok(arrived && new URL(arrived).searchParams.get('code'), `no code in ${arrived}`);
+
+  // Registration, in a fresh browser: the form generated from the pool's schema, every
+  // input labelled, then the one-time-code page.
+  const fresh = await browser.newContext();
+  const reg = await fresh.newPage();
+  reg.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await reg.goto(authorizeUrl);
+  await Promise.all([reg.waitForURL(/register/), reg.getByRole('link', { name: 'Create an account' }).click()]);
+  assert.match(await reg.textContent('h1'), /Create your account/);
+  for (const label of ['Email address', 'Given name', 'Family name']) {
+    assert.equal(await reg.getByLabel(label, { exact: false }).count() >= 1, true, `label ${label}`);
+  }
+  await reg.getByLabel('Email address').fill('browser-user@example.com');
+  await reg.getByLabel('Given name').fill('Bria');
+  await reg.locator('#password').fill('short');
+  await Promise.all([reg.waitForLoadState('load'), reg.getByRole('button', { name: 'Create account' }).click()]);
+  assert.match(await reg.content(), /Use at least 10 characters/);
+  await reg.screenshot({ path: `${shots}/register-error.png`, fullPage: true });
+  await reg.locator('#password').fill('a long enough secret 7');
+  await Promise.all([reg.waitForURL(/verify/), reg.getByRole('button', { name: 'Create account' }).click()]);
+  assert.equal(await reg.getByLabel('Code').count(), 1);
+  await reg.screenshot({ path: `${shots}/verify.png`, fullPage: true });
+  await fresh.close();
+
   assert.deepEqual(problems, [], 'no console errors (CSP violations show up here)');
   console.log('hosted pages: ok');
 } finally {

@@ -85,6 +85,8 @@ pub mod user {
         pub claims: String,
         pub created_at: i64,
         pub updated_at: i64,
+        pub metadata: String,
+        pub deleted_at: Option<i64>,
     }
     no_relations!();
 }
@@ -118,6 +120,9 @@ pub mod credential {
         pub secret: String,
         pub created_at: i64,
         pub updated_at: i64,
+        /// SHA-256 of the hash an import supplied, so re-importing the same row is a no-op
+        /// even after the hash was upgraded at sign-in.
+        pub source_sha256: Option<String>,
     }
     no_relations!();
 }
@@ -258,6 +263,52 @@ pub mod audit_event {
         pub action: String,
         pub subject: String,
         pub detail: String,
+    }
+    no_relations!();
+}
+
+pub mod schema {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "schemas")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub body: String,
+        pub updated_at: i64,
+    }
+    no_relations!();
+}
+
+pub mod privilege {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "privileges")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub name: String,
+        pub pool_id: Option<String>,
+        pub group_id: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod privilege_holder {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "privilege_holders")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub privilege_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub holder: String,
     }
     no_relations!();
 }

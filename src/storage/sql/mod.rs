@@ -12,11 +12,12 @@ use crate::provision::{Applied, Plan};
 
 mod entities;
 use entities::*;
+mod identity;
 
 #[path = "../../../migrations/mod.rs"]
 mod migrations;
 
-fn db(e: DbErr) -> AppError {
+pub(super) fn db(e: DbErr) -> AppError {
     AppError::Database(e.to_string())
 }
 
@@ -65,12 +66,17 @@ impl SqlStore {
     }
 }
 
-fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
-    let find = |k: &str| addrs.iter().find(|a| a.kind == k);
-    let claims = match serde_json::from_str(&u.claims)? {
+fn json_object(text: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
+    Ok(match serde_json::from_str(text)? {
         serde_json::Value::Object(m) => m,
         _ => serde_json::Map::new(),
-    };
+    })
+}
+
+fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
+    let find = |k: &str| addrs.iter().find(|a| a.kind == k);
+    let claims = json_object(&u.claims)?;
+    let metadata = json_object(&u.metadata)?;
     Ok(User {
         status: UserStatus::parse(&u.status).ok_or_else(|| AppError::Data(format!("user status {}", u.status)))?,
         email: find("email").map(|a| a.value.clone()),
@@ -82,7 +88,10 @@ fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
         pool_id: u.pool_id,
         username: u.username,
         claims,
+        metadata,
+        created_at: u.created_at,
         updated_at: u.updated_at,
+        deleted_at: u.deleted_at,
     })
 }
 
@@ -187,10 +196,18 @@ impl DirectoryStore for SqlStore {
                 settings: Set(settings_json(&t.theme)?),
                 created_at: Set(plan.now),
             })
-            .on_conflict(OnConflict::column(tenant::Column::Id).update_columns([tenant::Column::Name, tenant::Column::Settings]).to_owned())
-                .exec(&txn)
-                .await
-                .map_err(db)?;
+            .on_conflict(if t.partial {
+                OnConflict::column(tenant::Column::Id).do_nothing().to_owned()
+            } else {
+                OnConflict::column(tenant::Column::Id).update_columns([tenant::Column::Name, tenant::Column::Settings]).to_owned()
+            })
+            .do_nothing()
+            .exec(&txn)
+            .await
+            .map_err(db)?;
+            for (id, body) in &t.schemas {
+                applied.count("schema", identity::put_schema(&txn, &t.id, id, body, plan.now).await?);
+            }
             for p in &t.pools {
                 let key = (t.id.clone(), p.id.clone());
                 applied.count("pool", pool::Entity::find_by_id(key).one(&txn).await.map_err(db)?.is_some());
@@ -199,7 +216,7 @@ impl DirectoryStore for SqlStore {
                     id: Set(p.id.clone()),
                     name: Set(p.name.clone()),
                     self_registration: Set(p.self_registration),
-                    settings: Set(p.settings.to_string()),
+                    settings: Set(serde_json::to_string(&p.settings)?),
                 })
                 .on_conflict(
                     OnConflict::columns([pool::Column::TenantId, pool::Column::Id])
@@ -226,6 +243,8 @@ impl DirectoryStore for SqlStore {
                     .exec(&txn)
                     .await
                     .map_err(db)?;
+                    let g = crate::storage::identity::Group { pool_id: p.id.clone(), id: gid.clone(), name: gname.clone() };
+                    identity::upsert_group_privilege(&txn, &t.id, &g).await?;
                 }
                 for u in &p.users {
                     let existing = user::Entity::find()
@@ -241,6 +260,7 @@ impl DirectoryStore for SqlStore {
                             user::Entity::update_many()
                                 .col_expr(user::Column::Status, Expr::value(u.status.as_str()))
                                 .col_expr(user::Column::Claims, Expr::value(serde_json::Value::Object(u.claims.clone()).to_string()))
+                                .col_expr(user::Column::Metadata, Expr::value(serde_json::Value::Object(u.metadata.clone()).to_string()))
                                 .col_expr(user::Column::UpdatedAt, Expr::value(plan.now))
                                 .filter(user::Column::Id.eq(&e.id))
                                 .exec(&txn)
@@ -259,6 +279,8 @@ impl DirectoryStore for SqlStore {
                                 claims: Set(serde_json::Value::Object(u.claims.clone()).to_string()),
                                 created_at: Set(plan.now),
                                 updated_at: Set(plan.now),
+                                metadata: Set(serde_json::Value::Object(u.metadata.clone()).to_string()),
+                                deleted_at: Set(None),
                             })
                             .exec(&txn)
                             .await
@@ -297,6 +319,7 @@ impl DirectoryStore for SqlStore {
                             secret: Set(hash.clone()),
                             created_at: Set(plan.now),
                             updated_at: Set(plan.now),
+                            source_sha256: Set(None),
                         })
                         .exec(&txn)
                         .await
@@ -323,36 +346,40 @@ impl DirectoryStore for SqlStore {
             for w in &t.workspaces {
                 let key = (t.id.clone(), w.id.clone());
                 applied.count("workspace", workspace::Entity::find_by_id(key).one(&txn).await.map_err(db)?.is_some());
-                workspace::Entity::insert(workspace::ActiveModel {
+                let ws_row = workspace::Entity::insert(workspace::ActiveModel {
                     tenant_id: Set(t.id.clone()),
                     id: Set(w.id.clone()),
                     name: Set(w.name.clone()),
                     settings: Set(settings_json(&w.theme)?),
-                })
-                .on_conflict(
-                    OnConflict::columns([workspace::Column::TenantId, workspace::Column::Id])
-                        .update_columns([workspace::Column::Name, workspace::Column::Settings])
-                        .to_owned(),
-                )
-                .exec(&txn)
-                .await
-                .map_err(db)?;
-                workspace_pool::Entity::delete_many()
-                    .filter(workspace_pool::Column::TenantId.eq(&t.id))
-                    .filter(workspace_pool::Column::WorkspaceId.eq(&w.id))
-                    .exec(&txn)
-                    .await
-                    .map_err(db)?;
-                for (pos, p) in w.pools.iter().enumerate() {
-                    workspace_pool::Entity::insert(workspace_pool::ActiveModel {
-                        tenant_id: Set(t.id.clone()),
-                        workspace_id: Set(w.id.clone()),
-                        pool_id: Set(p.clone()),
-                        position: Set(pos as i32),
-                    })
-                    .exec(&txn)
-                    .await
-                    .map_err(db)?;
+                });
+                let exists_already = workspace::Entity::find_by_id((t.id.clone(), w.id.clone())).one(&txn).await.map_err(db)?.is_some();
+                if !(w.partial && exists_already) {
+                    ws_row
+                        .on_conflict(
+                            OnConflict::columns([workspace::Column::TenantId, workspace::Column::Id])
+                                .update_columns([workspace::Column::Name, workspace::Column::Settings])
+                                .to_owned(),
+                        )
+                        .exec(&txn)
+                        .await
+                        .map_err(db)?;
+                    workspace_pool::Entity::delete_many()
+                        .filter(workspace_pool::Column::TenantId.eq(&t.id))
+                        .filter(workspace_pool::Column::WorkspaceId.eq(&w.id))
+                        .exec(&txn)
+                        .await
+                        .map_err(db)?;
+                    for (pos, p) in w.pools.iter().enumerate() {
+                        workspace_pool::Entity::insert(workspace_pool::ActiveModel {
+                            tenant_id: Set(t.id.clone()),
+                            workspace_id: Set(w.id.clone()),
+                            pool_id: Set(p.clone()),
+                            position: Set(pos as i32),
+                        })
+                        .exec(&txn)
+                        .await
+                        .map_err(db)?;
+                    }
                 }
                 for c in &w.clients {
                     let key = (t.id.clone(), w.id.clone(), c.client_id.clone());
@@ -383,6 +410,23 @@ impl DirectoryStore for SqlStore {
                     .await
                     .map_err(db)?;
                 }
+            }
+            for (privilege, holder) in &t.holders {
+                let holder = match holder.strip_prefix("user:").and_then(|r| r.split_once('/')) {
+                    Some((pool, username)) => {
+                        let u = user::Entity::find()
+                            .filter(user::Column::TenantId.eq(&t.id))
+                            .filter(user::Column::PoolId.eq(pool))
+                            .filter(user::Column::Username.eq(username))
+                            .one(&txn)
+                            .await
+                            .map_err(db)?
+                            .ok_or_else(|| AppError::Data(format!("privilege holder {holder} not found")))?;
+                        crate::storage::identity::user_holder(&u.id)
+                    }
+                    None => holder.clone(),
+                };
+                identity::grant_holder(&txn, &t.id, privilege, &holder).await?;
             }
             audit_event::Entity::insert(audit_event::ActiveModel {
                 id: Set(uuid::Uuid::new_v4().to_string()),
@@ -616,6 +660,22 @@ impl GrantStore for SqlStore {
 
     async fn revoke_family(&self, grant_id: &str, now: i64) -> Result<()> {
         revoke(&self.conn, grant_id, now).await
+    }
+
+    async fn revoke_user(&self, tenant: &str, user_id: &str, now: i64) -> Result<u64> {
+        let live = grant::Entity::find()
+            .filter(grant::Column::TenantId.eq(tenant))
+            .filter(grant::Column::UserId.eq(user_id))
+            .filter(grant::Column::RevokedAt.is_null())
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        let txn = self.conn.begin().await.map_err(db)?;
+        for g in &live {
+            revoke(&txn, &g.id, now).await?;
+        }
+        txn.commit().await.map_err(db)?;
+        Ok(live.len() as u64)
     }
 }
 

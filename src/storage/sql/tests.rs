@@ -35,7 +35,7 @@ tenants:
 "#;
 
 async fn provisioned(store: &SqlStore, hasher: &Hasher) -> provision::Applied {
-    let plan = provision::plan(provision::parse(FILE).unwrap(), "test", 100, store, hasher).await.unwrap();
+    let plan = provision::plan(provision::parse(FILE).unwrap(), "test", 100, store, hasher, &provision::Existing::default()).await.unwrap();
     store.apply(&plan).await.unwrap()
 }
 

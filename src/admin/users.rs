@@ -1,0 +1,370 @@
+//! Users, their status and password, groups and memberships. Delegated managers (holders
+//! of a group's dynamic privilege) see and manage exactly the members of their groups.
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{ApiError, ApiResult, Caller, created, invalid, ok};
+use crate::identity::lifecycle::{self, UserInput};
+use crate::state::AppState;
+use crate::storage::identity::{Group, Pool, UserQuery};
+use crate::storage::{User, UserStatus};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let base = "/tenants/{tenant}/pools/{pool}";
+    cfg.route(&format!("{base}/users"), web::get().to(list_users))
+        .route(&format!("{base}/users"), web::post().to(create_user))
+        .route(&format!("{base}/users/{{user}}"), web::get().to(get_user))
+        .route(&format!("{base}/users/{{user}}"), web::patch().to(patch_user))
+        .route(&format!("{base}/users/{{user}}"), web::delete().to(delete_user))
+        .route(&format!("{base}/users/{{user}}/status"), web::put().to(put_status))
+        .route(&format!("{base}/users/{{user}}/password"), web::put().to(put_password))
+        .route(&format!("{base}/groups"), web::get().to(list_groups))
+        .route(&format!("{base}/groups"), web::post().to(create_group))
+        .route(&format!("{base}/groups/{{group}}"), web::get().to(get_group))
+        .route(&format!("{base}/groups/{{group}}"), web::delete().to(delete_group))
+        .route(&format!("{base}/groups/{{group}}/members"), web::get().to(list_members))
+        .route(&format!("{base}/groups/{{group}}/members/{{user}}"), web::put().to(put_member))
+        .route(&format!("{base}/groups/{{group}}/members/{{user}}"), web::delete().to(delete_member));
+}
+
+/// A user as the API shows it (never a credential).
+#[derive(Serialize)]
+pub struct UserView {
+    pub id: String,
+    pub pool: String,
+    pub username: String,
+    pub status: UserStatus,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub phone: Option<String>,
+    pub phone_verified: bool,
+    pub payload: Map<String, Value>,
+    pub metadata: Map<String, Value>,
+    pub groups: Vec<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+fn view(u: User, groups: Vec<String>) -> UserView {
+    UserView {
+        id: u.id,
+        pool: u.pool_id,
+        username: u.username,
+        status: u.status,
+        email: u.email,
+        email_verified: u.email_verified,
+        phone: u.phone,
+        phone_verified: u.phone_verified,
+        payload: u.claims,
+        metadata: u.metadata,
+        groups,
+        created_at: u.created_at,
+        updated_at: u.updated_at,
+    }
+}
+
+async fn pool_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str) -> Result<Pool, ApiError> {
+    if !caller.any_user_access(tenant, pool) {
+        return Err(ApiError::Forbidden);
+    }
+    state.identity.pool(tenant, pool).await?.ok_or(ApiError::NotFound("pool"))
+}
+
+/// The user, if the caller may manage it; with its groups.
+async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &str, id: &str) -> Result<(User, Vec<String>), ApiError> {
+    pool_for(state, caller, tenant, pool).await?;
+    let user = state.users.get(tenant, id).await?.filter(|u| u.pool_id == pool);
+    let Some(user) = user else {
+        // A delegated manager learns nothing about users outside their groups.
+        return Err(if caller.user_admin(tenant) { ApiError::NotFound("user") } else { ApiError::Forbidden });
+    };
+    let groups = state.identity.user_groups(&user.id).await?;
+    if !caller.may_manage_user(tenant, pool, &groups) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok((user, groups))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    q: Option<String>,
+    status: Option<UserStatus>,
+    group: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u64>,
+}
+
+async fn page_of(state: &AppState, tenant: &str, pool: &str, mut query: UserQuery) -> ApiResult {
+    let limit = query.limit;
+    query.limit = limit + 1;
+    let mut users = state.identity.search_users(tenant, pool, &query).await?;
+    let more = users.len() as u64 > limit;
+    users.truncate(limit as usize);
+    let next_cursor = if more { users.last().map(|u| u.id.clone()) } else { None };
+    let mut items = Vec::with_capacity(users.len());
+    for u in users {
+        let groups = state.identity.user_groups(&u.id).await?;
+        items.push(view(u, groups));
+    }
+    ok(&super::Page { items, next_cursor })
+}
+
+async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, q: web::Query<ListQuery>) -> ApiResult {
+    let (tenant, pool) = path.into_inner();
+    pool_for(&state, &caller, &tenant, &pool).await?;
+    let q = q.into_inner();
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(invalid("/limit", "between 1 and 200"));
+    }
+    let groups = if caller.user_admin(&tenant) {
+        q.group.map(|g| vec![g])
+    } else {
+        let managed = caller.managed_groups(&tenant, &pool);
+        match q.group {
+            Some(g) if managed.contains(&g) => Some(vec![g]),
+            Some(_) => return Err(ApiError::Forbidden),
+            None => Some(managed),
+        }
+    };
+    page_of(&state, &tenant, &pool, UserQuery { text: q.q, status: q.status, groups, after: q.cursor, limit }).await
+}
+
+/// Admin-created users are `active` (addresses verified) or `inactive` (addresses
+/// unverified; an activation link is sent).
+async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<UserInput>) -> ApiResult {
+    let (tenant, pool_id) = path.into_inner();
+    let pool = pool_for(&state, &caller, &tenant, &pool_id).await?;
+    let input = body.into_inner();
+    if !caller.user_admin(&tenant) {
+        // A delegated manager creates users into the groups they manage, and sets no metadata.
+        let managed = caller.managed_groups(&tenant, &pool_id);
+        if input.groups.is_empty() || !input.groups.iter().all(|g| managed.contains(g)) || !input.metadata.is_empty() {
+            return Err(ApiError::Forbidden);
+        }
+    }
+    let status = match input.status.unwrap_or(UserStatus::Active) {
+        s @ (UserStatus::Active | UserStatus::Inactive) => s,
+        _ => return Err(invalid("/status", "active or inactive")),
+    };
+    let new = lifecycle::prepare_new_user(&state, &pool, input, status).await?;
+    let user = state.identity.create_user(&new, state.now()).await?;
+    if status == UserStatus::Inactive {
+        lifecycle::send_activation_link(&state, &user).await?;
+    }
+    lifecycle::audit(&state, &tenant, &caller.actor(), "user.created", &user.id, serde_json::json!({ "pool": pool_id, "status": status.as_str() })).await;
+    created(&view(user, new.groups))
+}
+
+async fn get_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+    let (tenant, pool, id) = path.into_inner();
+    let (user, groups) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
+    ok(&view(user, groups))
+}
+
+/// A partial update: only the fields present change. `payload` and `metadata` replace the
+/// whole object (validated against the pool's schemas).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserPatch {
+    username: Option<String>,
+    email: Option<Option<String>>,
+    phone: Option<Option<String>>,
+    email_verified: Option<bool>,
+    phone_verified: Option<bool>,
+    payload: Option<Map<String, Value>>,
+    metadata: Option<Map<String, Value>>,
+}
+
+async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<UserPatch>) -> ApiResult {
+    let (tenant, pool_id, id) = path.into_inner();
+    let (mut user, groups) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
+    let pool = pool_for(&state, &caller, &tenant, &pool_id).await?;
+    let p = body.into_inner();
+    if p.metadata.is_some() && !caller.user_admin(&tenant) {
+        return Err(ApiError::Forbidden);
+    }
+    if user.status == UserStatus::Deleted {
+        return Err(ApiError::Conflict("a deleted user cannot be changed".into()));
+    }
+    let mut errors = vec![];
+    let input = UserInput {
+        username: p.username.clone().or_else(|| Some(user.username.clone())),
+        email: p.email.clone().unwrap_or_else(|| user.email.clone()),
+        phone: p.phone.clone().unwrap_or_else(|| user.phone.clone()),
+        ..Default::default()
+    };
+    let (username, email, phone) = lifecycle::identifiers(&pool, &input, &mut errors);
+    let (payload_schema, metadata_schema) = lifecycle::schemas(&state, &pool).await?;
+    if let Some(payload) = &p.payload
+        && let Err(e) = payload_schema.validate(&Value::Object(payload.clone()))
+    {
+        errors.extend(e.into_iter().map(|e| crate::identity::schema::FieldError { pointer: format!("/payload{}", e.pointer), message: e.message }));
+    }
+    if let Some(metadata) = &p.metadata
+        && let Err(e) = metadata_schema.validate(&Value::Object(metadata.clone()))
+    {
+        errors.extend(e.into_iter().map(|e| crate::identity::schema::FieldError { pointer: format!("/metadata{}", e.pointer), message: e.message }));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    // A changed address is unverified unless the administrator says otherwise.
+    user.email_verified = p.email_verified.unwrap_or(user.email_verified && email == user.email);
+    user.phone_verified = p.phone_verified.unwrap_or(user.phone_verified && phone == user.phone);
+    user.username = username;
+    user.email = email;
+    user.phone = phone;
+    if let Some(payload) = p.payload {
+        user.claims = payload;
+    }
+    if let Some(metadata) = p.metadata {
+        user.metadata = metadata;
+    }
+    state.identity.update_user(&user, state.now()).await?;
+    lifecycle::audit(&state, &tenant, &caller.actor(), "user.updated", &user.id, Value::Null).await;
+    let fresh = state.users.get(&tenant, &id).await?.ok_or(ApiError::NotFound("user"))?;
+    ok(&view(fresh, groups))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusBody {
+    status: UserStatus,
+}
+
+async fn change_status(state: &AppState, caller: &Caller, tenant: &str, pool: &str, id: &str, to: UserStatus) -> Result<(User, Vec<String>), ApiError> {
+    let (user, groups) = managed_user(state, caller, tenant, pool, id).await?;
+    let user = lifecycle::set_status(state, &caller.actor(), user, to).await?;
+    Ok((user, groups))
+}
+
+async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<StatusBody>) -> ApiResult {
+    let (tenant, pool, id) = path.into_inner();
+    let (user, groups) = change_status(&state, &caller, &tenant, &pool, &id, body.into_inner().status).await?;
+    ok(&view(user, groups))
+}
+
+async fn delete_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+    let (tenant, pool, id) = path.into_inner();
+    change_status(&state, &caller, &tenant, &pool, &id, UserStatus::Deleted).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordBody {
+    password: String,
+}
+
+/// An administrator sets a password: the pool's policy applies; sessions and tokens end.
+async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<PasswordBody>) -> ApiResult {
+    let (tenant, pool_id, id) = path.into_inner();
+    let (user, _) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
+    let pool = pool_for(&state, &caller, &tenant, &pool_id).await?;
+    lifecycle::reset_password(&state, &pool, &user, &body.into_inner().password).await?;
+    lifecycle::audit(&state, &tenant, &caller.actor(), "user.password_set", &user.id, Value::Null).await;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn list_groups(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
+    let (tenant, pool) = path.into_inner();
+    pool_for(&state, &caller, &tenant, &pool).await?;
+    let items: Vec<Group> = state.identity.groups(&tenant, &pool).await?.into_iter().filter(|g| caller.may_manage_group(&tenant, &pool, &g.id)).collect();
+    ok(&super::Page { items, next_cursor: None })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupBody {
+    id: String,
+    name: Option<String>,
+}
+
+async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<GroupBody>) -> ApiResult {
+    let (tenant, pool) = path.into_inner();
+    if !caller.user_admin(&tenant) {
+        return Err(ApiError::Forbidden);
+    }
+    pool_for(&state, &caller, &tenant, &pool).await?;
+    let b = body.into_inner();
+    let id_ok = !b.id.is_empty() && b.id.len() <= 64 && b.id.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_');
+    if !id_ok {
+        return Err(invalid("/id", "1-64 of a-z, 0-9, '-', '_'"));
+    }
+    let name = b.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).unwrap_or_else(|| b.id.clone());
+    if name.chars().count() > 128 {
+        return Err(invalid("/name", "at most 128 characters"));
+    }
+    let group = Group { pool_id: pool.clone(), id: b.id, name };
+    if !state.identity.create_group(&tenant, &group).await? {
+        return Err(ApiError::Conflict(format!("group {} exists", group.id)));
+    }
+    lifecycle::audit(&state, &tenant, &caller.actor(), "group.created", &group.id, serde_json::json!({ "pool": pool })).await;
+    created(&group)
+}
+
+async fn group_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str, group: &str) -> Result<Group, ApiError> {
+    pool_for(state, caller, tenant, pool).await?;
+    if !caller.may_manage_group(tenant, pool, group) {
+        return Err(ApiError::Forbidden);
+    }
+    state.identity.groups(tenant, pool).await?.into_iter().find(|g| g.id == group).ok_or(ApiError::NotFound("group"))
+}
+
+async fn get_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+    let (tenant, pool, group) = path.into_inner();
+    ok(&group_for(&state, &caller, &tenant, &pool, &group).await?)
+}
+
+async fn delete_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+    let (tenant, pool, group) = path.into_inner();
+    if !caller.user_admin(&tenant) {
+        return Err(ApiError::Forbidden);
+    }
+    if state.identity.delete_group(&tenant, &pool, &group).await? {
+        lifecycle::audit(&state, &tenant, &caller.actor(), "group.deleted", &group, serde_json::json!({ "pool": pool })).await;
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::NotFound("group"))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    cursor: Option<String>,
+    limit: Option<u64>,
+}
+
+async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, q: web::Query<PageQuery>) -> ApiResult {
+    let (tenant, pool, group) = path.into_inner();
+    group_for(&state, &caller, &tenant, &pool, &group).await?;
+    let q = q.into_inner();
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(invalid("/limit", "between 1 and 200"));
+    }
+    page_of(&state, &tenant, &pool, UserQuery { groups: Some(vec![group]), after: q.cursor, limit, ..Default::default() }).await
+}
+
+/// Adding a member: a delegated manager may only move users they already manage.
+async fn put_member(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String, String)>) -> ApiResult {
+    let (tenant, pool, group, user) = path.into_inner();
+    group_for(&state, &caller, &tenant, &pool, &group).await?;
+    let (user, _) = managed_user(&state, &caller, &tenant, &pool, &user).await?;
+    state.identity.set_member(&tenant, &pool, &group, &user.id, true).await?;
+    lifecycle::audit(&state, &tenant, &caller.actor(), "group.member_added", &user.id, serde_json::json!({ "pool": pool, "group": group })).await;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn delete_member(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String, String)>) -> ApiResult {
+    let (tenant, pool, group, user) = path.into_inner();
+    group_for(&state, &caller, &tenant, &pool, &group).await?;
+    let (user, _) = managed_user(&state, &caller, &tenant, &pool, &user).await?;
+    state.identity.set_member(&tenant, &pool, &group, &user.id, false).await?;
+    lifecycle::audit(&state, &tenant, &caller.actor(), "group.member_removed", &user.id, serde_json::json!({ "pool": pool, "group": group })).await;
+    Ok(HttpResponse::NoContent().finish())
+}
