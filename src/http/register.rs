@@ -95,7 +95,8 @@ async fn register_page(state: &AppState, cw: &CurrentWorkspace, t: &'static Stri
             error: form.error(&format!("/{name}")),
         })
         .collect();
-    for f in payload.form_fields() {
+    let on_form = |name: &str| payload.source().pointer(&format!("/properties/{name}/{}", crate::identity::schema::REGISTER_KEYWORD)) != Some(&serde_json::Value::Bool(false));
+    for f in payload.form_fields().into_iter().filter(|f| on_form(&f.name)) {
         fields.push(Field {
             value: form.value(&f.name),
             error: form.error(&format!("/payload/{}", f.name)),

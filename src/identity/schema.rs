@@ -27,9 +27,14 @@ fn uri(title: &str) -> Value {
     json!({ "type": "string", "title": title, "format": "uri", "maxLength": 2000 })
 }
 
-/// The standard OpenID Connect profile claims (OIDC Core §5.1), all optional.
+/// Properties with `"x-register": false` stay off the self-registration form (they can
+/// still be set later, by the user or an administrator).
+pub const REGISTER_KEYWORD: &str = "x-register";
+
+/// The standard OpenID Connect profile claims (OIDC Core §5.1), all optional. Registration
+/// asks only for the names.
 static PAYLOAD: LazyLock<Value> = LazyLock::new(|| {
-    json!({
+    let mut schema = json!({
         "type": "object",
         "properties": {
             "given_name": text("Given name", 200),
@@ -51,7 +56,17 @@ static PAYLOAD: LazyLock<Value> = LazyLock::new(|| {
             "locale": text("Locale", 200),
         },
         "additionalProperties": false,
-    })
+    });
+    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for (name, p) in props.iter_mut() {
+            if !matches!(name.as_str(), "given_name" | "family_name")
+                && let Some(p) = p.as_object_mut()
+            {
+                p.insert(REGISTER_KEYWORD.into(), Value::Bool(false));
+            }
+        }
+    }
+    schema
 });
 
 static METADATA: LazyLock<Value> = LazyLock::new(|| {
@@ -86,6 +101,8 @@ pub fn builtin(id: &str) -> Option<&'static Value> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldError {
     pub pointer: String,
+    /// Serialised as `detail`, like the members of a problem document's `errors`.
+    #[serde(rename = "detail")]
     pub message: String,
 }
 

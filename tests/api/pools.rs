@@ -6,7 +6,7 @@ use url::Url;
 use crate::helpers::*;
 use crate::on_every_backend;
 
-on_every_backend!(registration_activates_and_signs_in, registration_reports_every_violation, codes_expire_limit_attempts_and_resends, registration_does_not_reveal_accounts, password_reset_revokes_sessions_and_tokens, reset_does_not_reveal_accounts);
+on_every_backend!(registration_by_phone_with_an_sms_code, registration_activates_and_signs_in, registration_reports_every_violation, codes_expire_limit_attempts_and_resends, registration_does_not_reveal_accounts, password_reset_revokes_sessions_and_tokens, reset_does_not_reveal_accounts);
 
 fn club_authorize(extra: &[(&str, &str)], app: &TestApp) -> String {
     let mut url = Url::parse(&app.ws_url("club", "authorize")).unwrap();
@@ -331,4 +331,39 @@ async fn reset_does_not_reveal_accounts(backend: Backend) {
     let (a, b) = (median(times.0), median(times.1));
     let ratio = a.as_secs_f64().max(b.as_secs_f64()) / a.as_secs_f64().min(b.as_secs_f64()).max(1e-6);
     assert!(ratio < 4.0, "known {a:?} vs unknown {b:?}");
+}
+
+async fn registration_by_phone_with_an_sms_code(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let browser = Browser::default();
+    let redirect = "http://127.0.0.1:9999/gym";
+    let mut url = Url::parse(&app.ws_url("gym", "authorize")).unwrap();
+    url.query_pairs_mut().append_pair("response_type", "code").append_pair("client_id", "gym-web").append_pair("redirect_uri", redirect).append_pair("scope", "openid phone");
+    let (login_url, html, _) = browser.first_form(url.as_str(), redirect).await;
+    let register = login_url.join(&link(&html, "Create an account")).unwrap();
+    let (status, html) = browser.follow(register.as_str(), redirect).await.page();
+    assert_eq!(status, 200);
+    assert!(html.contains("name=\"phone\"") && html.contains("type=\"tel\"") && !html.contains("name=\"email\""), "{html}");
+    let form = Form::parse(&register, &html).unwrap();
+    let Step::Page { url: verify, status, html } = browser.submit(&form, &[("phone", "+49 151 1234 5678"), ("password", "gym member secret")], redirect).await else { panic!() };
+    assert_eq!(status, 200, "{html}");
+    let sms = app.message("+4915112345678", "activation").await;
+    assert_eq!(sms.channel, portcullis::delivery::Channel::Sms);
+    let back = browser.submit(&Form::parse(&verify, &html).unwrap(), &[("code", &sms.code.unwrap())], redirect).await.arrived();
+    let code = query(&back, "code").unwrap();
+    let resp = http()
+        .post(app.ws_url("gym", "token"))
+        .basic_auth("gym-web", Some("gym-web-secret"))
+        .form(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", redirect)])
+        .send()
+        .await
+        .unwrap();
+    let tokens: serde_json::Value = resp.json().await.unwrap();
+    let access = tokens["access_token"].as_str().unwrap();
+    let info: serde_json::Value = http().get(app.ws_url("gym", "userinfo")).bearer_auth(access).send().await.unwrap().json().await.unwrap();
+    assert_eq!(info["phone_number"], "+4915112345678");
+    assert_eq!(info["phone_number_verified"], true);
+    // The phone number is the login name.
+    let again = Browser::default().sign_in(url.as_str(), redirect, "+4915112345678", "gym member secret", "allow").await;
+    assert!(query(&again, "code").is_some());
 }
