@@ -201,6 +201,23 @@ pub async fn post_register(state: web::Data<AppState>, cw: CurrentWorkspace, req
             let errors = vec![lifecycle::fe("/username", "This username is taken; please choose another.")];
             return register_page(&state, &cw, t, &flow, &pool, Form { values: &values, errors: &errors }, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
+        // Never activated: whoever registered it first proved nothing, so the newest
+        // registration replaces its password and profile, and the code goes out again.
+        Some(mut u) if u.status == UserStatus::New && !u.email_verified && !u.phone_verified => {
+            let now = state.now();
+            u.claims = new_user.payload.clone();
+            let saved = match state.identity.update_user(&u, now).await {
+                Ok(()) => match &new_user.password_hash {
+                    Some(h) => state.identity.import_password(&u.id, h, None, now).await,
+                    None => Ok(()),
+                },
+                Err(e) => Err(e),
+            };
+            if let Err(e) = saved {
+                return app_error_page(&e, cw.theme(), t);
+            }
+            Some(u.id)
+        }
         Some(u) => {
             notify_existing(&state, &cw, channel, &to, &u.tenant_id);
             None

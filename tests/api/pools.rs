@@ -86,6 +86,27 @@ async fn registration_activates_and_signs_in(backend: Backend) {
     let other = Browser::default();
     let back = other.sign_in(&club_authorize(&[], &app), CLUB_REDIRECT, "nora@example.com", "bright lake 77", "allow").await;
     assert!(query(&back, "code").is_some());
+
+    // A registration never confirmed is not a dead end: registering again replaces it.
+    let first = Browser::default();
+    let (_, html1) = start_registration(&app, &first, "otto@example.com").await;
+    assert!(html1.contains("name=\"code\""));
+    let again = Browser::default();
+    let (_, _, form) = registration_page(&app, &again).await;
+    let mut fields = GOOD.to_vec();
+    fields.extend([("email", "otto@example.com"), ("password", "second choice 42")]);
+    let Step::Page { url, html, .. } = again.submit(&form, &fields, CLUB_REDIRECT).await else { panic!() };
+    for _ in 0..100 {
+        if app.messages_to("otto@example.com") == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let code = app.message("otto@example.com", "activation").await.code.unwrap();
+    let back = again.submit(&Form::parse(&url, &html).unwrap(), &[("code", &code)], CLUB_REDIRECT).await.arrived();
+    assert!(query(&back, "code").is_some());
+    let back = Browser::default().sign_in(&club_authorize(&[], &app), CLUB_REDIRECT, "otto@example.com", "second choice 42", "allow").await;
+    assert!(query(&back, "code").is_some());
 }
 
 async fn registration_reports_every_violation(backend: Backend) {
