@@ -536,25 +536,51 @@ mod tests {
     }
 
     #[test]
+    fn users_are_checked_against_the_pool_policy_and_schemas() {
+        let cases = [
+            ("password: short", "tenants[0].pools[0].users[0].password"),
+            ("password: 'alice wonder 1'", "tenants[0].pools[0].users[0].password"),
+            ("claims: { shoe_size: 44 }", "tenants[0].pools[0].users[0].claims"),
+            ("metadata: { roles: [a, a] }", "tenants[0].pools[0].users[0].metadata"),
+            ("privileges: [group:p:nope]", "tenants[0].pools[0].users[0].privileges[0]"),
+        ];
+        for (extra, path) in cases {
+            let yaml = format!("tenants: [{{id: t, pools: [{{id: p, password_policy: {{min_length: 12}}, users: [{{username: alice, {extra}}}]}}]}}]");
+            let e = plan_of(&yaml).unwrap_err().to_string();
+            assert!(e.contains(path), "{extra}: {e}");
+        }
+        let e = plan_of("tenants: [{id: t, pools: [{id: p, payload_schema: custom}]}]").unwrap_err().to_string();
+        assert!(e.contains("tenants[0].pools[0].payload_schema"), "{e}");
+        let e = plan_of("tenants: [{id: t, schemas: [{id: default-payload, schema: {type: object, properties: {}}}]}]").unwrap_err().to_string();
+        assert!(e.contains("built-in"), "{e}");
+        assert!(plan_of("tenants: [{id: t, schemas: [{id: s, schema: {type: object, properties: {n: {type: integer}}, required: [n]}}], pools: [{id: p, payload_schema: s, users: [{username: u, claims: {n: 1}}]}]}]").is_ok());
+    }
+
+    struct NoUsers;
+    #[async_trait::async_trait]
+    impl UserStore for NoUsers {
+        async fn find_for_login(&self, _: &str, _: &[String], _: &str) -> crate::storage::Result<Option<(crate::storage::User, Option<String>)>> {
+            Ok(None)
+        }
+        async fn get(&self, _: &str, _: &str) -> crate::storage::Result<Option<crate::storage::User>> {
+            Ok(None)
+        }
+        async fn password_hash(&self, _: &str, _: &str, _: &str) -> crate::storage::Result<Option<String>> {
+            Ok(None)
+        }
+    }
+
+    fn plan_of(yaml: &str) -> Result<Plan, AppError> {
+        let file = parse(yaml)?;
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let hasher = Hasher::new(1).unwrap();
+        rt.block_on(plan(file, "t", 0, &NoUsers, &hasher, &Existing::default()))
+    }
+
+    #[test]
     fn reserved_and_malformed_ids_are_rejected() {
         for (id, _) in [("api", "reserved"), ("Acme", "a-z"), ("a/b", "a-z")] {
-            let file = parse(&format!("tenants: [{{id: '{id}'}}]")).unwrap();
-            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-            struct NoUsers;
-            #[async_trait::async_trait]
-            impl UserStore for NoUsers {
-                async fn find_for_login(&self, _: &str, _: &[String], _: &str) -> crate::storage::Result<Option<(crate::storage::User, Option<String>)>> {
-                    Ok(None)
-                }
-                async fn get(&self, _: &str, _: &str) -> crate::storage::Result<Option<crate::storage::User>> {
-                    Ok(None)
-                }
-                async fn password_hash(&self, _: &str, _: &str, _: &str) -> crate::storage::Result<Option<String>> {
-                    Ok(None)
-                }
-            }
-            let hasher = Hasher::new(1).unwrap();
-            let e = rt.block_on(plan(file, "t", 0, &NoUsers, &hasher, &Existing::default())).unwrap_err().to_string();
+            let e = plan_of(&format!("tenants: [{{id: '{id}'}}]")).unwrap_err().to_string();
             assert!(e.contains("tenants[0].id"), "{e}");
         }
     }
