@@ -10,7 +10,7 @@ use crate::identity::schema;
 use crate::provision::{self, ClientSpec, PoolSpec, SchemaSpec, TenantSpec, WorkspaceSpec};
 use crate::state::AppState;
 use crate::storage::Client;
-use crate::storage::identity::Pool;
+use crate::storage::identity::{AuditRecord, Pool};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/tenants", web::get().to(list_tenants))
@@ -87,18 +87,43 @@ async fn tenant_exists(state: &AppState, id: &str) -> Result<Option<(String, Str
     Ok(state.identity.tenants().await?.into_iter().find(|(t, _)| t == id))
 }
 
-#[derive(Serialize)]
-struct TenantView {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TenantView {
     id: String,
     name: String,
 }
 
+/// List the tenants the caller administers.
+#[utoipa::path(
+    get,
+    path = "/tenants",
+    tag = "directory",
+    responses(
+        (status = 200, description = "The tenants the caller administers", body = super::Page<TenantView>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_tenants(state: web::Data<AppState>, caller: Caller) -> ApiResult {
     let all = state.identity.tenants().await?;
     let items: Vec<TenantView> = all.into_iter().filter(|(id, _)| caller.tenant_admin(id)).map(|(id, name)| TenantView { id, name }).collect();
     ok(&super::Page { items, next_cursor: None })
 }
 
+/// Get a tenant.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id")),
+    responses(
+        (status = 200, description = "The tenant", body = TenantView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such tenant", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn get_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult {
     let id = path.into_inner();
     require(caller.tenant_admin(&id))?;
@@ -106,13 +131,33 @@ async fn get_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ok(&TenantView { id, name })
 }
 
-#[derive(Deserialize)]
+/// A tenant document: the provisioning file's tenant without `id` (from the path) and its
+/// nested objects.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TenantBody {
+pub struct TenantBody {
     name: Option<String>,
+    /// The tenant's theme, as the provisioning file's `tenants[].theme`.
+    #[schema(value_type = Option<Object>)]
     theme: Option<crate::theme::ThemeSpec>,
 }
 
+/// Create or update a tenant.
+#[utoipa::path(
+    put,
+    path = "/tenants/{tenant}",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id")),
+    request_body = TenantBody,
+    responses(
+        (status = 200, description = "The tenant was updated", body = TenantView),
+        (status = 201, description = "The tenant was created (takes a system administrator)", body = TenantView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid document; `errors` names each field by JSON pointer", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn put_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<String>, body: web::Json<TenantBody>) -> ApiResult {
     let id = path.into_inner();
     let existed = tenant_exists(&state, &id).await?.is_some();
@@ -125,6 +170,19 @@ async fn put_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<
     if existed { ok(&TenantView { id, name }) } else { created(&TenantView { id, name }) }
 }
 
+/// List a tenant's pools.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/pools",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id")),
+    responses(
+        (status = 200, description = "The tenant's pools", body = super::Page<Pool>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_pools(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -135,13 +193,45 @@ async fn pool_of(state: &AppState, tenant: &str, pool: &str) -> Result<Pool, Api
     state.identity.pool(tenant, pool).await?.ok_or(ApiError::NotFound("pool"))
 }
 
+/// Get a pool.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/pools/{pool}",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    responses(
+        (status = 200, description = "The pool", body = Pool),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn get_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     ok(&pool_of(&state, &tenant, &pool).await?)
 }
 
+/// Create or update a pool.
+///
 /// A pool document: the provisioning file's pool without `id` (from the path) and users.
+#[utoipa::path(
+    put,
+    path = "/tenants/{tenant}/pools/{pool}",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    request_body(content = Object, description = "A pool document: the provisioning file's pool (`tenants[].pools[]`) without `id` (taken from the path) and without `users`"),
+    responses(
+        (status = 200, description = "The pool was updated", body = Pool),
+        (status = 201, description = "The pool was created", body = Pool),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such tenant", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid document; `errors` names each field by JSON pointer", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn put_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<serde_json::Value>) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -161,12 +251,42 @@ async fn put_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(S
     if existed { ok(&out) } else { created(&out) }
 }
 
+/// Get a pool's password policy.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/pools/{pool}/password-policy",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    responses(
+        (status = 200, description = "The pool's password policy", body = PasswordPolicy),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn get_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     ok(&pool_of(&state, &tenant, &pool).await?.settings.password_policy)
 }
 
+/// Replace a pool's password policy.
+#[utoipa::path(
+    put,
+    path = "/tenants/{tenant}/pools/{pool}/password-policy",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    request_body = PasswordPolicy,
+    responses(
+        (status = 200, description = "The pool's new password policy", body = PasswordPolicy),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid document; `errors` names each field by JSON pointer", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<PasswordPolicy>) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -192,14 +312,27 @@ async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ok(&pool_of(&state, &tenant, &pool).await?.settings.password_policy)
 }
 
-#[derive(Serialize)]
-struct WorkspaceView {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WorkspaceView {
     id: String,
     name: String,
     pools: Vec<String>,
     issuer: String,
 }
 
+/// List a tenant's workspaces.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/workspaces",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id")),
+    responses(
+        (status = 200, description = "The tenant's workspaces", body = super::Page<WorkspaceView>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_workspaces(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -213,8 +346,26 @@ async fn list_workspaces(state: web::Data<AppState>, caller: Caller, path: web::
     ok(&super::Page { items, next_cursor: None })
 }
 
+/// Create or update a workspace.
+///
 /// A workspace document: the provisioning file's workspace without `id`; clients listed
 /// are created or updated, others kept.
+#[utoipa::path(
+    put,
+    path = "/tenants/{tenant}/workspaces/{workspace}",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id"), ("workspace" = String, Path, description = "Workspace id")),
+    request_body(content = Object, description = "A workspace document: the provisioning file's workspace (`tenants[].workspaces[]`) without `id` (taken from the path); clients listed are created or updated, others kept"),
+    responses(
+        (status = 200, description = "The workspace was updated", body = WorkspaceView),
+        (status = 201, description = "The workspace was created", body = WorkspaceView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such tenant", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid document; `errors` names each field by JSON pointer", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn put_workspace(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<serde_json::Value>) -> ApiResult {
     let (tenant, ws) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -233,8 +384,8 @@ async fn put_workspace(state: web::Data<AppState>, caller: Caller, path: web::Pa
 }
 
 /// A client as the API shows it: never its secret.
-#[derive(Serialize)]
-struct ClientView {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ClientView {
     client_id: String,
     name: String,
     confidential: bool,
@@ -262,6 +413,19 @@ impl From<Client> for ClientView {
     }
 }
 
+/// List a workspace's clients.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/workspaces/{workspace}/clients",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id"), ("workspace" = String, Path, description = "Workspace id")),
+    responses(
+        (status = 200, description = "The workspace's clients (never their secrets)", body = super::Page<ClientView>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_clients(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
     let (tenant, ws) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -273,12 +437,43 @@ async fn find_client(state: &AppState, tenant: &str, ws: &str, id: &str) -> Resu
     state.identity.clients(tenant, ws).await?.into_iter().find(|c| c.client_id == id).ok_or(ApiError::NotFound("client"))
 }
 
+/// Get a client.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/workspaces/{workspace}/clients/{client}",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id"), ("workspace" = String, Path, description = "Workspace id"), ("client" = String, Path, description = "Client id (`client_id`)")),
+    responses(
+        (status = 200, description = "The client (never its secret)", body = ClientView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn get_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, ws, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     ok(&ClientView::from(find_client(&state, &tenant, &ws, &id).await?))
 }
 
+/// Create or update a client.
+#[utoipa::path(
+    put,
+    path = "/tenants/{tenant}/workspaces/{workspace}/clients/{client}",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id"), ("workspace" = String, Path, description = "Workspace id"), ("client" = String, Path, description = "Client id (`client_id`)")),
+    request_body(content = Object, description = "A client document: the provisioning file's client (`tenants[].workspaces[].clients[]`) without `client_id` (taken from the path); the caller must be allowed to grant each privilege listed"),
+    responses(
+        (status = 200, description = "The client was updated", body = ClientView),
+        (status = 201, description = "The client was created", body = ClientView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such workspace", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid document; `errors` names each field by JSON pointer", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<serde_json::Value>) -> ApiResult {
     let (tenant, ws, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -301,19 +496,48 @@ async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
     if existed { ok(&view) } else { created(&view) }
 }
 
+/// Delete a client.
+#[utoipa::path(
+    delete,
+    path = "/tenants/{tenant}/workspaces/{workspace}/clients/{client}",
+    tag = "directory",
+    params(("tenant" = String, Path, description = "Tenant id"), ("workspace" = String, Path, description = "Workspace id"), ("client" = String, Path, description = "Client id (`client_id`)")),
+    responses(
+        (status = 204, description = "The client was deleted"),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn delete_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, ws, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     if state.identity.delete_client(&tenant, &ws, &id).await? { Ok(HttpResponse::NoContent().finish()) } else { Err(ApiError::NotFound("client")) }
 }
 
-#[derive(Serialize)]
-struct SchemaView {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SchemaView {
     id: String,
     builtin: bool,
+    /// The JSON Schema.
+    #[schema(value_type = Object)]
     schema: serde_json::Value,
 }
 
+/// List the built-in and the tenant's schemas.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/schemas",
+    tag = "schemas",
+    params(("tenant" = String, Path, description = "Tenant id")),
+    responses(
+        (status = 200, description = "The built-in and the tenant's schemas", body = super::Page<SchemaView>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_schemas(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -325,6 +549,20 @@ async fn list_schemas(state: web::Data<AppState>, caller: Caller, path: web::Pat
     ok(&super::Page { items, next_cursor: None })
 }
 
+/// Get a schema.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/schemas/{schema}",
+    tag = "schemas",
+    params(("tenant" = String, Path, description = "Tenant id"), ("schema" = String, Path, description = "Schema id")),
+    responses(
+        (status = 200, description = "The schema", body = SchemaView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such schema", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn get_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
     let (tenant, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -335,6 +573,23 @@ async fn get_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ok(&SchemaView { id, builtin: false, schema: s })
 }
 
+/// Create or replace a schema.
+#[utoipa::path(
+    put,
+    path = "/tenants/{tenant}/schemas/{schema}",
+    tag = "schemas",
+    params(("tenant" = String, Path, description = "Tenant id"), ("schema" = String, Path, description = "Schema id")),
+    request_body(content = Object, description = "A JSON Schema for user payloads or metadata, as the provisioning file's `tenants[].schemas[].schema`"),
+    responses(
+        (status = 200, description = "The schema was created or replaced", body = SchemaView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such tenant", body = super::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A built-in schema cannot be changed", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a valid schema; `errors` names each problem by JSON pointer", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn put_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<serde_json::Value>) -> ApiResult {
     let (tenant, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -350,6 +605,21 @@ async fn put_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ok(&SchemaView { id, builtin: false, schema: body })
 }
 
+/// Delete a schema.
+#[utoipa::path(
+    delete,
+    path = "/tenants/{tenant}/schemas/{schema}",
+    tag = "schemas",
+    params(("tenant" = String, Path, description = "Tenant id"), ("schema" = String, Path, description = "Schema id")),
+    responses(
+        (status = 204, description = "The schema was deleted"),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such schema", body = super::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A built-in schema, or one a pool uses, cannot be deleted", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn delete_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
     let (tenant, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -364,8 +634,8 @@ async fn delete_schema(state: web::Data<AppState>, caller: Caller, path: web::Pa
     }
 }
 
-#[derive(Serialize)]
-struct PrivilegeView {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PrivilegeView {
     id: String,
     name: String,
     builtin: bool,
@@ -383,6 +653,19 @@ fn builtin_name(id: &str) -> &'static str {
     }
 }
 
+/// List the privileges of a tenant.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/privileges",
+    tag = "privileges",
+    params(("tenant" = String, Path, description = "Tenant id")),
+    responses(
+        (status = 200, description = "The built-in privileges and the tenant's (groups' dynamic privileges)", body = super::Page<PrivilegeView>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_privileges(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -400,6 +683,20 @@ async fn privilege_exists(state: &AppState, tenant: &str, id: &str) -> Result<()
     }
 }
 
+/// List a privilege's holders.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/privileges/{privilege}/holders",
+    tag = "privileges",
+    params(("tenant" = String, Path, description = "Tenant id"), ("privilege" = String, Path, description = "Privilege id")),
+    responses(
+        (status = 200, description = "The privilege's holders: `group:<pool>/<group>`, `user:<id>` or `client:<workspace>/<client_id>`", body = super::Page<String>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such privilege", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_holders(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
     let (tenant, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
@@ -427,6 +724,21 @@ async fn check_holder(state: &AppState, tenant: &str, holder: &str) -> Result<()
     if exists { Ok(()) } else { Err(bad()) }
 }
 
+/// Grant a privilege to a holder.
+#[utoipa::path(
+    put,
+    path = "/tenants/{tenant}/privileges/{privilege}/holders/{holder}",
+    tag = "privileges",
+    params(("tenant" = String, Path, description = "Tenant id"), ("privilege" = String, Path, description = "Privilege id"), ("holder" = String, Path, description = "Holder: `group:<pool>/<group>`, `user:<id>` or `client:<workspace>/<client_id>`")),
+    responses(
+        (status = 204, description = "The holder holds the privilege"),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such privilege", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The holder is malformed or does not exist", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn put_holder(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, id, holder) = path.into_inner();
     require(caller.may_grant(&tenant, &id))?;
@@ -436,6 +748,19 @@ async fn put_holder(state: web::Data<AppState>, caller: Caller, path: web::Path<
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Revoke a privilege from a holder.
+#[utoipa::path(
+    delete,
+    path = "/tenants/{tenant}/privileges/{privilege}/holders/{holder}",
+    tag = "privileges",
+    params(("tenant" = String, Path, description = "Tenant id"), ("privilege" = String, Path, description = "Privilege id"), ("holder" = String, Path, description = "Holder: `group:<pool>/<group>`, `user:<id>` or `client:<workspace>/<client_id>`")),
+    responses(
+        (status = 204, description = "The holder does not hold the privilege"),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn delete_holder(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, id, holder) = path.into_inner();
     require(caller.may_grant(&tenant, &id))?;
@@ -443,13 +768,30 @@ async fn delete_holder(state: web::Data<AppState>, caller: Caller, path: web::Pa
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// Page size, 1 to 500 (default 100; values outside are clamped).
     limit: Option<u64>,
 }
 
+/// List the tenant's audit events, newest first.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/audit",
+    tag = "audit",
+    params(("tenant" = String, Path, description = "Tenant id"), AuditQuery),
+    responses(
+        (status = 200, description = "The tenant's audit events, newest first", body = super::Page<AuditRecord>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid query parameter", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_audit(state: web::Data<AppState>, caller: Caller, path: web::Path<String>, q: web::Query<AuditQuery>) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;

@@ -26,6 +26,29 @@ impl Drop for Spool {
     }
 }
 
+/// Import users in bulk.
+///
+/// The upload (NDJSON or CSV by `Content-Type`) is spooled, then imported in batches; the
+/// response streams one NDJSON report line per row and ends with a summary line.
+#[utoipa::path(
+    post,
+    path = "/tenants/{tenant}/pools/{pool}/import",
+    tag = "import",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    request_body(
+        description = "One user document per line (NDJSON) or per row (CSV with a header line), as `portcullis import` reads them; at most 512 MiB",
+        content((String = "application/x-ndjson"), (String = "text/csv"))
+    ),
+    responses(
+        (status = 200, description = "A stream of NDJSON lines: one report per row, then `{\"summary\": …}` (or `{\"error\": …}` if the import failed)", body = String, content_type = "application/x-ndjson"),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool", body = super::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither text/csv nor application/x-ndjson", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The upload is too large or unreadable, or the CSV header names an unknown column", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn post_import(state: web::Data<AppState>, caller: Caller, req: HttpRequest, path: web::Path<(String, String)>, mut body: web::Payload) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     if !caller.user_admin(&tenant) {

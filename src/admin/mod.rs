@@ -135,7 +135,7 @@ pub fn created(body: &impl Serialize) -> ApiResult {
 }
 
 /// A page of results with the cursor of the next page, if there is one.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,

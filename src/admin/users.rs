@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// A user as the API shows it (never a credential).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: String,
     pub pool: String,
@@ -86,13 +86,20 @@ async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &st
     Ok((user, groups))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Case-insensitive prefix of the username or the email address.
     q: Option<String>,
+    /// Only users with this status.
     status: Option<UserStatus>,
+    /// Only members of this group (a delegated manager: one of their groups).
     group: Option<String>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
 }
 
@@ -111,6 +118,21 @@ async fn page_of(state: &AppState, tenant: &str, pool: &str, mut query: UserQuer
     ok(&super::Page { items, next_cursor })
 }
 
+/// Search the users of a pool.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/pools/{pool}/users",
+    tag = "users",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ListQuery),
+    responses(
+        (status = 200, description = "A page of users, ordered by id", body = super::Page<UserView>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid query parameter", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, q: web::Query<ListQuery>) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     pool_for(&state, &caller, &tenant, &pool).await?;
@@ -132,8 +154,25 @@ async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<
     page_of(&state, &tenant, &pool, UserQuery { text: q.q, status: q.status, groups, after: q.cursor, limit }).await
 }
 
+/// Create a user.
+///
 /// Admin-created users are `active` (addresses verified) or `inactive` (addresses
 /// unverified; an activation link is sent).
+#[utoipa::path(
+    post,
+    path = "/tenants/{tenant}/pools/{pool}/users",
+    tag = "users",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    request_body = UserInput,
+    responses(
+        (status = 201, description = "The user was created", body = UserView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid user document (identifiers taken, password policy, schemas, unknown groups); `errors` names each field by JSON pointer", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<UserInput>) -> ApiResult {
     let (tenant, pool_id) = path.into_inner();
     let pool = pool_for(&state, &caller, &tenant, &pool_id).await?;
@@ -158,6 +197,20 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path
     created(&view(user, new.groups))
 }
 
+/// Get a user.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/pools/{pool}/users/{user}",
+    tag = "users",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("user" = String, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user", body = UserView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool or user", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn get_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
     let (user, groups) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
@@ -166,9 +219,9 @@ async fn get_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(S
 
 /// A partial update: only the fields present change. `payload` and `metadata` replace the
 /// whole object (validated against the pool's schemas).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct UserPatch {
+pub struct UserPatch {
     username: Option<String>,
     email: Option<Option<String>>,
     phone: Option<Option<String>>,
@@ -178,6 +231,23 @@ struct UserPatch {
     metadata: Option<Map<String, Value>>,
 }
 
+/// Update a user.
+#[utoipa::path(
+    patch,
+    path = "/tenants/{tenant}/pools/{pool}/users/{user}",
+    tag = "users",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("user" = String, Path, description = "User id")),
+    request_body = UserPatch,
+    responses(
+        (status = 200, description = "The updated user", body = UserView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool or user", body = super::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The user is deleted", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid input; `errors` names each field by JSON pointer", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<UserPatch>) -> ApiResult {
     let (tenant, pool_id, id) = path.into_inner();
     let (mut user, groups) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
@@ -229,9 +299,9 @@ async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ok(&view(fresh, groups))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct StatusBody {
+pub struct StatusBody {
     status: UserStatus,
 }
 
@@ -241,25 +311,73 @@ async fn change_status(state: &AppState, caller: &Caller, tenant: &str, pool: &s
     Ok((user, groups))
 }
 
+/// Change a user's status.
+#[utoipa::path(
+    put,
+    path = "/tenants/{tenant}/pools/{pool}/users/{user}/status",
+    tag = "users",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("user" = String, Path, description = "User id")),
+    request_body = StatusBody,
+    responses(
+        (status = 200, description = "The user with its new status", body = UserView),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool or user", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an allowed status change", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<StatusBody>) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
     let (user, groups) = change_status(&state, &caller, &tenant, &pool, &id, body.into_inner().status).await?;
     ok(&view(user, groups))
 }
 
+/// Delete a user (status `deleted`).
+#[utoipa::path(
+    delete,
+    path = "/tenants/{tenant}/pools/{pool}/users/{user}",
+    tag = "users",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("user" = String, Path, description = "User id")),
+    responses(
+        (status = 204, description = "The user is deleted; personal data is erased after the pool's retention period"),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool or user", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The user cannot be deleted from its current status", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn delete_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
     change_status(&state, &caller, &tenant, &pool, &id, UserStatus::Deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PasswordBody {
+pub struct PasswordBody {
     password: String,
 }
 
+/// Set a user's password.
+///
 /// An administrator sets a password: the pool's policy applies; sessions and tokens end.
+#[utoipa::path(
+    put,
+    path = "/tenants/{tenant}/pools/{pool}/users/{user}/password",
+    tag = "users",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("user" = String, Path, description = "User id")),
+    request_body = PasswordBody,
+    responses(
+        (status = 204, description = "The password was set; the user's sessions and tokens end"),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool or user", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The password does not satisfy the pool's policy", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<PasswordBody>) -> ApiResult {
     let (tenant, pool_id, id) = path.into_inner();
     let (user, _) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
@@ -269,6 +387,20 @@ async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Pat
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// List the groups of a pool the caller may manage.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/pools/{pool}/groups",
+    tag = "groups",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    responses(
+        (status = 200, description = "The groups the caller may manage", body = super::Page<Group>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_groups(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     pool_for(&state, &caller, &tenant, &pool).await?;
@@ -276,13 +408,32 @@ async fn list_groups(state: web::Data<AppState>, caller: Caller, path: web::Path
     ok(&super::Page { items, next_cursor: None })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct GroupBody {
+pub struct GroupBody {
+    /// 1-64 of a-z, 0-9, '-', '_'.
     id: String,
+    /// At most 128 characters; defaults to the id.
     name: Option<String>,
 }
 
+/// Create a group.
+#[utoipa::path(
+    post,
+    path = "/tenants/{tenant}/pools/{pool}/groups",
+    tag = "groups",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    request_body = GroupBody,
+    responses(
+        (status = 201, description = "The group (and its dynamic privilege) was created", body = Group),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool", body = super::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The group exists", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid input; `errors` names each field by JSON pointer", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<GroupBody>) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     if !caller.user_admin(&tenant) {
@@ -314,11 +465,39 @@ async fn group_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str, 
     state.identity.groups(tenant, pool).await?.into_iter().find(|g| g.id == group).ok_or(ApiError::NotFound("group"))
 }
 
+/// Get a group.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/pools/{pool}/groups/{group}",
+    tag = "groups",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("group" = String, Path, description = "Group id")),
+    responses(
+        (status = 200, description = "The group", body = Group),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool or group", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn get_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, pool, group) = path.into_inner();
     ok(&group_for(&state, &caller, &tenant, &pool, &group).await?)
 }
 
+/// Delete a group.
+#[utoipa::path(
+    delete,
+    path = "/tenants/{tenant}/pools/{pool}/groups/{group}",
+    tag = "groups",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("group" = String, Path, description = "Group id")),
+    responses(
+        (status = 204, description = "The group, its memberships and its dynamic privilege were deleted"),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn delete_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, pool, group) = path.into_inner();
     if !caller.user_admin(&tenant) {
@@ -332,13 +511,32 @@ async fn delete_group(state: web::Data<AppState>, caller: Caller, path: web::Pat
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
 }
 
+/// List the members of a group.
+#[utoipa::path(
+    get,
+    path = "/tenants/{tenant}/pools/{pool}/groups/{group}/members",
+    tag = "groups",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("group" = String, Path, description = "Group id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of the group's members, ordered by id", body = super::Page<UserView>),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool or group", body = super::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid query parameter", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, q: web::Query<PageQuery>) -> ApiResult {
     let (tenant, pool, group) = path.into_inner();
     group_for(&state, &caller, &tenant, &pool, &group).await?;
@@ -350,7 +548,22 @@ async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Pat
     page_of(&state, &tenant, &pool, UserQuery { groups: Some(vec![group]), after: q.cursor, limit, ..Default::default() }).await
 }
 
+/// Add a user to a group.
+///
 /// Adding a member: a delegated manager may only move users they already manage.
+#[utoipa::path(
+    put,
+    path = "/tenants/{tenant}/pools/{pool}/groups/{group}/members/{user}",
+    tag = "groups",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("group" = String, Path, description = "Group id"), ("user" = String, Path, description = "User id")),
+    responses(
+        (status = 204, description = "The user is a member of the group"),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool, group or user", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn put_member(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String, String)>) -> ApiResult {
     let (tenant, pool, group, user) = path.into_inner();
     group_for(&state, &caller, &tenant, &pool, &group).await?;
@@ -360,6 +573,20 @@ async fn put_member(state: web::Data<AppState>, caller: Caller, path: web::Path<
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Remove a user from a group.
+#[utoipa::path(
+    delete,
+    path = "/tenants/{tenant}/pools/{pool}/groups/{group}/members/{user}",
+    tag = "groups",
+    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("group" = String, Path, description = "Group id"), ("user" = String, Path, description = "User id")),
+    responses(
+        (status = 204, description = "The user is not a member of the group"),
+        (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such pool, group or user", body = super::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 async fn delete_member(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String, String)>) -> ApiResult {
     let (tenant, pool, group, user) = path.into_inner();
     group_for(&state, &caller, &tenant, &pool, &group).await?;

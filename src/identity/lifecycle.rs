@@ -66,7 +66,7 @@ pub async fn check_new_password(state: &AppState, pool: &Pool, ids: &[&str], pas
 }
 
 /// What a user document says, before checks.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
     pub username: Option<String>,

@@ -40,7 +40,7 @@ pub fn is_common(password: &str) -> bool {
 
 /// A pool's password rules, as stored with the pool and edited through the admin API.
 /// Missing fields take their defaults; unknown fields are an error.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PasswordPolicy {
     /// Fewest characters (Unicode scalar values). Default 8.

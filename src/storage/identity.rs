@@ -7,7 +7,7 @@ use crate::identity::policy::PasswordPolicy;
 use crate::identity::schema::{DEFAULT_METADATA, DEFAULT_PAYLOAD};
 
 /// What a user signs in with and registers under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Identifier {
     #[default]
@@ -17,7 +17,7 @@ pub enum Identifier {
 }
 
 /// How a self-registered account proves its address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Activation {
     #[default]
@@ -36,7 +36,7 @@ fn default_retention() -> u32 {
 }
 
 /// A pool's settings, stored as JSON (the provisioning file and the admin API use the same shape).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PoolSettings {
     #[serde(default)]
@@ -74,7 +74,7 @@ impl Default for PoolSettings {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Pool {
     pub tenant_id: String,
     pub id: String,
@@ -121,7 +121,7 @@ pub struct UserQuery {
     pub limit: u64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Group {
     pub pool_id: String,
     pub id: String,
@@ -158,7 +158,7 @@ pub fn group_holder(pool: &str, group: &str) -> String {
     format!("group:{pool}/{group}")
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditRecord {
     pub id: String,
     pub at: i64,

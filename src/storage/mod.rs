@@ -14,7 +14,8 @@ pub mod sql;
 
 pub type Result<T> = std::result::Result<T, AppError>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// `new` → `active` ↔ `inactive` → `deleted` (DESIGN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum UserStatus {
     New,
@@ -77,7 +78,7 @@ pub struct User {
     pub deleted_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ConsentMode {
     /// The user is asked, and the answer is remembered per client and scopes.
