@@ -104,12 +104,13 @@ async fn main() -> Result<(), Error> {
     println!("files: {rows} pre-hashed rows ({:.1} MiB), {plain_rows} plaintext rows", mib(&hashed));
     let before = peak_rss_mib().unwrap_or(0.0);
 
+    let peak = || peak_rss_mib().map(|m| format!("   peak RSS so far {m:.0} MiB")).unwrap_or_default();
     let (s, secs) = import_file(&state, &hashed).await?;
-    println!("pre-hashed, new users:   {:>7} created in {secs:>6.2} s = {:>8.0} users/s", s.created, s.created as f64 / secs);
+    println!("pre-hashed, new users:   {:>7} created in {secs:>6.2} s = {:>8.0} users/s{}", s.created, s.created as f64 / secs, peak());
     let (s, secs) = import_file(&state, &hashed).await?;
-    println!("pre-hashed, same again:  {:>7} unchanged in {secs:>5.2} s = {:>8.0} rows/s", s.unchanged, s.unchanged as f64 / secs);
+    println!("pre-hashed, same again:  {:>7} unchanged in {secs:>5.2} s = {:>8.0} rows/s{}", s.unchanged, s.unchanged as f64 / secs, peak());
     let (s, secs) = import_file(&state, &plain).await?;
-    println!("plaintext (argon2id):    {:>7} created in {secs:>6.2} s = {:>8.1} users/s", s.created, s.created as f64 / secs);
+    println!("plaintext (argon2id):    {:>7} created in {secs:>6.2} s = {:>8.1} users/s{}", s.created, s.created as f64 / secs, peak());
     if let Some(peak) = peak_rss_mib() {
         println!("peak resident memory: {peak:.0} MiB (before the imports: {before:.0} MiB)");
     }

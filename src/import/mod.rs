@@ -25,7 +25,7 @@ use crate::identity::lifecycle::{self, UserInput};
 use crate::identity::schema::{Compiled, FieldError};
 use crate::identity::hashes;
 use crate::state::AppState;
-use crate::storage::identity::{Lookup, NewUser, Pool};
+use crate::storage::identity::{ImportView, Lookup, NewUser, Pool};
 use crate::storage::{User, UserStatus, digest};
 
 pub const BATCH: usize = 500;
@@ -329,6 +329,9 @@ impl<'a> Importer<'a> {
         let phones: Vec<String> = unique.iter().filter_map(|c| c.user.phone.clone()).collect();
         let taken = self.state.identity.taken(&self.pool.tenant_id, &self.pool.id, &usernames, &emails, &phones).await?;
         let owner: HashMap<(Lookup, String), String> = taken.into_iter().map(|(k, v, id)| ((k, v), id)).collect();
+        // Everything a re-import compares, in a few queries for the whole batch.
+        let existing: Vec<String> = unique.iter().filter_map(|c| owner.get(&(Lookup::Username, c.user.username.clone())).cloned()).collect();
+        let mut stored = self.state.identity.import_view(&self.pool.tenant_id, &existing).await?;
         let mut fresh = vec![];
         for c in unique {
             let by_name = owner.get(&(Lookup::Username, c.user.username.clone())).cloned();
@@ -340,7 +343,10 @@ impl<'a> Importer<'a> {
                 continue;
             }
             match by_name {
-                Some(id) => reports.push(self.update(c, &id).await?),
+                Some(id) => {
+                    let view = stored.remove(&id);
+                    reports.push(self.update(c, &id, view).await?)
+                }
                 None => fresh.push(c),
             }
         }
@@ -394,16 +400,14 @@ impl<'a> Importer<'a> {
     }
 
     /// Brings an existing user in line with the row; unchanged when nothing differs.
-    async fn update(&self, c: Checked, id: &str) -> Result<RowReport, AppError> {
+    async fn update(&self, c: Checked, id: &str, stored: Option<ImportView>) -> Result<RowReport, AppError> {
         let state = self.state;
-        let Some(mut user) = state.users.get(&self.pool.tenant_id, id).await? else {
+        let Some(ImportView { mut user, groups, password_source }) = stored else {
             return Ok(reject(c.line, Some(c.user.username), vec![lifecycle::fe("/username", "vanished during the import")]));
         };
         if user.status == UserStatus::Deleted {
             return Ok(reject(c.line, Some(c.user.username), vec![lifecycle::fe("/username", "belongs to a deleted user")]));
         }
-        let mut groups = state.identity.user_groups(id).await?;
-        groups.sort();
         let mut wanted_groups = c.user.groups.clone();
         wanted_groups.sort();
         wanted_groups.dedup();
@@ -411,7 +415,7 @@ impl<'a> Importer<'a> {
         let same_profile = user.email == n.email && user.phone == n.phone && user.claims == n.payload && user.metadata == n.metadata && user.status == n.status;
         let same_password = match (&c.plaintext, &n.password_source) {
             (None, None) => true,
-            (None, Some(src)) => state.identity.password_source(id).await?.is_some_and(|s| crate::storage::ct_eq(&s, src)),
+            (None, Some(src)) => password_source.is_some_and(|s| crate::storage::ct_eq(&s, src)),
             (Some(pw), _) => match state.identity.password_hashes(id).await?.first() {
                 Some(h) => state.hasher.verify(pw, h).await?,
                 None => false,
@@ -473,8 +477,15 @@ pub async fn run<R: BufRead + Send + 'static>(state: &AppState, tenant: &str, po
             let _ = tx.blocking_send(batch);
         }
     });
+    let mut batches = 0u64;
     while let Some(batch) = rx.recv().await {
         importer.batch(batch, &out).await?;
+        batches += 1;
+        // Statistics after the first batch and then every 20: a large import keeps its
+        // lookups on the indexes as the tables grow.
+        if batches % 20 == 1 {
+            state.identity.refresh_statistics().await?;
+        }
     }
     parser.await.map_err(|e| AppError::Internal(e.to_string()))?;
     lifecycle::audit(state, tenant, "import", "users.imported", pool, serde_json::to_value(&importer.summary)?).await;

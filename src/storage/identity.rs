@@ -158,6 +158,14 @@ pub fn group_holder(pool: &str, group: &str) -> String {
     format!("group:{pool}/{group}")
 }
 
+/// A stored user as a re-import sees it.
+#[derive(Debug, Clone)]
+pub struct ImportView {
+    pub user: User,
+    pub groups: Vec<String>,
+    pub password_source: Option<[u8; 32]>,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditRecord {
     pub id: String,
@@ -185,8 +193,13 @@ pub trait IdentityStore: Send + Sync {
     async fn create_users(&self, users: &[NewUser], now: i64) -> Result<Vec<User>>;
     /// Which of these usernames, emails and phones exist in the pool: (kind, value, user id).
     async fn taken(&self, tenant: &str, pool: &str, usernames: &[String], emails: &[String], phones: &[String]) -> Result<Vec<(Lookup, String, String)>>;
-    /// The digest an import recorded for the user's current password, if any.
-    async fn password_source(&self, user_id: &str) -> Result<Option<[u8; 32]>>;
+    /// What a re-import compares, for many users at once: each user with its group ids
+    /// and the digest of its imported password, by user id.
+    async fn import_view(&self, tenant: &str, ids: &[String]) -> Result<std::collections::HashMap<String, ImportView>>;
+    /// Refreshes the planner statistics of the identity tables after bulk writes, so the
+    /// lookups by identifier keep using their indexes (PostgreSQL plans a freshly filled
+    /// table as empty until autovacuum gets to it).
+    async fn refresh_statistics(&self) -> Result<()>;
     /// Replaces the password hash as an import does: no history, the source digest kept.
     async fn import_password(&self, user_id: &str, phc: &str, source: Option<[u8; 32]>, now: i64) -> Result<()>;
     /// Replaces the user's memberships in the pool with `groups`.

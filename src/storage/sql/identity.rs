@@ -215,15 +215,34 @@ impl IdentityStore for SqlStore {
         Ok(out)
     }
 
-    async fn password_source(&self, user_id: &str) -> Result<Option<[u8; 32]>> {
-        Ok(credential::Entity::find()
-            .filter(credential::Column::UserId.eq(user_id))
-            .filter(credential::Column::Kind.eq("password"))
-            .one(&self.conn)
-            .await
-            .map_err(db)?
-            .and_then(|c| c.source_sha256)
-            .and_then(|h| super::unhex32(&h)))
+    async fn import_view(&self, tenant: &str, ids: &[String]) -> Result<std::collections::HashMap<String, ImportView>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let rows = user::Entity::find().filter(user::Column::TenantId.eq(tenant)).filter(user::Column::Id.is_in(chunk.iter().cloned())).all(&self.conn).await.map_err(db)?;
+            let members = group_member::Entity::find().filter(group_member::Column::UserId.is_in(chunk.iter().cloned())).all(&self.conn).await.map_err(db)?;
+            let creds = credential::Entity::find()
+                .filter(credential::Column::UserId.is_in(chunk.iter().cloned()))
+                .filter(credential::Column::Kind.eq("password"))
+                .all(&self.conn)
+                .await
+                .map_err(db)?;
+            for user in load_users(&self.conn, rows).await? {
+                let mut groups: Vec<String> = members.iter().filter(|m| m.user_id == user.id).map(|m| m.group_id.clone()).collect();
+                groups.sort();
+                let password_source = creds.iter().find(|c| c.user_id == user.id).and_then(|c| c.source_sha256.as_deref()).and_then(super::unhex32);
+                out.insert(user.id.clone(), ImportView { user, groups, password_source });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn refresh_statistics(&self) -> Result<()> {
+        let sql = match self.conn.get_database_backend() {
+            sea_orm::DbBackend::Postgres => "ANALYZE users, addresses, credentials, group_members",
+            _ => "ANALYZE",
+        };
+        self.conn.execute_unprepared(sql).await.map_err(db)?;
+        Ok(())
     }
 
     async fn import_password(&self, user_id: &str, phc: &str, source: Option<[u8; 32]>, now: i64) -> Result<()> {
