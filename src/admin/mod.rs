@@ -225,9 +225,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     Ok(res)
                 }
             })
-            .app_data(web::JsonConfig::default().limit(256 * 1024).error_handler(|e, _| {
-                let msg = e.to_string();
-                ApiError::Invalid(vec![FieldError { pointer: String::new(), message: msg }]).into()
+            .app_data(web::JsonConfig::default().limit(256 * 1024).error_handler(|e, _| match e {
+                actix_web::error::JsonPayloadError::ContentType => ApiError::Unsupported("Send application/json.").into(),
+                e => ApiError::Invalid(vec![FieldError { pointer: String::new(), message: e.to_string() }]).into(),
             }))
             .app_data(web::QueryConfig::default().error_handler(|e, _| ApiError::Invalid(vec![FieldError { pointer: String::new(), message: e.to_string() }]).into()))
             .route("/openapi.json", web::get().to(openapi::get_openapi))

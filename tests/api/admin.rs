@@ -67,6 +67,8 @@ async fn authentication_and_problems(backend: Backend) {
     let (s, body) = api(Method::POST, &app.admin(USERS), &admin, Some(json!({ "colour": "red" }))).await;
     assert_eq!(s, 422, "{body}");
     assert!(body["errors"][0]["detail"].as_str().unwrap().contains("colour"));
+    let resp = http().post(app.admin(USERS)).bearer_auth(&admin).header("content-type", "text/plain").body("{}").send().await.unwrap();
+    assert_eq!(resp.status(), 415);
     // The OpenAPI document is generated from the code.
     let doc: serde_json::Value = http().get(app.admin("/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
