@@ -565,11 +565,16 @@ async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Pat
     security(("bearer" = []))
 )]
 async fn put_member(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String, String)>) -> ApiResult {
-    let (tenant, pool, group, user) = path.into_inner();
-    group_for(&state, &caller, &tenant, &pool, &group).await?;
-    let (user, _) = managed_user(&state, &caller, &tenant, &pool, &user).await?;
-    state.identity.set_member(&tenant, &pool, &group, &user.id, true).await?;
-    lifecycle::audit(&state, &tenant, &caller.actor(), "group.member_added", &user.id, serde_json::json!({ "pool": pool, "group": group })).await;
+    membership(&state, &caller, path.into_inner(), true).await
+}
+
+/// Adds or removes a member: both the group and the user must be the caller's to manage.
+async fn membership(state: &AppState, caller: &Caller, (tenant, pool, group, user): (String, String, String, String), member: bool) -> ApiResult {
+    group_for(state, caller, &tenant, &pool, &group).await?;
+    let (user, _) = managed_user(state, caller, &tenant, &pool, &user).await?;
+    state.identity.set_member(&tenant, &pool, &group, &user.id, member).await?;
+    let action = if member { "group.member_added" } else { "group.member_removed" };
+    lifecycle::audit(state, &tenant, &caller.actor(), action, &user.id, serde_json::json!({ "pool": pool, "group": group })).await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -588,10 +593,5 @@ async fn put_member(state: web::Data<AppState>, caller: Caller, path: web::Path<
     security(("bearer" = []))
 )]
 async fn delete_member(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String, String)>) -> ApiResult {
-    let (tenant, pool, group, user) = path.into_inner();
-    group_for(&state, &caller, &tenant, &pool, &group).await?;
-    let (user, _) = managed_user(&state, &caller, &tenant, &pool, &user).await?;
-    state.identity.set_member(&tenant, &pool, &group, &user.id, false).await?;
-    lifecycle::audit(&state, &tenant, &caller.actor(), "group.member_removed", &user.id, serde_json::json!({ "pool": pool, "group": group })).await;
-    Ok(HttpResponse::NoContent().finish())
+    membership(&state, &caller, path.into_inner(), false).await
 }
