@@ -513,7 +513,12 @@ async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
 async fn delete_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, ws, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
-    if state.identity.delete_client(&tenant, &ws, &id).await? { Ok(HttpResponse::NoContent().finish()) } else { Err(ApiError::NotFound("client")) }
+    if !state.identity.delete_client(&tenant, &ws, &id).await? {
+        return Err(ApiError::NotFound("client"));
+    }
+    // This node stops accepting the client at once; others within their cache TTL.
+    state.clients.forget();
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

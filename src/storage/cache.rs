@@ -88,4 +88,8 @@ impl<D: Send + Sync + 'static, C: ClientStore + 'static> ClientStore for Cached<
         self.client_map.put(key, c.clone(), now + self.ttl);
         Ok(c)
     }
+
+    fn forget(&self) {
+        self.client_map.clear();
+    }
 }

@@ -197,6 +197,8 @@ pub trait UserStore: Send + Sync {
 #[async_trait]
 pub trait ClientStore: Send + Sync {
     async fn get(&self, tenant: &str, workspace: &str, client_id: &str) -> Result<Option<Client>>;
+    /// Drops anything this node remembers about clients (after a client was deleted).
+    fn forget(&self) {}
 }
 
 #[async_trait]

@@ -395,6 +395,12 @@ async fn directory_objects_and_schemas(backend: Backend) {
     let plan = portcullis::provision::prepare(&app.state, file, "fixture.yaml").await.unwrap();
     let applied = app.state.directory.apply(&plan).await.unwrap();
     assert!(applied.created.is_empty(), "{applied}");
+    // The new client works at once, and stops at once when deleted.
+    let authorize = format!("{}/acme/intranet/authorize?response_type=code&client_id=intranet-web&redirect_uri=http%3A%2F%2F127.0.0.1%3A9999%2Fin&scope=openid", app.base);
+    assert_eq!(http().get(&authorize).send().await.unwrap().status(), 303);
     let (s, _) = api(Method::DELETE, &app.admin("/tenants/acme/workspaces/intranet/clients/intranet-web"), &admin, None).await;
     assert_eq!(s, 204);
+    assert_eq!(http().get(&authorize).send().await.unwrap().status(), 400);
+    let (s, _) = api(Method::DELETE, &app.admin("/tenants/acme/workspaces/intranet/clients/intranet-web"), &admin, None).await;
+    assert_eq!(s, 404);
 }
