@@ -41,9 +41,10 @@ pub enum ApiError {
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        match e {
-            AppError::Conflict(field) => ApiError::Invalid(vec![FieldError { pointer: format!("/{field}"), message: "is already taken".into() }]),
-            e => ApiError::App(e),
+        // A taken identifier is a field error, as `Rejected` says.
+        match Rejected::from(e) {
+            Rejected::Invalid(errors) => ApiError::Invalid(errors),
+            Rejected::App(e) => ApiError::App(e),
         }
     }
 }
@@ -52,7 +53,7 @@ impl From<Rejected> for ApiError {
     fn from(r: Rejected) -> Self {
         match r {
             Rejected::Invalid(e) => ApiError::Invalid(e),
-            Rejected::App(e) => e.into(),
+            Rejected::App(e) => ApiError::App(e),
         }
     }
 }

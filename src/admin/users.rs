@@ -71,9 +71,9 @@ async fn pool_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str) -
     state.identity.pool(tenant, pool).await?.ok_or(ApiError::NotFound("pool"))
 }
 
-/// The user, if the caller may manage it; with its groups.
-async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &str, id: &str) -> Result<(User, Vec<String>), ApiError> {
-    pool_for(state, caller, tenant, pool).await?;
+/// The user, if the caller may manage it; with its groups and its pool.
+async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &str, id: &str) -> Result<(User, Vec<String>, Pool), ApiError> {
+    let pool_record = pool_for(state, caller, tenant, pool).await?;
     let user = state.users.get(tenant, id).await?.filter(|u| u.pool_id == pool);
     let Some(user) = user else {
         // A delegated manager learns nothing about users outside their groups.
@@ -83,7 +83,7 @@ async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &st
     if !caller.may_manage_user(tenant, pool, &groups) {
         return Err(ApiError::Forbidden);
     }
-    Ok((user, groups))
+    Ok((user, groups, pool_record))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -213,7 +213,7 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path
 )]
 async fn get_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
-    let (user, groups) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
+    let (user, groups, _) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
     ok(&view(user, groups))
 }
 
@@ -250,8 +250,7 @@ pub struct UserPatch {
 )]
 async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<UserPatch>) -> ApiResult {
     let (tenant, pool_id, id) = path.into_inner();
-    let (mut user, groups) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
-    let pool = pool_for(&state, &caller, &tenant, &pool_id).await?;
+    let (mut user, groups, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
     let p = body.into_inner();
     if p.metadata.is_some() && !caller.user_admin(&tenant) {
         return Err(ApiError::Forbidden);
@@ -271,12 +270,12 @@ async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<
     if let Some(payload) = &p.payload
         && let Err(e) = payload_schema.validate(&Value::Object(payload.clone()))
     {
-        errors.extend(e.into_iter().map(|e| crate::identity::schema::FieldError { pointer: format!("/payload{}", e.pointer), message: e.message }));
+        errors.extend(lifecycle::prefixed("/payload", e));
     }
     if let Some(metadata) = &p.metadata
         && let Err(e) = metadata_schema.validate(&Value::Object(metadata.clone()))
     {
-        errors.extend(e.into_iter().map(|e| crate::identity::schema::FieldError { pointer: format!("/metadata{}", e.pointer), message: e.message }));
+        errors.extend(lifecycle::prefixed("/metadata", e));
     }
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
@@ -306,7 +305,7 @@ pub struct StatusBody {
 }
 
 async fn change_status(state: &AppState, caller: &Caller, tenant: &str, pool: &str, id: &str, to: UserStatus) -> Result<(User, Vec<String>), ApiError> {
-    let (user, groups) = managed_user(state, caller, tenant, pool, id).await?;
+    let (user, groups, _) = managed_user(state, caller, tenant, pool, id).await?;
     let user = lifecycle::set_status(state, &caller.actor(), user, to).await?;
     Ok((user, groups))
 }
@@ -380,8 +379,7 @@ pub struct PasswordBody {
 )]
 async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<PasswordBody>) -> ApiResult {
     let (tenant, pool_id, id) = path.into_inner();
-    let (user, _) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
-    let pool = pool_for(&state, &caller, &tenant, &pool_id).await?;
+    let (user, _, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
     lifecycle::reset_password(&state, &pool, &user, &body.into_inner().password).await?;
     lifecycle::audit(&state, &tenant, &caller.actor(), "user.password_set", &user.id, Value::Null).await;
     Ok(HttpResponse::NoContent().finish())
@@ -571,7 +569,7 @@ async fn put_member(state: web::Data<AppState>, caller: Caller, path: web::Path<
 /// Adds or removes a member: both the group and the user must be the caller's to manage.
 async fn membership(state: &AppState, caller: &Caller, (tenant, pool, group, user): (String, String, String, String), member: bool) -> ApiResult {
     group_for(state, caller, &tenant, &pool, &group).await?;
-    let (user, _) = managed_user(state, caller, &tenant, &pool, &user).await?;
+    let (user, _, _) = managed_user(state, caller, &tenant, &pool, &user).await?;
     state.identity.set_member(&tenant, &pool, &group, &user.id, member).await?;
     let action = if member { "group.member_added" } else { "group.member_removed" };
     lifecycle::audit(state, &tenant, &caller.actor(), action, &user.id, serde_json::json!({ "pool": pool, "group": group })).await;

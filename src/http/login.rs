@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::oauth2::found;
 use super::response::{app_error_page, error_page, page_ctx, render, see_other};
 use super::workspace::{CurrentWorkspace, strings};
-use super::{BROWSER_COOKIE, SESSION_COOKIE, cookie, cookie_value, field};
+use super::{SESSION_COOKIE, cookie, cookie_value, field};
 use crate::auth::{self, Flow, PasswordCheck};
 use crate::error::AppError;
 use crate::protocol::authorize::{self, AuthorizeOutcome, FlowPosition};
@@ -97,7 +97,7 @@ pub(super) async fn load_flow(state: &AppState, cw: &CurrentWorkspace, req: &Htt
         Ok(_) => return Err(expired()),
         Err(e) => return Err(app_error_page(&e, cw.theme(), t)),
     };
-    let browser = cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default();
+    let browser = super::browser_digest(req);
     if !crate::storage::ct_eq(browser.as_bytes(), flow.browser.as_bytes()) {
         return Err(expired());
     }
@@ -107,7 +107,7 @@ pub(super) async fn load_flow(state: &AppState, cw: &CurrentWorkspace, req: &Htt
 /// Checks the CSRF token of a posted form against its flow.
 pub(super) async fn posted_flow(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, body: &[u8]) -> Result<Flow, HttpResponse> {
     let flow = load_flow(state, cw, req, field(body, "flow")).await?;
-    let browser = cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default();
+    let browser = super::browser_digest(req);
     if !flow.accepts(&browser, &field(body, "csrf").unwrap_or_default()) {
         let t = strings(req, &flow.request.ui_locales);
         return Err(error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "The form could not be verified. Please return to the application and try again."));

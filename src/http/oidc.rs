@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::oauth2::found;
 use super::response::{app_error_page, bearer_error, error_page, json_ok, page_ctx, render};
 use super::workspace::{CurrentWorkspace, strings};
-use super::{BROWSER_COOKIE, SESSION_COOKIE, cookie_value, field, pairs, removal};
+use super::{SESSION_COOKIE, cookie_value, field, pairs, removal};
 use crate::protocol::logout::{self, LogoutParams};
 use crate::protocol::{ErrorCode, OAuthError, claims, discovery, tokens};
 use crate::state::AppState;
@@ -127,7 +127,7 @@ async fn end_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
         Ok(s) => s,
         Err(e) => return app_error_page(&e, cw.theme(), t),
     };
-    let browser = cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default();
+    let browser = super::browser_digest(req);
     if let Some(s) = &session {
         let hinted = request.hint_sid.as_deref() == Some(s.sid.as_str());
         let csrf_ok = confirmed && match state.sessions.consume::<String>(Kind::LogoutCsrf, &field(raw, "csrf").unwrap_or_default()).await {

@@ -7,15 +7,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::login::{FlowCtx, load_flow, posted_flow, sign_in, with_client};
 use super::response::{app_error_page, error_page, page_ctx, render, see_other};
 use super::workspace::{CurrentWorkspace, strings};
-use super::{BROWSER_COOKIE, cookie_value, field, pairs};
+use super::{field, pairs};
 use crate::delivery::Channel;
 use crate::identity::lifecycle::{self, Rejected, UserInput};
 use crate::identity::otp::{self, Challenge, Origin, Purpose, Recipient, Verified};
 use crate::identity::schema::{FieldError, FieldKind};
 use crate::state::AppState;
 use crate::storage::identity::{Activation, Identifier, Pool};
-use crate::storage::sql::hex;
-use crate::storage::{UserStatus, digest};
+use crate::storage::UserStatus;
 use crate::views::{CodePage, Field, NoticePage, RegisterPage, Strings};
 
 /// The first of the workspace's pools that accepts self-registration.
@@ -28,10 +27,6 @@ pub async fn registration_pool(state: &AppState, cw: &CurrentWorkspace) -> Resul
         }
     }
     Ok(None)
-}
-
-pub fn browser_digest(req: &HttpRequest) -> String {
-    cookie_value(req, BROWSER_COOKIE).map(|b| hex(&digest(&b))).unwrap_or_default()
 }
 
 /// Identifier inputs the pool needs: its identifier, plus the address activation uses.
@@ -165,7 +160,7 @@ pub async fn post_register(state: web::Data<AppState>, cw: CurrentWorkspace, req
     };
     let mut errors = vec![];
     let payload = payload_schema.from_form(&values).unwrap_or_else(|e| {
-        errors.extend(e.into_iter().map(|e| FieldError { pointer: format!("/payload{}", e.pointer), message: e.message }));
+        errors.extend(lifecycle::prefixed("/payload", e));
         Default::default()
     });
     let input = UserInput {
@@ -233,7 +228,7 @@ pub async fn post_register(state: web::Data<AppState>, cw: CurrentWorkspace, req
         },
     };
     let pages = cw.issuer.url.clone();
-    let origin = Origin { tenant: &cw.issuer.tenant, workspace: &cw.issuer.workspace, pool: &pool.id, browser: &browser_digest(&req), flow: Some(&flow.id), pages: &pages };
+    let origin = Origin { tenant: &cw.issuer.tenant, workspace: &cw.issuer.workspace, pool: &pool.id, browser: &super::browser_digest(&req), flow: Some(&flow.id), pages: &pages };
     match Challenge::start(&state, Purpose::Activation, origin, Recipient { user_id: user_id.as_deref(), channel, to: &to }).await {
         Ok(c) => see_other(&format!("{}?challenge={}", cw.path("verify"), c.id)),
         Err(e) => app_error_page(&e, cw.theme(), t),
@@ -268,7 +263,7 @@ pub async fn load_challenge(state: &AppState, cw: &CurrentWorkspace, req: &HttpR
         Ok(_) => return Err(expired()),
         Err(e) => return Err(app_error_page(&e, cw.theme(), t)),
     };
-    if !crate::storage::ct_eq(c.browser.as_bytes(), browser_digest(req).as_bytes()) {
+    if !crate::storage::ct_eq(c.browser.as_bytes(), super::browser_digest(req).as_bytes()) {
         return Err(expired());
     }
     Ok(c)
@@ -314,7 +309,7 @@ pub async fn get_verify(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
 /// Answers a posted code form: a resend, or a code check. `Ok` carries the spent challenge.
 pub async fn check_code(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, t: &'static Strings, body: &[u8], purpose: Purpose, rules: Vec<String>) -> Result<Box<Challenge>, HttpResponse> {
     let c = load_challenge(state, cw, req, t, field(body, "challenge"), purpose).await?;
-    if !c.accepts(&browser_digest(req), &field(body, "csrf").unwrap_or_default()) {
+    if !c.accepts(&super::browser_digest(req), &field(body, "csrf").unwrap_or_default()) {
         return Err(error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "The form could not be verified. Please start again."));
     }
     let view = |errors: Vec<String>, notice: Option<String>, status| CodeView { errors, notice, code: String::new(), status };

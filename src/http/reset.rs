@@ -4,12 +4,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::register::{ChallengeQuery, CodeView, browser_digest, check_code, code_page, load_challenge};
+use super::register::{ChallengeQuery, CodeView, check_code, code_page, load_challenge};
 use super::response::{app_error_page, error_page, page_ctx, render, see_other};
 use super::workspace::{CurrentWorkspace, strings};
 use super::{BROWSER_COOKIE, cookie, cookie_value, field};
 use crate::delivery::Channel;
-use crate::identity::lifecycle::{self, Rejected};
+use crate::identity::lifecycle;
 use crate::identity::otp::{Challenge, Origin, Purpose, Recipient};
 use crate::identity::{normalize_email, normalize_phone};
 use crate::state::AppState;
@@ -65,7 +65,7 @@ pub async fn get_reset(state: web::Data<AppState>, cw: CurrentWorkspace, req: Ht
 
 pub async fn post_reset(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let t = strings(&req, &[]);
-    let browser = browser_digest(&req);
+    let browser = super::browser_digest(&req);
     let csrf = field(&body, "csrf").unwrap_or_default();
     let bound: Option<String> = match state.sessions.consume(Kind::FormCsrf, &csrf).await {
         Ok(b) => b,
@@ -169,13 +169,9 @@ pub async fn post_reset_confirm(state: web::Data<AppState>, cw: CurrentWorkspace
     let Some((pool, user)) = target.filter(|(_, u)| Some(&u.id) == c.user_id.as_ref()) else {
         return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "This code has expired or was used too often. Please start again.");
     };
-    match lifecycle::reset_password(&state, &pool, &user, &password).await {
-        Ok(()) => {}
-        Err(Rejected::Invalid(e)) => {
-            let msg = e.into_iter().map(|e| e.message).collect::<Vec<_>>().join(" ");
-            return error_page(StatusCode::UNPROCESSABLE_ENTITY, cw.theme(), t, "invalid_request", &msg);
-        }
-        Err(Rejected::App(e)) => return app_error_page(&e, cw.theme(), t),
+    // The password passed the policy above, before the code was spent.
+    if let Err(e) = lifecycle::replace_password(&state, &pool, &user, &password).await {
+        return app_error_page(&e, cw.theme(), t);
     }
     let link = c.flow.as_ref().map(|f| (format!("{}?flow={f}", cw.path("login")), "Sign in".to_owned()));
     let page = NoticePage {

@@ -33,7 +33,8 @@ pub fn fe(pointer: &str, message: &str) -> FieldError {
     FieldError { pointer: pointer.into(), message: message.into() }
 }
 
-fn prefixed(prefix: &str, errors: Vec<FieldError>) -> Vec<FieldError> {
+/// Errors of a nested document (the payload, the metadata) as pointers into the user document.
+pub fn prefixed(prefix: &str, errors: Vec<FieldError>) -> Vec<FieldError> {
     errors.into_iter().map(|e| FieldError { pointer: format!("{prefix}{}", e.pointer), message: e.message }).collect()
 }
 
@@ -305,6 +306,12 @@ pub async fn reset_password(state: &AppState, pool: &Pool, user: &User, password
     if !errors.is_empty() {
         return Err(Rejected::Invalid(errors));
     }
+    replace_password(state, pool, user, password).await.map_err(Rejected::from)
+}
+
+/// The second half of `reset_password`, for a password `check_new_password` accepted
+/// already (its history check costs one argon2 verification per remembered password).
+pub async fn replace_password(state: &AppState, pool: &Pool, user: &User, password: &str) -> Result<(), AppError> {
     let hash = state.hasher.hash(password).await?;
     state.identity.set_password(&user.id, &hash, pool.settings.password_policy.history, state.now()).await?;
     revoke_everything(state, user).await?;

@@ -245,10 +245,10 @@ impl<'a> Importer<'a> {
             }
         }
         if let Err(e) = self.payload.validate(&Value::Object(row.payload.clone())) {
-            errors.extend(e.into_iter().map(|e| FieldError { pointer: format!("/payload{}", e.pointer), message: e.message }));
+            errors.extend(lifecycle::prefixed("/payload", e));
         }
         if let Err(e) = self.metadata.validate(&Value::Object(row.metadata.clone())) {
-            errors.extend(e.into_iter().map(|e| FieldError { pointer: format!("/metadata{}", e.pointer), message: e.message }));
+            errors.extend(lifecycle::prefixed("/metadata", e));
         }
         match (&row.password, &row.password_hash) {
             (Some(_), Some(_)) => errors.push(lifecycle::fe("/password_hash", "give either password or password_hash, not both")),
