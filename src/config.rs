@@ -34,6 +34,9 @@ pub struct Config {
     pub argon2_concurrency: usize,
     /// Seconds a node may serve workspaces and clients from its read cache.
     pub directory_cache_ttl: i64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: the client address of a request
+    /// from one of them is the rightmost forwarded address that is not itself a proxy.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub ttl: Lifetimes,
 }
 
@@ -66,6 +69,7 @@ struct FileConfig {
     workers: Option<usize>,
     argon2_concurrency: Option<usize>,
     directory_cache_ttl: Option<i64>,
+    trusted_proxies: Option<Vec<String>>,
     access_token_ttl: Option<i64>,
     id_token_ttl: Option<i64>,
     refresh_token_ttl: Option<i64>,
@@ -160,6 +164,14 @@ impl Config {
                 ));
             }
         }
+        let proxies = match env("PORTCULLIS_TRUSTED_PROXIES") {
+            Some(v) => v.split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect(),
+            None => f.trusted_proxies.unwrap_or_default(),
+        };
+        let trusted_proxies = proxies
+            .iter()
+            .map(|p| p.parse().map_err(|_| ConfigError(format!("PORTCULLIS_TRUSTED_PROXIES: {p:?} is not an IP address"))))
+            .collect::<Result<Vec<std::net::IpAddr>, _>>()?;
         Ok(Config {
             listen,
             public_url,
@@ -175,6 +187,7 @@ impl Config {
             workers: n("PORTCULLIS_WORKERS", f.workers.map(|v| v as i64), cpus() as i64)? as usize,
             argon2_concurrency: n("PORTCULLIS_ARGON2_CONCURRENCY", f.argon2_concurrency.map(|v| v as i64), cpus() as i64)? as usize,
             directory_cache_ttl: n("PORTCULLIS_DIRECTORY_CACHE_TTL", f.directory_cache_ttl, 5)?,
+            trusted_proxies,
             ttl: Lifetimes {
                 access_token: n("PORTCULLIS_ACCESS_TOKEN_TTL", f.access_token_ttl, 600)?,
                 id_token: n("PORTCULLIS_ID_TOKEN_TTL", f.id_token_ttl, 600)?,
@@ -216,6 +229,7 @@ impl std::fmt::Debug for Config {
             workers,
             argon2_concurrency,
             directory_cache_ttl,
+            trusted_proxies,
             ttl,
         } = self;
         f.debug_struct("Config")
@@ -234,6 +248,7 @@ impl std::fmt::Debug for Config {
             .field("workers", workers)
             .field("argon2_concurrency", argon2_concurrency)
             .field("directory_cache_ttl", directory_cache_ttl)
+            .field("trusted_proxies", trusted_proxies)
             .field("ttl", ttl)
             .finish()
     }

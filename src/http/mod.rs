@@ -4,6 +4,7 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::{HttpRequest, web};
 
 pub mod assets;
+pub mod client_ip;
 pub mod health;
 pub mod login;
 pub mod oauth2;

@@ -4,17 +4,19 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::client_ip::client_ip;
 use super::login::{FlowCtx, load_flow, posted_flow, sign_in, with_client};
+use super::pairs;
 use super::response::{app_error_page, error_page, page_ctx, render, see_other};
 use super::workspace::{CurrentWorkspace, strings};
-use super::{field, pairs};
-use crate::delivery::Channel;
-use crate::identity::lifecycle::{self, Rejected, UserInput};
-use crate::identity::otp::{self, Challenge, Origin, Purpose, Recipient, Verified};
-use crate::identity::schema::{FieldError, FieldKind};
+use super::field;
+use crate::identity::otp;
+use crate::identity::lifecycle::{self, Rejected};
+use crate::identity::otp::{Challenge, Checked, Origin, Purpose};
+use crate::identity::registration::{self, Outcome, RegistrationForm};
+use crate::identity::schema::{Compiled, FieldError, FieldKind};
 use crate::state::AppState;
-use crate::storage::identity::{Activation, Identifier, Pool};
-use crate::storage::UserStatus;
+use crate::storage::identity::Pool;
 use crate::views::{CodePage, Field, NoticePage, RegisterPage, Strings};
 
 /// The first of the workspace's pools that accepts self-registration.
@@ -29,19 +31,12 @@ pub async fn registration_pool(state: &AppState, cw: &CurrentWorkspace) -> Resul
     Ok(None)
 }
 
-/// Identifier inputs the pool needs: its identifier, plus the address activation uses.
-fn identifier_fields(pool: &Pool) -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
-    let mut f = vec![];
-    if pool.settings.identifier == Identifier::Username {
-        f.push(("username", "Username", "text", "username"));
+fn identifier_label(name: &str) -> &'static str {
+    match name {
+        "username" => "Username",
+        "email" => "Email address",
+        _ => "Phone number",
     }
-    if pool.settings.identifier == Identifier::Email || pool.settings.activation == Activation::EmailOtp {
-        f.push(("email", "Email address", "email", "email"));
-    }
-    if pool.settings.identifier == Identifier::Phone || pool.settings.activation == Activation::SmsOtp {
-        f.push(("phone", "Phone number", "tel", "tel"));
-    }
-    f
 }
 
 fn input_type(kind: FieldKind) -> &'static str {
@@ -71,37 +66,33 @@ impl Form<'_> {
     }
 }
 
-async fn register_page(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings, flow: &crate::auth::Flow, pool: &Pool, form: Form<'_>, status: StatusCode) -> HttpResponse {
-    let payload = match lifecycle::load_schema(state, &pool.tenant_id, &pool.settings.payload_schema).await {
-        Ok(s) => s,
-        Err(e) => return app_error_page(&e, cw.theme(), t),
-    };
-    let mut fields: Vec<Field> = identifier_fields(pool)
-        .into_iter()
-        .map(|(name, label, kind, autocomplete)| Field {
-            name: name.into(),
-            label: label.into(),
-            kind,
+fn register_page(cw: &CurrentWorkspace, t: &'static Strings, flow: &crate::auth::Flow, pool: &Pool, spec: &RegistrationForm, form: Form<'_>, status: StatusCode) -> HttpResponse {
+    let mut fields: Vec<Field> = spec
+        .identifiers
+        .iter()
+        .map(|i| Field {
+            name: i.name.into(),
+            label: identifier_label(i.name).into(),
+            kind: i.kind,
             required: true,
-            value: form.value(name),
+            value: form.value(i.name),
             options: vec![],
             help: None,
-            autocomplete,
-            error: form.error(&format!("/{name}")),
+            autocomplete: i.autocomplete,
+            error: form.error(&format!("/{}", i.name)),
         })
         .collect();
-    let on_form = |name: &str| payload.source().pointer(&format!("/properties/{name}/{}", crate::identity::schema::REGISTER_KEYWORD)) != Some(&serde_json::Value::Bool(false));
-    for f in payload.form_fields().into_iter().filter(|f| on_form(&f.name)) {
+    for f in &spec.payload {
         fields.push(Field {
             value: form.value(&f.name),
             error: form.error(&format!("/payload/{}", f.name)),
             kind: input_type(f.kind),
             autocomplete: "off",
-            name: f.name,
-            label: f.label,
+            name: f.name.clone(),
+            label: f.label.clone(),
             required: f.required,
-            options: f.options,
-            help: f.help,
+            options: f.options.clone(),
+            help: f.help.clone(),
         });
     }
     let placed = |p: &str| p == "/password" || fields.iter().any(|f| p == format!("/{}", f.name) || p == format!("/payload/{}", f.name));
@@ -117,6 +108,14 @@ async fn register_page(state: &AppState, cw: &CurrentWorkspace, t: &'static Stri
         login_url: format!("{}?flow={}", cw.path("login"), flow.id),
     };
     render(status, &page.page.nonce, &page)
+}
+
+/// The registration pool of the workspace with its compiled payload schema and form.
+async fn registration_form(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings) -> Result<(Pool, Compiled, RegistrationForm), HttpResponse> {
+    let pool = pool_or_404(state, cw, t).await?;
+    let schema = lifecycle::load_schema(state, &pool.tenant_id, &pool.settings.payload_schema).await.map_err(|e| app_error_page(&e, cw.theme(), t))?;
+    let form = RegistrationForm::of(&pool, &schema);
+    Ok((pool, schema, form))
 }
 
 #[derive(serde::Deserialize)]
@@ -137,11 +136,10 @@ pub async fn get_register(state: web::Data<AppState>, cw: CurrentWorkspace, req:
         Ok(c) => c,
         Err(resp) => return resp,
     };
-    let pool = match pool_or_404(&state, &cw, t).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    register_page(&state, &cw, t, &flow, &pool, Form { values: &[], errors: &[] }, StatusCode::OK).await
+    match registration_form(&state, &cw, t).await {
+        Ok((pool, _, spec)) => register_page(&cw, t, &flow, &pool, &spec, Form { values: &[], errors: &[] }, StatusCode::OK),
+        Err(r) => r,
+    }
 }
 
 pub async fn post_register(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
@@ -149,104 +147,29 @@ pub async fn post_register(state: web::Data<AppState>, cw: CurrentWorkspace, req
         Ok(c) => c,
         Err(resp) => return resp,
     };
-    let pool = match pool_or_404(&state, &cw, t).await {
+    let (pool, schema, spec) = match registration_form(&state, &cw, t).await {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let values: Vec<(String, String)> = pairs(&body).filter(|(k, _)| k != "password" && k != "csrf").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    let payload_schema = match lifecycle::load_schema(&state, &pool.tenant_id, &pool.settings.payload_schema).await {
-        Ok(s) => s,
-        Err(e) => return app_error_page(&e, cw.theme(), t),
-    };
-    let mut errors = vec![];
-    let payload = payload_schema.from_form(&values).unwrap_or_else(|e| {
-        errors.extend(lifecycle::prefixed("/payload", e));
-        Default::default()
-    });
-    let input = UserInput {
-        username: field(&body, "username"),
-        email: field(&body, "email"),
-        phone: field(&body, "phone"),
-        password: Some(field(&body, "password").unwrap_or_default()),
-        payload,
-        ..Default::default()
-    };
-    let new_user = match lifecycle::prepare_new_user(&state, &pool, input, UserStatus::New).await {
-        Ok(u) if errors.is_empty() => u,
-        Ok(_) => return register_page(&state, &cw, t, &flow, &pool, Form { values: &values, errors: &errors }, StatusCode::UNPROCESSABLE_ENTITY).await,
-        Err(Rejected::Invalid(e)) => {
-            errors.extend(e);
-            return register_page(&state, &cw, t, &flow, &pool, Form { values: &values, errors: &errors }, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-        Err(Rejected::App(e)) => return app_error_page(&e, cw.theme(), t),
-    };
-    let (channel, to) = match pool.settings.activation {
-        Activation::EmailOtp => (Channel::Email, new_user.email.clone().unwrap_or_default()),
-        Activation::SmsOtp => (Channel::Sms, new_user.phone.clone().unwrap_or_default()),
-    };
-    // An address that has an account already gets the same answer as a new one (no
-    // enumeration); its owner is told by a message instead. A taken username cannot be
-    // hidden: the user must choose another.
-    let existing = match lifecycle::taken(&state, &pool, &new_user).await {
-        Ok(e) => e,
-        Err(e) => return app_error_page(&e, cw.theme(), t),
-    };
-    let user_id = match existing {
-        Some(u) if pool.settings.identifier == Identifier::Username && u.username == new_user.username => {
-            let errors = vec![lifecycle::fe("/username", "This username is taken; please choose another.")];
-            return register_page(&state, &cw, t, &flow, &pool, Form { values: &values, errors: &errors }, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-        // Never activated: whoever registered it first proved nothing, so the newest
-        // registration replaces its password and profile, and the code goes out again.
-        Some(mut u) if u.status == UserStatus::New && !u.email_verified && !u.phone_verified => {
-            let now = state.now();
-            u.claims = new_user.payload.clone();
-            let saved = match state.identity.update_user(&u, now).await {
-                Ok(()) => match &new_user.password_hash {
-                    Some(h) => state.identity.import_password(&u.id, h, None, now).await,
-                    None => Ok(()),
-                },
-                Err(e) => Err(e),
-            };
-            if let Err(e) = saved {
-                return app_error_page(&e, cw.theme(), t);
-            }
-            Some(u.id)
-        }
-        Some(u) => {
-            notify_existing(&state, &cw, channel, &to, &u.tenant_id);
-            None
-        }
-        None => match state.identity.create_user(&new_user, state.now()).await {
-            Ok(u) => {
-                lifecycle::audit(&state, &u.tenant_id, &format!("user:{}", u.id), "user.registered", &u.id, serde_json::json!({ "pool": pool.id })).await;
-                Some(u.id)
-            }
-            // Lost a race with a concurrent registration of the same address.
-            Err(crate::error::AppError::Conflict(_)) => None,
-            Err(e) => return app_error_page(&e, cw.theme(), t),
-        },
-    };
-    let pages = cw.issuer.url.clone();
-    let origin = Origin { tenant: &cw.issuer.tenant, workspace: &cw.issuer.workspace, pool: &pool.id, browser: &super::browser_digest(&req), flow: Some(&flow.id), pages: &pages };
-    match Challenge::start(&state, Purpose::Activation, origin, Recipient { user_id: user_id.as_deref(), channel, to: &to }).await {
-        Ok(c) => see_other(&format!("{}?challenge={}", cw.path("verify"), c.id)),
-        Err(e) => app_error_page(&e, cw.theme(), t),
+    let posted: Vec<(String, String)> = pairs(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    // The form is the contract: a field it does not show was not sent by it.
+    if spec.unexpected(&posted).is_some() {
+        return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "The form could not be verified. Please start again.");
     }
-}
-
-fn notify_existing(state: &AppState, cw: &CurrentWorkspace, channel: Channel, to: &str, tenant: &str) {
-    let msg = crate::delivery::Message {
-        channel,
-        to: to.into(),
-        tenant: tenant.into(),
-        purpose: "account_exists".into(),
-        subject: "You already have an account".into(),
-        text: format!("Someone tried to create an account with this address. You already have one: sign in, or reset your password at {}/reset.", cw.issuer.url),
-        code: None,
-        link: Some(format!("{}/reset", cw.issuer.url)),
-    };
-    otp::send_later(state.delivery.clone(), msg);
+    let shown: Vec<(String, String)> = posted.iter().filter(|(k, _)| k != "password" && k != "csrf").cloned().collect();
+    let pages = cw.issuer.url.clone();
+    let browser = super::browser_digest(&req);
+    let origin = Origin { tenant: &cw.issuer.tenant, workspace: &cw.issuer.workspace, pool: &pool.id, browser: &browser, flow: Some(&flow.id), pages: &pages };
+    let ip = client_ip(&req, &state.config.trusted_proxies);
+    match registration::register(&state, &spec, &schema, registration::Request { pool: &pool, posted: &posted, origin, ip: &ip }).await {
+        Ok(Outcome::Started(c)) => see_other(&format!("{}?challenge={}", cw.path("verify"), c.id)),
+        Ok(Outcome::Limited) => {
+            let errors = vec![lifecycle::fe("", t.too_many_codes)];
+            register_page(&cw, t, &flow, &pool, &spec, Form { values: &shown, errors: &errors }, StatusCode::TOO_MANY_REQUESTS)
+        }
+        Err(Rejected::Invalid(errors)) => register_page(&cw, t, &flow, &pool, &spec, Form { values: &shown, errors: &errors }, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(Rejected::App(e)) => app_error_page(&e, cw.theme(), t),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -315,17 +238,31 @@ pub async fn check_code(state: &AppState, cw: &CurrentWorkspace, req: &HttpReque
     let view = |errors: Vec<String>, notice: Option<String>, status| CodeView { errors, notice, code: String::new(), status };
     if field(body, "resend").is_some() {
         let shown = c.clone();
-        return Err(match c.resend(state).await {
+        let ip = client_ip(req, &state.config.trusted_proxies);
+        return Err(match c.resend(state, &ip).await {
             Ok(true) => code_page(cw, t, &shown, rules, view(vec![], Some("We sent a new code.".into()), StatusCode::OK)),
             Ok(false) => code_page(cw, t, &shown, rules, view(vec!["Too many codes were requested. Please wait an hour, or use the last code you received.".into()], None, StatusCode::TOO_MANY_REQUESTS)),
             Err(e) => app_error_page(&e, cw.theme(), t),
         });
     }
-    let shown = c.clone();
-    match c.verify(state, &field(body, "code").unwrap_or_default()).await {
-        Ok(Verified::Ok(c)) => Ok(c),
-        Ok(Verified::Wrong { left }) => Err(code_page(cw, t, &shown, rules, view(vec![format!("That code is not right. {left} attempts left.")], None, StatusCode::UNPROCESSABLE_ENTITY))),
-        Ok(Verified::Locked) => Err(error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "This code has expired or was used too often. Please start again.")),
+    match c.check(state, &field(body, "code").unwrap_or_default()).await {
+        Ok(Checked::Right) => Ok(Box::new(c)),
+        Ok(Checked::Wrong { left }) => Err(code_page(cw, t, &c, rules, view(vec![format!("That code is not right. {left} attempts left.")], None, StatusCode::UNPROCESSABLE_ENTITY))),
+        Ok(Checked::Locked) => Err(code_expired(cw, t)),
+        Err(e) => Err(app_error_page(&e, cw.theme(), t)),
+    }
+}
+
+/// The answer to a challenge that is gone, spent, locked or superseded: one page for all.
+pub fn code_expired(cw: &CurrentWorkspace, t: &'static Strings) -> HttpResponse {
+    error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "This code has expired or was used too often. Please start again.")
+}
+
+/// Spends a challenge whose code `check_code` found right; of two concurrent uses, one wins.
+pub async fn spend(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings, c: Challenge) -> Result<Challenge, HttpResponse> {
+    match c.spend(state).await {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => Err(code_expired(cw, t)),
         Err(e) => Err(app_error_page(&e, cw.theme(), t)),
     }
 }
@@ -336,9 +273,13 @@ pub async fn post_verify(state: web::Data<AppState>, cw: CurrentWorkspace, req: 
         Ok(c) => c,
         Err(r) => return r,
     };
-    let user = match lifecycle::activate(&state, &c.tenant_id, c.user_id.as_deref().unwrap_or_default(), c.channel).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "This account cannot be activated."),
+    let c = match spend(&state, &cw, t, *c).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let user = match registration::activate(&state, &c).await {
+        Ok(Ok(u)) => u,
+        Ok(Err(_)) => return code_expired(&cw, t),
         Err(e) => return app_error_page(&e, cw.theme(), t),
     };
     // Back to the application that sent the user here, signed in.

@@ -4,13 +4,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::register::{ChallengeQuery, CodeView, check_code, code_page, load_challenge};
+use super::client_ip::client_ip;
+use super::register::{ChallengeQuery, CodeView, check_code, code_expired, code_page, load_challenge, spend};
 use super::response::{app_error_page, error_page, page_ctx, render, see_other};
 use super::workspace::{CurrentWorkspace, strings};
 use super::{BROWSER_COOKIE, cookie, cookie_value, field};
 use crate::delivery::Channel;
 use crate::identity::lifecycle;
-use crate::identity::otp::{Challenge, Origin, Purpose, Recipient};
+use crate::identity::otp::{self, Challenge, Origin, Purpose, Recipient};
 use crate::identity::{normalize_email, normalize_phone};
 use crate::state::AppState;
 use crate::storage::identity::Lookup;
@@ -100,11 +101,23 @@ pub async fn post_reset(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
             Err(e) => return app_error_page(&e, cw.theme(), t),
         }
     }
+    // Counted for every address alike, before anything is sent.
+    match otp::allow_send(&state, &to, &client_ip(&req, &state.config.trusted_proxies)).await {
+        Ok(true) => {}
+        Ok(false) => {
+            let csrf = match form_csrf(&state, &browser).await {
+                Ok(c) => c,
+                Err(e) => return app_error_page(&e, cw.theme(), t),
+            };
+            return reset_page(&cw, t, flow.unwrap_or_default(), csrf, vec![t.too_many_codes.into()], StatusCode::TOO_MANY_REQUESTS);
+        }
+        Err(e) => return app_error_page(&e, cw.theme(), t),
+    }
     let user = found.filter(|u| u.status == UserStatus::Active && if by == Lookup::Email { u.email_verified } else { u.phone_verified });
     let pool = user.as_ref().map(|u| u.pool_id.clone()).unwrap_or_else(|| cw.workspace.pools.first().cloned().unwrap_or_default());
     let pages = cw.issuer.url.clone();
     let origin = Origin { tenant: &cw.issuer.tenant, workspace: &cw.issuer.workspace, pool: &pool, browser: &browser, flow: flow.as_deref(), pages: &pages };
-    let to_user = Recipient { user_id: user.as_ref().map(|u| u.id.as_str()), channel, to: &to };
+    let to_user = Recipient { user_id: user.as_ref().map(|u| u.id.as_str()), channel, to: &to, registration: None };
     match Challenge::start(&state, Purpose::Reset, origin, to_user).await {
         Ok(c) => see_other(&format!("{}?challenge={}", cw.path("reset/confirm"), c.id)),
         Err(e) => app_error_page(&e, cw.theme(), t),
@@ -131,45 +144,47 @@ pub async fn get_reset_confirm(state: web::Data<AppState>, cw: CurrentWorkspace,
     }
 }
 
+/// The code is checked first, the same way for a real account and a decoy, so the answer
+/// to a wrong code never depends on whether the account exists. Only a right code (which a
+/// decoy never has) reaches the password policy; a refused password keeps the challenge,
+/// so the user can choose another with the same code.
 pub async fn post_reset_confirm(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let t = strings(&req, &[]);
-    // The password is checked before the code is spent, so a weak password can be fixed
-    // with the same code.
     let pre = match load_challenge(&state, &cw, &req, t, field(&body, "challenge"), Purpose::Reset).await {
         Ok(c) => c,
         Err(r) => return r,
     };
     let r = rules(&state, &pre).await;
-    let password = field(&body, "password").unwrap_or_default();
-    let target = match (&pre.user_id, state.identity.pool(&pre.tenant_id, &pre.pool_id).await) {
-        (Some(uid), Ok(Some(pool))) => match state.users.get(&pre.tenant_id, uid).await {
-            Ok(Some(u)) => Some((pool, u)),
-            Ok(None) => None,
+    let c = match check_code(&state, &cw, &req, t, &body, Purpose::Reset, r.clone()).await {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let target = match (&c.user_id, state.identity.pool(&c.tenant_id, &c.pool_id).await) {
+        (Some(uid), Ok(Some(pool))) => match state.users.get(&c.tenant_id, uid).await {
+            Ok(Some(u)) if u.status == UserStatus::Active => Some((pool, u)),
+            Ok(_) => None,
             Err(e) => return app_error_page(&e, cw.theme(), t),
         },
         (_, Err(e)) => return app_error_page(&e, cw.theme(), t),
         _ => None,
     };
-    if field(&body, "resend").is_none()
-        && let Some((pool, user)) = &target
-    {
-        match lifecycle::check_new_password(&state, pool, &crate::identity::identifiers(user), &password, Some(&user.id)).await {
-            Ok(errors) if !errors.is_empty() => {
-                let code = field(&body, "code").unwrap_or_default();
-                return code_page(&cw, t, &pre, r, CodeView { errors: errors.into_iter().map(|e| e.message).collect(), notice: None, code, status: StatusCode::UNPROCESSABLE_ENTITY });
-            }
-            Ok(_) => {}
-            Err(e) => return app_error_page(&e, cw.theme(), t),
+    let Some((pool, user)) = target else {
+        return code_expired(&cw, t);
+    };
+    let password = field(&body, "password").unwrap_or_default();
+    match lifecycle::check_new_password(&state, &pool, &crate::identity::identifiers(&user), &password, Some(&user.id)).await {
+        Ok(errors) if !errors.is_empty() => {
+            let code = field(&body, "code").unwrap_or_default();
+            return code_page(&cw, t, &c, r, CodeView { errors: errors.into_iter().map(|e| e.message).collect(), notice: None, code, status: StatusCode::UNPROCESSABLE_ENTITY });
         }
+        Ok(_) => {}
+        Err(e) => return app_error_page(&e, cw.theme(), t),
     }
-    let c = match check_code(&state, &cw, &req, t, &body, Purpose::Reset, r).await {
+    let c = match spend(&state, &cw, t, *c).await {
         Ok(c) => c,
         Err(resp) => return resp,
     };
-    let Some((pool, user)) = target.filter(|(_, u)| Some(&u.id) == c.user_id.as_ref()) else {
-        return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "This code has expired or was used too often. Please start again.");
-    };
-    // The password passed the policy above, before the code was spent.
+    // The password passed the policy above.
     if let Err(e) = lifecycle::replace_password(&state, &pool, &user, &password).await {
         return app_error_page(&e, cw.theme(), t);
     }

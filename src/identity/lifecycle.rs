@@ -8,7 +8,7 @@ use super::schema::{self, Compiled, FieldError};
 use super::{normalize_email, normalize_phone, normalize_username};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::storage::identity::{Identifier, Lookup, NewUser, Pool};
+use crate::storage::identity::{Identifier, NewUser, Pool};
 use crate::storage::session::Kind;
 use crate::storage::{AuditEvent, User, UserStatus};
 
@@ -108,12 +108,13 @@ pub fn identifiers(pool: &Pool, input: &UserInput, errors: &mut Vec<FieldError>)
         Identifier::Email => ("/email", "An email address is required."),
         Identifier::Phone => ("/phone", "A phone number is required."),
     };
-    let missing = match pool.settings.identifier {
-        Identifier::Username => username.is_none() && input.username.is_none(),
-        Identifier::Email => email.is_none() && input.email.is_none(),
-        Identifier::Phone => phone.is_none() && input.phone.is_none(),
+    let primary = match pool.settings.identifier {
+        Identifier::Username => &username,
+        Identifier::Email => &email,
+        Identifier::Phone => &phone,
     };
-    if missing {
+    // Missing, empty or blank alike (a malformed value has its own error already).
+    if primary.is_none() && !errors.iter().any(|e| e.pointer == required.0) {
         errors.push(fe(required.0, required.1));
     }
     (id.unwrap_or_default(), email, phone)
@@ -166,19 +167,6 @@ pub async fn prepare_new_user(state: &AppState, pool: &Pool, input: UserInput, s
     })
 }
 
-/// Whether an account with one of these identifiers exists already in the pool.
-pub async fn taken(state: &AppState, pool: &Pool, u: &NewUser) -> Result<Option<User>, AppError> {
-    let probes = [(Lookup::Email, u.email.as_deref()), (Lookup::Phone, u.phone.as_deref()), (Lookup::Username, Some(u.username.as_str()))];
-    for (by, v) in probes {
-        if let Some(v) = v
-            && let Some(found) = state.identity.find_user(&pool.tenant_id, &pool.id, by, v).await?
-        {
-            return Ok(Some(found));
-        }
-    }
-    Ok(None)
-}
-
 /// Ends every session and grant of the user: after a password reset, a deactivation or a
 /// deletion. Sessions are found by time: any made up to now no longer counts.
 pub async fn revoke_everything(state: &AppState, user: &User) -> Result<(), AppError> {
@@ -220,23 +208,21 @@ pub async fn set_status(state: &AppState, actor: &str, mut user: User, to: UserS
     Ok(user)
 }
 
-/// Activation by a verified code or link: the address is verified and the user becomes
-/// active. A `new` user (self-registered) or an `inactive` one whose address was never
-/// verified (created so by an administrator) qualifies; a deactivated user does not.
-pub async fn activate(state: &AppState, tenant: &str, user_id: &str, channel: crate::delivery::Channel) -> Result<Option<User>, AppError> {
+/// Activation by an activation link: the address the link was sent to is verified and the
+/// user becomes active. Only an `inactive` user whose addresses were never verified (created
+/// so by an administrator) qualifies, and only while `to` is still its address: a link
+/// proves control of the address it went to, nothing else. (Self-registrations activate
+/// through `registration::activate`.)
+pub async fn activate(state: &AppState, tenant: &str, user_id: &str, channel: crate::delivery::Channel, to: &str) -> Result<Option<User>, AppError> {
     let Some(mut user) = state.users.get(tenant, user_id).await? else {
         return Ok(None);
     };
-    let unverified = match channel {
-        crate::delivery::Channel::Email => !user.email_verified,
-        crate::delivery::Channel::Sms => !user.phone_verified,
+    let still_there = match channel {
+        crate::delivery::Channel::Email => user.email.as_deref() == Some(to),
+        crate::delivery::Channel::Sms => user.phone.as_deref() == Some(to),
     };
-    let allowed = match user.status {
-        UserStatus::New | UserStatus::Active => true,
-        UserStatus::Inactive => unverified && !user.email_verified && !user.phone_verified,
-        UserStatus::Deleted => false,
-    };
-    if !allowed {
+    let allowed = matches!(user.status, UserStatus::New | UserStatus::Inactive) && !user.email_verified && !user.phone_verified;
+    if !(allowed && still_there) {
         return Ok(None);
     }
     match channel {
@@ -256,6 +242,8 @@ pub struct ActivationLink {
     pub tenant_id: String,
     pub user_id: String,
     pub channel: crate::delivery::Channel,
+    /// The address the link was sent to: the only one it can verify.
+    pub to: String,
 }
 
 pub const ACTIVATION_LINK_TTL: i64 = 7 * 86_400;
@@ -271,7 +259,7 @@ pub async fn send_activation_link(state: &AppState, user: &User) -> Result<(), A
         return Ok(());
     };
     let token = crate::storage::random_token(24);
-    let record = ActivationLink { tenant_id: user.tenant_id.clone(), user_id: user.id.clone(), channel };
+    let record = ActivationLink { tenant_id: user.tenant_id.clone(), user_id: user.id.clone(), channel, to: to.clone() };
     state.sessions.put(Kind::Otp, &format!("link:{}", crate::storage::sql::hex(&crate::storage::digest(&token))), &record, ACTIVATION_LINK_TTL).await?;
     let link = format!("{}/activate?token={token}", state.config.issuer(&user.tenant_id, &ws));
     let msg = Message {
@@ -297,7 +285,7 @@ pub async fn use_activation_link(state: &AppState, token: &str) -> Result<Option
     let Some(link) = state.sessions.consume::<ActivationLink>(Kind::Otp, &key).await? else {
         return Ok(None);
     };
-    activate(state, &link.tenant_id, &link.user_id, link.channel).await
+    activate(state, &link.tenant_id, &link.user_id, link.channel, &link.to).await
 }
 
 /// Sets a new password chosen by the user (reset), then ends all sessions and grants.

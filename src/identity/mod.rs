@@ -5,6 +5,7 @@ pub mod hashes;
 pub mod lifecycle;
 pub mod otp;
 pub mod policy;
+pub mod registration;
 pub mod schema;
 
 /// Lower-cased, trimmed email address with one `@`, a dotted domain and no spaces.

@@ -2,6 +2,13 @@
 //! store (any node can check it); only the digest of its code is kept. Codes expire, allow
 //! `MAX_ATTEMPTS` guesses, and may be re-sent `MAX_SENDS` times an hour.
 //!
+//! Limits that no new challenge resets (each new challenge would otherwise bring fresh
+//! guesses and messages): an address receives at most `MAX_SENDS_PER_ADDRESS` messages an
+//! hour and takes at most `MAX_GUESSES_PER_ADDRESS` guesses an hour across all its
+//! challenges; one client IP asks for at most `MAX_SENDS_PER_IP` messages an hour. They are
+//! counted for decoys exactly as for real accounts, so hitting one says nothing about
+//! whether an account exists.
+//!
 //! A challenge can be a decoy: started for an address that has no account, it looks the
 //! same to the browser and never verifies, so the pages do not reveal who has an account.
 use rand::Rng;
@@ -18,6 +25,13 @@ use crate::storage::{ct_eq, digest, random_token};
 pub const CODE_TTL: i64 = 600;
 pub const MAX_ATTEMPTS: u64 = 5;
 pub const MAX_SENDS: u64 = 3;
+/// Messages (codes, links, "you already have an account" notices) an address may receive
+/// per hour, across every challenge and purpose.
+pub const MAX_SENDS_PER_ADDRESS: u64 = 5;
+/// Messages one client IP may cause per hour.
+pub const MAX_SENDS_PER_IP: u64 = 30;
+/// Code guesses an address takes per hour, across every challenge.
+pub const MAX_GUESSES_PER_ADDRESS: u64 = 10;
 const SEND_WINDOW: i64 = 3600;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,15 +62,52 @@ pub struct Challenge {
     pub csrf: String,
     /// Base URL of the workspace's pages, for links in messages.
     pub pages: String,
+    /// A self-registration waiting for this code: what the account becomes when the code
+    /// is entered (see `registration`).
+    #[serde(default)]
+    pub registration: Option<PendingRegistration>,
+}
+
+/// The credentials and profile of one registration, applied to the account only when the
+/// code of its own challenge is entered.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PendingRegistration {
+    pub username: String,
+    pub payload: serde_json::Map<String, serde_json::Value>,
+    pub password_hash: String,
+}
+
+/// The hash stays out of logs.
+impl std::fmt::Debug for PendingRegistration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingRegistration").field("username", &self.username).finish_non_exhaustive()
+    }
 }
 
 pub struct Recipient<'a> {
     pub user_id: Option<&'a str>,
     pub channel: Channel,
     pub to: &'a str,
+    pub registration: Option<PendingRegistration>,
+}
+
+/// Counts one message about to be sent to `to` at the request of `ip`, before anything is
+/// sent (also for decoys, whose messages are never sent): false when the address or the IP
+/// has had its hourly share.
+pub async fn allow_send(state: &AppState, to: &str, ip: &str) -> Result<bool, AppError> {
+    let address = state.sessions.incr(Kind::Counter, &format!("otp-addr:{}", hex(&digest(to))), SEND_WINDOW).await?;
+    let client = state.sessions.incr(Kind::Counter, &format!("otp-ip:{}", hex(&digest(ip))), SEND_WINDOW).await?;
+    Ok(address <= MAX_SENDS_PER_ADDRESS && client <= MAX_SENDS_PER_IP)
+}
+
+/// Where the id of the one registration challenge of a pending account that still counts
+/// is kept: a newer registration moves it, which voids every earlier challenge.
+fn current_key(user_id: &str) -> String {
+    format!("current:{user_id}")
 }
 
 /// Where a challenge is started: tenant, workspace, pool, browser and pages.
+#[derive(Clone, Copy)]
 pub struct Origin<'a> {
     pub tenant: &'a str,
     pub workspace: &'a str,
@@ -102,11 +153,38 @@ impl Challenge {
             browser: at.browser.into(),
             csrf: random_token(18),
             pages: at.pages.into(),
+            registration: to.registration,
         };
         state.sessions.put(Kind::Otp, &c.id, &c, CODE_TTL).await?;
+        c.make_current(state).await?;
         state.sessions.incr(Kind::Counter, &format!("otp-sends:{}", c.id), SEND_WINDOW).await?;
         c.deliver(state, &code);
         Ok(c)
+    }
+
+    /// A registration challenge becomes the one that counts for its account.
+    async fn make_current(&self, state: &AppState) -> Result<(), AppError> {
+        match (&self.registration, &self.user_id) {
+            (Some(_), Some(uid)) => state.sessions.put(Kind::Otp, &current_key(uid), &self.id, CODE_TTL).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether no newer registration replaced this one (registration challenges only).
+    pub async fn is_current(&self, state: &AppState) -> Result<bool, AppError> {
+        let Some(uid) = &self.user_id else {
+            return Ok(false);
+        };
+        let current: Option<String> = state.sessions.get(Kind::Otp, &current_key(uid)).await?;
+        Ok(current.is_some_and(|id| ct_eq(id.as_bytes(), self.id.as_bytes())))
+    }
+
+    /// Forgets which registration counts for the account (it was activated).
+    pub async fn retire(&self, state: &AppState) -> Result<(), AppError> {
+        match &self.user_id {
+            Some(uid) => state.sessions.delete(Kind::Otp, &current_key(uid)).await,
+            None => Ok(()),
+        }
     }
 
     pub async fn load(state: &AppState, id: &str) -> Result<Option<Challenge>, AppError> {
@@ -121,40 +199,61 @@ impl Challenge {
         ct_eq(self.browser.as_bytes(), browser.as_bytes()) & ct_eq(self.csrf.as_bytes(), csrf.as_bytes())
     }
 
-    /// A new code replaces the old one, within the hourly send limit. False when limited.
-    pub async fn resend(mut self, state: &AppState) -> Result<bool, AppError> {
-        if state.sessions.incr(Kind::Counter, &format!("otp-sends:{}", self.id), SEND_WINDOW).await? > MAX_SENDS {
+    /// A new code replaces the old one, within the challenge's and the address's hourly
+    /// send limits. False when limited.
+    pub async fn resend(mut self, state: &AppState, ip: &str) -> Result<bool, AppError> {
+        if state.sessions.incr(Kind::Counter, &format!("otp-sends:{}", self.id), SEND_WINDOW).await? > MAX_SENDS || !allow_send(state, &self.to, ip).await? {
             return Ok(false);
         }
         let code = new_code();
         self.code_sha256 = hex(&digest(&code));
         self.expires_at = state.now() + CODE_TTL;
         state.sessions.put(Kind::Otp, &self.id, &self, CODE_TTL).await?;
+        if self.is_current(state).await? {
+            self.make_current(state).await?;
+        }
         self.deliver(state, &code);
         Ok(true)
     }
 
-    /// Checks a code. The challenge is spent on success and dropped after too many misses.
-    pub async fn verify(self, state: &AppState, code: &str) -> Result<Verified, AppError> {
+    /// Counts a guess and compares it, without spending the challenge: a right code stays
+    /// usable (a reset can then ask again for a password the policy refused). The guess
+    /// counts against the challenge and against its address; a decoy never matches, so it
+    /// answers exactly like a real challenge given a wrong code.
+    pub async fn check(&self, state: &AppState, code: &str) -> Result<Checked, AppError> {
+        // Increment first, then compare: concurrent guesses each take an attempt.
         let attempts = state.sessions.incr(Kind::Counter, &format!("otp-attempts:{}", self.id), CODE_TTL).await?;
-        if attempts > MAX_ATTEMPTS {
+        let guesses = state.sessions.incr(Kind::Counter, &format!("otp-guesses:{}", hex(&digest(&self.to))), SEND_WINDOW).await?;
+        if attempts > MAX_ATTEMPTS || guesses > MAX_GUESSES_PER_ADDRESS {
             state.sessions.delete(Kind::Otp, &self.id).await?;
-            return Ok(Verified::Locked);
+            return Ok(Checked::Locked);
         }
-        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).take(16).collect();
         let matches = ct_eq(hex(&digest(&code)).as_bytes(), self.code_sha256.as_bytes());
-        if !matches || self.user_id.is_none() {
-            return Ok(if attempts == MAX_ATTEMPTS {
-                state.sessions.delete(Kind::Otp, &self.id).await?;
-                Verified::Locked
-            } else {
-                Verified::Wrong { left: MAX_ATTEMPTS - attempts }
-            });
+        if matches && self.user_id.is_some() {
+            return Ok(Checked::Right);
         }
-        // GETDEL: of two concurrent correct submissions, one wins.
-        Ok(match state.sessions.consume::<Challenge>(Kind::Otp, &self.id).await? {
-            Some(c) => Verified::Ok(Box::new(c)),
-            None => Verified::Locked,
+        if attempts == MAX_ATTEMPTS || guesses == MAX_GUESSES_PER_ADDRESS {
+            state.sessions.delete(Kind::Otp, &self.id).await?;
+            return Ok(Checked::Locked);
+        }
+        Ok(Checked::Wrong { left: (MAX_ATTEMPTS - attempts).min(MAX_GUESSES_PER_ADDRESS - guesses) })
+    }
+
+    /// Spends the challenge (GETDEL): of two concurrent uses of a right code, one wins.
+    pub async fn spend(self, state: &AppState) -> Result<Option<Challenge>, AppError> {
+        state.sessions.consume::<Challenge>(Kind::Otp, &self.id).await
+    }
+
+    /// Checks a code and spends the challenge when it is right.
+    pub async fn verify(self, state: &AppState, code: &str) -> Result<Verified, AppError> {
+        Ok(match self.check(state, code).await? {
+            Checked::Right => match self.spend(state).await? {
+                Some(c) => Verified::Ok(Box::new(c)),
+                None => Verified::Locked,
+            },
+            Checked::Wrong { left } => Verified::Wrong { left },
+            Checked::Locked => Verified::Locked,
         })
     }
 
@@ -202,6 +301,14 @@ pub fn send_later(delivery: Arc<dyn Delivery>, msg: Message) {
             tracing::warn!(error = %e, purpose = %msg.purpose, "message delivery failed");
         }
     });
+}
+
+/// A guess, not yet spent.
+pub enum Checked {
+    Right,
+    Wrong { left: u64 },
+    /// Too many attempts (on the challenge or its address), or already used.
+    Locked,
 }
 
 pub enum Verified {

@@ -526,6 +526,23 @@ impl Compiled {
             .collect()
     }
 
+    /// Whether self-registration asks for the property (`"x-register": false` says no).
+    pub fn on_registration_form(&self, name: &str) -> bool {
+        self.properties()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, p)| p.get(REGISTER_KEYWORD))
+            != Some(&Value::Bool(false))
+    }
+
+    /// The fields the self-registration form shows: the form fields not marked
+    /// `"x-register": false`. Registration reads exactly these and refuses any other.
+    pub fn registration_fields(&self) -> Vec<FormField> {
+        self.form_fields()
+            .into_iter()
+            .filter(|f| self.on_registration_form(&f.name))
+            .collect()
+    }
+
     /// Turns submitted form pairs into a JSON object per the schema's top-level properties,
     /// then validates it. Integers and numbers are parsed (a bad one is an error at its
     /// pointer); a checkbox is `true` when sent as "on", "true" or "1" and `false` when
@@ -536,6 +553,16 @@ impl Compiled {
         &self,
         pairs: &[(String, String)],
     ) -> Result<Map<String, Value>, Vec<FieldError>> {
+        self.from_form_fields(pairs, &self.form_fields())
+    }
+
+    /// [`Compiled::from_form`] reading only `fields` (e.g. [`Compiled::registration_fields`]):
+    /// a property that is not among them is never taken from the form.
+    pub fn from_form_fields(
+        &self,
+        pairs: &[(String, String)],
+        fields: &[FormField],
+    ) -> Result<Map<String, Value>, Vec<FieldError>> {
         let sent = |name: &str| {
             pairs
                 .iter()
@@ -545,7 +572,7 @@ impl Compiled {
         };
         let mut out = Map::new();
         let mut errors = vec![];
-        for f in self.form_fields() {
+        for f in fields.iter().cloned() {
             let pointer = format!("/{}", pointer_token(&f.name));
             if f.kind == FieldKind::Checkbox {
                 let on = sent(&f.name).is_some_and(|v| {

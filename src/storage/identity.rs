@@ -188,6 +188,10 @@ pub trait IdentityStore: Send + Sync {
     async fn create_user(&self, user: &NewUser, now: i64) -> Result<User>;
     /// Writes username, status, addresses (and whether verified), payload and metadata.
     async fn update_user(&self, user: &User, now: i64) -> Result<()>;
+    /// Writes the user as `update_user` does and replaces its password (no history: a
+    /// registration's first password), in one transaction. `AppError::Conflict` names a
+    /// field taken meanwhile.
+    async fn activate_registration(&self, user: &User, password_phc: &str, now: i64) -> Result<()>;
     /// Creates many users in one transaction (bulk import): all or none. The caller has
     /// checked that their identifiers are free (`taken`).
     async fn create_users(&self, users: &[NewUser], now: i64) -> Result<Vec<User>>;

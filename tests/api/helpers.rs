@@ -170,6 +170,17 @@ impl TestApp {
         panic!("no {purpose} message to {to} in {}", self.outbox.display());
     }
 
+    /// Waits (delivery is asynchronous) until `n` outbox messages went to `to`, up to a few
+    /// seconds; the caller asserts the count.
+    pub async fn wait_for_messages(&self, to: &str, n: usize) {
+        for _ in 0..100 {
+            if self.messages_to(to) >= n {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// How many outbox messages went to `to`.
     pub fn messages_to(&self, to: &str) -> usize {
         portcullis::delivery::read_outbox(&self.outbox).unwrap_or_default().iter().filter(|m| m.to == to).count()

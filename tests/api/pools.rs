@@ -8,7 +8,7 @@ use crate::on_every_backend;
 
 on_every_backend!(registration_by_phone_with_an_sms_code, registration_activates_and_signs_in, registration_reports_every_violation, codes_expire_limit_attempts_and_resends, registration_does_not_reveal_accounts, password_reset_revokes_sessions_and_tokens, reset_does_not_reveal_accounts);
 
-fn club_authorize(extra: &[(&str, &str)], app: &TestApp) -> String {
+pub(crate) fn club_authorize(extra: &[(&str, &str)], app: &TestApp) -> String {
     let mut url = Url::parse(&app.ws_url("club", "authorize")).unwrap();
     url.query_pairs_mut()
         .append_pair("response_type", "code")
@@ -22,14 +22,14 @@ fn club_authorize(extra: &[(&str, &str)], app: &TestApp) -> String {
     url.to_string()
 }
 
-fn link(html: &str, text: &str) -> String {
+pub(crate) fn link(html: &str, text: &str) -> String {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse("a").unwrap();
     doc.select(&sel).find(|a| a.text().collect::<String>().contains(text)).and_then(|a| a.value().attr("href")).unwrap_or_else(|| panic!("no link {text:?} in {html}")).to_owned()
 }
 
 /// The registration page of a fresh sign-in flow on `club`.
-async fn registration_page(app: &TestApp, browser: &Browser) -> (Url, String, Form) {
+pub(crate) async fn registration_page(app: &TestApp, browser: &Browser) -> (Url, String, Form) {
     let (login_url, html, _) = browser.first_form(&club_authorize(&[], app), CLUB_REDIRECT).await;
     let href = link(&html, "Create an account");
     let url = login_url.join(&href).unwrap();
@@ -39,7 +39,7 @@ async fn registration_page(app: &TestApp, browser: &Browser) -> (Url, String, Fo
     (url, html, form)
 }
 
-const GOOD: &[(&str, &str)] = &[("given_name", "Nora"), ("family_name", "North"), ("plan", "plus"), ("birth_year", "1990"), ("newsletter", "on")];
+pub(crate) const GOOD: &[(&str, &str)] = &[("given_name", "Nora"), ("family_name", "North"), ("plan", "plus"), ("birth_year", "1990"), ("newsletter", "on")];
 
 async fn registration_activates_and_signs_in(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -96,12 +96,7 @@ async fn registration_activates_and_signs_in(backend: Backend) {
     let mut fields = GOOD.to_vec();
     fields.extend([("email", "otto@example.com"), ("password", "second choice 42")]);
     let Step::Page { url, html, .. } = again.submit(&form, &fields, CLUB_REDIRECT).await else { panic!() };
-    for _ in 0..100 {
-        if app.messages_to("otto@example.com") == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    app.wait_for_messages("otto@example.com", 2).await;
     let code = app.message("otto@example.com", "activation").await.code.unwrap();
     let back = again.submit(&Form::parse(&url, &html).unwrap(), &[("code", &code)], CLUB_REDIRECT).await.arrived();
     assert!(query(&back, "code").is_some());
@@ -137,7 +132,7 @@ async fn registration_reports_every_violation(backend: Backend) {
     assert_eq!(app.messages_to("zed@example.com"), 0);
 }
 
-async fn start_registration(app: &TestApp, browser: &Browser, email: &str) -> (Url, String) {
+pub(crate) async fn start_registration(app: &TestApp, browser: &Browser, email: &str) -> (Url, String) {
     let (_, _, form) = registration_page(app, browser).await;
     let mut fields = GOOD.to_vec();
     fields.extend([("email", email), ("password", "a fine password 9")]);
@@ -163,6 +158,7 @@ async fn codes_expire_limit_attempts_and_resends(backend: Backend) {
         let (status, html) = browser.submit(&resend, &[("resend", "1")], CLUB_REDIRECT).await.page();
         assert_eq!(status, expected, "{html}");
     }
+    app.wait_for_messages("rita@example.com", 3).await;
     assert_eq!(app.messages_to("rita@example.com"), 3);
     // Only the newest code counts; five wrong guesses end the challenge.
     let (verify, _) = doc_forms(&html);
@@ -193,7 +189,7 @@ async fn codes_expire_limit_attempts_and_resends(backend: Backend) {
 }
 
 /// Challenge ids, CSRF tokens, nonces and masked addresses differ by design; the rest must not.
-fn normalised(html: &str) -> String {
+pub(crate) fn normalised(html: &str) -> String {
     let re_attr = |s: &str, attr: &str| -> String {
         let mut out = String::new();
         let mut rest = s;
@@ -250,7 +246,7 @@ async fn registration_does_not_reveal_accounts(backend: Backend) {
     assert!(ratio < 4.0, "taken {a:?} vs free {b:?}");
 }
 
-async fn token_with_refresh(app: &TestApp, browser: &Browser, username: &str, password: &str) -> String {
+pub(crate) async fn token_with_refresh(app: &TestApp, browser: &Browser, username: &str, password: &str) -> String {
     let back = browser.sign_in(&club_authorize(&[], app), CLUB_REDIRECT, username, password, "allow").await;
     let code = query(&back, "code").unwrap();
     let resp = http()
@@ -264,7 +260,7 @@ async fn token_with_refresh(app: &TestApp, browser: &Browser, username: &str, pa
     body["refresh_token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
 }
 
-async fn reset_form(app: &TestApp, browser: &Browser) -> (Url, Form) {
+pub(crate) async fn reset_form(app: &TestApp, browser: &Browser) -> (Url, Form) {
     let url = Url::parse(&app.ws_url("club", "reset")).unwrap();
     let (status, html) = browser.follow(url.as_str(), CLUB_REDIRECT).await.page();
     assert_eq!(status, 200);

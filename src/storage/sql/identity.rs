@@ -153,6 +153,31 @@ where
     Ok(())
 }
 
+/// Username, status, payload, metadata and addresses of an existing user.
+async fn write_user(c: &impl ConnectionTrait, u: &User, now: i64) -> Result<()> {
+    let mut addrs = vec![];
+    if let Some(e) = &u.email {
+        addrs.push(("email", e.as_str()));
+    }
+    if let Some(p) = &u.phone {
+        addrs.push(("phone", p.as_str()));
+    }
+    check_unique(c, &u.tenant_id, &u.pool_id, Some(&u.id), &u.username, &addrs).await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::Username, Expr::value(u.username.clone()))
+        .col_expr(user::Column::Status, Expr::value(u.status.as_str()))
+        .col_expr(user::Column::Claims, Expr::value(object(&u.claims)))
+        .col_expr(user::Column::Metadata, Expr::value(object(&u.metadata)))
+        .col_expr(user::Column::DeletedAt, Expr::value(u.deleted_at))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(&u.id))
+        .filter(user::Column::TenantId.eq(&u.tenant_id))
+        .exec(c)
+        .await
+        .map_err(db)?;
+    write_addresses(c, u).await
+}
+
 #[async_trait]
 impl IdentityStore for SqlStore {
     async fn tenants(&self) -> Result<Vec<(String, String)>> {
@@ -303,27 +328,20 @@ impl IdentityStore for SqlStore {
 
     async fn update_user(&self, u: &User, now: i64) -> Result<()> {
         let txn = self.conn.begin().await.map_err(db)?;
-        let mut addrs = vec![];
-        if let Some(e) = &u.email {
-            addrs.push(("email", e.as_str()));
-        }
-        if let Some(p) = &u.phone {
-            addrs.push(("phone", p.as_str()));
-        }
-        check_unique(&txn, &u.tenant_id, &u.pool_id, Some(&u.id), &u.username, &addrs).await?;
-        user::Entity::update_many()
-            .col_expr(user::Column::Username, Expr::value(u.username.clone()))
-            .col_expr(user::Column::Status, Expr::value(u.status.as_str()))
-            .col_expr(user::Column::Claims, Expr::value(object(&u.claims)))
-            .col_expr(user::Column::Metadata, Expr::value(object(&u.metadata)))
-            .col_expr(user::Column::DeletedAt, Expr::value(u.deleted_at))
-            .col_expr(user::Column::UpdatedAt, Expr::value(now))
-            .filter(user::Column::Id.eq(&u.id))
-            .filter(user::Column::TenantId.eq(&u.tenant_id))
+        write_user(&txn, u, now).await?;
+        txn.commit().await.map_err(db)
+    }
+
+    async fn activate_registration(&self, u: &User, password_phc: &str, now: i64) -> Result<()> {
+        let txn = self.conn.begin().await.map_err(db)?;
+        write_user(&txn, u, now).await?;
+        credential::Entity::delete_many()
+            .filter(credential::Column::UserId.eq(&u.id))
+            .filter(credential::Column::Kind.is_in(["password", "password_history"]))
             .exec(&txn)
             .await
             .map_err(db)?;
-        write_addresses(&txn, u).await?;
+        credential::Entity::insert(credential(&u.id, "password", password_phc, None, now, now)).exec(&txn).await.map_err(db)?;
         txn.commit().await.map_err(db)
     }
 

@@ -1,0 +1,238 @@
+//! Issue 7, hardening: each test reproduces an attack found from outside and checks the
+//! refusal (registration and codes, privileges, sign-in lockout, admin API writes).
+use reqwest::Method;
+use serde_json::json;
+use url::Url;
+
+use crate::helpers::*;
+use crate::on_every_backend;
+use crate::pools::{GOOD, club_authorize, normalised, registration_page, reset_form, start_registration};
+use portcullis::storage::identity::Lookup;
+use portcullis::storage::UserStatus;
+
+on_every_backend!(
+    registration_accepts_only_the_fields_its_form_shows,
+    a_code_verifies_only_the_address_it_went_to,
+    reregistration_voids_every_earlier_challenge,
+    reset_confirm_checks_the_code_first_for_everyone,
+    message_and_guess_limits_span_challenges,
+    concurrent_registrations_of_one_address_conflict_cleanly,
+);
+
+async fn submit_registration(app: &TestApp, browser: &Browser, extra: &[(&str, &str)]) -> (u16, Url, String) {
+    let (_, _, form) = registration_page(app, browser).await;
+    let mut fields = GOOD.to_vec();
+    fields.extend_from_slice(extra);
+    match browser.submit(&form, &fields, CLUB_REDIRECT).await {
+        Step::Page { url, status, html } => (status, url, html),
+        Step::Arrived(u) => panic!("unexpected redirect to {u}"),
+    }
+}
+
+async fn user(app: &TestApp, pool: &str, email: &str) -> Option<portcullis::storage::User> {
+    app.state.identity.find_user("acme", pool, Lookup::Email, email).await.unwrap()
+}
+
+/// Item 1: `username` (and any field the form does not show) let an attacker take over
+/// the pending account of someone else's address and have that address marked verified.
+async fn registration_accepts_only_the_fields_its_form_shows(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // The victim's address is pending (its code went to the victim).
+    let (status, _, _) = submit_registration(&app, &Browser::default(), &[("email", "victim@example.com"), ("password", "purple monkey 77")]).await;
+    assert_eq!(status, 200);
+    // The attack: the attacker's address, plus a username field naming the victim's address.
+    let attacker = Browser::default();
+    let (status, _, html) = submit_registration(&app, &attacker, &[("email", "attacker@example.com"), ("password", "attacker pass 1"), ("username", "victim@example.com")]).await;
+    assert_eq!(status, 400, "a field the form does not show is refused: {html}");
+    // Fields of the payload schema the form leaves out are refused too (shop: default-payload,
+    // whose `website` is `x-register: false`), as are made-up ones.
+    for extra in [("phone", "+4915112345678"), ("metadata", "{}"), ("status", "active")] {
+        let (status, _, _) = submit_registration(&app, &Browser::default(), &[("email", "third@example.com"), ("password", "a fine password 9"), extra]).await;
+        assert_eq!(status, 400, "{extra:?}");
+    }
+    let shop = Browser::default();
+    let mut url = Url::parse(&app.url("authorize")).unwrap();
+    url.query_pairs_mut().append_pair("response_type", "code").append_pair("client_id", "shop-web").append_pair("redirect_uri", WEB_REDIRECT).append_pair("scope", "openid");
+    let (login, html, _) = shop.first_form(url.as_str(), WEB_REDIRECT).await;
+    let register = login.join(&crate::pools::link(&html, "Create an account")).unwrap();
+    let (_, html) = shop.follow(register.as_str(), WEB_REDIRECT).await.page();
+    assert!(!html.contains("name=\"website\""), "{html}");
+    let form = Form::parse(&register, &html).unwrap();
+    let fields = [("email", "web@example.com"), ("password", "a fine password 9"), ("given_name", "Wes"), ("website", "https://evil.example")];
+    let (status, _) = shop.submit(&form, &fields, WEB_REDIRECT).await.page();
+    assert_eq!(status, 400);
+    assert!(user(&app, "customers", "web@example.com").await.is_none());
+    // Nothing happened to the victim's account, and nothing reached the attacker.
+    let victim = user(&app, "consumers", "victim@example.com").await.unwrap();
+    assert_eq!(victim.status, UserStatus::New);
+    assert!(!victim.email_verified);
+    assert!(user(&app, "consumers", "attacker@example.com").await.is_none());
+    assert_eq!(app.messages_to("attacker@example.com"), 0);
+}
+
+/// Item 1: a code proves control of the address it was sent to, and only while that is
+/// still the account's address.
+async fn a_code_verifies_only_the_address_it_went_to(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let browser = Browser::default();
+    let (url, html) = start_registration(&app, &browser, "nora@example.com").await;
+    let code = app.message("nora@example.com", "activation").await.code.unwrap();
+    // The pending account's address changes before the code is entered.
+    let admin = app.client_token("acme-useradmin").await;
+    let id = user(&app, "consumers", "nora@example.com").await.unwrap().id;
+    let (s, body) = api(Method::PATCH, &app.admin(&format!("/tenants/acme/pools/consumers/users/{id}")), &admin, Some(json!({ "email": "other@example.com" }))).await;
+    assert_eq!(s, 200, "{body}");
+    let (status, _) = browser.submit(&Form::parse(&url, &html).unwrap(), &[("code", &code)], CLUB_REDIRECT).await.page();
+    assert_eq!(status, 400);
+    let u = app.state.users.get("acme", &id).await.unwrap().unwrap();
+    assert_eq!(u.status, UserStatus::New, "not activated");
+    assert!(!u.email_verified, "other@ was never sent a code");
+}
+
+/// Item 3: re-registering a pending address replaced its password while the first code
+/// stayed valid, so the victim's code activated an account with the attacker's password.
+async fn reregistration_voids_every_earlier_challenge(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // The attacker registers the victim's address first (the code goes to the victim).
+    let attacker = Browser::default();
+    let (_, _, form) = registration_page(&app, &attacker).await;
+    let mut fields = GOOD.to_vec();
+    fields.extend([("email", "vera@example.com"), ("password", "attacker chose 1")]);
+    let Step::Page { url: a_url, html: a_html, status: 200 } = attacker.submit(&form, &fields, CLUB_REDIRECT).await else { panic!() };
+    let first = app.message("vera@example.com", "activation").await.code.unwrap();
+    // The victim registers her own address.
+    let victim = Browser::default();
+    let (_, _, form) = registration_page(&app, &victim).await;
+    let mut fields = GOOD.to_vec();
+    fields.extend([("email", "vera@example.com"), ("password", "my own choice 22")]);
+    let Step::Page { url: v_url, html: v_html, status: 200 } = victim.submit(&form, &fields, CLUB_REDIRECT).await else { panic!() };
+    app.wait_for_messages("vera@example.com", 2).await;
+    let second = app.message("vera@example.com", "activation").await.code.unwrap();
+    // The first challenge is void, even with its own code in its own browser.
+    let (status, _) = attacker.submit(&Form::parse(&a_url, &a_html).unwrap(), &[("code", &first)], CLUB_REDIRECT).await.page();
+    assert_eq!(status, 400);
+    let u = user(&app, "consumers", "vera@example.com").await.unwrap();
+    assert_eq!(u.status, UserStatus::New);
+    // The victim's code activates the account with her password only.
+    let back = victim.submit(&Form::parse(&v_url, &v_html).unwrap(), &[("code", &second)], CLUB_REDIRECT).await.arrived();
+    assert!(query(&back, "code").is_some(), "{back}");
+    let b = Browser::default();
+    let (_, _, form) = b.first_form(&club_authorize(&[], &app), CLUB_REDIRECT).await;
+    let (status, _) = b.submit(&form, &[("username", "vera@example.com"), ("password", "attacker chose 1")], CLUB_REDIRECT).await.page();
+    assert_eq!(status, 200, "the attacker's password does not sign in");
+    let back = Browser::default().sign_in(&club_authorize(&[], &app), CLUB_REDIRECT, "vera@example.com", "my own choice 22", "allow").await;
+    assert!(query(&back, "code").is_some());
+
+    // The other order: a later registration voids the victim's pending challenge too (her
+    // code then no longer activates anything, so the attacker's password never takes hold).
+    let victim = Browser::default();
+    let (v_url, v_html) = start_registration(&app, &victim, "walt@example.com").await;
+    let mine = app.message("walt@example.com", "activation").await.code.unwrap();
+    let (_, _, form) = registration_page(&app, &attacker).await;
+    let mut fields = GOOD.to_vec();
+    fields.extend([("email", "walt@example.com"), ("password", "attacker chose 2")]);
+    assert_eq!(attacker.submit(&form, &fields, CLUB_REDIRECT).await.page().0, 200);
+    let (status, _) = victim.submit(&Form::parse(&v_url, &v_html).unwrap(), &[("code", &mine)], CLUB_REDIRECT).await.page();
+    assert_eq!(status, 400);
+    assert_eq!(user(&app, "consumers", "walt@example.com").await.unwrap().status, UserStatus::New);
+}
+
+/// Item 6: `/reset/confirm` answered a real account with the policy message and a decoy
+/// with the code message. The code is checked first, the same way for both.
+async fn reset_confirm_checks_the_code_first_for_everyone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut pages = vec![];
+    for who in ["bea@example.com", "nobody@example.com"] {
+        let browser = Browser::default();
+        let (_, form) = reset_form(&app, &browser).await;
+        let Step::Page { url, html, .. } = browser.submit(&form, &[("identifier", who)], CLUB_REDIRECT).await else { panic!() };
+        let form = Form::parse(&url, &html).unwrap();
+        let (status, html) = browser.submit(&form, &[("code", "000000"), ("password", "short")], CLUB_REDIRECT).await.page();
+        pages.push((status, normalised(&html)));
+    }
+    assert_eq!(pages[0].0, 422);
+    assert_eq!(pages[0], pages[1], "a real account and a decoy answer alike");
+    assert!(pages[0].1.contains("attempts left"));
+    // With the right code, the policy is checked, and the code stays usable.
+    let browser = Browser::default();
+    let (_, form) = reset_form(&app, &browser).await;
+    let Step::Page { url, html, .. } = browser.submit(&form, &[("identifier", "pete@example.com")], CLUB_REDIRECT).await else { panic!() };
+    let code = app.message("pete@example.com", "reset").await.code.unwrap();
+    let form = Form::parse(&url, &html).unwrap();
+    let (status, html) = browser.submit(&form, &[("code", &code), ("password", "short")], CLUB_REDIRECT).await.page();
+    assert_eq!(status, 422);
+    assert!(html.contains("at least 10 characters"), "{html}");
+    let (status, html) = browser.submit(&form, &[("code", &code), ("password", "a much better one 7")], CLUB_REDIRECT).await.page();
+    assert_eq!(status, 200, "{html}");
+}
+
+/// Item 8: every new challenge brought 5 fresh guesses and more messages. Messages are
+/// limited per address and per IP, guesses per address across challenges.
+async fn message_and_guess_limits_span_challenges(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let target = "tom@example.com";
+    let mut challenges = vec![];
+    for i in 1..=6 {
+        let browser = Browser::default();
+        let (_, form) = reset_form(&app, &browser).await;
+        let Step::Page { url, status, html } = browser.submit(&form, &[("identifier", target)], CLUB_REDIRECT).await else { panic!() };
+        if i <= portcullis::identity::otp::MAX_SENDS_PER_ADDRESS as usize {
+            assert_eq!(status, 200, "message {i}: {html}");
+            challenges.push((browser, Form::parse(&url, &html).unwrap()));
+        } else {
+            assert_eq!(status, 429, "message {i} to one address in an hour");
+        }
+    }
+    // A decoy address is limited the same way (nothing tells which one has an account).
+    for i in 1..=6 {
+        let browser = Browser::default();
+        let (_, form) = reset_form(&app, &browser).await;
+        let (status, _) = browser.submit(&form, &[("identifier", "ghost@example.com")], CLUB_REDIRECT).await.page();
+        assert_eq!(status, if i <= 5 { 200 } else { 429 });
+    }
+    app.wait_for_messages(target, 5).await;
+    // Wrong guesses add up across the address's challenges: 10 in all, then even the right
+    // code of a fresh challenge is refused.
+    let mut guesses = 0;
+    for (browser, form) in challenges.iter().take(2) {
+        for _ in 0..5 {
+            let _ = browser.submit(form, &[("code", "abcdef"), ("password", "brand new secret 42")], CLUB_REDIRECT).await.page();
+            guesses += 1;
+        }
+    }
+    assert_eq!(guesses as u64, portcullis::identity::otp::MAX_GUESSES_PER_ADDRESS);
+    let code = app.message(target, "reset").await.code.unwrap();
+    let (browser, form) = &challenges[4];
+    let (status, _) = browser.submit(form, &[("code", &code), ("password", "brand new secret 42")], CLUB_REDIRECT).await.page();
+    assert_eq!(status, 400, "the address has had its guesses for this hour");
+    // Per client IP: many addresses from one network.
+    let mut limited = false;
+    for i in 0..portcullis::identity::otp::MAX_SENDS_PER_IP {
+        let browser = Browser::default();
+        let (_, form) = reset_form(&app, &browser).await;
+        let (status, _) = browser.submit(&form, &[("identifier", &format!("many{i}@example.com"))], CLUB_REDIRECT).await.page();
+        limited |= status == 429;
+    }
+    assert!(limited, "one IP cannot send codes to any number of addresses");
+}
+
+/// Item 15: two browsers registering the same address at once made a unique violation
+/// surface as 503.
+async fn concurrent_registrations_of_one_address_conflict_cleanly(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut forms = vec![];
+    for _ in 0..4 {
+        let b = Browser::default();
+        let (_, _, form) = registration_page(&app, &b).await;
+        forms.push((b, form));
+    }
+    let mut fields = GOOD.to_vec();
+    fields.extend([("email", "race@example.com"), ("password", "a fine password 9")]);
+    let runs = forms.iter().map(|(b, f)| b.submit(f, &fields, CLUB_REDIRECT));
+    for step in futures_util::future::join_all(runs).await {
+        let (status, html) = step.page();
+        assert_eq!(status, 200, "{html}");
+    }
+    let found = app.state.identity.search_users("acme", "consumers", &portcullis::storage::identity::UserQuery { text: Some("race@".into()), limit: 10, ..Default::default() }).await.unwrap();
+    assert_eq!(found.len(), 1);
+}
