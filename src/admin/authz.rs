@@ -74,10 +74,38 @@ impl Caller {
         self.user_admin(tenant) || self.managed_groups(tenant, pool).iter().any(|g| user_groups.contains(g))
     }
 
-    /// Granting `system-admin` takes a system administrator; any other privilege of the
-    /// tenant, a tenant administrator.
+    /// Whether the caller holds `privilege` in `tenant`, itself or through a broader one:
+    /// `system-admin` holds every privilege everywhere; `tenant-admin` every privilege of its
+    /// tenant but `system-admin`; `user-admin` itself and every group's dynamic privilege of
+    /// its tenant (it manages every group's members); anyone else exactly what it was given.
+    pub fn holds(&self, tenant: &str, privilege: &str) -> bool {
+        if self.system_admin() {
+            return true;
+        }
+        if tenant != self.tenant || privilege == "system-admin" {
+            return false;
+        }
+        let tenant_admin = self.has("tenant-admin");
+        match privilege {
+            "user-admin" => tenant_admin || self.has("user-admin"),
+            p if p.starts_with("group:") => tenant_admin || self.has("user-admin") || self.has(p),
+            p => tenant_admin || self.has(p),
+        }
+    }
+
+    /// The one check every path that grants a privilege goes through (privilege holders,
+    /// privileges in client, pool and workspace documents): only a tenant administrator
+    /// manages privileges, and a caller grants (or revokes) only privileges it holds itself.
     pub fn may_grant(&self, tenant: &str, privilege: &str) -> bool {
-        if privilege == "system-admin" { self.system_admin() } else { self.tenant_admin(tenant) }
+        self.tenant_admin(tenant) && self.holds(tenant, privilege)
+    }
+
+    /// Acting on a user or a group (reading it, changing it, its memberships) takes at
+    /// least every privilege the target holds: nobody takes over an account or group that
+    /// can do more than they can. Putting a user into a group grants the group's privileges,
+    /// so it takes them too.
+    pub fn outranks(&self, tenant: &str, target_privileges: &[String]) -> bool {
+        target_privileges.iter().all(|p| self.holds(tenant, p))
     }
 }
 
@@ -108,5 +136,23 @@ mod tests {
         assert!(!mgr.may_manage_user("acme", "consumers", &["premium".into()]));
         assert!(!mgr.may_manage_user("acme", "consumers", &[]));
         assert!(mgr.actor().starts_with("user:"));
+    }
+
+    #[test]
+    fn a_caller_grants_and_outranks_only_with_what_it_holds() {
+        let sys = caller(&["system-admin"]);
+        assert!(sys.holds("other", "system-admin") && sys.outranks("acme", &["system-admin".into(), "tenant-admin".into()]));
+        let ta = caller(&["tenant-admin"]);
+        assert!(ta.may_grant("acme", "tenant-admin") && ta.may_grant("acme", "user-admin") && ta.may_grant("acme", "group:p:g"));
+        assert!(!ta.may_grant("acme", "system-admin") && !ta.may_grant("other", "user-admin"));
+        assert!(!ta.outranks("acme", &["system-admin".into()]));
+        let ua = caller(&["user-admin"]);
+        assert!(ua.holds("acme", "user-admin") && ua.holds("acme", "group:p:g") && !ua.holds("acme", "tenant-admin"));
+        assert!(!ua.may_grant("acme", "group:p:g"), "only tenant administrators manage privileges");
+        assert!(ua.outranks("acme", &["group:p:g".into()]) && !ua.outranks("acme", &["tenant-admin".into()]));
+        let mgr = caller(&["group:p:trial"]);
+        assert!(mgr.outranks("acme", &[]) && mgr.outranks("acme", &["group:p:trial".into()]));
+        assert!(!mgr.outranks("acme", &["group:p:trial".into(), "group:p:basic".into()]));
+        assert!(!mgr.outranks("acme", &["user-admin".into()]));
     }
 }

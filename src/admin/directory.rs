@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiResult, Caller, created, invalid, ok};
+use super::{ApiError, ApiResult, Args, Body, Caller, created, invalid, ok};
 use crate::identity::policy::PasswordPolicy;
 use crate::identity::schema;
 use crate::provision::{self, ClientSpec, PoolSpec, SchemaSpec, TenantSpec, WorkspaceSpec};
@@ -66,9 +66,20 @@ pub fn dotted_to_pointer(path: &str) -> String {
 
 /// Plans and applies one tenant's worth of objects; `partial`: the tenant (and workspace)
 /// rows are only created when missing.
-async fn apply(state: &AppState, spec: TenantSpec, partial_tenant: bool, partial_ws: bool, prefix: &str) -> Result<(), ApiError> {
+///
+/// Every privilege a document grants (to a client, a group, a user) passes the one check of
+/// `Caller::may_grant`: a caller grants only privileges it holds. A grant the holder has
+/// already is not a new grant, so a document read back and written unchanged stays writable.
+async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tenant: bool, partial_ws: bool, prefix: &str) -> Result<(), ApiError> {
     let file = provision::File { tenants: vec![spec] };
     let mut plan = provision::prepare(state, file, "admin-api").await.map_err(|e| plan_error(e, prefix))?;
+    for t in &plan.tenants {
+        for (privilege, holder) in &t.holders {
+            if !caller.may_grant(&t.id, privilege) && !state.identity.holders(&t.id, privilege).await?.contains(holder) {
+                return Err(ApiError::Forbidden);
+            }
+        }
+    }
     for t in &mut plan.tenants {
         t.partial = partial_tenant;
         for w in &mut t.workspaces {
@@ -158,14 +169,16 @@ pub struct TenantBody {
     ),
     security(("bearer" = []))
 )]
-async fn put_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<String>, body: web::Json<TenantBody>) -> ApiResult {
+async fn put_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<String>, body: Body) -> ApiResult {
     let id = path.into_inner();
+    // Creating a tenant takes a system administrator; changing one, its administrator. An
+    // administrator of another tenant learns nothing, not even whether this one exists.
+    require(caller.tenant_admin(&id))?;
     let existed = tenant_exists(&state, &id).await?.is_some();
-    // Creating a tenant takes a system administrator; changing one, its administrator.
-    require(if existed { caller.tenant_admin(&id) } else { caller.system_admin() })?;
-    let body = body.into_inner();
+    require(existed || caller.system_admin())?;
+    let body: TenantBody = body.parse().await?;
     let spec = TenantSpec { name: body.name, theme: body.theme, ..tenant_shell(&id) };
-    apply(&state, spec, false, false, "tenants[0].").await?;
+    apply(&state, &caller, spec, false, false, "tenants[0].").await?;
     let (id, name) = tenant_exists(&state, &id).await?.ok_or(ApiError::NotFound("tenant"))?;
     if existed { ok(&TenantView { id, name }) } else { created(&TenantView { id, name }) }
 }
@@ -232,11 +245,11 @@ async fn get_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(S
     ),
     security(("bearer" = []))
 )]
-async fn put_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<serde_json::Value>) -> ApiResult {
+async fn put_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     tenant_exists(&state, &tenant).await?.ok_or(ApiError::NotFound("tenant"))?;
-    let mut doc = body.into_inner();
+    let mut doc: serde_json::Value = body.parse().await?;
     let Some(obj) = doc.as_object_mut() else {
         return Err(invalid("", "a JSON object is expected"));
     };
@@ -246,7 +259,7 @@ async fn put_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(S
     obj.insert("id".into(), pool.clone().into());
     let spec: PoolSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.identity.pool(&tenant, &pool).await?.is_some();
-    apply(&state, TenantSpec { pools: vec![spec], ..tenant_shell(&tenant) }, true, true, "tenants[0].pools[0].").await?;
+    apply(&state, &caller, TenantSpec { pools: vec![spec], ..tenant_shell(&tenant) }, true, true, "tenants[0].pools[0].").await?;
     let out = pool_of(&state, &tenant, &pool).await?;
     if existed { ok(&out) } else { created(&out) }
 }
@@ -287,11 +300,11 @@ async fn get_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<PasswordPolicy>) -> ApiResult {
+async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     let current = pool_of(&state, &tenant, &pool).await?;
-    let policy = body.into_inner();
+    let policy: PasswordPolicy = body.parse().await?;
     policy.validate().map_err(|(f, m)| invalid(&format!("/{f}"), m))?;
     let s = current.settings;
     let spec = PoolSpec {
@@ -308,7 +321,7 @@ async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<
         groups: vec![],
         users: vec![],
     };
-    apply(&state, TenantSpec { pools: vec![spec], ..tenant_shell(&tenant) }, true, true, "tenants[0].pools[0].password_policy.").await?;
+    apply(&state, &caller, TenantSpec { pools: vec![spec], ..tenant_shell(&tenant) }, true, true, "tenants[0].pools[0].password_policy.").await?;
     ok(&pool_of(&state, &tenant, &pool).await?.settings.password_policy)
 }
 
@@ -366,18 +379,18 @@ async fn list_workspaces(state: web::Data<AppState>, caller: Caller, path: web::
     ),
     security(("bearer" = []))
 )]
-async fn put_workspace(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<serde_json::Value>) -> ApiResult {
+async fn put_workspace(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
     let (tenant, ws) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     tenant_exists(&state, &tenant).await?.ok_or(ApiError::NotFound("tenant"))?;
-    let mut doc = body.into_inner();
+    let mut doc: serde_json::Value = body.parse().await?;
     let Some(obj) = doc.as_object_mut() else {
         return Err(invalid("", "a JSON object is expected"));
     };
     obj.insert("id".into(), ws.clone().into());
     let spec: WorkspaceSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.directory.workspace(&tenant, &ws).await?.is_some();
-    apply(&state, TenantSpec { workspaces: vec![spec], ..tenant_shell(&tenant) }, true, false, "tenants[0].workspaces[0].").await?;
+    apply(&state, &caller, TenantSpec { workspaces: vec![spec], ..tenant_shell(&tenant) }, true, false, "tenants[0].workspaces[0].").await?;
     let (id, name, pools) = state.identity.workspaces(&tenant).await?.into_iter().find(|w| w.0 == ws).ok_or(ApiError::NotFound("workspace"))?;
     let view = WorkspaceView { issuer: state.config.issuer(&tenant, &id), id, name, pools };
     if existed { ok(&view) } else { created(&view) }
@@ -474,24 +487,21 @@ async fn get_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<serde_json::Value>) -> ApiResult {
+async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: Body) -> ApiResult {
     let (tenant, ws, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     if state.directory.workspace(&tenant, &ws).await?.is_none() {
         return Err(ApiError::NotFound("workspace"));
     }
-    let mut doc = body.into_inner();
+    let mut doc: serde_json::Value = body.parse().await?;
     let Some(obj) = doc.as_object_mut() else {
         return Err(invalid("", "a JSON object is expected"));
     };
     obj.insert("client_id".into(), id.clone().into());
     let spec: ClientSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
-    for p in &spec.privileges {
-        require(caller.may_grant(&tenant, p))?;
-    }
     let existed = state.identity.clients(&tenant, &ws).await?.iter().any(|c| c.client_id == id);
     let w = WorkspaceSpec { id: ws.clone(), name: None, theme: None, pools: vec![], clients: vec![spec] };
-    apply(&state, TenantSpec { workspaces: vec![w], ..tenant_shell(&tenant) }, true, true, "tenants[0].workspaces[0].clients[0].").await?;
+    apply(&state, &caller, TenantSpec { workspaces: vec![w], ..tenant_shell(&tenant) }, true, true, "tenants[0].workspaces[0].clients[0].").await?;
     let view = ClientView::from(find_client(&state, &tenant, &ws, &id).await?);
     if existed { ok(&view) } else { created(&view) }
 }
@@ -595,18 +605,18 @@ async fn get_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn put_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<serde_json::Value>) -> ApiResult {
+async fn put_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
     let (tenant, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     if schema::builtin(&id).is_some() {
         return Err(ApiError::Conflict(format!("{id} is a built-in schema and cannot be changed")));
     }
     tenant_exists(&state, &tenant).await?.ok_or(ApiError::NotFound("tenant"))?;
-    let body = body.into_inner();
+    let body: serde_json::Value = body.parse().await?;
     let spec = SchemaSpec { id: id.clone(), schema: body.clone() };
     // Pools using the schema keep working only if their users still validate: checked
     // at each user's next write, so a stricter schema never loses data.
-    apply(&state, TenantSpec { schemas: vec![spec], ..tenant_shell(&tenant) }, true, true, "tenants[0].schemas[0].schema").await?;
+    apply(&state, &caller, TenantSpec { schemas: vec![spec], ..tenant_shell(&tenant) }, true, true, "tenants[0].schemas[0].schema").await?;
     ok(&SchemaView { id, builtin: false, schema: body })
 }
 
@@ -797,10 +807,10 @@ struct AuditQuery {
     ),
     security(("bearer" = []))
 )]
-async fn list_audit(state: web::Data<AppState>, caller: Caller, path: web::Path<String>, q: web::Query<AuditQuery>) -> ApiResult {
+async fn list_audit(state: web::Data<AppState>, caller: Caller, path: web::Path<String>, q: Args) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
-    let q = q.into_inner();
+    let q: AuditQuery = q.parse()?;
     let before = match q.cursor.as_deref() {
         None => None,
         Some(c) => {

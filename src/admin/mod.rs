@@ -36,6 +36,7 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     Conflict(String),
     Unsupported(&'static str),
+    TooLarge,
     App(AppError),
 }
 
@@ -96,6 +97,7 @@ impl ApiError {
             ),
             ApiError::Conflict(d) => (StatusCode::CONFLICT, "conflict", "Conflict", Some(d.clone()), vec![]),
             ApiError::Unsupported(d) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type", Some(d.to_string()), vec![]),
+            ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Request body too large", Some(format!("At most {} KiB.", MAX_BODY / 1024)), vec![]),
             ApiError::App(e) if e.is_unavailable() => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", None, vec![]),
             ApiError::App(AppError::Data(d)) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input", Some(d.clone()), vec![]),
             ApiError::App(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server-error", "Internal error", None, vec![]),
@@ -126,6 +128,67 @@ impl actix_web::ResponseError for ApiError {
 }
 
 pub type ApiResult = Result<HttpResponse, ApiError>;
+
+/// The largest JSON document the admin API reads.
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// A JSON request body that is read only when the handler asks, after it authorized the
+/// caller: a caller who may not make the call learns nothing from 413/415/422 answers about
+/// what the call would take (401 and 403 come first).
+pub struct Body {
+    payload: Payload,
+    content_type: Option<String>,
+}
+
+impl FromRequest for Body {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        std::future::ready(Ok(Body { payload: payload.take(), content_type }))
+    }
+}
+
+impl Body {
+    /// Reads and parses the body: 415 unless it is `application/json` (or `+json`), 422 with
+    /// the parser's message when it is not the expected document, 413 beyond `MAX_BODY`.
+    pub async fn parse<T: serde::de::DeserializeOwned>(self) -> Result<T, ApiError> {
+        use futures_util::StreamExt;
+        let mime = self.content_type.as_deref().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if !(mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))) {
+            return Err(ApiError::Unsupported("Send application/json."));
+        }
+        let mut payload = self.payload;
+        let mut bytes = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| invalid("", format!("body: {e}")))?;
+            if bytes.len() + chunk.len() > MAX_BODY {
+                return Err(ApiError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        serde_json::from_slice(&bytes).map_err(|e| invalid("", e.to_string()))
+    }
+}
+
+/// The query string, parsed only when the handler asks (after authorization, as [`Body`]).
+pub struct Args(String);
+
+impl FromRequest for Args {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(Args(req.query_string().to_owned())))
+    }
+}
+
+impl Args {
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_urlencoded::from_str(&self.0).map_err(|e| invalid("", e.to_string()))
+    }
+}
 
 pub fn ok(body: &impl Serialize) -> ApiResult {
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(body))
@@ -236,11 +299,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     Ok(res)
                 }
             })
-            .app_data(web::JsonConfig::default().limit(256 * 1024).error_handler(|e, _| match e {
-                actix_web::error::JsonPayloadError::ContentType => ApiError::Unsupported("Send application/json.").into(),
-                e => ApiError::Invalid(vec![FieldError { pointer: String::new(), message: e.to_string() }]).into(),
-            }))
-            .app_data(web::QueryConfig::default().error_handler(|e, _| ApiError::Invalid(vec![FieldError { pointer: String::new(), message: e.to_string() }]).into()))
             .route("/openapi.json", web::get().to(openapi::get_openapi))
             .configure(directory::configure)
             .configure(users::configure)

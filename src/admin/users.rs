@@ -4,10 +4,10 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{ApiError, ApiResult, Caller, created, invalid, ok};
+use super::{ApiError, ApiResult, Args, Body, Caller, created, invalid, ok};
 use crate::identity::lifecycle::{self, UserInput};
 use crate::state::AppState;
-use crate::storage::identity::{Group, Pool, UserQuery};
+use crate::storage::identity::{Group, Pool, UserQuery, group_holder, user_holder};
 use crate::storage::{User, UserStatus};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -72,6 +72,12 @@ async fn pool_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str) -
 }
 
 /// The user, if the caller may manage it; with its groups and its pool.
+///
+/// A caller manages a user it may reach (a user administrator: every user of its tenant; a
+/// delegated manager: the members of its groups) and that holds no privilege the caller
+/// lacks, itself or through a group: otherwise a user administrator could set the password
+/// of a tenant administrator, or a group manager change the address of a member who is
+/// also an administrator, and take the account over.
 async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &str, id: &str) -> Result<(User, Vec<String>, Pool), ApiError> {
     let pool_record = pool_for(state, caller, tenant, pool).await?;
     let user = state.users.get(tenant, id).await?.filter(|u| u.pool_id == pool);
@@ -83,7 +89,21 @@ async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &st
     if !caller.may_manage_user(tenant, pool, &groups) {
         return Err(ApiError::Forbidden);
     }
+    let mut holders = vec![user_holder(&user.id)];
+    holders.extend(groups.iter().map(|g| group_holder(pool, g)));
+    if !caller.outranks(tenant, &state.identity.privileges_of(tenant, &holders).await?) {
+        return Err(ApiError::Forbidden);
+    }
     Ok((user, groups, pool_record))
+}
+
+/// Whether the caller holds every privilege the members of these groups get from them.
+async fn outranks_groups(state: &AppState, caller: &Caller, tenant: &str, pool: &str, groups: &[String]) -> Result<(), ApiError> {
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let holders: Vec<String> = groups.iter().map(|g| group_holder(pool, g)).collect();
+    if caller.outranks(tenant, &state.identity.privileges_of(tenant, &holders).await?) { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -133,10 +153,10 @@ async fn page_of(state: &AppState, tenant: &str, pool: &str, mut query: UserQuer
     ),
     security(("bearer" = []))
 )]
-async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, q: web::Query<ListQuery>) -> ApiResult {
+async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, q: Args) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     pool_for(&state, &caller, &tenant, &pool).await?;
-    let q = q.into_inner();
+    let q: ListQuery = q.parse()?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(invalid("/limit", "between 1 and 200"));
@@ -173,10 +193,10 @@ async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<UserInput>) -> ApiResult {
+async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
     let (tenant, pool_id) = path.into_inner();
     let pool = pool_for(&state, &caller, &tenant, &pool_id).await?;
-    let input = body.into_inner();
+    let input: UserInput = body.parse().await?;
     if !caller.user_admin(&tenant) {
         // A delegated manager creates users into the groups they manage, and sets no metadata.
         let managed = caller.managed_groups(&tenant, &pool_id);
@@ -184,6 +204,8 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path
             return Err(ApiError::Forbidden);
         }
     }
+    // Creating a user into a group grants it the group's privileges.
+    outranks_groups(&state, &caller, &tenant, &pool_id, &input.groups).await?;
     let status = match input.status.unwrap_or(UserStatus::Active) {
         s @ (UserStatus::Active | UserStatus::Inactive) => s,
         _ => return Err(invalid("/status", "active or inactive")),
@@ -248,10 +270,10 @@ pub struct UserPatch {
     ),
     security(("bearer" = []))
 )]
-async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<UserPatch>) -> ApiResult {
+async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: Body) -> ApiResult {
     let (tenant, pool_id, id) = path.into_inner();
     let (mut user, groups, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
-    let p = body.into_inner();
+    let p: UserPatch = body.parse().await?;
     if p.metadata.is_some() && !caller.user_admin(&tenant) {
         return Err(ApiError::Forbidden);
     }
@@ -304,11 +326,6 @@ pub struct StatusBody {
     status: UserStatus,
 }
 
-async fn change_status(state: &AppState, caller: &Caller, tenant: &str, pool: &str, id: &str, to: UserStatus) -> Result<(User, Vec<String>), ApiError> {
-    let (user, groups, _) = managed_user(state, caller, tenant, pool, id).await?;
-    let user = lifecycle::set_status(state, &caller.actor(), user, to).await?;
-    Ok((user, groups))
-}
 
 /// Change a user's status.
 #[utoipa::path(
@@ -326,9 +343,11 @@ async fn change_status(state: &AppState, caller: &Caller, tenant: &str, pool: &s
     ),
     security(("bearer" = []))
 )]
-async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<StatusBody>) -> ApiResult {
+async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: Body) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
-    let (user, groups) = change_status(&state, &caller, &tenant, &pool, &id, body.into_inner().status).await?;
+    let (user, groups, _) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
+    let to = body.parse::<StatusBody>().await?.status;
+    let user = lifecycle::set_status(&state, &caller.actor(), user, to).await?;
     ok(&view(user, groups))
 }
 
@@ -349,7 +368,8 @@ async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<
 )]
 async fn delete_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
-    change_status(&state, &caller, &tenant, &pool, &id, UserStatus::Deleted).await?;
+    let (user, _, _) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
+    lifecycle::set_status(&state, &caller.actor(), user, UserStatus::Deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -377,10 +397,11 @@ pub struct PasswordBody {
     ),
     security(("bearer" = []))
 )]
-async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: web::Json<PasswordBody>) -> ApiResult {
+async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: Body) -> ApiResult {
     let (tenant, pool_id, id) = path.into_inner();
     let (user, _, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
-    lifecycle::reset_password(&state, &pool, &user, &body.into_inner().password).await?;
+    let password = body.parse::<PasswordBody>().await?.password;
+    lifecycle::reset_password(&state, &pool, &user, &password).await?;
     lifecycle::audit(&state, &tenant, &caller.actor(), "user.password_set", &user.id, Value::Null).await;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -432,13 +453,13 @@ pub struct GroupBody {
     ),
     security(("bearer" = []))
 )]
-async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: web::Json<GroupBody>) -> ApiResult {
+async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     if !caller.user_admin(&tenant) {
         return Err(ApiError::Forbidden);
     }
     pool_for(&state, &caller, &tenant, &pool).await?;
-    let b = body.into_inner();
+    let b: GroupBody = body.parse().await?;
     let id_ok = !b.id.is_empty() && b.id.len() <= 64 && b.id.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_');
     if !id_ok {
         return Err(invalid("/id", "1-64 of a-z, 0-9, '-', '_'"));
@@ -455,12 +476,17 @@ async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Pat
     created(&group)
 }
 
+/// The group, if the caller may manage its members and holds every privilege the group
+/// gives them (adding a member grants those privileges; the group's members can do that
+/// much).
 async fn group_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str, group: &str) -> Result<Group, ApiError> {
     pool_for(state, caller, tenant, pool).await?;
     if !caller.may_manage_group(tenant, pool, group) {
         return Err(ApiError::Forbidden);
     }
-    state.identity.groups(tenant, pool).await?.into_iter().find(|g| g.id == group).ok_or(ApiError::NotFound("group"))
+    let found = state.identity.groups(tenant, pool).await?.into_iter().find(|g| g.id == group).ok_or(ApiError::NotFound("group"))?;
+    outranks_groups(state, caller, tenant, pool, &[found.id.clone()]).await?;
+    Ok(found)
 }
 
 /// Get a group.
@@ -501,6 +527,7 @@ async fn delete_group(state: web::Data<AppState>, caller: Caller, path: web::Pat
     if !caller.user_admin(&tenant) {
         return Err(ApiError::Forbidden);
     }
+    group_for(&state, &caller, &tenant, &pool, &group).await?;
     if state.identity.delete_group(&tenant, &pool, &group).await? {
         lifecycle::audit(&state, &tenant, &caller.actor(), "group.deleted", &group, serde_json::json!({ "pool": pool })).await;
         Ok(HttpResponse::NoContent().finish())
@@ -535,10 +562,10 @@ struct PageQuery {
     ),
     security(("bearer" = []))
 )]
-async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, q: web::Query<PageQuery>) -> ApiResult {
+async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, q: Args) -> ApiResult {
     let (tenant, pool, group) = path.into_inner();
     group_for(&state, &caller, &tenant, &pool, &group).await?;
-    let q = q.into_inner();
+    let q: PageQuery = q.parse()?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(invalid("/limit", "between 1 and 200"));

@@ -17,6 +17,9 @@ on_every_backend!(
     reset_confirm_checks_the_code_first_for_everyone,
     message_and_guess_limits_span_challenges,
     concurrent_registrations_of_one_address_conflict_cleanly,
+    nested_documents_grant_only_what_the_caller_holds,
+    acting_on_a_user_takes_every_privilege_it_holds,
+    body_errors_come_after_authorization,
 );
 
 async fn submit_registration(app: &TestApp, browser: &Browser, extra: &[(&str, &str)]) -> (u16, Url, String) {
@@ -235,4 +238,113 @@ async fn concurrent_registrations_of_one_address_conflict_cleanly(backend: Backe
     }
     let found = app.state.identity.search_users("acme", "consumers", &portcullis::storage::identity::UserQuery { text: Some("race@".into()), limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(found.len(), 1);
+}
+
+const CONSUMERS: &str = "/tenants/acme/pools/consumers";
+
+async fn id_of(app: &TestApp, token: &str, email: &str) -> String {
+    let (s, body) = api(Method::GET, &app.admin(&format!("{CONSUMERS}/users?q={email}")), token, None).await;
+    assert_eq!(s, 200, "{body}");
+    body["items"][0]["id"].as_str().unwrap_or_else(|| panic!("no {email}: {body}")).to_owned()
+}
+
+/// Item 2: nested `privileges` in workspace and pool documents reached the planner without
+/// the check `PUT …/clients/{c}` applied: a tenant administrator made itself system admin.
+async fn nested_documents_grant_only_what_the_caller_holds(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.client_token("acme-admin").await;
+    let sneaky = json!({ "client_id": "sneaky", "client_secret": "sneaky-secret-123", "grant_types": ["client_credentials"], "scopes": ["admin"], "privileges": ["system-admin"] });
+    let (s, body) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/club"), &admin, Some(json!({ "clients": [sneaky] }))).await;
+    assert_eq!(s, 403, "{body}");
+    let (s, _) = api(Method::GET, &app.admin("/tenants/acme/workspaces/club/clients/sneaky"), &admin, None).await;
+    assert_eq!(s, 404, "nothing half-written");
+    let (s, body) = api(Method::PUT, &app.admin(CONSUMERS), &admin, Some(json!({ "groups": [{ "id": "sneaky", "privileges": ["system-admin"] }] }))).await;
+    assert_eq!(s, 403, "{body}");
+    let (s, body) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/club/clients/sneaky"), &admin, Some(json!({ "client_secret": "sneaky-secret-123", "grant_types": ["client_credentials"], "scopes": ["admin"], "privileges": ["system-admin"] }))).await;
+    assert_eq!(s, 403, "{body}");
+    let (s, _) = api(Method::PUT, &app.admin("/tenants/acme/privileges/system-admin/holders/client:club/acme-admin"), &admin, None).await;
+    assert_eq!(s, 403);
+    let root = app.client_token("root-admin").await;
+    let (s, body) = api(Method::GET, &app.admin("/tenants/acme/privileges/system-admin/holders"), &root, None).await;
+    assert_eq!(s, 200);
+    assert_eq!(body["items"], json!(["client:club/root-admin"]), "no new system administrator");
+    // What the caller holds it may grant; a grant that exists already is no new grant, so
+    // the workspace document with the system-admin client stays writable for it.
+    let (s, body) = api(Method::PUT, &app.admin(CONSUMERS), &admin, Some(json!({ "groups": [{ "id": "helpers", "privileges": ["user-admin"] }], "self_registration": true, "identifier": "email", "activation": "email_otp", "payload_schema": "consumer-profile", "password_policy": { "min_length": 10, "require_digit": true, "history": 2 }, "metadata_claims": ["roles"] }))).await;
+    assert_eq!(s, 200, "{body}");
+    let root_client = json!({ "client_id": "root-admin", "client_secret": "root-admin-secret", "grant_types": ["client_credentials"], "scopes": ["admin"], "privileges": ["system-admin"] });
+    let (s, body) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/club"), &admin, Some(json!({ "pools": ["consumers"], "clients": [root_client] }))).await;
+    assert_eq!(s, 200, "{body}");
+}
+
+/// Item 4: a user administrator created users into a group holding `tenant-admin`; a group
+/// manager set the password of a member who was also an administrator.
+async fn acting_on_a_user_takes_every_privilege_it_holds(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.client_token("acme-admin").await;
+    let user_admin = app.client_token("acme-useradmin").await;
+    let tina = app.user_token("tina@example.com", "manager password 2").await;
+    // A group of administrators, and Tom (a trial member, whom Tina manages) in it.
+    let (s, body) = api(Method::POST, &app.admin(&format!("{CONSUMERS}/groups")), &admin, Some(json!({ "id": "admins" }))).await;
+    assert_eq!(s, 201, "{body}");
+    let (s, _) = api(Method::PUT, &app.admin("/tenants/acme/privileges/tenant-admin/holders/group:consumers/admins"), &admin, None).await;
+    assert_eq!(s, 204);
+    let tom = id_of(&app, &admin, "tom@").await;
+    let (s, _) = api(Method::PUT, &app.admin(&format!("{CONSUMERS}/groups/admins/members/{tom}")), &admin, None).await;
+    assert_eq!(s, 204);
+    // The user administrator cannot make administrators, nor touch one.
+    let new = json!({ "email": "sneaky@example.com", "password": "sneaky password 1", "payload": { "given_name": "S" }, "groups": ["admins"] });
+    let (s, body) = api(Method::POST, &app.admin(&format!("{CONSUMERS}/users")), &user_admin, Some(new)).await;
+    assert_eq!(s, 403, "{body}");
+    let bea = id_of(&app, &admin, "bea@").await;
+    let (s, _) = api(Method::PUT, &app.admin(&format!("{CONSUMERS}/groups/admins/members/{bea}")), &user_admin, None).await;
+    assert_eq!(s, 403);
+    for (method, path, body) in [
+        (Method::PUT, format!("{CONSUMERS}/users/{tom}/password"), Some(json!({ "password": "taken over 12345" }))),
+        (Method::PATCH, format!("{CONSUMERS}/users/{tom}"), Some(json!({ "email": "mine@example.com", "email_verified": true }))),
+        (Method::PUT, format!("{CONSUMERS}/users/{tom}/status"), Some(json!({ "status": "inactive" }))),
+        (Method::DELETE, format!("{CONSUMERS}/groups/admins/members/{tom}"), None),
+    ] {
+        for (who, token) in [("user admin", &user_admin), ("trial manager", &tina)] {
+            let (s, resp) = api(method.clone(), &app.admin(&path), token, body.clone()).await;
+            assert_eq!(s, 403, "{who}: {method} {path}: {resp}");
+        }
+    }
+    // Nothing changed: Tom still signs in with his password, at his address.
+    let u = app.state.users.get("acme", &tom).await.unwrap().unwrap();
+    assert_eq!(u.email.as_deref(), Some("tom@example.com"));
+    assert_eq!(u.status, UserStatus::Active);
+    // Those who hold as much still can: the tenant administrator sets Tom's password; Tina
+    // manages a trial member without privileges.
+    let (s, _) = api(Method::PUT, &app.admin(&format!("{CONSUMERS}/users/{tom}/password")), &admin, Some(json!({ "password": "set by admin 12345" }))).await;
+    assert_eq!(s, 204);
+    let new = json!({ "email": "tess@example.com", "password": "trial member 12345", "payload": { "given_name": "Tess" }, "groups": ["trial"] });
+    let (s, tess) = api(Method::POST, &app.admin(&format!("{CONSUMERS}/users")), &tina, Some(new)).await;
+    assert_eq!(s, 201, "{tess}");
+    let (s, _) = api(Method::PUT, &app.admin(&format!("{CONSUMERS}/users/{}/password", tess["id"].as_str().unwrap())), &tina, Some(json!({ "password": "new trial pass 12345" }))).await;
+    assert_eq!(s, 204);
+}
+
+/// Low: body errors (415/422) were answered before authorization, so a caller without the
+/// privilege learned the shape of documents it may not write.
+async fn body_errors_come_after_authorization(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let none = app.client_token("no-privileges").await;
+    let users = app.admin(&format!("{CONSUMERS}/users"));
+    let resp = http().post(&users).bearer_auth(&none).header("content-type", "text/plain").body("x").send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    let resp = http().post(&users).bearer_auth(&none).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    let (s, _) = api(Method::POST, &users, &none, Some(json!({ "colour": "red" }))).await;
+    assert_eq!(s, 403);
+    let (s, _) = api(Method::GET, &format!("{users}?colour=red"), &none, None).await;
+    assert_eq!(s, 403);
+    let (s, _) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/club"), &none, Some(json!({ "bogus": 1 }))).await;
+    assert_eq!(s, 403);
+    // An authorized caller still gets the precise answer.
+    let admin = app.client_token("acme-useradmin").await;
+    let resp = http().post(&users).bearer_auth(&admin).header("content-type", "text/plain").body("x").send().await.unwrap();
+    assert_eq!(resp.status(), 415);
+    let (s, body) = api(Method::GET, &format!("{users}?colour=red"), &admin, None).await;
+    assert_eq!(s, 422, "{body}");
 }
