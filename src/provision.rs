@@ -1,8 +1,16 @@
 //! Declarative provisioning (`serve --provision FILE`, `apply FILE`): a YAML file is
 //! parsed, validated as a whole, turned into a `Plan` (passwords hashed, secrets digested)
 //! and applied in one transaction. Applying the same file twice changes nothing.
+//!
+//! A write never changes what its document does not mention: a key left out keeps the
+//! stored value (or takes the default, for a new object). The admin API writes through the
+//! same planner, so `PUT …/workspaces/{w}` with only a theme keeps the pools and clients,
+//! and `PUT …/clients/{c}` without `client_secret` keeps the client confidential (an
+//! explicit `client_secret: null` makes it public). Lists a document gives (`pools`,
+//! `redirect_uris`, …) replace the stored list; listed groups and clients are created or
+//! updated, others kept.
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::auth::password::Hasher;
 use crate::error::AppError;
@@ -42,13 +50,18 @@ pub struct SchemaSpec {
     pub schema: serde_json::Value,
 }
 
+/// `Some(None)` for an explicit `null`, `None` when the key is left out.
+fn explicit<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoolSpec {
     pub id: String,
     pub name: Option<String>,
     #[serde(default)]
-    pub self_registration: bool,
+    pub self_registration: Option<bool>,
     #[serde(default)]
     pub identifier: Option<Identifier>,
     #[serde(default)]
@@ -59,7 +72,7 @@ pub struct PoolSpec {
     pub metadata_schema: Option<String>,
     pub retention_days: Option<u32>,
     #[serde(default)]
-    pub metadata_claims: Vec<String>,
+    pub metadata_claims: Option<Vec<String>>,
     #[serde(default)]
     pub groups: Vec<GroupSpec>,
     #[serde(default)]
@@ -81,17 +94,19 @@ pub struct GroupSpec {
 #[serde(deny_unknown_fields)]
 pub struct UserSpec {
     pub username: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
+    #[serde(default, deserialize_with = "explicit")]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "explicit")]
+    pub phone: Option<Option<String>>,
     pub password: Option<String>,
     #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
-    pub groups: Vec<String>,
+    pub groups: Option<Vec<String>>,
     #[serde(default)]
-    pub claims: serde_json::Map<String, serde_json::Value>,
+    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default)]
-    pub metadata: serde_json::Map<String, serde_json::Value>,
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default)]
     pub privileges: Vec<String>,
 }
@@ -104,7 +119,7 @@ pub struct WorkspaceSpec {
     #[serde(default)]
     pub theme: Option<ThemeSpec>,
     #[serde(default)]
-    pub pools: Vec<String>,
+    pub pools: Option<Vec<String>>,
     #[serde(default)]
     pub clients: Vec<ClientSpec>,
 }
@@ -114,11 +129,14 @@ pub struct WorkspaceSpec {
 pub struct ClientSpec {
     pub client_id: String,
     pub name: Option<String>,
-    pub client_secret: Option<String>,
+    /// Left out: keep the stored secret (none for a new client: public); `null`: make the
+    /// client public.
+    #[serde(default, deserialize_with = "explicit")]
+    pub client_secret: Option<Option<String>>,
     #[serde(default)]
-    pub redirect_uris: Vec<String>,
+    pub redirect_uris: Option<Vec<String>>,
     #[serde(default)]
-    pub post_logout_redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Option<Vec<String>>,
     #[serde(default)]
     pub grant_types: Option<Vec<String>>,
     #[serde(default)]
@@ -240,13 +258,20 @@ fn check_uri(path: &str, uri: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// What the database holds already that a file may refer to: schemas by (tenant, id),
-/// pools by (tenant, pool) and groups by (tenant, pool, group).
+/// What the database holds already that a file may refer to or leaves unmentioned:
+/// tenants (name, theme), schemas by (tenant, id), pools by (tenant, pool), group names by
+/// (tenant, pool, group), workspaces by (tenant, workspace), clients by (tenant, workspace,
+/// client) and users with their groups by (tenant, pool, username).
 #[derive(Debug, Default)]
 pub struct Existing {
-    pub schemas: std::collections::HashMap<(String, String), serde_json::Value>,
-    pub pools: HashSet<(String, String)>,
-    pub groups: HashSet<(String, String, String)>,
+    pub tenants: HashMap<String, (String, ThemeSpec)>,
+    pub schemas: HashMap<(String, String), serde_json::Value>,
+    pub pools: HashMap<(String, String), PoolSettings>,
+    pub pool_names: HashMap<(String, String), String>,
+    pub groups: HashMap<(String, String, String), String>,
+    pub workspaces: HashMap<(String, String), crate::storage::Workspace>,
+    pub clients: HashMap<(String, String, String), Client>,
+    pub users: HashMap<(String, String, String), (crate::storage::User, Vec<String>)>,
 }
 
 fn describe(errors: &[schema::FieldError]) -> String {
@@ -260,7 +285,7 @@ fn check_privilege(path: &str, t: &TenantSpec, existing: &Existing, id: &str) ->
     }
     let known = id.strip_prefix("group:").and_then(|r| r.split_once(':')).is_some_and(|(pool, group)| {
         t.pools.iter().any(|p| p.id == pool && p.groups.iter().any(|g| g.id == group))
-            || existing.groups.contains(&(t.id.clone(), pool.to_owned(), group.to_owned()))
+            || existing.groups.contains_key(&(t.id.clone(), pool.to_owned(), group.to_owned()))
     });
     if known { Ok(()) } else { Err(err(path, format!("unknown privilege {id:?} (built-in: {}; or group:<pool>:<group>)", BUILTIN_PRIVILEGES.join(", ")))) }
 }
@@ -269,18 +294,41 @@ fn dup<'a>(path: &str, seen: &mut HashSet<&'a str>, id: &'a str) -> Result<(), A
     if seen.insert(id) { Ok(()) } else { Err(err(path, format!("{id:?} appears twice"))) }
 }
 
-/// Plans a file against the current state: loads the stored schemas its pools may use.
+/// Plans a file against the current state: loads what its objects may refer to or leave
+/// unmentioned (only the tenants, workspaces and users the file names).
 pub async fn prepare(state: &crate::state::AppState, file: File, source: &str) -> Result<Plan, AppError> {
+    use crate::storage::identity::Lookup;
     let mut existing = Existing::default();
     for t in &file.tenants {
+        if let Some(found) = state.identity.tenant(&t.id).await? {
+            existing.tenants.insert(t.id.clone(), found);
+        }
         for (id, body) in state.identity.schemas(&t.id).await? {
             existing.schemas.insert((t.id.clone(), id), body);
         }
         for p in state.identity.pools(&t.id).await? {
             for g in state.identity.groups(&t.id, &p.id).await? {
-                existing.groups.insert((t.id.clone(), p.id.clone(), g.id));
+                existing.groups.insert((t.id.clone(), p.id.clone(), g.id), g.name);
             }
-            existing.pools.insert((t.id.clone(), p.id));
+            existing.pool_names.insert((t.id.clone(), p.id.clone()), p.name);
+            existing.pools.insert((t.id.clone(), p.id), p.settings);
+        }
+        for w in &t.workspaces {
+            if let Some(found) = state.directory.workspace(&t.id, &w.id).await? {
+                existing.workspaces.insert((t.id.clone(), w.id.clone()), found);
+            }
+            for c in state.identity.clients(&t.id, &w.id).await? {
+                existing.clients.insert((t.id.clone(), w.id.clone(), c.client_id.clone()), c);
+            }
+        }
+        for p in &t.pools {
+            for u in &p.users {
+                let name = u.username.trim().to_lowercase();
+                if let Some(found) = state.identity.find_user(&t.id, &p.id, Lookup::Username, &name).await? {
+                    let groups = state.identity.user_groups(&found.id).await?;
+                    existing.users.insert((t.id.clone(), p.id.clone(), name), (found, groups));
+                }
+            }
         }
     }
     plan(file, source, state.now(), state.users.as_ref(), &state.hasher, &existing).await
@@ -326,18 +374,23 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
                 check_id(&format!("{pp}.groups[{gi}].id"), &g.id)?;
                 dup(&format!("{pp}.groups[{gi}].id"), &mut group_ids, &g.id)?;
             }
-            let policy = p.password_policy.clone().unwrap_or_default();
+            let pool_key = (t.id.clone(), p.id.clone());
+            // Unmentioned settings keep their stored values (defaults for a new pool).
+            let was = existing.pools.get(&pool_key).cloned().unwrap_or_default();
+            let policy = p.password_policy.clone().unwrap_or(was.password_policy);
             policy.validate().map_err(|(f, m)| err(format!("{pp}.password_policy.{f}"), m))?;
             let settings = PoolSettings {
-                self_registration: p.self_registration,
-                identifier: p.identifier.unwrap_or_default(),
-                activation: p.activation.unwrap_or_default(),
+                self_registration: p.self_registration.unwrap_or(was.self_registration),
+                identifier: p.identifier.unwrap_or(was.identifier),
+                activation: p.activation.unwrap_or(was.activation),
                 password_policy: policy,
-                payload_schema: p.payload_schema.clone().unwrap_or_else(|| schema::DEFAULT_PAYLOAD.into()),
-                metadata_schema: p.metadata_schema.clone().unwrap_or_else(|| schema::DEFAULT_METADATA.into()),
-                retention_days: p.retention_days.unwrap_or(30),
-                metadata_claims: p.metadata_claims.clone(),
+                payload_schema: p.payload_schema.clone().unwrap_or(was.payload_schema),
+                metadata_schema: p.metadata_schema.clone().unwrap_or(was.metadata_schema),
+                retention_days: p.retention_days.unwrap_or(was.retention_days),
+                metadata_claims: p.metadata_claims.clone().unwrap_or(was.metadata_claims),
             };
+            // Groups a user may join: those of the file and those stored.
+            let known_group = |g: &str| group_ids.contains(g) || existing.groups.contains_key(&(t.id.clone(), p.id.clone(), g.to_owned()));
             let find_schema = |path: String, id: &str| -> Result<schema::Compiled, AppError> {
                 let body = schema::builtin(id)
                     .cloned()
@@ -358,36 +411,41 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
             let mut names = HashSet::new();
             for (ui, u) in p.users.iter().enumerate() {
                 let up = format!("{pp}.users[{ui}]");
-                let username = u.username.trim().to_lowercase();
-                if username.is_empty() || username.len() > 128 || username.chars().any(char::is_whitespace) {
-                    return Err(err(format!("{up}.username"), "1-128 characters without spaces"));
-                }
+                let username = crate::identity::normalize_username(&u.username).map_err(|m| err(format!("{up}.username"), m))?;
                 if !names.insert(username.clone()) {
                     return Err(err(format!("{up}.username"), format!("{username:?} appears twice")));
                 }
-                let email = match u.email.as_deref() {
-                    Some(e) => Some(crate::identity::normalize_email(e).map_err(|m| err(format!("{up}.email"), m))?),
-                    None => None,
+                let was = existing.users.get(&(t.id.clone(), p.id.clone(), username.clone()));
+                let email = match &u.email {
+                    Some(Some(e)) => Some(crate::identity::normalize_email(e).map_err(|m| err(format!("{up}.email"), m))?),
+                    Some(None) => None,
+                    None => was.and_then(|(w, _)| w.email.clone()),
                 };
-                let phone = match u.phone.as_deref() {
-                    Some(e) => Some(crate::identity::normalize_phone(e).map_err(|m| err(format!("{up}.phone"), m))?),
-                    None => None,
+                let phone = match &u.phone {
+                    Some(Some(e)) => Some(crate::identity::normalize_phone(e).map_err(|m| err(format!("{up}.phone"), m))?),
+                    Some(None) => None,
+                    None => was.and_then(|(w, _)| w.phone.clone()),
                 };
-                let status = match u.status.as_deref().unwrap_or("active") {
-                    "active" => UserStatus::Active,
-                    "inactive" => UserStatus::Inactive,
-                    other => return Err(err(format!("{up}.status"), format!("active or inactive, not {other:?}"))),
+                let status = match u.status.as_deref() {
+                    // A deleted user stays deleted unless the file says otherwise.
+                    None => was.map(|(w, _)| w.status).unwrap_or(UserStatus::Active),
+                    Some("active") => UserStatus::Active,
+                    Some("inactive") => UserStatus::Inactive,
+                    Some(other) => return Err(err(format!("{up}.status"), format!("active or inactive, not {other:?}"))),
                 };
-                for (gi, g) in u.groups.iter().enumerate() {
-                    if !group_ids.contains(g.as_str()) {
+                let groups = u.groups.clone().unwrap_or_else(|| was.map(|(_, g)| g.clone()).unwrap_or_default());
+                for (gi, g) in groups.iter().enumerate() {
+                    if !known_group(g) {
                         return Err(err(format!("{up}.groups[{gi}]"), format!("no group {g:?} in pool {:?}", p.id)));
                     }
                 }
+                let claims = u.claims.clone().unwrap_or_else(|| was.map(|(w, _)| w.claims.clone()).unwrap_or_default());
+                let metadata = u.metadata.clone().unwrap_or_else(|| was.map(|(w, _)| w.metadata.clone()).unwrap_or_default());
                 payload_schema
-                    .validate(&serde_json::Value::Object(u.claims.clone()))
+                    .validate(&serde_json::Value::Object(claims.clone()))
                     .map_err(|e| err(format!("{up}.claims"), describe(&e)))?;
                 metadata_schema
-                    .validate(&serde_json::Value::Object(u.metadata.clone()))
+                    .validate(&serde_json::Value::Object(metadata.clone()))
                     .map_err(|e| err(format!("{up}.metadata"), describe(&e)))?;
                 for (xi, x) in u.privileges.iter().enumerate() {
                     check_privilege(&format!("{up}.privileges[{xi}]"), t, existing, x)?;
@@ -406,23 +464,17 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
                         }
                     }
                 };
-                users_out.push(UserPlan {
-                    username,
-                    email,
-                    phone,
-                    status,
-                    groups: u.groups.clone(),
-                    claims: u.claims.clone(),
-                    metadata: u.metadata.clone(),
-                    password_hash,
-                });
+                users_out.push(UserPlan { username, email, phone, status, groups, claims, metadata, password_hash });
             }
+            let group_name = |g: &GroupSpec| {
+                g.name.clone().or_else(|| existing.groups.get(&(t.id.clone(), p.id.clone(), g.id.clone())).cloned()).unwrap_or_else(|| g.id.clone())
+            };
             pools.push(PoolPlan {
                 id: p.id.clone(),
-                name: p.name.clone().unwrap_or_else(|| p.id.clone()),
-                self_registration: p.self_registration,
+                name: p.name.clone().or_else(|| existing.pool_names.get(&pool_key).cloned()).unwrap_or_else(|| p.id.clone()),
+                self_registration: settings.self_registration,
+                groups: p.groups.iter().map(|g| (g.id.clone(), group_name(g))).collect(),
                 settings,
-                groups: p.groups.iter().map(|g| (g.id.clone(), g.name.clone().unwrap_or_else(|| g.id.clone()))).collect(),
                 users: users_out,
             });
         }
@@ -432,66 +484,80 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
             let wp = format!("{tp}.workspaces[{wi}]");
             check_id(&format!("{wp}.id"), &w.id)?;
             dup(&format!("{wp}.id"), &mut ws_ids, &w.id)?;
-            for (pi, p) in w.pools.iter().enumerate() {
-                if !pool_ids.contains(p.as_str()) && !existing.pools.contains(&(t.id.clone(), p.clone())) {
+            let was = existing.workspaces.get(&(t.id.clone(), w.id.clone()));
+            let ws_pools = w.pools.clone().unwrap_or_else(|| was.map(|x| x.pools.clone()).unwrap_or_default());
+            for (pi, p) in ws_pools.iter().enumerate() {
+                if !pool_ids.contains(p.as_str()) && !existing.pools.contains_key(&(t.id.clone(), p.clone())) {
                     return Err(err(format!("{wp}.pools[{pi}]"), format!("no pool {p:?} in tenant {:?}", t.id)));
                 }
             }
             let mut clients = vec![];
             let mut client_ids = HashSet::new();
             for (ci, c) in w.clients.iter().enumerate() {
-                clients.push(client_plan(&format!("{wp}.clients[{ci}]"), &t.id, &w.id, c, &mut client_ids)?);
+                let stored = existing.clients.get(&(t.id.clone(), w.id.clone(), c.client_id.clone()));
+                clients.push(client_plan(&format!("{wp}.clients[{ci}]"), &t.id, &w.id, c, stored, &mut client_ids)?);
                 for (xi, x) in c.privileges.iter().enumerate() {
                     check_privilege(&format!("{wp}.clients[{ci}].privileges[{xi}]"), t, existing, x)?;
                     holders.push((x.clone(), client_holder(&w.id, &c.client_id)));
                 }
             }
-            let theme = w.theme.clone().unwrap_or_default();
+            let theme = w.theme.clone().or_else(|| was.map(|x| x.theme.clone())).unwrap_or_default();
             theme::validate(&theme).map_err(|e| err(format!("{wp}.theme"), e))?;
-            workspaces.push(WorkspacePlan { partial: false, id: w.id.clone(), name: w.name.clone().unwrap_or_else(|| w.id.clone()), theme, pools: w.pools.clone(), clients });
+            let name = w.name.clone().or_else(|| was.map(|x| x.name.clone())).unwrap_or_else(|| w.id.clone());
+            workspaces.push(WorkspacePlan { partial: false, id: w.id.clone(), name, theme, pools: ws_pools, clients });
         }
-        let theme = t.theme.clone().unwrap_or_default();
+        let was = existing.tenants.get(&t.id);
+        let theme = t.theme.clone().or_else(|| was.map(|x| x.1.clone())).unwrap_or_default();
         theme::validate(&theme).map_err(|e| err(format!("{tp}.theme"), e))?;
-        plan.tenants.push(TenantPlan { partial: false, id: t.id.clone(), name: t.name.clone().unwrap_or_else(|| t.id.clone()), theme, schemas, pools, workspaces, holders });
+        let name = t.name.clone().or_else(|| was.map(|x| x.0.clone())).unwrap_or_else(|| t.id.clone());
+        plan.tenants.push(TenantPlan { partial: false, id: t.id.clone(), name, theme, schemas, pools, workspaces, holders });
     }
     Ok(plan)
 }
 
-fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, seen: &mut HashSet<&'a str>) -> Result<Client, AppError> {
+/// The client a document describes; what it leaves out comes from `stored` (or defaults).
+fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, seen: &mut HashSet<&'a str>) -> Result<Client, AppError> {
     let id_ok = !c.client_id.is_empty() && c.client_id.len() <= 128 && c.client_id.bytes().all(|b| b.is_ascii_graphic() && b != b':');
     if !id_ok {
         return Err(err(format!("{cp}.client_id"), "1-128 visible ASCII characters, no ':'"));
     }
     dup(&format!("{cp}.client_id"), seen, &c.client_id)?;
-    let grant_types = c.grant_types.clone().unwrap_or_else(|| vec!["authorization_code".into()]);
+    let grant_types = c.grant_types.clone().or_else(|| stored.map(|s| s.grant_types.clone())).unwrap_or_else(|| vec!["authorization_code".into()]);
     for (i, g) in grant_types.iter().enumerate() {
         if !GRANTS.contains(&g.as_str()) {
             return Err(err(format!("{cp}.grant_types[{i}]"), format!("unsupported grant type {g:?}")));
         }
     }
-    let scopes = c.scopes.clone().unwrap_or_else(|| vec!["openid".into()]);
+    let scopes = c.scopes.clone().or_else(|| stored.map(|s| s.scopes.clone())).unwrap_or_else(|| vec!["openid".into()]);
     for (i, s) in scopes.iter().enumerate() {
         if !SCOPES.contains(&s.as_str()) {
             return Err(err(format!("{cp}.scopes[{i}]"), format!("unknown scope {s:?}")));
         }
     }
-    if c.client_secret.is_none() && grant_types.iter().any(|g| g == "client_credentials") {
+    // Random client secrets need no slow hash: a SHA-256 digest compared in constant time.
+    let secret_sha256 = match &c.client_secret {
+        Some(Some(s)) if s.len() < 12 => return Err(err(format!("{cp}.client_secret"), "at least 12 characters")),
+        Some(Some(s)) => Some(digest(s)),
+        Some(None) => None,
+        None => stored.and_then(|s| s.secret_sha256),
+    };
+    if secret_sha256.is_none() && grant_types.iter().any(|g| g == "client_credentials") {
         return Err(err(format!("{cp}.grant_types"), "client_credentials needs a confidential client (client_secret)"));
     }
-    if c.client_secret.as_ref().is_some_and(|s| s.len() < 12) {
-        return Err(err(format!("{cp}.client_secret"), "at least 12 characters"));
-    }
-    if grant_types.iter().any(|g| g == "authorization_code") && c.redirect_uris.is_empty() {
+    let redirect_uris = c.redirect_uris.clone().or_else(|| stored.map(|s| s.redirect_uris.clone())).unwrap_or_default();
+    let post_logout_redirect_uris = c.post_logout_redirect_uris.clone().or_else(|| stored.map(|s| s.post_logout_redirect_uris.clone())).unwrap_or_default();
+    if grant_types.iter().any(|g| g == "authorization_code") && redirect_uris.is_empty() {
         return Err(err(format!("{cp}.redirect_uris"), "authorization_code needs at least one redirect URI"));
     }
-    for (i, u) in c.redirect_uris.iter().enumerate() {
+    for (i, u) in redirect_uris.iter().enumerate() {
         check_uri(&format!("{cp}.redirect_uris[{i}]"), u)?;
     }
-    for (i, u) in c.post_logout_redirect_uris.iter().enumerate() {
+    for (i, u) in post_logout_redirect_uris.iter().enumerate() {
         check_uri(&format!("{cp}.post_logout_redirect_uris[{i}]"), u)?;
     }
     let id_token_alg = match c.id_token_signed_response_alg.as_deref() {
-        None | Some("RS256") => SigningAlg::RS256,
+        None => stored.map(|s| s.id_token_alg).unwrap_or(SigningAlg::RS256),
+        Some("RS256") => SigningAlg::RS256,
         Some("ES256") => SigningAlg::ES256,
         Some(other) => return Err(err(format!("{cp}.id_token_signed_response_alg"), format!("RS256 or ES256, not {other:?}"))),
     };
@@ -499,14 +565,13 @@ fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, seen: &m
         tenant_id: tenant.to_owned(),
         workspace_id: ws.to_owned(),
         client_id: c.client_id.clone(),
-        name: c.name.clone().unwrap_or_else(|| c.client_id.clone()),
-        // Random client secrets need no slow hash: a SHA-256 digest compared in constant time.
-        secret_sha256: c.client_secret.as_deref().map(digest),
-        redirect_uris: c.redirect_uris.clone(),
-        post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
+        name: c.name.clone().or_else(|| stored.map(|s| s.name.clone())).unwrap_or_else(|| c.client_id.clone()),
+        secret_sha256,
+        redirect_uris,
+        post_logout_redirect_uris,
         grant_types,
         scopes,
-        consent: c.consent.unwrap_or(ConsentMode::Required),
+        consent: c.consent.or_else(|| stored.map(|s| s.consent)).unwrap_or(ConsentMode::Required),
         id_token_alg,
     })
 }
@@ -517,7 +582,7 @@ mod tests {
 
     fn client_err(yaml: &str) -> String {
         let spec: ClientSpec = serde_yaml_ng::from_str(yaml).unwrap();
-        client_plan("c", "t", "w", &spec, &mut HashSet::new()).unwrap_err().to_string()
+        client_plan("c", "t", "w", &spec, None, &mut HashSet::new()).unwrap_err().to_string()
     }
 
     #[test]

@@ -303,21 +303,21 @@ async fn get_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<
 async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
-    let current = pool_of(&state, &tenant, &pool).await?;
+    pool_of(&state, &tenant, &pool).await?;
     let policy: PasswordPolicy = body.parse().await?;
     policy.validate().map_err(|(f, m)| invalid(&format!("/{f}"), m))?;
-    let s = current.settings;
+    // Everything else of the pool stays as it is (the planner keeps unmentioned settings).
     let spec = PoolSpec {
         id: pool.clone(),
-        name: Some(current.name),
-        self_registration: s.self_registration,
-        identifier: Some(s.identifier),
-        activation: Some(s.activation),
+        name: None,
+        self_registration: None,
+        identifier: None,
+        activation: None,
         password_policy: Some(policy),
-        payload_schema: Some(s.payload_schema),
-        metadata_schema: Some(s.metadata_schema),
-        retention_days: Some(s.retention_days),
-        metadata_claims: s.metadata_claims,
+        payload_schema: None,
+        metadata_schema: None,
+        retention_days: None,
+        metadata_claims: None,
         groups: vec![],
         users: vec![],
     };
@@ -500,7 +500,7 @@ async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
     obj.insert("client_id".into(), id.clone().into());
     let spec: ClientSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.identity.clients(&tenant, &ws).await?.iter().any(|c| c.client_id == id);
-    let w = WorkspaceSpec { id: ws.clone(), name: None, theme: None, pools: vec![], clients: vec![spec] };
+    let w = WorkspaceSpec { id: ws.clone(), name: None, theme: None, pools: None, clients: vec![spec] };
     apply(&state, &caller, TenantSpec { workspaces: vec![w], ..tenant_shell(&tenant) }, true, true, "tenants[0].workspaces[0].clients[0].").await?;
     let view = ClientView::from(find_client(&state, &tenant, &ws, &id).await?);
     if existed { ok(&view) } else { created(&view) }

@@ -180,6 +180,8 @@ pub struct AuditRecord {
 pub trait IdentityStore: Send + Sync {
     /// Every tenant: (id, name).
     async fn tenants(&self) -> Result<Vec<(String, String)>>;
+    /// One tenant's name and theme.
+    async fn tenant(&self, id: &str) -> Result<Option<(String, crate::theme::ThemeSpec)>>;
     async fn pool(&self, tenant: &str, pool: &str) -> Result<Option<Pool>>;
     async fn pools(&self, tenant: &str) -> Result<Vec<Pool>>;
 

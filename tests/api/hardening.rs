@@ -20,6 +20,7 @@ on_every_backend!(
     nested_documents_grant_only_what_the_caller_holds,
     acting_on_a_user_takes_every_privilege_it_holds,
     body_errors_come_after_authorization,
+    writes_keep_what_their_document_leaves_out,
 );
 
 async fn submit_registration(app: &TestApp, browser: &Browser, extra: &[(&str, &str)]) -> (u16, Url, String) {
@@ -347,4 +348,51 @@ async fn body_errors_come_after_authorization(backend: Backend) {
     assert_eq!(resp.status(), 415);
     let (s, body) = api(Method::GET, &format!("{users}?colour=red"), &admin, None).await;
     assert_eq!(s, 422, "{body}");
+}
+
+/// Low: `PUT /tenants/{t}` without `theme` reset the tenant's theme; `PUT …/workspaces/{w}`
+/// with only `theme` emptied its pools. A write never changes what its body leaves out.
+async fn writes_keep_what_their_document_leaves_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.client_token("acme-admin").await;
+    let (s, body) = api(Method::PUT, &app.admin("/tenants/acme"), &admin, Some(json!({ "theme": { "product_name": "Acme Login" } }))).await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = api(Method::PUT, &app.admin("/tenants/acme"), &admin, Some(json!({ "name": "ACME Corp" }))).await;
+    assert_eq!((s, body["name"].as_str()), (200, Some("ACME Corp")));
+    let (_, theme) = app.state.identity.tenant("acme").await.unwrap().unwrap();
+    assert_eq!(theme.product_name.as_deref(), Some("Acme Login"), "the theme was left out, so it stays");
+
+    let (s, body) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/club"), &admin, Some(json!({ "theme": { "product_name": "Club" } }))).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["pools"], json!(["consumers"]));
+    let (_, clients) = api(Method::GET, &app.admin("/tenants/acme/workspaces/club/clients"), &admin, None).await;
+    assert_eq!(clients["items"].as_array().unwrap().len(), 5);
+    assert!(Browser::default().sign_in(&club_authorize(&[], &app), CLUB_REDIRECT, "tom@example.com", "consumer password 1", "allow").await.query().unwrap().contains("code="));
+
+    let (s, pool) = api(Method::PUT, &app.admin(CONSUMERS), &admin, Some(json!({ "name": "Consumers" }))).await;
+    assert_eq!(s, 200, "{pool}");
+    assert_eq!(pool["name"], "Consumers");
+    assert_eq!(pool["settings"]["self_registration"], true);
+    assert_eq!(pool["settings"]["payload_schema"], "consumer-profile");
+    assert_eq!(pool["settings"]["password_policy"]["require_digit"], true);
+    assert_eq!(pool["settings"]["metadata_claims"], json!(["roles"]));
+
+    // A client document without a secret keeps the client confidential.
+    let (s, c) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/shop/clients/shop-web"), &admin, Some(json!({ "name": "Shop!" }))).await;
+    assert_eq!(s, 200, "{c}");
+    assert_eq!((c["confidential"].as_bool(), c["redirect_uris"].clone()), (Some(true), json!([WEB_REDIRECT])));
+    assert_eq!(c["grant_types"], json!(["authorization_code", "refresh_token", "client_credentials"]));
+    let (status, _, _) = token(&app, Some(("shop-web", "shop-web-secret")), &[("grant_type", "client_credentials")]).await;
+    assert_eq!(status, 200, "the stored secret still works");
+    // `client_secret: null` says it: public.
+    let (s, c) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/shop/clients/shop-web"), &admin, Some(json!({ "client_secret": null, "grant_types": ["authorization_code"] }))).await;
+    assert_eq!((s, c["confidential"].as_bool()), (200, Some(false)), "{c}");
+
+    // The provisioning file follows the same rule.
+    let plan = portcullis::provision::prepare(&app.state, portcullis::provision::parse("tenants: [{id: acme, workspaces: [{id: club}]}]").unwrap(), "t").await.unwrap();
+    app.state.directory.apply(&plan).await.unwrap();
+    let (name, theme) = app.state.identity.tenant("acme").await.unwrap().unwrap();
+    assert_eq!((name.as_str(), theme.product_name.as_deref()), ("ACME Corp", Some("Acme Login")));
+    let ws = app.state.identity.workspaces("acme").await.unwrap().into_iter().find(|w| w.0 == "club").unwrap();
+    assert_eq!(ws.2, vec!["consumers".to_string()]);
 }

@@ -184,6 +184,13 @@ impl IdentityStore for SqlStore {
         Ok(tenant::Entity::find().order_by_asc(tenant::Column::Id).all(&self.conn).await.map_err(db)?.into_iter().map(|t| (t.id, t.name)).collect())
     }
 
+    async fn tenant(&self, id: &str) -> Result<Option<(String, crate::theme::ThemeSpec)>> {
+        match tenant::Entity::find_by_id(id.to_owned()).one(&self.conn).await.map_err(db)? {
+            Some(t) => Ok(Some((t.name, super::theme_of(&t.settings)?))),
+            None => Ok(None),
+        }
+    }
+
     async fn pool(&self, tenant: &str, pool: &str) -> Result<Option<Pool>> {
         pool::Entity::find_by_id((tenant.to_owned(), pool.to_owned())).one(&self.conn).await.map_err(db)?.map(to_pool).transpose()
     }
