@@ -205,9 +205,18 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-/// Actor recorded by the audit middleware.
+/// Who the audit middleware records: the caller's tenant, its actor name, and whether it
+/// may act in every tenant.
 #[derive(Clone)]
-struct AuditActor(String, String);
+struct AuditActor {
+    tenant: String,
+    actor: String,
+    everywhere: bool,
+}
+
+/// The longest path an audit event keeps (callers choose paths; the trail must not grow
+/// with them).
+const AUDIT_PATH_CHARS: usize = 256;
 
 /// The `iss` claim of a JWT, not yet verified.
 fn unverified_issuer(token: &str) -> Option<String> {
@@ -261,20 +270,30 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(ApiError::App(AppError::Internal("no state".into())))?;
             let caller = authenticate(&state, &req).await?;
-            req.extensions_mut().insert(AuditActor(caller.tenant.clone(), caller.actor()));
+            req.extensions_mut().insert(AuditActor { tenant: caller.tenant.clone(), actor: caller.actor(), everywhere: caller.system_admin() });
             Ok(caller)
         })
     }
 }
 
-/// Records every call (also refused ones) with its actor, method, path and status.
+/// Records every authenticated call (also refused ones) with its actor, method, path and
+/// status, in the trail of the caller's tenant (of the tenant the path names, for a system
+/// administrator). Anonymous calls never reach a tenant's trail: anyone could fill it (and
+/// create trails for tenants that do not exist); they go to the log, bounded.
 async fn record_call(state: &AppState, req: &HttpRequest, status: StatusCode) {
-    let (caller_tenant, actor) = req.extensions().get::<AuditActor>().map(|a| (a.0.clone(), a.1.clone())).unwrap_or_else(|| (String::new(), "anonymous".into()));
-    let path = req.path().to_owned();
-    let tenant = req.match_info().get("tenant").map(str::to_owned).filter(|t| !t.is_empty()).unwrap_or(caller_tenant);
+    let path: String = req.path().chars().take(AUDIT_PATH_CHARS).collect();
+    let Some(who) = req.extensions().get::<AuditActor>().cloned() else {
+        tracing::info!(method = %req.method(), %path, status = status.as_u16(), "anonymous admin API call");
+        return;
+    };
+    let named = req.match_info().get("tenant").filter(|t| !t.is_empty());
+    let tenant = match named {
+        Some(t) if who.everywhere => t.to_owned(),
+        _ => who.tenant,
+    };
     let event = AuditEvent {
         tenant_id: tenant,
-        actor,
+        actor: who.actor,
         action: format!("admin.{}", req.method().as_str().to_lowercase()),
         subject: path,
         detail: serde_json::json!({ "status": status.as_u16() }),

@@ -21,6 +21,7 @@ on_every_backend!(
     acting_on_a_user_takes_every_privilege_it_holds,
     body_errors_come_after_authorization,
     writes_keep_what_their_document_leaves_out,
+    anonymous_calls_never_fill_a_trail,
 );
 
 async fn submit_registration(app: &TestApp, browser: &Browser, extra: &[(&str, &str)]) -> (u16, Url, String) {
@@ -395,4 +396,26 @@ async fn writes_keep_what_their_document_leaves_out(backend: Backend) {
     assert_eq!((name.as_str(), theme.product_name.as_deref()), ("ACME Corp", Some("Acme Login")));
     let ws = app.state.identity.workspaces("acme").await.unwrap().into_iter().find(|w| w.0 == "club").unwrap();
     assert_eq!(ws.2, vec!["consumers".to_string()]);
+}
+
+/// Low: anonymous calls wrote rows of any size (30 KiB paths) into a tenant's audit trail.
+async fn anonymous_calls_never_fill_a_trail(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let long = "x".repeat(30 * 1024);
+    for path in [format!("/tenants/acme/{long}"), "/tenants/acme/pools/consumers/users".into(), format!("/tenants/ghost-{}/pools", "y".repeat(60))] {
+        let resp = http().get(app.admin(&path)).send().await.unwrap();
+        assert!(resp.status() == 401 || resp.status() == 404, "{}", resp.status());
+    }
+    // An authenticated caller's long path is kept short, in its own tenant's trail.
+    let admin = app.client_token("acme-admin").await;
+    let (s, _) = api(Method::GET, &app.admin(&format!("/tenants/acme/{long}")), &admin, None).await;
+    assert_eq!(s, 404);
+    let (s, _) = api(Method::GET, &app.admin("/tenants/nosuch/pools"), &admin, None).await;
+    assert_eq!(s, 403);
+    let (_, body) = api(Method::GET, &app.admin("/tenants/acme/audit?limit=500"), &admin, None).await;
+    let events = body["items"].as_array().unwrap();
+    assert!(!events.iter().any(|e| e["actor"] == "anonymous"), "{events:?}");
+    assert!(events.iter().all(|e| e["subject"].as_str().unwrap().len() <= 256 + 8));
+    assert!(events.iter().any(|e| e["subject"] == "/api/admin/v1/tenants/nosuch/pools"));
+    assert!(app.state.identity.audit_events("nosuch", None, 10).await.unwrap().is_empty());
 }
