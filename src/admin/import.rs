@@ -34,7 +34,7 @@ impl Drop for Spool {
     post,
     path = "/tenants/{tenant}/pools/{pool}/import",
     tag = "import",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     request_body(
         description = "One user document per line (NDJSON) or per row (CSV with a header line), as `portcullis import` reads them; at most 512 MiB",
         content((String = "application/x-ndjson"), (String = "text/csv"))

@@ -143,7 +143,7 @@ async fn page_of(state: &AppState, tenant: &str, pool: &str, mut query: UserQuer
     get,
     path = "/tenants/{tenant}/pools/{pool}/users",
     tag = "users",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ListQuery),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ListQuery),
     responses(
         (status = 200, description = "A page of users, ordered by id", body = super::Page<UserView>),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -182,11 +182,13 @@ async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<
     post,
     path = "/tenants/{tenant}/pools/{pool}/users",
     tag = "users",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     request_body = UserInput,
     responses(
         (status = 201, description = "The user was created", body = UserView),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the API reads", body = super::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `application/json`", body = super::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such pool", body = super::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid user document (identifiers taken, password policy, schemas, unknown groups); `errors` names each field by JSON pointer", body = super::Problem, content_type = "application/problem+json"),
@@ -224,7 +226,7 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path
     get,
     path = "/tenants/{tenant}/pools/{pool}/users/{user}",
     tag = "users",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("user" = String, Path, description = "User id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("user" = String, Path, description = "User id", max_length = 64)),
     responses(
         (status = 200, description = "The user", body = UserView),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -258,11 +260,13 @@ pub struct UserPatch {
     patch,
     path = "/tenants/{tenant}/pools/{pool}/users/{user}",
     tag = "users",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("user" = String, Path, description = "User id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("user" = String, Path, description = "User id", max_length = 64)),
     request_body = UserPatch,
     responses(
         (status = 200, description = "The updated user", body = UserView),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the API reads", body = super::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `application/json`", body = super::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such pool or user", body = super::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The user is deleted", body = super::Problem, content_type = "application/problem+json"),
@@ -332,11 +336,13 @@ pub struct StatusBody {
     put,
     path = "/tenants/{tenant}/pools/{pool}/users/{user}/status",
     tag = "users",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("user" = String, Path, description = "User id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("user" = String, Path, description = "User id", max_length = 64)),
     request_body = StatusBody,
     responses(
         (status = 200, description = "The user with its new status", body = UserView),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the API reads", body = super::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `application/json`", body = super::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such pool or user", body = super::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an allowed status change", body = super::Problem, content_type = "application/problem+json"),
@@ -356,7 +362,7 @@ async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<
     delete,
     path = "/tenants/{tenant}/pools/{pool}/users/{user}",
     tag = "users",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("user" = String, Path, description = "User id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("user" = String, Path, description = "User id", max_length = 64)),
     responses(
         (status = 204, description = "The user is deleted; personal data is erased after the pool's retention period"),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -376,6 +382,8 @@ async fn delete_user(state: web::Data<AppState>, caller: Caller, path: web::Path
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordBody {
+    /// Checked against the pool's password policy.
+    #[schema(max_length = 1024)]
     password: String,
 }
 
@@ -386,11 +394,13 @@ pub struct PasswordBody {
     put,
     path = "/tenants/{tenant}/pools/{pool}/users/{user}/password",
     tag = "users",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("user" = String, Path, description = "User id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("user" = String, Path, description = "User id", max_length = 64)),
     request_body = PasswordBody,
     responses(
         (status = 204, description = "The password was set; the user's sessions and tokens end"),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the API reads", body = super::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `application/json`", body = super::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such pool or user", body = super::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password does not satisfy the pool's policy", body = super::Problem, content_type = "application/problem+json"),
@@ -411,7 +421,7 @@ async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Pat
     get,
     path = "/tenants/{tenant}/pools/{pool}/groups",
     tag = "groups",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     responses(
         (status = 200, description = "The groups the caller may manage", body = super::Page<Group>),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -431,8 +441,10 @@ async fn list_groups(state: web::Data<AppState>, caller: Caller, path: web::Path
 #[serde(deny_unknown_fields)]
 pub struct GroupBody {
     /// 1-64 of a-z, 0-9, '-', '_'.
+    #[schema(pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")]
     id: String,
     /// At most 128 characters; defaults to the id.
+    #[schema(max_length = 128)]
     name: Option<String>,
 }
 
@@ -441,11 +453,13 @@ pub struct GroupBody {
     post,
     path = "/tenants/{tenant}/pools/{pool}/groups",
     tag = "groups",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     request_body = GroupBody,
     responses(
         (status = 201, description = "The group (and its dynamic privilege) was created", body = Group),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the API reads", body = super::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `application/json`", body = super::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller's privileges do not allow this", body = super::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such pool", body = super::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The group exists", body = super::Problem, content_type = "application/problem+json"),
@@ -494,7 +508,7 @@ async fn group_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str, 
     get,
     path = "/tenants/{tenant}/pools/{pool}/groups/{group}",
     tag = "groups",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("group" = String, Path, description = "Group id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("group" = String, Path, description = "Group id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     responses(
         (status = 200, description = "The group", body = Group),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -513,7 +527,7 @@ async fn get_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(
     delete,
     path = "/tenants/{tenant}/pools/{pool}/groups/{group}",
     tag = "groups",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("group" = String, Path, description = "Group id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("group" = String, Path, description = "Group id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     responses(
         (status = 204, description = "The group, its memberships and its dynamic privilege were deleted"),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -552,7 +566,7 @@ struct PageQuery {
     get,
     path = "/tenants/{tenant}/pools/{pool}/groups/{group}/members",
     tag = "groups",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("group" = String, Path, description = "Group id"), PageQuery),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("group" = String, Path, description = "Group id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), PageQuery),
     responses(
         (status = 200, description = "A page of the group's members, ordered by id", body = super::Page<UserView>),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -580,7 +594,7 @@ async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Pat
     put,
     path = "/tenants/{tenant}/pools/{pool}/groups/{group}/members/{user}",
     tag = "groups",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("group" = String, Path, description = "Group id"), ("user" = String, Path, description = "User id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("group" = String, Path, description = "Group id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("user" = String, Path, description = "User id", max_length = 64)),
     responses(
         (status = 204, description = "The user is a member of the group"),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -608,7 +622,7 @@ async fn membership(state: &AppState, caller: &Caller, (tenant, pool, group, use
     delete,
     path = "/tenants/{tenant}/pools/{pool}/groups/{group}/members/{user}",
     tag = "groups",
-    params(("tenant" = String, Path, description = "Tenant id"), ("pool" = String, Path, description = "Pool id"), ("group" = String, Path, description = "Group id"), ("user" = String, Path, description = "User id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("group" = String, Path, description = "Group id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("user" = String, Path, description = "User id", max_length = 64)),
     responses(
         (status = 204, description = "The user is not a member of the group"),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),

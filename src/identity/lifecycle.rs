@@ -70,9 +70,16 @@ pub async fn check_new_password(state: &AppState, pool: &Pool, ids: &[&str], pas
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
+    /// 1-128 characters, no spaces or control characters; compared lower-cased.
+    #[schema(min_length = 1, max_length = 128)]
     pub username: Option<String>,
+    #[schema(max_length = 254, format = Email)]
     pub email: Option<String>,
+    /// E.164: `+` and 8 to 15 digits.
+    #[schema(pattern = "^\\+[1-9][0-9]{7,14}$")]
     pub phone: Option<String>,
+    /// Checked against the pool's password policy (at most 1024 bytes are read).
+    #[schema(max_length = 1024)]
     pub password: Option<String>,
     pub status: Option<UserStatus>,
     #[serde(default)]

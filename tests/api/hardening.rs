@@ -22,6 +22,7 @@ on_every_backend!(
     body_errors_come_after_authorization,
     writes_keep_what_their_document_leaves_out,
     anonymous_calls_never_fill_a_trail,
+    openapi_states_media_types_and_constraints,
 );
 
 async fn submit_registration(app: &TestApp, browser: &Browser, extra: &[(&str, &str)]) -> (u16, Url, String) {
@@ -418,4 +419,28 @@ async fn anonymous_calls_never_fill_a_trail(backend: Backend) {
     assert!(events.iter().all(|e| e["subject"].as_str().unwrap().len() <= 256 + 8));
     assert!(events.iter().any(|e| e["subject"] == "/api/admin/v1/tenants/nosuch/pools"));
     assert!(app.state.identity.audit_events("nosuch", None, 10).await.unwrap().is_empty());
+}
+
+/// Low: 415 answers and the constraints of ids and limits were missing from the OpenAPI
+/// document.
+async fn openapi_states_media_types_and_constraints(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let doc: serde_json::Value = http().get(app.admin("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let users = &doc["paths"]["/tenants/{tenant}/pools/{pool}/users"];
+    assert!(users["post"]["responses"].get("415").is_some(), "{}", users["post"]["responses"]);
+    assert!(users["post"]["responses"].get("413").is_some());
+    let tenant = users["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "tenant").unwrap();
+    assert_eq!(tenant["schema"]["pattern"], "^[a-z0-9_][a-z0-9_-]{0,63}$");
+    let limit = users["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "limit").unwrap();
+    assert_eq!((limit["schema"]["minimum"].as_i64(), limit["schema"]["maximum"].as_i64()), (Some(1), Some(200)));
+    let input = &doc["components"]["schemas"]["UserInput"]["properties"];
+    assert_eq!(input["username"]["maxLength"], 128);
+    assert_eq!(input["phone"]["pattern"], "^\\+[1-9][0-9]{7,14}$");
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            if op.get("requestBody").is_some() {
+                assert!(op["responses"].get("415").is_some(), "{method} {path} lacks 415");
+            }
+        }
+    }
 }
