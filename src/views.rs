@@ -33,6 +33,10 @@ pub struct Strings {
     pub scope_phone: &'static str,
     pub scope_address: &'static str,
     pub scope_offline_access: &'static str,
+    pub scope_admin: &'static str,
+    pub scope_admin_warning: &'static str,
+    /// For a scope the page has no words for: the user still sees that more is asked.
+    pub scope_other: &'static str,
 }
 
 pub const EN: Strings = Strings {
@@ -61,6 +65,9 @@ pub const EN: Strings = Strings {
     scope_phone: "See your phone number",
     scope_address: "See your postal address",
     scope_offline_access: "Keep access while you are away",
+    scope_admin: "Manage accounts and settings of this organisation in your name",
+    scope_admin_warning: "This gives the application your administrator rights. Allow it only for an administration tool you trust.",
+    scope_other: "Other access to your account",
 };
 
 pub const DE: Strings = Strings {
@@ -89,6 +96,9 @@ pub const DE: Strings = Strings {
     scope_phone: "Ihre Telefonnummer sehen",
     scope_address: "Ihre Postanschrift sehen",
     scope_offline_access: "Zugriff behalten, während Sie nicht angemeldet sind",
+    scope_admin: "Konten und Einstellungen dieser Organisation in Ihrem Namen verwalten",
+    scope_admin_warning: "Damit erhält die Anwendung Ihre Administratorrechte. Erlauben Sie das nur einem Verwaltungswerkzeug, dem Sie vertrauen.",
+    scope_other: "Weiteren Zugriff auf Ihr Konto",
 };
 
 /// Picks the first supported locale of `ui_locales`, then of Accept-Language, else English.
@@ -107,17 +117,41 @@ pub fn strings_for(ui_locales: &[String], accept_language: Option<&str>) -> &'st
     &EN
 }
 
+/// One line of the consent page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeLine {
+    pub text: &'static str,
+    /// The scope hands over administrator rights: the page says so.
+    pub warning: bool,
+}
+
 impl Strings {
-    pub fn scope(&self, scope: &str) -> Option<&'static str> {
-        Some(match scope {
+    /// The consent page's line for a scope: every scope of the grant gets one (an unknown
+    /// one the generic line), so nothing is granted that the page did not show.
+    pub fn scope(&self, scope: &str) -> ScopeLine {
+        let text = match scope {
             "openid" => self.scope_openid,
             "profile" => self.scope_profile,
             "email" => self.scope_email,
             "phone" => self.scope_phone,
             "address" => self.scope_address,
             "offline_access" => self.scope_offline_access,
-            _ => return None,
-        })
+            "admin" => self.scope_admin,
+            _ => self.scope_other,
+        };
+        ScopeLine { text, warning: scope == "admin" }
+    }
+
+    /// The lines for the scopes of a grant, in order, each distinct line once.
+    pub fn scope_lines(&self, scopes: &[String]) -> Vec<ScopeLine> {
+        let mut lines: Vec<ScopeLine> = vec![];
+        for s in scopes {
+            let line = self.scope(s);
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+        lines
     }
 }
 
@@ -153,7 +187,13 @@ pub struct ConsentPage {
     pub flow: String,
     pub csrf: String,
     pub client_name: String,
-    pub scopes: Vec<&'static str>,
+    pub scopes: Vec<ScopeLine>,
+}
+
+impl ConsentPage {
+    pub fn admin(&self) -> bool {
+        self.scopes.iter().any(|s| s.warning)
+    }
 }
 
 #[derive(Template)]
@@ -255,4 +295,19 @@ pub struct ActivatePage {
     pub page: PageCtx,
     pub action: String,
     pub token: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scope_of_a_grant_has_a_consent_line() {
+        for t in [&EN, &DE] {
+            let lines = t.scope_lines(&["openid".into(), "admin".into(), "billing:write".into(), "other:x".into()]);
+            assert_eq!(lines.len(), 3, "the unknown ones share the generic line");
+            assert!(lines[1].warning && !lines[0].warning);
+            assert_eq!(lines[2].text, t.scope_other);
+        }
+    }
 }

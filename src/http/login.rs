@@ -229,7 +229,7 @@ pub async fn get_consent(state: web::Data<AppState>, cw: CurrentWorkspace, req: 
         flow: flow.id.clone(),
         csrf: flow.csrf.clone(),
         client_name: client.name.clone(),
-        scopes: flow.request.scope.0.iter().filter_map(|s| t.scope(s)).collect(),
+        scopes: t.scope_lines(&flow.request.scope.0),
     };
     render(StatusCode::OK, &page.page.nonce, &page)
 }

@@ -23,6 +23,7 @@ on_every_backend!(
     writes_keep_what_their_document_leaves_out,
     anonymous_calls_never_fill_a_trail,
     openapi_states_media_types_and_constraints,
+    consent_lists_every_scope_it_grants,
 );
 
 async fn submit_registration(app: &TestApp, browser: &Browser, extra: &[(&str, &str)]) -> (u16, Url, String) {
@@ -443,4 +444,21 @@ async fn openapi_states_media_types_and_constraints(backend: Backend) {
             }
         }
     }
+}
+
+/// Item 7: the consent page left out scopes it granted (`admin` was not shown).
+async fn consent_lists_every_scope_it_grants(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.client_token("acme-admin").await;
+    let console = json!({ "client_secret": "console-secret-1", "redirect_uris": ["http://127.0.0.1:9999/console"], "grant_types": ["authorization_code"], "scopes": ["openid", "email", "admin"], "consent": "required" });
+    let (s, body) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/shop/clients/console"), &admin, Some(console)).await;
+    assert_eq!(s, 201, "{body}");
+    let browser = Browser::default();
+    let url = authorize_url(&app, "console", "http://127.0.0.1:9999/console", &[("scope", "openid email admin")]);
+    let (login, _, form) = browser.first_form(&url, "http://127.0.0.1:9999/console").await;
+    let Step::Page { html, status: 200, .. } = browser.submit(&form, &[("username", "alice"), ("password", PASSWORD)], "http://127.0.0.1:9999/console").await else { panic!("no consent page at {login}") };
+    let doc = scraper::Html::parse_document(&html);
+    let items: Vec<String> = doc.select(&scraper::Selector::parse(".scopes li").unwrap()).map(|li| li.text().collect()).collect();
+    assert_eq!(items, ["Know who you are", "See your email address", "Manage accounts and settings of this organisation in your name"], "{html}");
+    assert!(html.contains("class=\"warning\" role=\"note\""), "the admin scope carries a warning");
 }
