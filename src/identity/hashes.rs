@@ -4,10 +4,9 @@
 //!
 //! Accepted formats:
 //! - **argon2** in PHC form: `$argon2id$v=19$m=…,t=…,p=…$<salt>$<hash>`, also `$argon2i$`
-//!   and `$argon2d$`, versions 16 and 19, any parameters up to a sanity bound (memory at most
-//!   1 GiB, at most 100 passes, at most 64 lanes) so that one imported row cannot make a
-//!   sign-in exhaust the server's memory;
-//! - **bcrypt** in modular crypt form: `$2a$`, `$2b$` or `$2y$`, cost 4 to 31
+//!   and `$argon2d$`, versions 16 and 19, with memory at most 64 MiB, memory × passes at
+//!   most 256 MiB (e.g. 64 MiB × 4, 19 MiB × 13) and at most 8 lanes;
+//! - **bcrypt** in modular crypt form: `$2a$`, `$2b$` or `$2y$`, cost 4 to 13
 //!   (`$2a$12$<22 characters of salt><31 characters of hash>`, 60 characters in all);
 //!   passwords longer than 72 bytes are truncated, as every bcrypt implementation does;
 //! - **PBKDF2-HMAC-SHA256** in PHC form as the `pbkdf2` crate writes it:
@@ -15,8 +14,18 @@
 //!   standard base64 (PHC string format); `l`, when present, must match the hash length.
 //!   Python passlib's `pbkdf2_sha256` form is accepted too:
 //!   `$pbkdf2-sha256$<iterations>$<salt>$<hash>` in passlib's "ab64" alphabet (`.` in place
-//!   of `+`). Iterations from 1,000 to 10,000,000, a salt of 1 to 1,024 bytes, a hash of 16
+//!   of `+`). Iterations from 1,000 to 1,500,000, a salt of 1 to 1,024 bytes, a hash of 16
 //!   to 64 bytes.
+//!
+//! Why the cost bounds: a sign-in attempt verifies the stored hash before it knows whether
+//! the password is right, so anyone who knows a login name can make the server run that
+//! hash's cost at will. One imported bcrypt hash of cost 31 (days of CPU), PBKDF2 with
+//! 10 million iterations or argon2 with 1 GiB and 100 passes would let anonymous requests
+//! stall the password workers for everyone. The bounds cover the usual settings of other
+//! systems (bcrypt 10-12, PBKDF2 at OWASP's 600,000 and Django's 1,200,000, argon2 at
+//! RFC 9106's 64 MiB × 3) at about a second of work at most. They apply at import (the row
+//! is refused with the reason) and again at every verification (a stored hash beyond them
+//! never runs; the user resets the password).
 //!
 //! Anything else (MD5-crypt, SHA-crypt, bare hex digests, `$2x$`, …) is refused with a reason
 //! by [`parse`], so an import reports the row instead of storing a hash nobody can sign in
@@ -33,11 +42,17 @@ pub enum Scheme {
 }
 
 const PBKDF2_PREFIX: &str = "$pbkdf2-sha256$";
-const PBKDF2_ITERATIONS: std::ops::RangeInclusive<u32> = 1_000..=10_000_000;
-/// Sanity bounds for imported argon2 parameters (memory in KiB).
-const ARGON2_MAX_M_KIB: u32 = 1024 * 1024;
-const ARGON2_MAX_T: u32 = 100;
-const ARGON2_MAX_P: u32 = 64;
+const PBKDF2_ITERATIONS: std::ops::RangeInclusive<u32> = 1_000..=1_500_000;
+const BCRYPT_COST: std::ops::RangeInclusive<u32> = 4..=13;
+/// Bounds for argon2 parameters (memory in KiB): 64 MiB, 256 MiB·passes, 8 lanes.
+const ARGON2_MAX_M_KIB: u32 = 64 * 1024;
+const ARGON2_MAX_M_T_KIB: u64 = 256 * 1024;
+const ARGON2_MAX_P: u32 = 8;
+
+/// Whether argon2 parameters are within the bounds every verification may spend.
+pub fn argon2_cost_ok(params: &argon2::Params) -> bool {
+    params.m_cost() <= ARGON2_MAX_M_KIB && u64::from(params.m_cost()) * u64::from(params.t_cost()) <= ARGON2_MAX_M_T_KIB && params.p_cost() <= ARGON2_MAX_P
+}
 
 /// A PBKDF2-SHA256 hash, decoded.
 struct Pbkdf2 {
@@ -91,7 +106,7 @@ fn parse_pbkdf2(hash: &str) -> Result<Pbkdf2, String> {
     let rounds = rounds.ok_or("PBKDF2-SHA256: the iteration count is missing or too large")?;
     if !PBKDF2_ITERATIONS.contains(&rounds) {
         return Err(format!(
-            "PBKDF2-SHA256: {rounds} iterations; 1,000 to 10,000,000 are accepted"
+            "PBKDF2-SHA256: {rounds} iterations; 1,000 to 1,500,000 are accepted"
         ));
     }
     let (salt, out) = (b64("salt", salt)?, b64("hash", out)?);
@@ -129,13 +144,13 @@ fn parse_argon2(hash: &str) -> Result<PasswordHash<'_>, String> {
     }
     let params =
         argon2::Params::try_from(&parsed).map_err(|e| format!("argon2: bad parameters ({e})"))?;
-    if params.m_cost() > ARGON2_MAX_M_KIB
-        || params.t_cost() > ARGON2_MAX_T
-        || params.p_cost() > ARGON2_MAX_P
-    {
-        return Err(
-            "argon2: parameters beyond the accepted bounds (m ≤ 1048576, t ≤ 100, p ≤ 64)".into(),
-        );
+    if !argon2_cost_ok(&params) {
+        return Err(format!(
+            "argon2: m={}, t={}, p={} is beyond the accepted cost (memory at most 64 MiB, memory × passes at most 256 MiB, at most 8 lanes)",
+            params.m_cost(),
+            params.t_cost(),
+            params.p_cost()
+        ));
     }
     Ok(parsed)
 }
@@ -153,9 +168,9 @@ pub fn parse(hash: &str) -> Result<Scheme, String> {
         Ok(Scheme::Argon2)
     } else if is_bcrypt(hash) {
         let parts: bcrypt::HashParts = hash.parse().map_err(|e| format!("bcrypt: {e}"))?;
-        if !(4..=31).contains(&parts.get_cost()) {
+        if !BCRYPT_COST.contains(&parts.get_cost()) {
             return Err(format!(
-                "bcrypt: cost {}; 4 to 31 are accepted",
+                "bcrypt: cost {}; 4 to 13 are accepted",
                 parts.get_cost()
             ));
         }
@@ -326,6 +341,10 @@ mod tests {
             "$argon2id$garbage",
             "$argon2x$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
             "$argon2id$v=19$m=4194304,t=2,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "$argon2id$v=19$m=1048576,t=100,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "$argon2id$v=19$m=65536,t=5,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "$argon2id$v=19$m=19456,t=2,p=16$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "$pbkdf2-sha256$i=10000000,l=32$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         ] {
             let e = parse(bad).expect_err(bad);
             assert!(!e.is_empty());
@@ -333,6 +352,16 @@ mod tests {
         }
         assert!(parse(bcrypt_99).unwrap_err().contains("cost"));
         assert!(parse(pbkdf2_i1).unwrap_err().contains("iterations"));
+        let bcrypt_31 = bcrypt::hash("pw", 4).unwrap().replacen("$04$", "$31$", 1);
+        assert!(parse(&bcrypt_31).unwrap_err().contains("cost 31"));
+        assert!(parse(&bcrypt::hash("pw", 4).unwrap().replacen("$04$", "$14$", 1)).unwrap_err().contains("cost 14"));
+        // The settings of other systems still import.
+        for ok in [
+            "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "$pbkdf2-sha256$i=1200000,l=32$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            assert!(parse(ok).is_ok(), "{ok}");
+        }
     }
 
     #[test]
