@@ -5,6 +5,7 @@ mod helpers;
 mod admin;
 mod browser;
 mod flows;
+mod hardening_http;
 mod import;
 mod negative;
 mod nodes;
