@@ -159,6 +159,44 @@ async fn import_file(state: &portcullis::state::AppState, file: &std::path::Path
     Ok(())
 }
 
+/// SIGTERM (what orchestrators send) and SIGINT (Ctrl-C) both stop the server gracefully:
+/// no new connections, the requests in flight finish. (actix alone would treat SIGINT as
+/// a forced stop, failing whatever is in flight.)
+async fn shutdown_signal() {
+    let name = wait_for_signal().await;
+    tracing::info!(signal = name, timeout_seconds = startup::SHUTDOWN_TIMEOUT, "stopping gracefully: finishing the requests in flight");
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    // A signal whose handler cannot be installed keeps its default action (the process ends).
+    let wait = |kind: SignalKind, name: &'static str| async move {
+        match signal(kind) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, signal = name, "cannot handle the signal; it will end the process at once");
+                std::future::pending::<()>().await;
+            }
+        }
+        name
+    };
+    tokio::select! {
+        n = wait(SignalKind::terminate(), "SIGTERM") => n,
+        n = wait(SignalKind::interrupt(), "SIGINT") => n,
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() -> &'static str {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+    "Ctrl-C"
+}
+
 async fn run(command: Command, config: Config) -> Result<(), AppError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match command {
@@ -170,9 +208,13 @@ async fn run(command: Command, config: Config) -> Result<(), AppError> {
                 apply(&file, &state).await?;
             }
             let listener = std::net::TcpListener::bind(&listen).map_err(|e| AppError::Internal(format!("listen on {listen}: {e}")))?;
-            let running = startup::serve(state, listener, workers).map_err(|e| AppError::Internal(e.to_string()))?;
+            let running = startup::serve_until(state, listener, workers, shutdown_signal()).map_err(|e| AppError::Internal(e.to_string()))?;
             tracing::info!(%listen, public_url = %running.state.config.public_url, "portcullis serving");
-            running.server.await.map_err(|e| AppError::Internal(e.to_string()))
+            // Returns once the requests in flight are answered and the background tasks
+            // have stopped; only then does the runtime (and the stores' connections on it) go.
+            running.run().await.map_err(|e| AppError::Internal(e.to_string()))?;
+            tracing::info!("portcullis stopped");
+            Ok(())
         }
         Command::Apply { file } => {
             let state = startup::build_state(config, clock).await?;

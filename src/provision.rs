@@ -18,6 +18,7 @@ use crate::theme::{self, ThemeSpec};
 use crate::identity::policy::PasswordPolicy;
 use crate::identity::schema;
 use crate::storage::identity::{Activation, Identifier, PoolSettings, client_holder, group_holder};
+use crate::protocol::authorize::MAX_REDIRECT_URI;
 use crate::storage::{Client, ConsentMode, SigningAlg, UserStatus, UserStore, digest};
 
 #[derive(Debug, Deserialize)]
@@ -147,6 +148,10 @@ pub struct ClientSpec {
     /// `system-admin` for the bootstrap admin client.
     #[serde(default)]
     pub privileges: Vec<String>,
+    /// Web origins, besides those of the redirect URIs, that browser code of the client may
+    /// call the token, userinfo, revocation and introspection endpoints from (CORS).
+    #[serde(default)]
+    pub allowed_origins: Option<Vec<String>>,
 }
 
 /// Everything ready to be written.
@@ -246,16 +251,53 @@ fn check_id(path: &str, id: &str) -> Result<(), AppError> {
     if ok { Ok(()) } else { Err(err(path, format!("{id:?} must be 1-64 of a-z, 0-9, '-', '_'"))) }
 }
 
+fn is_loopback(u: &url::Url) -> bool {
+    matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
+}
+
+/// Redirect and post-logout redirect URIs: where a browser is sent with a code, a token
+/// hint or an error. Only schemes that name a web page or an app are accepted, so a
+/// registered `javascript:`, `data:` or `file:` URI cannot run script or read files in the
+/// user's browser.
 fn check_uri(path: &str, uri: &str) -> Result<(), AppError> {
+    // /authorize refuses longer ones before looking anything up.
+    if uri.len() > MAX_REDIRECT_URI {
+        return Err(err(path, format!("at most {MAX_REDIRECT_URI} characters")));
+    }
     let u = url::Url::parse(uri).map_err(|e| err(path, format!("{uri:?}: {e}")))?;
     // RFC 6749 §3.1.2: the redirection endpoint URI MUST be absolute and MUST NOT include a fragment.
     if u.fragment().is_some() {
         return Err(err(path, format!("{uri:?} must not have a fragment")));
     }
-    if u.scheme() == "http" && !matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")) {
-        return Err(err(path, format!("{uri:?}: plain http is only allowed for loopback hosts")));
+    match u.scheme() {
+        "https" if u.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        // RFC 8252 §7.3 (native apps) and RFC 9700 §2.1: plain http for loopback only.
+        "http" if is_loopback(&u) => Ok(()),
+        "http" => Err(err(path, format!("{uri:?}: plain http is only allowed for loopback hosts"))),
+        // RFC 8252 §7.1: a private-use scheme is a reverse domain name, e.g. com.example.app.
+        s if s.contains('.') => Ok(()),
+        s => Err(err(path, format!("{uri:?}: the scheme {s:?} is not allowed (https, http for loopback hosts, or an app's reverse-domain scheme such as com.example.app)"))),
     }
-    Ok(())
+}
+
+/// A CORS origin (`scheme://host[:port]`, as browsers send it in `Origin`): https, or http
+/// for a loopback host, nothing else. Returns it as browsers serialize it, so that it
+/// compares equal to their `Origin` header.
+fn check_origin(path: &str, origin: &str) -> Result<String, AppError> {
+    let bad = |why: &str| err(path, format!("{origin:?}: {why}; expected an origin such as https://app.example.com"));
+    let u = url::Url::parse(origin).map_err(|e| bad(&e.to_string()))?;
+    let secure = match u.scheme() {
+        "https" => true,
+        "http" => is_loopback(&u),
+        _ => false,
+    };
+    if !secure || u.host_str().is_none_or(str::is_empty) {
+        return Err(bad("https (http only for loopback hosts) with a host"));
+    }
+    if u.path() != "/" || origin.ends_with('/') || u.query().is_some() || u.fragment().is_some() || !u.username().is_empty() || u.password().is_some() {
+        return Err(bad("no path, query, fragment or user"));
+    }
+    Ok(u.origin().ascii_serialization())
 }
 
 /// What the database holds already that a file may refer to or leaves unmentioned:
@@ -555,6 +597,10 @@ fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, stored: 
     for (i, u) in post_logout_redirect_uris.iter().enumerate() {
         check_uri(&format!("{cp}.post_logout_redirect_uris[{i}]"), u)?;
     }
+    let allowed_origins = match &c.allowed_origins {
+        Some(list) => list.iter().enumerate().map(|(i, o)| check_origin(&format!("{cp}.allowed_origins[{i}]"), o)).collect::<Result<Vec<_>, _>>()?,
+        None => stored.map(|s| s.allowed_origins.clone()).unwrap_or_default(),
+    };
     let id_token_alg = match c.id_token_signed_response_alg.as_deref() {
         None => stored.map(|s| s.id_token_alg).unwrap_or(SigningAlg::RS256),
         Some("RS256") => SigningAlg::RS256,
@@ -573,6 +619,7 @@ fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, stored: 
         scopes,
         consent: c.consent.or_else(|| stored.map(|s| s.consent)).unwrap_or(ConsentMode::Required),
         id_token_alg,
+        allowed_origins,
     })
 }
 
@@ -593,6 +640,47 @@ mod tests {
         assert!(client_err("{client_id: a, grant_types: [client_credentials]}").contains("confidential"));
         assert!(client_err("{client_id: a, grant_types: [implicit]}").contains("c.grant_types[0]"));
         assert!(client_err("{client_id: a, client_secret: short, redirect_uris: ['http://127.0.0.1/cb']}").contains("c.client_secret"));
+    }
+
+    #[test]
+    fn redirect_uris_take_https_loopback_http_and_private_use_schemes_only() {
+        for ok in ["https://app.example.com/cb", "https://app.example.com:8443/cb?x=1", "http://127.0.0.1:9999/cb", "http://[::1]/cb", "http://localhost/cb", "com.example.app:/oauth2redirect", "com.example.app:/cb"] {
+            assert!(check_uri("u", ok).is_ok(), "{ok}");
+        }
+        let bad = [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+            "vbscript:msgbox(1)",
+            "blob:https://app.example.com/uuid",
+            "ftp://files.example.com/cb",
+            "ws://127.0.0.1/cb",
+            "myapp:/cb",
+            "http://evil.example/cb",
+            "http://127.0.0.1.evil.example/cb",
+            "https://app.example.com/cb#frag",
+            "/relative/cb",
+        ];
+        for uri in bad {
+            let e = check_uri("c.redirect_uris[0]", uri).unwrap_err().to_string();
+            assert!(e.contains("c.redirect_uris[0]"), "{uri}: {e}");
+        }
+        assert!(check_uri("u", &format!("https://app.example.com/{}", "a".repeat(MAX_REDIRECT_URI))).is_err());
+        assert!(client_err("{client_id: a, redirect_uris: ['https://app.example.com/cb'], post_logout_redirect_uris: ['javascript:alert(1)']}").contains("c.post_logout_redirect_uris[0]"));
+    }
+
+    #[test]
+    fn allowed_origins_are_https_or_loopback_origins_without_path() {
+        assert_eq!(check_origin("o", "https://App.Example.com").unwrap(), "https://app.example.com");
+        assert_eq!(check_origin("o", "https://app.example.com:443").unwrap(), "https://app.example.com");
+        assert_eq!(check_origin("o", "https://app.example.com:8443").unwrap(), "https://app.example.com:8443");
+        assert_eq!(check_origin("o", "http://localhost:3000").unwrap(), "http://localhost:3000");
+        assert_eq!(check_origin("o", "http://[::1]:3000").unwrap(), "http://[::1]:3000");
+        for bad in ["*", "null", "http://app.example.com", "ftp://app.example.com", "https://app.example.com/", "https://app.example.com/cb", "https://app.example.com?x", "https://app.example.com#x", "https://u:p@app.example.com", "com.example.app:/cb"] {
+            assert!(check_origin("o", bad).is_err(), "{bad}");
+        }
+        assert!(client_err("{client_id: a, redirect_uris: ['https://app.example.com/cb'], allowed_origins: ['https://ok.example', 'https://x.example/path']}").contains("c.allowed_origins[1]"));
     }
 
     #[test]

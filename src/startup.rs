@@ -3,6 +3,8 @@ use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::auth::password::Hasher;
 use crate::clock::Clock;
@@ -51,17 +53,73 @@ pub struct Running {
     pub port: u16,
     pub server: actix_web::dev::Server,
     pub state: web::Data<AppState>,
+    /// Key reloading and the retention purge; dropping this leaves them running.
+    pub tasks: Background,
 }
 
-/// Binds the HTTP server to `listener` (port 0 in tests) with `workers` threads.
-pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Running> {
-    let port = listener.local_addr()?.port();
-    let state = web::Data::new(state);
+impl Running {
+    /// Serves until the server stops, which after its shutdown signal (see `serve_until`)
+    /// is once the requests in flight are answered; then stops the background tasks. The
+    /// caller's runtime must outlive this future: the stores' connections live on it, so a
+    /// request still running when it shuts down would fail.
+    pub async fn run(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.tasks.stop().await;
+        result
+    }
+}
+
+/// The background tasks of a node.
+pub struct Background {
+    stop: watch::Sender<bool>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Background {
+    /// Lets each task finish the round it is in, then waits for all of them.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for h in self.handles {
+            let _ = h.await;
+        }
+    }
+}
+
+/// Resolves once a stop is asked for; never if the `Background` was dropped instead.
+async fn stop_requested(mut rx: watch::Receiver<bool>) {
+    while !*rx.borrow_and_update() {
+        if rx.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Runs `round` every `period` (the first at once if `now`) until a stop is asked for.
+fn every<F, Fut>(period: Duration, now: bool, stop: watch::Receiver<bool>, mut round: F) -> JoinHandle<()>
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        if now {
+            round().await;
+        }
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(period) => round().await,
+                _ = stop_requested(stop.clone()) => return,
+            }
+        }
+    })
+}
+
+fn background(state: &web::Data<AppState>) -> Background {
+    let (stop, rx) = watch::channel(false);
     let keys = state.keys.clone();
     // Every node picks up a key rotation made elsewhere within half a minute.
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_secs(30)).await;
+    let reload = every(Duration::from_secs(30), false, rx.clone(), move || {
+        let keys = keys.clone();
+        async move {
             if let Err(e) = keys.reload().await {
                 tracing::warn!(error = %e, "reloading signing keys failed");
             }
@@ -70,33 +128,56 @@ pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io:
     // Personal data of deleted users past their pool's retention period is erased hourly;
     // every node may run it (it is idempotent).
     let retention = state.clone();
-    tokio::spawn(async move {
-        loop {
-            match crate::identity::lifecycle::purge_deleted(&retention).await {
+    let purge = every(Duration::from_secs(3600), true, rx, move || {
+        let state = retention.clone();
+        async move {
+            match crate::identity::lifecycle::purge_deleted(&state).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(users = n, "personal data of deleted users erased"),
                 Err(e) => tracing::warn!(error = %e, "erasing deleted users failed"),
             }
-            tokio::time::sleep(Duration::from_secs(3600)).await;
         }
     });
+    Background { stop, handles: vec![reload, purge] }
+}
+
+/// Binds the HTTP server to `listener` (port 0 in tests) with `workers` threads. The server
+/// stops as actix does by default on signals; `portcullis serve` uses `serve_until`.
+pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Running> {
+    bind(state, listener, workers, None)
+}
+
+/// Like `serve`, but the server stops gracefully when `shutdown` resolves, and only then:
+/// it takes no new connections, answers the requests in flight (for up to
+/// `SHUTDOWN_TIMEOUT` seconds), then `Running::run` stops the background tasks.
+pub fn serve_until(state: AppState, listener: TcpListener, workers: usize, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<Running> {
+    bind(state, listener, workers, Some(Box::pin(shutdown)))
+}
+
+/// Seconds in-flight requests get to finish after a shutdown signal.
+pub const SHUTDOWN_TIMEOUT: u64 = 30;
+
+type Shutdown = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+fn bind(state: AppState, listener: TcpListener, workers: usize, shutdown: Option<Shutdown>) -> std::io::Result<Running> {
+    let port = listener.local_addr()?.port();
+    let state = web::Data::new(state);
+    let tasks = background(&state);
     let data = state.clone();
-    let server = HttpServer::new(move || {
+    let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(64 * 1024))
             .app_data(web::QueryConfig::default())
             .wrap(crate::http::security_headers())
-            .wrap(tracing_actix())
+            .wrap(actix_web::middleware::from_fn(crate::http::access_log::access_log))
             .configure(crate::http::configure)
     })
     .workers(workers.max(1))
-    .listen(listener)?
-    .run();
-    Ok(Running { port, server, state })
-}
-
-/// Request logging without query strings or bodies (they carry codes and tokens).
-fn tracing_actix() -> actix_web::middleware::Logger {
-    actix_web::middleware::Logger::new("%s %r %Dms").custom_request_replace("r", |req| format!("{} {}", req.method(), req.path()))
+    .shutdown_timeout(SHUTDOWN_TIMEOUT);
+    if let Some(signal) = shutdown {
+        server = server.shutdown_signal(signal);
+    }
+    let server = server.listen(listener)?.run();
+    Ok(Running { port, server, state, tasks })
 }

@@ -12,30 +12,30 @@ use crate::state::AppState;
 use crate::storage::Client;
 use crate::storage::identity::{AuditRecord, Pool};
 
+/// One resource per path with all its methods: another method is 405 with `Allow`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/tenants", web::get().to(list_tenants))
-        .route("/tenants/{tenant}", web::get().to(get_tenant))
-        .route("/tenants/{tenant}", web::put().to(put_tenant))
-        .route("/tenants/{tenant}/pools", web::get().to(list_pools))
-        .route("/tenants/{tenant}/pools/{pool}", web::get().to(get_pool))
-        .route("/tenants/{tenant}/pools/{pool}", web::put().to(put_pool))
-        .route("/tenants/{tenant}/pools/{pool}/password-policy", web::get().to(get_policy))
-        .route("/tenants/{tenant}/pools/{pool}/password-policy", web::put().to(put_policy))
-        .route("/tenants/{tenant}/workspaces", web::get().to(list_workspaces))
-        .route("/tenants/{tenant}/workspaces/{workspace}", web::put().to(put_workspace))
-        .route("/tenants/{tenant}/workspaces/{workspace}/clients", web::get().to(list_clients))
-        .route("/tenants/{tenant}/workspaces/{workspace}/clients/{client}", web::get().to(get_client))
-        .route("/tenants/{tenant}/workspaces/{workspace}/clients/{client}", web::put().to(put_client))
-        .route("/tenants/{tenant}/workspaces/{workspace}/clients/{client}", web::delete().to(delete_client))
-        .route("/tenants/{tenant}/schemas", web::get().to(list_schemas))
-        .route("/tenants/{tenant}/schemas/{schema}", web::get().to(get_schema))
-        .route("/tenants/{tenant}/schemas/{schema}", web::put().to(put_schema))
-        .route("/tenants/{tenant}/schemas/{schema}", web::delete().to(delete_schema))
-        .route("/tenants/{tenant}/privileges", web::get().to(list_privileges))
-        .route("/tenants/{tenant}/privileges/{privilege}/holders", web::get().to(list_holders))
-        .route("/tenants/{tenant}/privileges/{privilege}/holders/{holder:.+}", web::put().to(put_holder))
-        .route("/tenants/{tenant}/privileges/{privilege}/holders/{holder:.+}", web::delete().to(delete_holder))
-        .route("/tenants/{tenant}/audit", web::get().to(list_audit));
+    use crate::http::get;
+    use web::resource;
+    cfg.service(resource("/tenants").route(get().to(list_tenants)))
+        .service(resource("/tenants/{tenant}").route(get().to(get_tenant)).route(web::put().to(put_tenant)))
+        .service(resource("/tenants/{tenant}/pools").route(get().to(list_pools)))
+        .service(resource("/tenants/{tenant}/pools/{pool}").route(get().to(get_pool)).route(web::put().to(put_pool)))
+        .service(resource("/tenants/{tenant}/pools/{pool}/password-policy").route(get().to(get_policy)).route(web::put().to(put_policy)))
+        .service(resource("/tenants/{tenant}/workspaces").route(get().to(list_workspaces)))
+        .service(resource("/tenants/{tenant}/workspaces/{workspace}").route(web::put().to(put_workspace)))
+        .service(resource("/tenants/{tenant}/workspaces/{workspace}/clients").route(get().to(list_clients)))
+        .service(
+            resource("/tenants/{tenant}/workspaces/{workspace}/clients/{client}")
+                .route(get().to(get_client))
+                .route(web::put().to(put_client))
+                .route(web::delete().to(delete_client)),
+        )
+        .service(resource("/tenants/{tenant}/schemas").route(get().to(list_schemas)))
+        .service(resource("/tenants/{tenant}/schemas/{schema}").route(get().to(get_schema)).route(web::put().to(put_schema)).route(web::delete().to(delete_schema)))
+        .service(resource("/tenants/{tenant}/privileges").route(get().to(list_privileges)))
+        .service(resource("/tenants/{tenant}/privileges/{privilege}/holders").route(get().to(list_holders)))
+        .service(resource("/tenants/{tenant}/privileges/{privilege}/holders/{holder:.+}").route(web::put().to(put_holder)).route(web::delete().to(delete_holder)))
+        .service(resource("/tenants/{tenant}/audit").route(get().to(list_audit)));
 }
 
 fn require(allowed: bool) -> Result<(), ApiError> {
@@ -416,6 +416,7 @@ pub struct ClientView {
     scopes: Vec<String>,
     consent: crate::storage::ConsentMode,
     id_token_signed_response_alg: &'static str,
+    allowed_origins: Vec<String>,
 }
 
 impl From<Client> for ClientView {
@@ -430,6 +431,7 @@ impl From<Client> for ClientView {
             grant_types: c.grant_types,
             scopes: c.scopes,
             consent: c.consent,
+            allowed_origins: c.allowed_origins,
         }
     }
 }

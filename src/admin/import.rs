@@ -14,7 +14,7 @@ use crate::state::AppState;
 pub const MAX_UPLOAD: usize = 512 * 1024 * 1024;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/tenants/{tenant}/pools/{pool}/import", web::post().to(post_import));
+    cfg.service(web::resource("/tenants/{tenant}/pools/{pool}/import").route(web::post().to(post_import)));
 }
 
 /// Removes the spool file however the import ends.

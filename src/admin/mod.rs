@@ -1,7 +1,7 @@
 //! The admin REST API under `/api/admin/v1`: bearer access tokens issued by Portcullis
 //! itself, every call authorized against the caller's privileges (`authz`) and recorded
 //! in the audit trail, errors as RFC 9457 problem details with JSON pointers.
-use actix_web::dev::{Payload, Service};
+use actix_web::dev::{Payload, Service, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use futures_util::future::LocalBoxFuture;
@@ -37,6 +37,8 @@ pub enum ApiError {
     Conflict(String),
     Unsupported(&'static str),
     TooLarge,
+    /// The path exists, the method does not (the `Allow` header is added by `configure`).
+    MethodNotAllowed,
     App(AppError),
 }
 
@@ -98,6 +100,7 @@ impl ApiError {
             ApiError::Conflict(d) => (StatusCode::CONFLICT, "conflict", "Conflict", Some(d.clone()), vec![]),
             ApiError::Unsupported(d) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type", Some(d.to_string()), vec![]),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Request body too large", Some(format!("At most {} KiB.", MAX_BODY / 1024)), vec![]),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", Some("The Allow header lists the methods of this resource.".into()), vec![]),
             ApiError::App(e) if e.is_unavailable() => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", None, vec![]),
             ApiError::App(AppError::Data(d)) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input", Some(d.clone()), vec![]),
             ApiError::App(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server-error", "Internal error", None, vec![]),
@@ -303,13 +306,28 @@ async fn record_call(state: &AppState, req: &HttpRequest, status: StatusCode) {
     }
 }
 
+/// A resource's bare 405 (RFC 9110 §15.5.6, with the `Allow` header actix computed from
+/// the resource's routes) as a problem document, like every other admin API error.
+fn method_not_allowed(res: ServiceResponse) -> ServiceResponse {
+    if res.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return res;
+    }
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let (req, _) = res.into_parts();
+    let mut problem = ApiError::MethodNotAllowed.response();
+    if let Some(allow) = allow {
+        problem.headers_mut().insert(header::ALLOW, allow);
+    }
+    ServiceResponse::new(req, problem)
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/admin/v1")
             .wrap_fn(|req, srv| {
                 let fut = srv.call(req);
                 async move {
-                    let res = fut.await?;
+                    let res = method_not_allowed(fut.await?);
                     if res.request().path() != "/api/admin/v1/openapi.json"
                         && let Some(state) = res.request().app_data::<web::Data<AppState>>()
                     {
@@ -318,7 +336,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     Ok(res)
                 }
             })
-            .route("/openapi.json", web::get().to(openapi::get_openapi))
+            .service(web::resource("/openapi.json").route(crate::http::get().to(openapi::get_openapi)))
             .configure(directory::configure)
             .configure(users::configure)
             .configure(import::configure)

@@ -10,22 +10,19 @@ use crate::state::AppState;
 use crate::storage::identity::{Group, Pool, UserQuery, group_holder, user_holder};
 use crate::storage::{User, UserStatus};
 
+/// One resource per path with all its methods: another method is 405 with `Allow`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    use crate::http::get;
     let base = "/tenants/{tenant}/pools/{pool}";
-    cfg.route(&format!("{base}/users"), web::get().to(list_users))
-        .route(&format!("{base}/users"), web::post().to(create_user))
-        .route(&format!("{base}/users/{{user}}"), web::get().to(get_user))
-        .route(&format!("{base}/users/{{user}}"), web::patch().to(patch_user))
-        .route(&format!("{base}/users/{{user}}"), web::delete().to(delete_user))
-        .route(&format!("{base}/users/{{user}}/status"), web::put().to(put_status))
-        .route(&format!("{base}/users/{{user}}/password"), web::put().to(put_password))
-        .route(&format!("{base}/groups"), web::get().to(list_groups))
-        .route(&format!("{base}/groups"), web::post().to(create_group))
-        .route(&format!("{base}/groups/{{group}}"), web::get().to(get_group))
-        .route(&format!("{base}/groups/{{group}}"), web::delete().to(delete_group))
-        .route(&format!("{base}/groups/{{group}}/members"), web::get().to(list_members))
-        .route(&format!("{base}/groups/{{group}}/members/{{user}}"), web::put().to(put_member))
-        .route(&format!("{base}/groups/{{group}}/members/{{user}}"), web::delete().to(delete_member));
+    let resource = |path: &str| web::resource(format!("{base}{path}"));
+    cfg.service(resource("/users").route(get().to(list_users)).route(web::post().to(create_user)))
+        .service(resource("/users/{user}").route(get().to(get_user)).route(web::patch().to(patch_user)).route(web::delete().to(delete_user)))
+        .service(resource("/users/{user}/status").route(web::put().to(put_status)))
+        .service(resource("/users/{user}/password").route(web::put().to(put_password)))
+        .service(resource("/groups").route(get().to(list_groups)).route(web::post().to(create_group)))
+        .service(resource("/groups/{group}").route(get().to(get_group)).route(web::delete().to(delete_group)))
+        .service(resource("/groups/{group}/members").route(get().to(list_members)))
+        .service(resource("/groups/{group}/members/{user}").route(web::put().to(put_member)).route(web::delete().to(delete_member)));
 }
 
 /// A user as the API shows it (never a credential).

@@ -20,6 +20,7 @@ fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/static/css/app.css", web::get().to(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
-        .route("/static/img/logo.svg", web::get().to(|| async { asset("image/svg+xml", LOGO_SVG) }));
+    use super::get;
+    cfg.service(web::resource("/static/css/app.css").route(get().to(|| async { asset("text/css; charset=utf-8", APP_CSS) })))
+        .service(web::resource("/static/img/logo.svg").route(get().to(|| async { asset("image/svg+xml", LOGO_SVG) })));
 }

@@ -1,10 +1,12 @@
 //! HTTP: one handler module per endpoint family, all routes in `configure`.
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::middleware::DefaultHeaders;
-use actix_web::{HttpRequest, web};
+use actix_web::{HttpRequest, Route, guard, web};
 
+pub mod access_log;
 pub mod assets;
 pub mod client_ip;
+pub mod cors;
 pub mod health;
 pub mod login;
 pub mod oauth2;
@@ -14,39 +16,47 @@ pub mod reset;
 pub mod response;
 pub mod workspace;
 
+/// A GET route that answers HEAD as well: RFC 9110 §9.3.2, a server MUST support HEAD
+/// where it supports GET. The handler runs as for GET; actix's HTTP/1 encoder sends the
+/// same header fields (Content-Length included) and drops the content. Every GET route
+/// uses this instead of `web::get()`.
+pub fn get() -> Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 /// Every route. Workspace endpoints live under `/{tenant}/{workspace}` (the issuer).
+///
+/// Each path is one `web::resource` holding all its methods, so a method it does not
+/// support answers 405 with an `Allow` header (RFC 9110 §15.5.6) instead of falling
+/// through to the 404 of unknown paths.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(health::get_healthz))
-        .route("/readyz", web::get().to(health::get_readyz))
+    // RFC 8414 §3.1: the well-known suffix is inserted between host and issuer path. It
+    // comes before the workspace scope, which would take `.well-known` for a tenant id.
+    cfg.service(web::resource("/.well-known/oauth-authorization-server/{tenant}/{workspace}").route(get().to(oidc::get_authorization_server_metadata)))
+        .service(web::resource("/healthz").route(get().to(health::get_healthz)))
+        .service(web::resource("/readyz").route(get().to(health::get_readyz)))
         .configure(assets::configure)
         .configure(crate::admin::configure)
         .service(
             web::scope("/{tenant}/{workspace}")
-                .route("/.well-known/openid-configuration", web::get().to(oidc::get_discovery))
-                .route("/jwks", web::get().to(oidc::get_jwks))
-                .route("/authorize", web::get().to(oauth2::get_authorize))
-                .route("/authorize", web::post().to(oauth2::post_authorize))
-                .route("/login", web::get().to(login::get_login))
-                .route("/login", web::post().to(login::post_login))
-                .route("/register", web::get().to(register::get_register))
-                .route("/register", web::post().to(register::post_register))
-                .route("/verify", web::get().to(register::get_verify))
-                .route("/verify", web::post().to(register::post_verify))
-                .route("/activate", web::get().to(register::get_activate))
-                .route("/activate", web::post().to(register::post_activate))
-                .route("/reset", web::get().to(reset::get_reset))
-                .route("/reset", web::post().to(reset::post_reset))
-                .route("/reset/confirm", web::get().to(reset::get_reset_confirm))
-                .route("/reset/confirm", web::post().to(reset::post_reset_confirm))
-                .route("/consent", web::get().to(login::get_consent))
-                .route("/consent", web::post().to(login::post_consent))
-                .route("/token", web::post().to(oauth2::post_token))
-                .route("/introspect", web::post().to(oauth2::post_introspect))
-                .route("/revoke", web::post().to(oauth2::post_revoke))
-                .route("/userinfo", web::get().to(oidc::get_userinfo))
-                .route("/userinfo", web::post().to(oidc::post_userinfo))
-                .route("/logout", web::get().to(oidc::get_logout))
-                .route("/logout", web::post().to(oidc::post_logout)),
+                .service(web::resource("/.well-known/openid-configuration").route(get().to(oidc::get_discovery)))
+                .service(web::resource("/jwks").route(get().to(oidc::get_jwks)))
+                .service(web::resource("/authorize").route(get().to(oauth2::get_authorize)).route(web::post().to(oauth2::post_authorize)))
+                .service(web::resource("/login").route(get().to(login::get_login)).route(web::post().to(login::post_login)))
+                .service(web::resource("/register").route(get().to(register::get_register)).route(web::post().to(register::post_register)))
+                .service(web::resource("/verify").route(get().to(register::get_verify)).route(web::post().to(register::post_verify)))
+                .service(web::resource("/activate").route(get().to(register::get_activate)).route(web::post().to(register::post_activate)))
+                .service(web::resource("/reset").route(get().to(reset::get_reset)).route(web::post().to(reset::post_reset)))
+                .service(web::resource("/reset/confirm").route(get().to(reset::get_reset_confirm)).route(web::post().to(reset::post_reset_confirm)))
+                .service(web::resource("/consent").route(get().to(login::get_consent)).route(web::post().to(login::post_consent)))
+                // The endpoints browser apps call directly answer CORS preflights.
+                .service(web::resource("/token").route(web::post().to(oauth2::post_token)).route(cors::preflight("POST")))
+                .service(web::resource("/introspect").route(web::post().to(oauth2::post_introspect)).route(cors::preflight("POST")))
+                .service(web::resource("/revoke").route(web::post().to(oauth2::post_revoke)).route(cors::preflight("POST")))
+                .service(
+                    web::resource("/userinfo").route(get().to(oidc::get_userinfo)).route(web::post().to(oidc::post_userinfo)).route(cors::preflight("GET, POST")),
+                )
+                .service(web::resource("/logout").route(get().to(oidc::get_logout)).route(web::post().to(oidc::post_logout))),
         );
 }
 

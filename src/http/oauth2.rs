@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::response::{self, app_error_page, error_page, json_ok, oauth_error};
 use super::workspace::{CurrentWorkspace, strings};
+use super::cors::{self, Audience};
 use super::{BROWSER_COOKIE, cookie, cookie_value, field, login, pairs};
 use crate::auth::Flow;
 use crate::protocol::authorize::{self, AuthorizeError, AuthorizeParams};
@@ -27,9 +28,10 @@ pub async fn post_authorize(cw: CurrentWorkspace, body: web::Bytes) -> HttpRespo
 
 async fn authorize(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, raw: &[u8]) -> HttpResponse {
     let params = AuthorizeParams::from_pairs(pairs(raw));
-    let locales: Vec<String> = params.ui_locales.as_deref().unwrap_or("").split(' ').map(str::to_owned).collect();
+    // The page language, before validation: only as many tags as a valid request has.
+    let locales: Vec<String> = params.ui_locales.as_deref().unwrap_or("").split(' ').take(authorize::MAX_UI_LOCALES).map(str::to_owned).collect();
     let t = strings(req, &locales);
-    let client = match &params.client_id {
+    let client = match params.lookup_client_id() {
         Some(id) => match state.clients.get(&cw.issuer.tenant, &cw.issuer.workspace, id).await {
             Ok(c) => c,
             Err(e) => return app_error_page(&e, cw.theme(), t),
@@ -98,41 +100,61 @@ async fn client_request(state: &AppState, cw: &CurrentWorkspace, req: &HttpReque
         .map_err(|e| oauth_error(&e.error, e.used_basic))
 }
 
-pub async fn post_token(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let client = match client_request(&state, &cw, &req, &body).await {
-        Ok(c) => c,
-        Err(resp) => return resp,
+/// Which origins may read a back-channel answer: the authenticated client's, or, when
+/// client authentication failed, those of any client of the workspace (so a browser app
+/// can still read `invalid_client`).
+async fn with_cors(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, client: Option<&crate::storage::Client>, resp: HttpResponse) -> HttpResponse {
+    let audience = match client {
+        Some(c) => Audience::Client(c),
+        None => Audience::Workspace,
     };
-    match token::post_token(&state, &cw.issuer, &client, token::TokenParams::from_pairs(pairs(&body))).await {
-        Ok(r) => json_ok(&r),
-        Err(e) => oauth_error(&e, false),
-    }
+    cors::respond(state, cw, req, audience, resp).await
+}
+
+pub async fn post_token(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let (client, resp) = match client_request(&state, &cw, &req, &body).await {
+        Ok(c) => {
+            let resp = match token::post_token(&state, &cw.issuer, &c, token::TokenParams::from_pairs(pairs(&body))).await {
+                Ok(r) => json_ok(&r),
+                Err(e) => oauth_error(&e, false),
+            };
+            (Some(c), resp)
+        }
+        Err(resp) => (None, resp),
+    };
+    with_cors(&state, &cw, &req, client.as_ref(), resp).await
 }
 
 pub async fn post_introspect(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let client = match client_request(&state, &cw, &req, &body).await {
-        Ok(c) => c,
-        Err(resp) => return resp,
+    let (client, resp) = match client_request(&state, &cw, &req, &body).await {
+        Ok(c) => {
+            let resp = match field(&body, "token").filter(|t| !t.is_empty()) {
+                None => oauth_error(&OAuthError::invalid_request("token is missing"), false),
+                Some(tok) => match introspection::introspect(&state, &cw.issuer, &c, &tok).await {
+                    Ok(v) => json_ok(&v),
+                    Err(e) => oauth_error(&e, false),
+                },
+            };
+            (Some(c), resp)
+        }
+        Err(resp) => (None, resp),
     };
-    let Some(tok) = field(&body, "token").filter(|t| !t.is_empty()) else {
-        return oauth_error(&OAuthError::invalid_request("token is missing"), false);
-    };
-    match introspection::introspect(&state, &cw.issuer, &client, &tok).await {
-        Ok(v) => json_ok(&v),
-        Err(e) => oauth_error(&e, false),
-    }
+    with_cors(&state, &cw, &req, client.as_ref(), resp).await
 }
 
 pub async fn post_revoke(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let client = match client_request(&state, &cw, &req, &body).await {
-        Ok(c) => c,
-        Err(resp) => return resp,
+    let (client, resp) = match client_request(&state, &cw, &req, &body).await {
+        Ok(c) => {
+            let resp = match field(&body, "token").filter(|t| !t.is_empty()) {
+                None => oauth_error(&OAuthError::invalid_request("token is missing"), false),
+                Some(tok) => match introspection::revoke(&state, &cw.issuer, &c, &tok, field(&body, "token_type_hint").as_deref()).await {
+                    Ok(()) => response::no_store(HttpResponse::Ok()).finish(),
+                    Err(e) => oauth_error(&e, false),
+                },
+            };
+            (Some(c), resp)
+        }
+        Err(resp) => (None, resp),
     };
-    let Some(tok) = field(&body, "token").filter(|t| !t.is_empty()) else {
-        return oauth_error(&OAuthError::invalid_request("token is missing"), false);
-    };
-    match introspection::revoke(&state, &cw.issuer, &client, &tok, field(&body, "token_type_hint").as_deref()).await {
-        Ok(()) => response::no_store(HttpResponse::Ok()).finish(),
-        Err(e) => oauth_error(&e, false),
-    }
+    with_cors(&state, &cw, &req, client.as_ref(), resp).await
 }

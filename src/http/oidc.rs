@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::oauth2::found;
 use super::response::{app_error_page, bearer_error, error_page, json_ok, page_ctx, render};
 use super::workspace::{CurrentWorkspace, strings};
+use super::cors::{self, Audience};
 use super::{SESSION_COOKIE, cookie_value, field, pairs, removal};
 use crate::protocol::logout::{self, LogoutParams};
 use crate::protocol::{ErrorCode, OAuthError, claims, discovery, tokens};
@@ -17,6 +18,17 @@ use crate::storage::{AuditEvent, UserStatus, digest, random_token};
 use crate::views::{LoggedOutPage, LogoutPage};
 
 pub async fn get_discovery(cw: CurrentWorkspace) -> HttpResponse {
+    metadata(&cw)
+}
+
+/// RFC 8414 authorization server metadata at
+/// `/.well-known/oauth-authorization-server/{tenant}/{workspace}`, for OAuth-only clients:
+/// the same document, whose `issuer` is the one it was retrieved for (§3.3).
+pub async fn get_authorization_server_metadata(cw: CurrentWorkspace) -> HttpResponse {
+    metadata(&cw)
+}
+
+fn metadata(cw: &CurrentWorkspace) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
@@ -44,28 +56,40 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 pub async fn get_userinfo(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest) -> HttpResponse {
-    userinfo(&state, &cw, bearer(&req)).await
+    let token = bearer(&req);
+    userinfo(&state, &cw, &req, token).await
 }
 
 /// RFC 6750 §2.2: the token may come in a form body instead of the header, not both.
 pub async fn post_userinfo(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let token = match (bearer(&req), field(&body, "access_token")) {
-        (Some(_), Some(_)) => return bearer_error(&OAuthError::invalid_request("the token was sent in more than one way")),
+        (Some(_), Some(_)) => {
+            let resp = bearer_error(&OAuthError::invalid_request("the token was sent in more than one way"));
+            return cors::respond(&state, &cw, &req, Audience::Workspace, resp).await;
+        }
         (h, b) => h.or(b),
     };
-    userinfo(&state, &cw, token).await
+    userinfo(&state, &cw, &req, token).await
 }
 
-async fn userinfo(state: &AppState, cw: &CurrentWorkspace, token: Option<String>) -> HttpResponse {
+/// The userinfo answer, readable by the origins of the client the token was issued to
+/// (or, without a valid token, of any client of the workspace).
+async fn userinfo(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, token: Option<String>) -> HttpResponse {
     // RFC 6750 §3.1: no credentials at all gets a bare challenge, no error code.
     let Some(token) = token else {
-        return HttpResponse::Unauthorized().insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"portcullis\"")).finish();
+        let resp = HttpResponse::Unauthorized().insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"portcullis\"")).finish();
+        return cors::respond(state, cw, req, Audience::Workspace, resp).await;
     };
     let now = state.now();
     let at = match tokens::verify_access_token(&state.keys, &state.sessions, state.grants.as_ref(), &cw.issuer.url, &token, now).await {
         Ok(at) => at,
-        Err(e) => return bearer_error(&e),
+        Err(e) => return cors::respond(state, cw, req, Audience::Workspace, bearer_error(&e)).await,
     };
+    let resp = userinfo_for(state, cw, &at).await;
+    cors::respond(state, cw, req, Audience::ClientId(&at.client_id), resp).await
+}
+
+async fn userinfo_for(state: &AppState, cw: &CurrentWorkspace, at: &tokens::AccessClaims) -> HttpResponse {
     if !at.scope.contains("openid") || at.grant_id.is_none() {
         return bearer_error(&OAuthError::new(ErrorCode::InsufficientScope, "the openid scope is required"));
     }
@@ -116,7 +140,7 @@ pub async fn post_logout(state: web::Data<AppState>, cw: CurrentWorkspace, req: 
 
 async fn end_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, raw: &[u8], confirmed: bool) -> HttpResponse {
     let params = logout_params(raw);
-    let locales: Vec<String> = params.ui_locales.as_deref().unwrap_or("").split(' ').map(str::to_owned).collect();
+    let locales: Vec<String> = params.ui_locales.as_deref().unwrap_or("").split(' ').take(crate::protocol::authorize::MAX_UI_LOCALES).map(str::to_owned).collect();
     let t = strings(req, &locales);
     let echo = (params.id_token_hint.clone(), params.post_logout_redirect_uri.clone(), params.state.clone(), params.client_id.clone());
     let request = match logout::validate(&state.keys, state.clients.as_ref(), &cw.issuer, params).await {

@@ -9,6 +9,29 @@ use crate::error::AppError;
 use crate::storage::session::{Kind, Sessions};
 use crate::storage::{Client, ConsentMode, digest, random_token};
 
+/// Longest value accepted per parameter. RFC 6749 sets no limits; these keep what an
+/// anonymous request makes us hold (its flow, for `flow_ttl`) to a few KiB while staying
+/// far above what clients send.
+pub const MAX_CLIENT_ID: usize = 128;
+/// Also the longest redirect URI a client may register.
+pub const MAX_REDIRECT_URI: usize = 2048;
+pub const MAX_STATE: usize = 2048;
+const MAX_SCOPE: usize = 1024;
+const MAX_NONCE: usize = 512;
+const MAX_LOGIN_HINT: usize = 256;
+/// "none login consent select_account" is 33.
+const MAX_PROMPT: usize = 64;
+/// Ten digits are over 300 years.
+const MAX_MAX_AGE: usize = 10;
+/// `ui_locales`: at most this many tags of at most `MAX_LANGUAGE_TAG` characters; RFC 5646
+/// §4.4.1 asks implementations to support tags of 35 characters.
+pub const MAX_UI_LOCALES: usize = 10;
+const MAX_LANGUAGE_TAG: usize = 35;
+/// RFC 7636 §4.2: a code challenge is 43-128 characters.
+const MAX_CODE_CHALLENGE: usize = 128;
+/// Short enough for any registered value (`code`, `query`, `S256`).
+const MAX_KEYWORD: usize = 32;
+
 /// The raw parameters, each present at most once.
 #[derive(Debug, Default, Clone)]
 pub struct AuthorizeParams {
@@ -62,6 +85,36 @@ impl AuthorizeParams {
         }
         p
     }
+
+    /// The client id to look up, unless it is too long to be one (then `validate` says so
+    /// without any lookup having been made, or cached, for it).
+    pub fn lookup_client_id(&self) -> Option<&str> {
+        self.client_id.as_deref().filter(|c| c.len() <= MAX_CLIENT_ID)
+    }
+
+    /// Parameters with a length bound, checked once client and redirect URI are trusted.
+    fn bounded(&self) -> [(&'static str, Option<&String>, usize); 10] {
+        [
+            ("response_type", self.response_type.as_ref(), MAX_KEYWORD),
+            ("response_mode", self.response_mode.as_ref(), MAX_KEYWORD),
+            ("scope", self.scope.as_ref(), MAX_SCOPE),
+            ("nonce", self.nonce.as_ref(), MAX_NONCE),
+            ("prompt", self.prompt.as_ref(), MAX_PROMPT),
+            ("max_age", self.max_age.as_ref(), MAX_MAX_AGE),
+            ("login_hint", self.login_hint.as_ref(), MAX_LOGIN_HINT),
+            ("ui_locales", self.ui_locales.as_ref(), MAX_UI_LOCALES * (MAX_LANGUAGE_TAG + 1)),
+            ("code_challenge", self.code_challenge.as_ref(), MAX_CODE_CHALLENGE),
+            ("code_challenge_method", self.code_challenge_method.as_ref(), MAX_KEYWORD),
+        ]
+    }
+}
+
+/// `ui_locales` (OIDC Core §3.1.2.1): space-separated BCP 47 tags, bounded in number and
+/// length; `None` if it is not that.
+fn ui_locales(raw: Option<&str>) -> Option<Vec<String>> {
+    let tags: Vec<String> = raw.unwrap_or("").split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    let well_formed = |t: &String| t.len() <= MAX_LANGUAGE_TAG && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    (tags.len() <= MAX_UI_LOCALES && tags.iter().all(well_formed)).then_some(tags)
 }
 
 /// Why a request is refused.
@@ -77,8 +130,10 @@ pub enum AuthorizeError {
 /// Validates a request against the client it names (`None`: unknown client).
 pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<AuthorizationRequest, AuthorizeError> {
     let show = |d: &str| AuthorizeError::Show(OAuthError::invalid_request(d));
-    if p.client_id.is_none() {
-        return Err(show("client_id is missing"));
+    match p.client_id.as_deref() {
+        None => return Err(show("client_id is missing")),
+        Some(c) if c.len() > MAX_CLIENT_ID => return Err(show("client_id is too long")),
+        Some(_) => {}
     }
     let Some(client) = client else {
         return Err(AuthorizeError::Show(OAuthError::invalid_client("Unknown client")));
@@ -87,19 +142,35 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
     let Some(redirect_uri) = p.redirect_uri.clone() else {
         return Err(show("redirect_uri is missing"));
     };
+    if redirect_uri.len() > MAX_REDIRECT_URI {
+        return Err(show("redirect_uri is too long"));
+    }
     if !client.redirect_uris.iter().any(|r| r == &redirect_uri) {
         return Err(show("redirect_uri is not registered for this client"));
     }
     if p.duplicate.as_deref().is_some_and(|d| d == "redirect_uri" || d == "client_id") {
         return Err(show("a parameter was given more than once"));
     }
-    let state = p.state.clone();
+    // RFC 6749 §4.1.2.1: errors from here on go back to the client, with its state, unless
+    // the state itself is too long to echo (the Location header would be as large).
+    let state = p.state.clone().filter(|s| s.len() <= MAX_STATE);
     let redirect = |error: OAuthError| AuthorizeError::Redirect { redirect_uri: redirect_uri.clone(), state: state.clone(), error };
     let bad = |d: &str| redirect(OAuthError::invalid_request(d));
 
     if let Some(d) = &p.duplicate {
         return Err(bad(&format!("{d} was given more than once")));
     }
+    if p.state.as_ref().is_some_and(|s| s.len() > MAX_STATE) {
+        return Err(bad("state is too long"));
+    }
+    for (name, value, limit) in p.bounded() {
+        if value.is_some_and(|v| v.len() > limit) {
+            return Err(bad(&format!("{name} is too long")));
+        }
+    }
+    let Some(ui_locales) = ui_locales(p.ui_locales.as_deref()) else {
+        return Err(bad(&format!("ui_locales must be at most {MAX_UI_LOCALES} language tags (RFC 5646) of at most {MAX_LANGUAGE_TAG} characters")));
+    };
     if p.request.is_some() {
         return Err(redirect(OAuthError::new(ErrorCode::RequestNotSupported, "request objects are not supported")));
     }
@@ -136,13 +207,16 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
     };
     let mut prompt = vec![];
     for v in p.prompt.as_deref().unwrap_or("").split(' ').filter(|s| !s.is_empty()) {
-        prompt.push(match v {
+        let value = match v {
             "none" => Prompt::None,
             "login" => Prompt::Login,
             "consent" => Prompt::Consent,
             "select_account" => Prompt::SelectAccount,
             _ => return Err(bad("unknown prompt value")),
-        });
+        };
+        if !prompt.contains(&value) {
+            prompt.push(value);
+        }
     }
     // OIDC Core §3.1.2.1: none with any other value is an error.
     if prompt.contains(&Prompt::None) && prompt.len() > 1 {
@@ -152,11 +226,6 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
         None => None,
         Some(v) => Some(v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| bad("max_age must be a non-negative integer"))?),
     };
-    for (name, v, limit) in [("state", &p.state, 2048), ("nonce", &p.nonce, 512), ("login_hint", &p.login_hint, 256)] {
-        if v.as_ref().is_some_and(|v| v.len() > limit) {
-            return Err(bad(&format!("{name} is too long")));
-        }
-    }
     Ok(AuthorizationRequest {
         client_id: client.client_id.clone(),
         redirect_uri,
@@ -166,7 +235,7 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
         prompt,
         max_age,
         login_hint: p.login_hint,
-        ui_locales: p.ui_locales.map(|l| l.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()).unwrap_or_default(),
+        ui_locales,
         code_challenge,
     })
 }
@@ -291,12 +360,21 @@ mod tests {
             scopes: vec!["openid".into(), "profile".into(), "offline_access".into()],
             consent,
             id_token_alg: SigningAlg::RS256,
+            allowed_origins: vec![],
         }
     }
 
     fn params(extra: &[(&str, &str)]) -> AuthorizeParams {
         let mut pairs = vec![("client_id", "c"), ("redirect_uri", "http://127.0.0.1/cb"), ("response_type", "code"), ("scope", "openid")];
         pairs.extend_from_slice(extra);
+        AuthorizeParams::from_pairs(pairs.into_iter().map(|(k, v)| (k.into(), v.into())))
+    }
+
+    /// The default parameters with `name` replaced by `value`.
+    fn params_with(name: &str, value: &str) -> AuthorizeParams {
+        let mut pairs: Vec<(&str, &str)> = vec![("client_id", "c"), ("redirect_uri", "http://127.0.0.1/cb"), ("response_type", "code"), ("scope", "openid"), ("state", "s")];
+        pairs.retain(|(k, _)| *k != name);
+        pairs.push((name, value));
         AuthorizeParams::from_pairs(pairs.into_iter().map(|(k, v)| (k.into(), v.into())))
     }
 
@@ -336,6 +414,47 @@ mod tests {
     fn scopes_beyond_the_client_are_invalid_scope() {
         let p = AuthorizeParams { scope: Some("openid email".into()), ..params(&[]) };
         assert!(matches!(validate(p, Some(&client(false, ConsentMode::Required))), Err(AuthorizeError::Redirect { error, .. }) if error.error == ErrorCode::InvalidScope));
+    }
+
+    #[test]
+    fn oversized_parameters_are_invalid_request() {
+        let c = client(false, ConsentMode::Required);
+        let long = |n: usize| "a".repeat(n);
+        // Before the client and redirect URI are trusted: shown, and never looked up.
+        let p = AuthorizeParams { client_id: Some(long(MAX_CLIENT_ID + 1)), ..params(&[]) };
+        assert_eq!(p.lookup_client_id(), None);
+        assert!(matches!(validate(p, Some(&c)), Err(AuthorizeError::Show(e)) if e.error == ErrorCode::InvalidRequest));
+        let p = AuthorizeParams { redirect_uri: Some(format!("http://127.0.0.1/cb?{}", long(MAX_REDIRECT_URI))), ..params(&[]) };
+        assert!(matches!(validate(p, Some(&c)), Err(AuthorizeError::Show(e)) if e.error == ErrorCode::InvalidRequest));
+        // After: redirected.
+        let tag = |n: usize| format!("x-{}", long(n - 2));
+        let ten: Vec<String> = (0..10).map(|_| tag(35)).collect();
+        let eleven = ["en"; 11].join(" ");
+        let bad = [
+            ("state", long(MAX_STATE + 1)),
+            ("nonce", long(513)),
+            ("login_hint", long(257)),
+            ("scope", format!("openid {}", long(1024))),
+            ("prompt", "login ".repeat(11)),
+            ("max_age", "1".repeat(11)),
+            ("ui_locales", long(60_000)),
+            ("ui_locales", eleven),
+            ("ui_locales", tag(36)),
+            ("ui_locales", "en\"><script>".into()),
+            ("response_type", long(33)),
+            ("code_challenge", long(129)),
+        ];
+        for (name, value) in bad {
+            let e = validate(params_with(name, &value), Some(&c)).unwrap_err();
+            let AuthorizeError::Redirect { error, state, .. } = e else { panic!("{name}: shown, not redirected") };
+            assert_eq!(error.error, ErrorCode::InvalidRequest, "{name}");
+            assert!(error.error_description.unwrap().contains(name), "{name}");
+            // An oversized state is not echoed.
+            assert_eq!(state.is_none(), name == "state", "{name}");
+        }
+        let ok = validate(params(&[("ui_locales", &ten.join(" ")), ("state", &long(MAX_STATE)), ("prompt", "login login consent")]), Some(&c)).unwrap();
+        assert_eq!(ok.ui_locales.len(), 10);
+        assert_eq!(ok.prompt, vec![Prompt::Login, Prompt::Consent], "duplicates are stored once");
     }
 
     #[test]

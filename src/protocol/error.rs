@@ -104,15 +104,31 @@ impl OAuthError {
 }
 
 impl From<AppError> for OAuthError {
+    /// The one place an internal error meets the protocol: its whole chain is logged here,
+    /// once, under a correlation id that the client gets in the description (so a report
+    /// of a failed request can be matched to its cause); the client learns only the class.
     fn from(e: AppError) -> Self {
-        // The chain is logged where the response is made; the client learns only the class.
+        let id = uuid::Uuid::new_v4();
         if e.is_unavailable() {
-            OAuthError::new(ErrorCode::TemporarilyUnavailable, "The service is temporarily unavailable")
+            tracing::warn!(correlation_id = %id, error = %chain(&e), "backing service unavailable");
+            OAuthError::new(ErrorCode::TemporarilyUnavailable, format!("The service is temporarily unavailable (ref {id})"))
         } else {
-            tracing::error!(error = %e, "internal error");
-            OAuthError::new(ErrorCode::ServerError, "Internal error")
+            tracing::error!(correlation_id = %id, error = %chain(&e), "internal error");
+            OAuthError::new(ErrorCode::ServerError, format!("Internal error (ref {id})"))
         }
     }
+}
+
+/// An error and its sources, outermost first.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
 }
 
 #[cfg(test)]
@@ -124,5 +140,16 @@ mod tests {
         let e = OAuthError::invalid_request("bad \"quote\" and \\ and é");
         assert_eq!(e.error_description.as_deref(), Some("bad quote and  and "));
         assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({"error": "invalid_request", "error_description": "bad quote and  and "}));
+    }
+
+    #[test]
+    fn internal_errors_reach_the_client_as_their_class_with_a_reference_only() {
+        let e = OAuthError::from(AppError::SessionStore("connection refused to 10.0.0.5".into()));
+        assert_eq!(e.error, ErrorCode::TemporarilyUnavailable);
+        let d = e.error_description.unwrap();
+        assert!(d.contains("(ref ") && !d.contains("10.0.0.5"), "{d}");
+        let e = OAuthError::from(AppError::Internal("secret detail".into()));
+        assert_eq!(e.error, ErrorCode::ServerError);
+        assert!(!e.error_description.unwrap().contains("secret"));
     }
 }

@@ -47,11 +47,13 @@ pub struct Cached<D, C> {
     ttl: i64,
     workspaces: TtlMap<(String, String), Option<Workspace>>,
     client_map: TtlMap<(String, String, String), Option<Client>>,
+    /// Per workspace: every CORS preflight asks, and anonymous ones must not each cost a query.
+    origins: TtlMap<(String, String), Vec<String>>,
 }
 
 impl<D, C> Cached<D, C> {
     pub fn new(directory: Arc<D>, clients: Arc<C>, clock: Arc<dyn Clock>, ttl: i64) -> Self {
-        Self { directory, clients, clock, ttl, workspaces: TtlMap::new(), client_map: TtlMap::new() }
+        Self { directory, clients, clock, ttl, workspaces: TtlMap::new(), client_map: TtlMap::new(), origins: TtlMap::new() }
     }
 }
 
@@ -72,6 +74,7 @@ impl<D: DirectoryStore + 'static, C: Send + Sync + 'static> DirectoryStore for C
         let applied = self.directory.apply(plan).await?;
         self.workspaces.clear();
         self.client_map.clear();
+        self.origins.clear();
         Ok(applied)
     }
 }
@@ -89,7 +92,19 @@ impl<D: Send + Sync + 'static, C: ClientStore + 'static> ClientStore for Cached<
         Ok(c)
     }
 
+    async fn workspace_origins(&self, tenant: &str, workspace: &str) -> Result<Vec<String>> {
+        let now = self.clock.now();
+        let key = (tenant.to_owned(), workspace.to_owned());
+        if let Some(o) = self.origins.get(&key, now) {
+            return Ok(o);
+        }
+        let o = self.clients.workspace_origins(tenant, workspace).await?;
+        self.origins.put(key, o.clone(), now + self.ttl);
+        Ok(o)
+    }
+
     fn forget(&self) {
         self.client_map.clear();
+        self.origins.clear();
     }
 }

@@ -117,6 +117,11 @@ pub struct Client {
     pub scopes: Vec<String>,
     pub consent: ConsentMode,
     pub id_token_alg: SigningAlg,
+    /// Web origins (`https://host[:port]`) besides those of the redirect URIs that browser
+    /// code of this client may call the token, userinfo, revocation and introspection
+    /// endpoints from (CORS).
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
 }
 
 impl Client {
@@ -126,6 +131,19 @@ impl Client {
     pub fn allows_grant(&self, grant: &str) -> bool {
         self.grant_types.iter().any(|g| g == grant)
     }
+    /// The origins CORS allows for this client: those of its http(s) redirect URIs and its
+    /// `allowed_origins`.
+    pub fn web_origins(&self) -> impl Iterator<Item = String> + '_ {
+        self.redirect_uris.iter().filter_map(|u| web_origin(u)).chain(self.allowed_origins.iter().cloned())
+    }
+}
+
+/// The origin of an http(s) URL as browsers send it in `Origin` (RFC 6454 §6.2: scheme,
+/// host, and the port unless it is the scheme's default); `None` for other schemes, which
+/// have no web origin (a private-use redirect URI of a native app).
+pub fn web_origin(uri: &str) -> Option<String> {
+    let u = url::Url::parse(uri).ok()?;
+    matches!(u.scheme(), "http" | "https").then(|| u.origin().ascii_serialization())
 }
 
 /// A signing key as stored: the private key in PEM.
@@ -197,6 +215,10 @@ pub trait UserStore: Send + Sync {
 #[async_trait]
 pub trait ClientStore: Send + Sync {
     async fn get(&self, tenant: &str, workspace: &str, client_id: &str) -> Result<Option<Client>>;
+    /// The union of the web origins of the workspace's clients (`Client::web_origins`),
+    /// sorted and without duplicates: what a CORS preflight, which names no client, may be
+    /// allowed from.
+    async fn workspace_origins(&self, tenant: &str, workspace: &str) -> Result<Vec<String>>;
     /// Drops anything this node remembers about clients (after a client was deleted).
     fn forget(&self) {}
 }

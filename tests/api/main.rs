@@ -6,6 +6,7 @@ mod admin;
 mod browser;
 mod flows;
 mod hardening;
+mod hardening_http;
 mod import;
 mod negative;
 mod nodes;

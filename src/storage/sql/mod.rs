@@ -118,6 +118,9 @@ struct ClientSettings {
     scopes: Vec<String>,
     consent: ConsentMode,
     id_token_alg: SigningAlg,
+    /// Absent in clients stored before CORS origins existed.
+    #[serde(default)]
+    allowed_origins: Vec<String>,
 }
 
 fn to_client(m: client::Model) -> Result<Client> {
@@ -138,6 +141,7 @@ fn to_client(m: client::Model) -> Result<Client> {
         scopes: s.scopes,
         consent: s.consent,
         id_token_alg: s.id_token_alg,
+        allowed_origins: s.allowed_origins,
     })
 }
 
@@ -391,6 +395,7 @@ impl DirectoryStore for SqlStore {
                         scopes: c.scopes.clone(),
                         consent: c.consent,
                         id_token_alg: c.id_token_alg,
+                        allowed_origins: c.allowed_origins.clone(),
                     };
                     client::Entity::insert(client::ActiveModel {
                         tenant_id: Set(t.id.clone()),
@@ -526,6 +531,12 @@ impl ClientStore for SqlStore {
             .map_err(db)?
             .map(to_client)
             .transpose()
+    }
+
+    async fn workspace_origins(&self, tenant: &str, ws: &str) -> Result<Vec<String>> {
+        let clients = crate::storage::identity::IdentityStore::clients(self, tenant, ws).await?;
+        let origins: std::collections::BTreeSet<String> = clients.iter().flat_map(Client::web_origins).collect();
+        Ok(origins.into_iter().collect())
     }
 }
 
