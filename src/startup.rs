@@ -40,7 +40,9 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
         consents: sql.clone(),
         audit: sql.clone(),
         identity: sql.clone(),
-        db_health: sql,
+        db_health: sql.clone(),
+        counters: sql.clone(),
+        housekeeping: sql,
         sessions: Sessions::new(session_store),
         keys: Arc::new(keys),
     })
@@ -76,6 +78,19 @@ pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io:
                 Ok(0) => {}
                 Ok(n) => tracing::info!(users = n, "personal data of deleted users erased"),
                 Err(e) => tracing::warn!(error = %e, "erasing deleted users failed"),
+            }
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+    });
+    // Denylisted access tokens and counters past their expiry are deleted hourly; every
+    // node may run it (deleting what is expired is idempotent).
+    let housekeeping = state.clone();
+    tokio::spawn(async move {
+        loop {
+            match housekeeping.housekeeping.purge_expired(housekeeping.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(rows = n, "expired revocations and counters purged"),
+                Err(e) => tracing::warn!(error = %e, "purging expired revocations and counters failed"),
             }
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }

@@ -62,7 +62,7 @@ async fn userinfo(state: &AppState, cw: &CurrentWorkspace, token: Option<String>
         return HttpResponse::Unauthorized().insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"portcullis\"")).finish();
     };
     let now = state.now();
-    let at = match tokens::verify_access_token(&state.keys, &state.sessions, state.grants.as_ref(), &cw.issuer.url, &token, now).await {
+    let at = match tokens::verify_access_token(&state.keys, state.grants.as_ref(), &cw.issuer.url, &token, now).await {
         Ok(at) => at,
         Err(e) => return bearer_error(&e),
     };

@@ -5,6 +5,7 @@ mod helpers;
 mod admin;
 mod browser;
 mod flows;
+mod hardening_storage;
 mod import;
 mod negative;
 mod nodes;
