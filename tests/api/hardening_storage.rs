@@ -12,17 +12,15 @@ on_every_backend!(bursts_of_refreshes_and_user_writes_never_fail, concurrent_use
 
 const USERS: &str = "/tenants/acme/pools/consumers/users";
 
-fn club_authorize() -> impl Fn(&TestApp) -> String {
-    |app| {
-        let mut url = Url::parse(&app.ws_url("club", "authorize")).unwrap();
-        url.query_pairs_mut()
-            .append_pair("response_type", "code")
-            .append_pair("client_id", "club-web")
-            .append_pair("redirect_uri", CLUB_REDIRECT)
-            .append_pair("scope", "openid email offline_access")
-            .append_pair("state", "s");
-        url.to_string()
-    }
+fn club_authorize(app: &TestApp) -> String {
+    let mut url = Url::parse(&app.ws_url("club", "authorize")).unwrap();
+    url.query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", "club-web")
+        .append_pair("redirect_uri", CLUB_REDIRECT)
+        .append_pair("scope", "openid email offline_access")
+        .append_pair("state", "s");
+    url.to_string()
 }
 
 /// Token endpoint of `club` as client club-web: (status, body).
@@ -41,7 +39,7 @@ async fn refresh_tokens(app: &TestApp, n: usize) -> Vec<String> {
     let browser = Browser::default();
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
-        let back = browser.sign_in(&club_authorize()(app), CLUB_REDIRECT, "tom@example.com", "consumer password 1", "allow").await;
+        let back = browser.sign_in(&club_authorize(app), CLUB_REDIRECT, "tom@example.com", "consumer password 1", "allow").await;
         let code = query(&back, "code").unwrap_or_else(|| panic!("no code in {back}"));
         let (status, body) = club_token(&app.ws_url("club", "token"), &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", CLUB_REDIRECT)]).await;
         assert_eq!(status, 200, "{body}");
@@ -59,7 +57,7 @@ fn link(html: &str, text: &str) -> String {
 /// A browser holding the registration form of a fresh sign-in flow on `club`.
 async fn registration_form(app: &TestApp) -> (Browser, Form) {
     let browser = Browser::default();
-    let (login_url, html, _) = browser.first_form(&club_authorize()(app), CLUB_REDIRECT).await;
+    let (login_url, html, _) = browser.first_form(&club_authorize(app), CLUB_REDIRECT).await;
     let url = login_url.join(&link(&html, "Create an account")).unwrap();
     let (status, html) = browser.follow(url.as_str(), CLUB_REDIRECT).await.page();
     assert_eq!(status, 200, "{html}");
@@ -254,7 +252,7 @@ async fn revocations_survive_the_loss_of_redis() {
 
     // A user's access token revoked by itself (its grant stays live).
     let browser = Browser::default();
-    let back = browser.sign_in(&club_authorize()(&app), CLUB_REDIRECT, "tom@example.com", "consumer password 1", "allow").await;
+    let back = browser.sign_in(&club_authorize(&app), CLUB_REDIRECT, "tom@example.com", "consumer password 1", "allow").await;
     let code = query(&back, "code").unwrap();
     let (status, body) = club_token(&app.ws_url("club", "token"), &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", CLUB_REDIRECT)]).await;
     assert_eq!(status, 200, "{body}");
@@ -264,7 +262,14 @@ async fn revocations_survive_the_loss_of_redis() {
     let userinfo = || http().get(app.ws_url("club", "userinfo")).bearer_auth(&user_token).send();
     assert_eq!(userinfo().await.unwrap().status(), 401);
 
+    // A durable counter (as the sign-in lockout uses) survives too.
+    let now = app.state.now();
+    for _ in 0..3 {
+        app.state.counters.hit("lockout-test", 900, now).await.unwrap();
+    }
+
     flush_redis(&app).await;
+    assert_eq!(app.state.counters.count("lockout-test", now).await.unwrap(), 3, "the counter was lost with Redis");
     let (s, _) = api(reqwest::Method::GET, &app.admin(USERS), &admin, None).await;
     assert_eq!(s, 401, "a revoked admin token works again after Redis lost its data");
     assert_eq!(userinfo().await.unwrap().status(), 401, "a revoked access token works again after Redis lost its data");
