@@ -42,7 +42,9 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
         consents: sql.clone(),
         audit: sql.clone(),
         identity: sql.clone(),
-        db_health: sql,
+        db_health: sql.clone(),
+        counters: sql.clone(),
+        housekeeping: sql,
         sessions: Sessions::new(session_store),
         keys: Arc::new(keys),
     })
@@ -128,6 +130,7 @@ fn background(state: &web::Data<AppState>) -> Background {
     // Personal data of deleted users past their pool's retention period is erased hourly;
     // every node may run it (it is idempotent).
     let retention = state.clone();
+    let rx_housekeeping = rx.clone();
     let purge = every(Duration::from_secs(3600), true, rx, move || {
         let state = retention.clone();
         async move {
@@ -138,7 +141,20 @@ fn background(state: &web::Data<AppState>) -> Background {
             }
         }
     });
-    Background { stop, handles: vec![reload, purge] }
+    // Denylisted access tokens and counters past their expiry are deleted hourly; every
+    // node may run it (deleting what is expired is idempotent).
+    let expired = state.clone();
+    let housekeeping = every(Duration::from_secs(3600), true, rx_housekeeping, move || {
+        let state = expired.clone();
+        async move {
+            match state.housekeeping.purge_expired(state.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(rows = n, "expired revocations and counters purged"),
+                Err(e) => tracing::warn!(error = %e, "purging expired revocations and counters failed"),
+            }
+        }
+    });
+    Background { stop, handles: vec![reload, purge, housekeeping] }
 }
 
 /// Binds the HTTP server to `listener` (port 0 in tests) with `workers` threads. The server

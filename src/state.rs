@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::keys::KeyRing;
 use crate::storage::session::Sessions;
 use crate::storage::identity::IdentityStore;
-use crate::storage::{AuditStore, ClientStore, ConsentStore, DirectoryStore, GrantStore, Health, KeyStore, UserStore};
+use crate::storage::{AuditStore, ClientStore, ConsentStore, CounterStore, DirectoryStore, GrantStore, Health, Housekeeping, KeyStore, UserStore};
 
 pub struct AppState {
     pub config: Config,
@@ -23,6 +23,9 @@ pub struct AppState {
     pub identity: Arc<dyn IdentityStore>,
     pub delivery: Arc<dyn crate::delivery::Delivery>,
     pub db_health: Arc<dyn Health>,
+    /// Durable security counters (sign-in lockout): in the database, never only in Redis.
+    pub counters: Arc<dyn CounterStore>,
+    pub housekeeping: Arc<dyn Housekeeping>,
     pub sessions: Sessions,
     pub keys: Arc<KeyRing>,
     pub hasher: Hasher,

@@ -246,7 +246,12 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller, Api
     let base = state.config.public_url.as_str().trim_end_matches('/');
     let (tenant, workspace) = iss.strip_prefix(base).and_then(|r| r.strip_prefix('/')).and_then(|r| r.split_once('/')).ok_or_else(bad)?;
     let (tenant, workspace) = (tenant.to_owned(), workspace.to_owned());
-    let at = verify_access_token(&state.keys, &state.sessions, state.grants.as_ref(), &iss, token, state.now()).await.map_err(|_| bad())?;
+    // An outage is a 503 (the caller may retry), not a 401 (it would throw its token away).
+    let at = verify_access_token(&state.keys, state.grants.as_ref(), &iss, token, state.now()).await.map_err(|e| match e.error {
+        crate::protocol::ErrorCode::TemporarilyUnavailable => ApiError::App(AppError::Database("token check unavailable".into())),
+        crate::protocol::ErrorCode::ServerError => ApiError::App(AppError::Internal("token check failed".into())),
+        _ => bad(),
+    })?;
     if !at.scope.0.iter().any(|s| s == ADMIN_SCOPE) {
         return Err(ApiError::Unauthorized("The access token lacks the admin scope."));
     }

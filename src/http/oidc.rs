@@ -81,7 +81,7 @@ async fn userinfo(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, to
         return cors::respond(state, cw, req, Audience::Workspace, resp).await;
     };
     let now = state.now();
-    let at = match tokens::verify_access_token(&state.keys, &state.sessions, state.grants.as_ref(), &cw.issuer.url, &token, now).await {
+    let at = match tokens::verify_access_token(&state.keys, state.grants.as_ref(), &cw.issuer.url, &token, now).await {
         Ok(at) => at,
         Err(e) => return cors::respond(state, cw, req, Audience::Workspace, bearer_error(&e)).await,
     };

@@ -384,7 +384,7 @@ impl<'a> Importer<'a> {
         match self.state.identity.create_users(&users, now).await {
             Ok(created) => Ok(fresh.iter().zip(&created).map(|(c, u)| report(c, u)).collect()),
             // Someone else took an identifier meanwhile: row by row, so only that row fails.
-            Err(AppError::Database(_)) => {
+            Err(AppError::Database(_) | AppError::Conflict(_)) => {
                 let mut out = vec![];
                 for c in &fresh {
                     out.push(match self.state.identity.create_user(&c.user, now).await {

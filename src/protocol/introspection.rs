@@ -5,7 +5,6 @@ use super::error::{ErrorCode, OAuthError};
 use super::token::Issuer;
 use super::tokens;
 use crate::state::AppState;
-use crate::storage::session::Kind;
 use crate::storage::{Client, digest};
 
 /// RFC 7662 §2.2: `{"active": false}` for anything not currently valid, with no reason.
@@ -15,7 +14,7 @@ pub async fn introspect(state: &AppState, iss: &Issuer, caller: &Client, token: 
         return Err(OAuthError::unauthorized_client("public clients cannot introspect tokens"));
     }
     let now = state.now();
-    if let Ok(at) = tokens::verify_access_token(&state.keys, &state.sessions, state.grants.as_ref(), &iss.url, token, now).await {
+    if let Ok(at) = tokens::verify_access_token(&state.keys, state.grants.as_ref(), &iss.url, token, now).await {
         let mut m = Map::new();
         m.insert("active".into(), true.into());
         m.insert("token_type".into(), "Bearer".into());
@@ -53,10 +52,11 @@ pub async fn revoke(state: &AppState, iss: &Issuer, caller: &Client, token: &str
         }
         return Ok(());
     }
-    if let Ok(at) = tokens::verify_access_token(&state.keys, &state.sessions, state.grants.as_ref(), &iss.url, token, now).await
+    if let Ok(at) = tokens::verify_access_token(&state.keys, state.grants.as_ref(), &iss.url, token, now).await
         && at.client_id == caller.client_id
     {
-        state.sessions.put(Kind::RevokedJti, &at.jti, &true, at.exp - now + 1).await?;
+        // In the database, not the session store: a revocation must outlive a Redis restart.
+        state.grants.revoke_access_token(&at.jti, at.exp).await?;
     }
     Ok(())
 }

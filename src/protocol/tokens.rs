@@ -9,7 +9,6 @@ use super::error::OAuthError;
 use super::types::{Authentication, Scope};
 use crate::error::AppError;
 use crate::keys::KeyRing;
-use crate::storage::session::{Kind, Sessions};
 use crate::storage::{GrantStore, SigningAlg, User, random_token};
 
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
@@ -102,15 +101,8 @@ pub fn mint_id_token(keys: &KeyRing, t: IdToken<'_>, now: i64) -> Result<String,
 }
 
 /// Verifies an access token of `issuer`: signature, type, issuer, expiry, and that it was
-/// not revoked (its id, or the grant behind it).
-pub async fn verify_access_token(
-    keys: &KeyRing,
-    sessions: &Sessions,
-    grants: &dyn GrantStore,
-    issuer: &str,
-    token: &str,
-    now: i64,
-) -> Result<AccessClaims, OAuthError> {
+/// not revoked (its id, or the grant behind it), both asked of the database at once.
+pub async fn verify_access_token(keys: &KeyRing, grants: &dyn GrantStore, issuer: &str, token: &str, now: i64) -> Result<AccessClaims, OAuthError> {
     let invalid = || OAuthError::invalid_token("The access token is invalid or expired");
     let (typ, c) = keys.verify(token).ok_or_else(invalid)?;
     if typ.as_deref() != Some(ACCESS_TOKEN_TYP) || c.get("iss").and_then(Value::as_str) != Some(issuer) {
@@ -124,13 +116,8 @@ pub async fn verify_access_token(
     if exp <= now {
         return Err(invalid());
     }
-    if sessions.exists(Kind::RevokedJti, &jti).await? {
-        return Err(invalid());
-    }
     let grant_id = s("gid");
-    if let Some(g) = &grant_id
-        && grants.get(g).await?.is_none_or(|g| g.revoked_at.is_some())
-    {
+    if !grants.access_token_live(&jti, grant_id.as_deref()).await? {
         return Err(invalid());
     }
     Ok(AccessClaims { jti, sub, client_id, scope: Scope::parse(&s("scope").unwrap_or_default()).unwrap_or_default(), exp, iat, grant_id })

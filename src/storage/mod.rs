@@ -244,6 +244,37 @@ pub trait GrantStore: Send + Sync {
     async fn revoke_family(&self, grant_id: &str, now: i64) -> Result<()>;
     /// Revokes every live grant of the user; returns how many.
     async fn revoke_user(&self, tenant: &str, user_id: &str, now: i64) -> Result<u64>;
+    /// Puts an access token's id on the denylist until `expires_at` (RFC 7009 §2.1). The
+    /// denylist is durable: losing the session store does not bring the token back.
+    async fn revoke_access_token(&self, jti: &str, expires_at: i64) -> Result<()>;
+    /// Whether an access token is still live: its id is not on the denylist and, for a
+    /// user token (`grant_id`), its grant exists and is not revoked. One round trip.
+    async fn access_token_live(&self, jti: &str, grant_id: Option<&str>) -> Result<bool>;
+}
+
+/// Durable, atomic counters shared by every node (sign-in lockout). Fixed windows.
+#[async_trait]
+pub trait CounterStore: Send + Sync {
+    /// Adds one to `key` and returns the new count in one atomic step (no read-then-write):
+    /// concurrent hits from any node each see a distinct count. A window of `window`
+    /// seconds starts at the first hit; a hit after it ended starts again at 1.
+    async fn hit(&self, key: &str, window: i64, now: i64) -> Result<u64>;
+    /// The current count: 0 when there is none or its window ended.
+    async fn count(&self, key: &str, now: i64) -> Result<u64>;
+    /// Forgets the counter (a successful sign-in, a password reset).
+    async fn clear(&self, key: &str) -> Result<()>;
+}
+
+/// Longest counter key accepted: callers pass digests, so anything longer is a bug, and a
+/// bound keeps the table's keys small.
+pub const MAX_COUNTER_KEY: usize = 200;
+
+/// Periodic clean-up of durable rows that outlived their use.
+#[async_trait]
+pub trait Housekeeping: Send + Sync {
+    /// Deletes denylist entries of expired access tokens and counters whose window ended
+    /// before `now`; returns how many rows went.
+    async fn purge_expired(&self, now: i64) -> Result<u64>;
 }
 
 #[async_trait]

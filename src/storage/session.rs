@@ -1,6 +1,9 @@
 //! The session store: short-lived state shared by every node (sign-in sessions,
-//! authorization codes, sign-in flows, revoked access-token ids). In memory for one
+//! authorization codes, sign-in flows, one-time-code challenges). In memory for one
 //! embedded node, Redis in production. Keys are namespaced by kind; values are JSON.
+//! Nothing here may be needed after a loss of the store beyond signing users out and
+//! restarting what they were doing: revocations and security counters that must survive
+//! live in the database (`GrantStore::revoke_access_token`, `CounterStore`).
 use async_trait::async_trait;
 use serde::{Serialize, de::DeserializeOwned};
 use std::sync::Arc;
@@ -37,8 +40,6 @@ pub enum Kind {
     Code,
     /// The grant an authorization code will create, kept past the code for replay detection.
     CodeGrant,
-    /// A revoked access token id.
-    RevokedJti,
     /// The CSRF token of a logout confirmation form.
     LogoutCsrf,
     /// The CSRF token of a form outside any flow (password reset), bound to a browser.
@@ -58,7 +59,6 @@ impl Kind {
             Kind::Session => "sso:",
             Kind::Code => "code:",
             Kind::CodeGrant => "codegrant:",
-            Kind::RevokedJti => "jti:",
             Kind::LogoutCsrf => "logout:",
             Kind::Otp => "otp:",
             Kind::FormCsrf => "form:",

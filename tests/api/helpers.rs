@@ -90,6 +90,13 @@ impl TestApp {
         Self::spawn_on(Backend::PostgresRedis, &database_url, "pc-test:", None, redis).await
     }
 
+    /// On `backend` with a fresh, empty database reached at `database_url` (for example
+    /// through a proxy the test controls).
+    pub async fn spawn_with_database(backend: Backend, database_url: &str) -> TestApp {
+        let prefix = format!("pc-test-{}:", uuid::Uuid::new_v4().simple());
+        Self::spawn_on(backend, database_url, &prefix, None, &redis_url()).await
+    }
+
     /// Another node sharing this app's database, session store and public URL, as behind
     /// a load balancer. `base` is where this node itself listens.
     pub async fn second_node(&self) -> TestApp {

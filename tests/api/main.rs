@@ -7,6 +7,7 @@ mod browser;
 mod flows;
 mod hardening;
 mod hardening_http;
+mod hardening_storage;
 mod import;
 mod negative;
 mod nodes;

@@ -312,3 +312,28 @@ pub mod privilege_holder {
     }
     no_relations!();
 }
+
+pub mod revoked_token {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "revoked_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub jti: String,
+        pub expires_at: i64,
+    }
+    no_relations!();
+}
+
+pub mod counter {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "counters")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub counter_key: String,
+        pub hits: i64,
+        pub window_ends: i64,
+    }
+    no_relations!();
+}

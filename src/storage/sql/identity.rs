@@ -61,9 +61,18 @@ async fn check_unique(c: &impl ConnectionTrait, tenant: &str, pool: &str, me: Op
     Ok(())
 }
 
+/// Replaces the user's addresses. One row at a time, so that losing a race for an address
+/// (the unique index, after `check_unique` passed) names it: `Conflict("email")`.
 async fn write_addresses(c: &impl ConnectionTrait, user: &User) -> Result<()> {
     address::Entity::delete_many().filter(address::Column::UserId.eq(&user.id)).exec(c).await.map_err(db)?;
-    insert_chunked(c, address_rows(user), 100).await
+    for row in address_rows(user) {
+        let kind = row.kind.try_as_ref().cloned().unwrap_or_else(|| "address".into());
+        address::Entity::insert(row).exec_without_returning(c).await.map_err(|e| match db(e) {
+            AppError::Conflict(_) => AppError::Conflict(kind),
+            other => other,
+        })?;
+    }
+    Ok(())
 }
 
 fn credential(user_id: &str, kind: &str, secret: &str, source: Option<[u8; 32]>, created_at: i64, now: i64) -> credential::ActiveModel {
@@ -209,7 +218,7 @@ impl IdentityStore for SqlStore {
 
     async fn create_users(&self, users: &[NewUser], now: i64) -> Result<Vec<User>> {
         let records: Vec<User> = users.iter().map(|u| new_user_record(u, now)).collect();
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         insert_chunked(&txn, records.iter().map(user_row).collect(), 50).await?;
         insert_chunked(&txn, records.iter().flat_map(address_rows).collect(), 100).await?;
         let creds = users.iter().zip(&records).filter_map(|(n, u)| n.password_hash.as_ref().map(|h| credential(&u.id, "password", h, n.password_source, now, now))).collect();
@@ -273,12 +282,12 @@ impl IdentityStore for SqlStore {
             sea_orm::DbBackend::Postgres => "ANALYZE users, addresses, credentials, group_members",
             _ => "ANALYZE",
         };
-        self.conn.execute_unprepared(sql).await.map_err(db)?;
+        self.writer.execute_unprepared(sql).await.map_err(db)?;
         Ok(())
     }
 
     async fn import_password(&self, user_id: &str, phc: &str, source: Option<[u8; 32]>, now: i64) -> Result<()> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         credential::Entity::delete_many()
             .filter(credential::Column::UserId.eq(user_id))
             .filter(credential::Column::Kind.eq("password"))
@@ -290,7 +299,7 @@ impl IdentityStore for SqlStore {
     }
 
     async fn set_groups(&self, tenant: &str, pool: &str, user_id: &str, groups: &[String]) -> Result<()> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         group_member::Entity::delete_many()
             .filter(group_member::Column::TenantId.eq(tenant))
             .filter(group_member::Column::PoolId.eq(pool))
@@ -313,7 +322,7 @@ impl IdentityStore for SqlStore {
     }
 
     async fn create_user(&self, u: &NewUser, now: i64) -> Result<User> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         let mut addrs = vec![];
         if let Some(e) = &u.email {
             addrs.push(("email", e.as_str()));
@@ -334,13 +343,13 @@ impl IdentityStore for SqlStore {
     }
 
     async fn update_user(&self, u: &User, now: i64) -> Result<()> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         write_user(&txn, u, now).await?;
         txn.commit().await.map_err(db)
     }
 
     async fn activate_registration(&self, u: &User, password_phc: &str, now: i64) -> Result<()> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         write_user(&txn, u, now).await?;
         credential::Entity::delete_many()
             .filter(credential::Column::UserId.eq(&u.id))
@@ -420,7 +429,7 @@ impl IdentityStore for SqlStore {
     }
 
     async fn set_password(&self, user_id: &str, phc: &str, keep: u32, now: i64) -> Result<()> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         let current = credential::Entity::find()
             .filter(credential::Column::UserId.eq(user_id))
             .filter(credential::Column::Kind.eq("password"))
@@ -471,7 +480,7 @@ impl IdentityStore for SqlStore {
             .filter(credential::Column::UserId.eq(user_id))
             .filter(credential::Column::Kind.eq("password"))
             .filter(credential::Column::Secret.eq(old))
-            .exec(&self.conn)
+            .exec(&self.writer)
             .await
             .map_err(db)?;
         Ok(())
@@ -487,7 +496,7 @@ impl IdentityStore for SqlStore {
             .all(&self.conn)
             .await
             .map_err(db)?;
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         for u in &due {
             // The row stays (audit events and grants refer to its id); what identifies the
             // person goes.
@@ -527,26 +536,30 @@ impl IdentityStore for SqlStore {
     }
 
     async fn create_group(&self, tenant: &str, g: &Group) -> Result<bool> {
-        let txn = self.conn.begin().await.map_err(db)?;
-        if group::Entity::find_by_id((tenant.to_owned(), g.pool_id.clone(), g.id.clone())).one(&txn).await.map_err(db)?.is_some() {
-            return Ok(false);
-        }
-        group::Entity::insert(group::ActiveModel {
+        let txn = self.writer.begin().await.map_err(db)?;
+        // ON CONFLICT DO NOTHING rather than look-then-insert: of two concurrent creations
+        // the loser learns the group exists instead of hitting the primary key.
+        let inserted = group::Entity::insert(group::ActiveModel {
             tenant_id: Set(tenant.into()),
             pool_id: Set(g.pool_id.clone()),
             id: Set(g.id.clone()),
             name: Set(g.name.clone()),
         })
-        .exec(&txn)
+        .on_conflict(OnConflict::columns([group::Column::TenantId, group::Column::PoolId, group::Column::Id]).do_nothing().to_owned())
+        .do_nothing()
+        .exec_without_returning(&txn)
         .await
         .map_err(db)?;
+        if !matches!(inserted, sea_orm::TryInsertResult::Inserted(1)) {
+            return Ok(false);
+        }
         upsert_group_privilege(&txn, tenant, g).await?;
         txn.commit().await.map_err(db)?;
         Ok(true)
     }
 
     async fn delete_group(&self, tenant: &str, pool: &str, id: &str) -> Result<bool> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         let gone = group::Entity::delete_by_id((tenant.to_owned(), pool.to_owned(), id.to_owned())).exec(&txn).await.map_err(db)?.rows_affected > 0;
         group_member::Entity::delete_many()
             .filter(group_member::Column::TenantId.eq(tenant))
@@ -593,11 +606,11 @@ impl IdentityStore for SqlStore {
                     .to_owned(),
             )
             .do_nothing()
-            .exec(&self.conn)
+            .exec(&self.writer)
             .await
             .map_err(db)?;
         } else {
-            group_member::Entity::delete_by_id((tenant.to_owned(), pool.to_owned(), group.to_owned(), user_id.to_owned())).exec(&self.conn).await.map_err(db)?;
+            group_member::Entity::delete_by_id((tenant.to_owned(), pool.to_owned(), group.to_owned(), user_id.to_owned())).exec(&self.writer).await.map_err(db)?;
         }
         Ok(())
     }
@@ -629,9 +642,9 @@ impl IdentityStore for SqlStore {
 
     async fn set_holder(&self, tenant: &str, privilege: &str, holder: &str, held: bool) -> Result<()> {
         if held {
-            grant_holder(&self.conn, tenant, privilege, holder).await?;
+            grant_holder(&self.writer, tenant, privilege, holder).await?;
         } else {
-            privilege_holder::Entity::delete_by_id((tenant.to_owned(), privilege.to_owned(), holder.to_owned())).exec(&self.conn).await.map_err(db)?;
+            privilege_holder::Entity::delete_by_id((tenant.to_owned(), privilege.to_owned(), holder.to_owned())).exec(&self.writer).await.map_err(db)?;
         }
         Ok(())
     }
@@ -665,7 +678,7 @@ impl IdentityStore for SqlStore {
     }
 
     async fn delete_client(&self, tenant: &str, ws: &str, client_id: &str) -> Result<bool> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         let gone = client::Entity::delete_by_id((tenant.to_owned(), ws.to_owned(), client_id.to_owned())).exec(&txn).await.map_err(db)?.rows_affected > 0;
         privilege_holder::Entity::delete_many()
             .filter(privilege_holder::Column::TenantId.eq(tenant))
@@ -738,7 +751,7 @@ impl IdentityStore for SqlStore {
     }
 
     async fn put_schema(&self, tenant: &str, id: &str, body: &serde_json::Value, now: i64) -> Result<bool> {
-        put_schema(&self.conn, tenant, id, body, now).await
+        put_schema(&self.writer, tenant, id, body, now).await
     }
 
     async fn delete_schema(&self, tenant: &str, id: &str) -> Result<bool> {
@@ -753,7 +766,7 @@ impl IdentityStore for SqlStore {
         if in_use {
             return Err(AppError::Conflict("schema is assigned to a pool".into()));
         }
-        Ok(schema::Entity::delete_by_id((tenant.to_owned(), id.to_owned())).exec(&self.conn).await.map_err(db)?.rows_affected > 0)
+        Ok(schema::Entity::delete_by_id((tenant.to_owned(), id.to_owned())).exec(&self.writer).await.map_err(db)?.rows_affected > 0)
     }
 }
 

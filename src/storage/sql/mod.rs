@@ -1,11 +1,12 @@
 //! SeaORM implementation of the storage traits, for SQLite and PostgreSQL alike.
 use async_trait::async_trait;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
 
 use super::*;
 use crate::provision::{Applied, Plan};
@@ -17,8 +18,28 @@ mod identity;
 #[path = "../../../migrations/mod.rs"]
 mod migrations;
 
+/// Maps a database error. A unique violation is the losing side of a race for a unique
+/// value (two registrations of one address): `Conflict` naming the field, so that callers
+/// answer it like the value found taken by their own check. Anything else is an outage.
 pub(super) fn db(e: DbErr) -> AppError {
-    AppError::Database(e.to_string())
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) => AppError::Conflict(unique_field(&message).into()),
+        _ => AppError::Database(e.to_string()),
+    }
+}
+
+/// The field a violated unique constraint stands for, from the constraint's name
+/// (PostgreSQL: `… constraint "users_username"`) or its columns (SQLite: `UNIQUE
+/// constraint failed: users.tenant_id, …`). An address conflict is refined to `email` or
+/// `phone` where the row is known (`write_addresses`).
+fn unique_field(message: &str) -> &'static str {
+    if message.contains("users_username") || message.contains("users.username") {
+        "username"
+    } else if message.contains("addresses_value") || message.contains("addresses.value") {
+        "address"
+    } else {
+        "id"
+    }
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -40,29 +61,66 @@ fn unhex32(s: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
+/// How long a request waits for a pooled connection (including connecting) before it
+/// fails: an unreachable PostgreSQL answers 503 within this, not sqlx's default 30 s.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a SQLite write waits for the writer connection: writes queue there, so this
+/// bounds the backlog a burst may build (each write takes milliseconds).
+const SQLITE_WRITE_QUEUE: Duration = Duration::from_secs(10);
+/// How long SQLite waits for a lock held by another process (`portcullis apply` next to a
+/// running server) before `database is locked`.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections of the (reader) pool.
+const MAX_CONNECTIONS: u32 = 16;
+
+/// The SQL store. `conn` serves reads; `writer` every write and write transaction. On
+/// PostgreSQL both are the same pool. On SQLite the writer is a pool of exactly one
+/// connection: SQLite allows one writer at a time, and a deferred transaction that reads
+/// and then writes while another connection writes fails at once with `database is
+/// locked` (no busy wait can help it). Queueing writes on one connection turns a burst into
+/// a short wait; readers keep their own read-only pool and, with WAL, never block it.
 #[derive(Clone)]
 pub struct SqlStore {
     conn: DatabaseConnection,
+    writer: DatabaseConnection,
 }
 
 impl SqlStore {
     /// Connects and runs pending migrations. A `sqlite:` file's directory is created.
     pub async fn connect(url: &str) -> Result<Self> {
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-            let file = path.split('?').next().unwrap_or("");
-            if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| AppError::Database(format!("{}: {e}", dir.display())))?;
-            }
+        if url.starts_with("sqlite:") {
+            return Self::connect_sqlite(url).await;
         }
         let mut opts = ConnectOptions::new(url.to_owned());
-        opts.sqlx_logging(false).max_connections(16).min_connections(1);
+        opts.sqlx_logging(false).max_connections(MAX_CONNECTIONS).min_connections(1).connect_timeout(ACQUIRE_TIMEOUT).acquire_timeout(ACQUIRE_TIMEOUT);
         let conn = Database::connect(opts).await.map_err(db)?;
-        if url.starts_with("sqlite") {
-            // WAL lets readers proceed while a writer commits.
-            conn.execute_unprepared("PRAGMA journal_mode=WAL").await.map_err(db)?;
-        }
         migrations::Migrator::up(&conn, None).await.map_err(db)?;
-        Ok(Self { conn })
+        Ok(Self { writer: conn.clone(), conn })
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Self> {
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or("");
+        let file = path.split('?').next().unwrap_or("");
+        if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| AppError::Database(format!("{}: {e}", dir.display())))?;
+        }
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false).max_connections(1).min_connections(1).acquire_timeout(SQLITE_WRITE_QUEUE);
+        // WAL lets readers proceed while the writer commits.
+        opts.map_sqlx_sqlite_opts(|o| o.busy_timeout(SQLITE_BUSY_TIMEOUT).journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal));
+        let writer = Database::connect(opts).await.map_err(db)?;
+        migrations::Migrator::up(&writer, None).await.map_err(db)?;
+        // An in-memory database exists per connection: the writer is the only one.
+        if file == ":memory:" || path.contains("mode=memory") {
+            return Ok(Self { conn: writer.clone(), writer });
+        }
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false).max_connections(MAX_CONNECTIONS).min_connections(1).acquire_timeout(ACQUIRE_TIMEOUT);
+        // Read-only: a write sent to the readers by mistake fails loudly instead of
+        // competing with the writer.
+        opts.map_sqlx_sqlite_opts(|o| o.busy_timeout(SQLITE_BUSY_TIMEOUT).read_only(true));
+        let conn = Database::connect(opts).await.map_err(db)?;
+        Ok(Self { conn, writer })
     }
 }
 
@@ -189,7 +247,7 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn apply(&self, plan: &Plan) -> Result<Applied> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         let mut applied = Applied::default();
         for t in &plan.tenants {
             let existed = tenant::Entity::find_by_id(t.id.clone()).one(&txn).await.map_err(db)?.is_some();
@@ -567,7 +625,7 @@ impl KeyStore for SqlStore {
     }
 
     async fn rotate(&self, new_keys: Vec<StoredKey>, now: i64) -> Result<()> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         for k in new_keys {
             signing_key::Entity::update_many()
                 .col_expr(signing_key::Column::RetiredAt, Expr::value(now))
@@ -594,7 +652,7 @@ impl KeyStore for SqlStore {
 #[async_trait]
 impl GrantStore for SqlStore {
     async fn create(&self, g: &Grant, refresh: Option<([u8; 32], i64)>) -> Result<()> {
-        let txn = self.conn.begin().await.map_err(db)?;
+        let txn = self.writer.begin().await.map_err(db)?;
         grant::Entity::insert(grant::ActiveModel {
             id: Set(g.id.clone()),
             tenant_id: Set(g.tenant_id.clone()),
@@ -623,37 +681,38 @@ impl GrantStore for SqlStore {
     }
 
     async fn rotate(&self, presented: [u8; 32], successor: [u8; 32], expires_at: i64, now: i64) -> Result<RefreshOutcome> {
-        let txn = self.conn.begin().await.map_err(db)?;
-        let Some(token) = refresh_token::Entity::find_by_id(hex(&presented)).one(&txn).await.map_err(db)? else {
+        let presented = hex(&presented);
+        let txn = self.writer.begin().await.map_err(db)?;
+        // Lock order, here and in `revoke`: the grant row, then its tokens. Every use of one
+        // family queues on its grant row (FOR UPDATE on PostgreSQL; SQLite has one writer),
+        // so concurrent uses of one token cannot deadlock, and each one sees what the one
+        // before it did: exactly one spends the token, the others find it spent.
+        let family = refresh_token::Entity::find()
+            .select_only()
+            .column(refresh_token::Column::GrantId)
+            .filter(refresh_token::Column::TokenSha256.eq(&presented))
+            .into_query();
+        let Some(g) = grant::Entity::find().filter(grant::Column::Id.in_subquery(family)).lock_exclusive().one(&txn).await.map_err(db)? else {
+            return Ok(RefreshOutcome::Invalid);
+        };
+        let Some(token) = refresh_token::Entity::find_by_id(presented).one(&txn).await.map_err(db)? else {
             return Ok(RefreshOutcome::Invalid);
         };
         if token.used_at.is_some() {
-            revoke(&txn, &token.grant_id, now).await?;
+            // RFC 9700 §4.14.2: a spent refresh token presented again revokes the family.
+            revoke(&txn, &g.id, now).await?;
             txn.commit().await.map_err(db)?;
-            return Ok(RefreshOutcome::Reused { grant_id: token.grant_id });
+            return Ok(RefreshOutcome::Reused { grant_id: g.id });
         }
-        if token.expires_at <= now {
+        if token.expires_at <= now || g.revoked_at.is_some() {
             return Ok(RefreshOutcome::Invalid);
         }
-        let Some(g) = grant::Entity::find_by_id(token.grant_id.clone()).one(&txn).await.map_err(db)? else {
-            return Ok(RefreshOutcome::Invalid);
-        };
-        if g.revoked_at.is_some() {
-            return Ok(RefreshOutcome::Invalid);
-        }
-        // Spend the token only if nobody else did meanwhile: a lost race is a reuse.
-        let spent = refresh_token::Entity::update_many()
+        refresh_token::Entity::update_many()
             .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
             .filter(refresh_token::Column::TokenSha256.eq(&token.token_sha256))
-            .filter(refresh_token::Column::UsedAt.is_null())
             .exec(&txn)
             .await
             .map_err(db)?;
-        if spent.rows_affected != 1 {
-            revoke(&txn, &token.grant_id, now).await?;
-            txn.commit().await.map_err(db)?;
-            return Ok(RefreshOutcome::Reused { grant_id: token.grant_id });
-        }
         insert_refresh(&txn, successor, &g.id, now, expires_at).await?;
         txn.commit().await.map_err(db)?;
         to_grant(g).map(|g| RefreshOutcome::Rotated(Box::new(g)))
@@ -670,23 +729,52 @@ impl GrantStore for SqlStore {
     }
 
     async fn revoke_family(&self, grant_id: &str, now: i64) -> Result<()> {
-        revoke(&self.conn, grant_id, now).await
+        let txn = self.writer.begin().await.map_err(db)?;
+        revoke(&txn, grant_id, now).await?;
+        txn.commit().await.map_err(db)
     }
 
     async fn revoke_user(&self, tenant: &str, user_id: &str, now: i64) -> Result<u64> {
+        let txn = self.writer.begin().await.map_err(db)?;
+        // Locked in id order, then revoked one by one (grant, then tokens, as `rotate`
+        // locks them): two revocations of one user cannot deadlock each other.
         let live = grant::Entity::find()
             .filter(grant::Column::TenantId.eq(tenant))
             .filter(grant::Column::UserId.eq(user_id))
             .filter(grant::Column::RevokedAt.is_null())
-            .all(&self.conn)
+            .order_by_asc(grant::Column::Id)
+            .lock_exclusive()
+            .all(&txn)
             .await
             .map_err(db)?;
-        let txn = self.conn.begin().await.map_err(db)?;
         for g in &live {
             revoke(&txn, &g.id, now).await?;
         }
         txn.commit().await.map_err(db)?;
         Ok(live.len() as u64)
+    }
+
+    async fn revoke_access_token(&self, jti: &str, expires_at: i64) -> Result<()> {
+        revoked_token::Entity::insert(revoked_token::ActiveModel { jti: Set(jti.to_owned()), expires_at: Set(expires_at) })
+            .on_conflict(OnConflict::column(revoked_token::Column::Jti).do_nothing().to_owned())
+            .do_nothing()
+            .exec(&self.writer)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn access_token_live(&self, jti: &str, grant_id: Option<&str>) -> Result<bool> {
+        // SELECT NOT EXISTS (denylisted) AND EXISTS (live grant): one statement.
+        let denied = Query::select().expr(Expr::val(1)).from(revoked_token::Entity).and_where(revoked_token::Column::Jti.eq(jti)).to_owned();
+        let mut live = Expr::exists(denied).not();
+        if let Some(g) = grant_id {
+            let grant = Query::select().expr(Expr::val(1)).from(grant::Entity).and_where(grant::Column::Id.eq(g)).and_where(grant::Column::RevokedAt.is_null()).to_owned();
+            live = live.and(Expr::exists(grant));
+        }
+        let q = Query::select().expr_as(live, Alias::new("live")).to_owned();
+        let row = self.conn.query_one(self.conn.get_database_backend().build(&q)).await.map_err(db)?;
+        row.map(|r| r.try_get::<bool>("", "live")).transpose().map_err(db).map(|l| l.unwrap_or(false))
     }
 }
 
@@ -747,7 +835,7 @@ impl ConsentStore for SqlStore {
                 .update_columns([consent::Column::Scope, consent::Column::UpdatedAt])
                 .to_owned(),
         )
-        .exec(&self.conn)
+        .exec(&self.writer)
         .await
         .map_err(db)?;
         Ok(())
@@ -766,10 +854,63 @@ impl AuditStore for SqlStore {
             subject: Set(e.subject),
             detail: Set(e.detail.to_string()),
         })
-        .exec(&self.conn)
+        .exec(&self.writer)
         .await
         .map_err(db)?;
         Ok(())
+    }
+}
+
+/// One statement per hit: insert at 1, or add one to a live window, or restart an ended
+/// one. PostgreSQL locks the row for the update, SQLite has one writer: concurrent hits
+/// each get their own count. (`$n` placeholders work on both; SQLite ≥ 3.35 has RETURNING.)
+const COUNTER_HIT: &str = "INSERT INTO counters (counter_key, hits, window_ends) VALUES ($1, 1, $2) \
+     ON CONFLICT (counter_key) DO UPDATE SET \
+     hits = CASE WHEN counters.window_ends <= $3 THEN 1 ELSE counters.hits + 1 END, \
+     window_ends = CASE WHEN counters.window_ends <= $3 THEN $2 ELSE counters.window_ends END \
+     RETURNING hits";
+
+fn counter_key(key: &str) -> Result<&str> {
+    if key.len() > MAX_COUNTER_KEY {
+        return Err(AppError::Internal(format!("counter key of {} bytes (at most {MAX_COUNTER_KEY})", key.len())));
+    }
+    Ok(key)
+}
+
+fn to_count(hits: i64) -> u64 {
+    u64::try_from(hits).unwrap_or(0)
+}
+
+#[async_trait]
+impl CounterStore for SqlStore {
+    async fn hit(&self, key: &str, window: i64, now: i64) -> Result<u64> {
+        let values = [counter_key(key)?.into(), now.saturating_add(window.max(1)).into(), now.into()];
+        let stmt = sea_orm::Statement::from_sql_and_values(self.writer.get_database_backend(), COUNTER_HIT, values);
+        let row = self.writer.query_one(stmt).await.map_err(db)?.ok_or_else(|| AppError::Database("counter upsert returned no row".into()))?;
+        row.try_get::<i64>("", "hits").map(to_count).map_err(db)
+    }
+
+    async fn count(&self, key: &str, now: i64) -> Result<u64> {
+        Ok(counter::Entity::find_by_id(counter_key(key)?.to_owned())
+            .filter(counter::Column::WindowEnds.gt(now))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+            .map_or(0, |c| to_count(c.hits)))
+    }
+
+    async fn clear(&self, key: &str) -> Result<()> {
+        counter::Entity::delete_by_id(counter_key(key)?.to_owned()).exec(&self.writer).await.map_err(db)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Housekeeping for SqlStore {
+    async fn purge_expired(&self, now: i64) -> Result<u64> {
+        let tokens = revoked_token::Entity::delete_many().filter(revoked_token::Column::ExpiresAt.lte(now)).exec(&self.writer).await.map_err(db)?;
+        let counters = counter::Entity::delete_many().filter(counter::Column::WindowEnds.lte(now)).exec(&self.writer).await.map_err(db)?;
+        Ok(tokens.rows_affected + counters.rows_affected)
     }
 }
 

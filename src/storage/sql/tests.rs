@@ -110,6 +110,94 @@ async fn suite(store: SqlStore) {
 
     store.record(AuditEvent { tenant_id: "acme".into(), actor: "t".into(), action: "a".into(), subject: "s".into(), detail: serde_json::json!({}) }, 3).await.unwrap();
     store.ping().await.unwrap();
+
+    denylist(&store).await;
+    counters(&store).await;
+    racing_creations(&store).await;
+}
+
+/// Revoked access tokens, and the grant behind a user token, in one question.
+async fn denylist(store: &SqlStore) {
+    assert!(store.access_token_live("j1", None).await.unwrap());
+    store.revoke_access_token("j1", 500).await.unwrap();
+    store.revoke_access_token("j1", 500).await.unwrap();
+    assert!(!store.access_token_live("j1", None).await.unwrap());
+    assert!(!store.access_token_live("j1", Some("g2")).await.unwrap());
+    // g2 is live, g1 was revoked by the reuse above, g9 does not exist.
+    assert!(store.access_token_live("j2", Some("g2")).await.unwrap());
+    assert!(!store.access_token_live("j2", Some("g1")).await.unwrap());
+    assert!(!store.access_token_live("j2", Some("g9")).await.unwrap());
+}
+
+/// CounterStore: fixed windows, atomic hits, bounded keys, purge.
+async fn counters(store: &SqlStore) {
+    assert_eq!(store.count("k", 1000).await.unwrap(), 0);
+    assert_eq!(store.hit("k", 60, 1000).await.unwrap(), 1);
+    assert_eq!(store.hit("k", 60, 1030).await.unwrap(), 2);
+    assert_eq!(store.count("k", 1059).await.unwrap(), 2);
+    // The window began at the first hit and is not extended by later ones.
+    assert_eq!(store.count("k", 1060).await.unwrap(), 0);
+    assert_eq!(store.hit("k", 60, 1060).await.unwrap(), 1);
+    store.clear("k").await.unwrap();
+    assert_eq!(store.count("k", 1061).await.unwrap(), 0);
+    assert!(store.hit(&"x".repeat(MAX_COUNTER_KEY + 1), 60, 1000).await.is_err());
+    assert_eq!(store.hit(&"x".repeat(MAX_COUNTER_KEY), 60, 1000).await.unwrap(), 1);
+
+    // Concurrent hits each get their own count: 1..=20, each exactly once.
+    let mut hits = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let store = store.clone();
+        hits.spawn(async move { store.hit("burst", 60, 2000).await.unwrap() });
+    }
+    let mut seen = hits.join_all().await;
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=20).collect::<Vec<u64>>());
+
+    // Purge: what expired goes, what is live stays.
+    store.hit("old", 10, 0).await.unwrap();
+    store.revoke_access_token("j-old", 5).await.unwrap();
+    store.revoke_access_token("j-new", 100_000).await.unwrap();
+    assert!(store.purge_expired(100).await.unwrap() >= 2);
+    assert_eq!(store.hit("old", 10_000, 1).await.unwrap(), 1, "the expired counter was deleted");
+    assert!(store.access_token_live("j-old", None).await.unwrap());
+    assert!(!store.access_token_live("j-new", None).await.unwrap());
+    assert_eq!(store.count("burst", 2001).await.unwrap(), 20);
+}
+
+fn new_user(username: &str, email: &str) -> crate::storage::identity::NewUser {
+    crate::storage::identity::NewUser {
+        tenant_id: "acme".into(),
+        pool_id: "customers".into(),
+        username: username.into(),
+        status: UserStatus::Active,
+        email: Some(email.into()),
+        email_verified: true,
+        phone: None,
+        phone_verified: false,
+        payload: Default::default(),
+        metadata: Default::default(),
+        password_hash: None,
+        password_source: None,
+        groups: vec![],
+    }
+}
+
+/// Two creations racing for one address (or username): one wins, the other is told which
+/// field is taken, as if its own check had found it (not a database outage).
+async fn racing_creations(store: &SqlStore) {
+    use crate::storage::identity::IdentityStore;
+    for round in 0..5 {
+        let email = format!("race{round}@example.com");
+        let (ua, ub) = (new_user(&format!("ra{round}"), &email), new_user(&format!("rb{round}"), &email));
+        let (a, b) = tokio::join!(store.create_user(&ua, 10), store.create_user(&ub, 10));
+        let errors: Vec<String> = [a, b].into_iter().filter_map(|r| r.err()).map(|e| format!("{e:?}")).collect();
+        assert_eq!(errors, vec![format!("{:?}", AppError::Conflict("email".into()))], "round {round}");
+        let username = format!("same{round}");
+        let (ua, ub) = (new_user(&username, &format!("s{round}a@example.com")), new_user(&username, &format!("s{round}b@example.com")));
+        let (a, b) = tokio::join!(store.create_user(&ua, 10), store.create_user(&ub, 10));
+        let errors: Vec<String> = [a, b].into_iter().filter_map(|r| r.err()).map(|e| format!("{e:?}")).collect();
+        assert_eq!(errors, vec![format!("{:?}", AppError::Conflict("username".into()))], "round {round}");
+    }
 }
 
 #[tokio::test]
