@@ -16,6 +16,8 @@ pub struct Strings {
     pub bad_credentials: &'static str,
     pub too_many_attempts: &'static str,
     pub too_many_codes: &'static str,
+    /// `{n}`: seconds.
+    pub wait_seconds: &'static str,
     pub consent_title: &'static str,
     pub consent_intro: &'static str,
     pub allow: &'static str,
@@ -48,6 +50,7 @@ pub const EN: Strings = Strings {
     bad_credentials: "Incorrect username or password.",
     too_many_attempts: "Too many failed attempts. Please wait 15 minutes, or reset your password.",
     too_many_codes: "Too many codes were requested for this address or from your network. Please wait an hour and try again.",
+    wait_seconds: "Several attempts failed. Please wait {n} seconds before you try again.",
     consent_title: "Allow access?",
     consent_intro: "would like to:",
     allow: "Allow",
@@ -79,6 +82,7 @@ pub const DE: Strings = Strings {
     bad_credentials: "Benutzername oder Passwort ist falsch.",
     too_many_attempts: "Zu viele Fehlversuche. Bitte warten Sie 15 Minuten oder setzen Sie Ihr Passwort zurück.",
     too_many_codes: "Für diese Adresse oder aus Ihrem Netzwerk wurden zu viele Codes angefordert. Bitte warten Sie eine Stunde und versuchen Sie es dann erneut.",
+    wait_seconds: "Mehrere Versuche sind fehlgeschlagen. Bitte warten Sie {n} Sekunden, bevor Sie es erneut versuchen.",
     consent_title: "Zugriff erlauben?",
     consent_intro: "möchte:",
     allow: "Erlauben",
@@ -174,7 +178,7 @@ pub struct LoginPage {
     pub csrf: String,
     pub client_name: String,
     pub username: String,
-    pub error: Option<&'static str>,
+    pub error: Option<String>,
     pub register_url: Option<String>,
     pub reset_url: String,
 }

@@ -16,6 +16,7 @@ use crate::storage::session::Kind;
 use crate::storage::{User, UserStatus, ct_eq, random_token};
 
 pub mod password;
+pub mod throttle;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Stage {
@@ -87,16 +88,35 @@ pub enum PasswordCheck {
     /// Wrong password, unknown user, or a user who may not sign in: one answer for all,
     /// so the form does not reveal which accounts exist.
     Rejected,
+    /// Throttled (see `throttle`): try again in this many seconds.
+    Wait(i64),
+    /// Throttled: too many failures in this window.
+    Locked,
 }
 
 /// Checks credentials against the workspace's pools, in constant work whether or not the
-/// user exists.
-pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], login: &str, password: &str) -> Result<PasswordCheck, AppError> {
+/// user exists, within the sign-in throttle (counted per account, or per name when no
+/// account has it; `browser` is the digest of the browser's id cookie).
+pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], login: &str, password: &str, browser: &str) -> Result<PasswordCheck, AppError> {
     if login.is_empty() || login.len() > 256 || password.is_empty() || password.len() > 1024 {
         state.hasher.verify_nobody(password).await?;
         return Ok(PasswordCheck::Rejected);
     }
-    let Some((user, hash)) = state.users.find_for_login(tenant, pools, login).await? else {
+    let found = state.users.find_for_login(tenant, pools, login).await?;
+    let name = login.trim().to_lowercase();
+    let subject = match &found {
+        Some((u, _)) => {
+            let known = throttle::known_browser(&state.sessions, &u.id, browser).await?;
+            throttle::Subject::Account { user_id: &u.id, browser: known.then_some(browser) }
+        }
+        None => throttle::Subject::UnknownName(&name),
+    };
+    let ticket = match throttle::admit(state.counters.as_ref(), tenant, subject, state.now()).await? {
+        throttle::Gate::Open(t) => t,
+        throttle::Gate::Wait(s) => return Ok(PasswordCheck::Wait(s)),
+        throttle::Gate::Locked => return Ok(PasswordCheck::Locked),
+    };
+    let Some((user, hash)) = found else {
         state.hasher.verify_nobody(password).await?;
         return Ok(PasswordCheck::Rejected);
     };
@@ -107,6 +127,8 @@ pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], lo
     if !(ok && user.status == UserStatus::Active) {
         return Ok(PasswordCheck::Rejected);
     }
+    throttle::succeeded(state.counters.as_ref(), ticket).await?;
+    throttle::remember_browser(&state.sessions, &user.id, browser).await?;
     // Imported (bcrypt, PBKDF2) or older argon2 hashes move to the current parameters now
     // that the password is known. A failure here must not fail the sign-in.
     if let Some(h) = hash.filter(|h| !state.hasher.is_current(h)) {

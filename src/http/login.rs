@@ -16,9 +16,6 @@ use crate::storage::sql::hex;
 use crate::storage::{Client, ConsentMode, digest, random_token};
 use crate::views::{ConsentPage, LoginPage, Strings};
 
-/// Failed sign-ins allowed per login name within `FAILED_SIGN_IN_WINDOW` seconds.
-pub const MAX_FAILED_SIGN_INS: u64 = 10;
-pub const FAILED_SIGN_IN_WINDOW: i64 = 15 * 60;
 
 /// The single sign-on session of this browser in this workspace, if any.
 pub async fn sso_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest) -> Result<Option<Authentication>, AppError> {
@@ -132,7 +129,7 @@ pub(super) async fn with_client(state: &AppState, cw: &CurrentWorkspace, req: &H
     }
 }
 
-async fn login_page(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings, flow: &Flow, client: &Client, username: String, error: Option<&'static str>) -> HttpResponse {
+async fn login_page(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings, flow: &Flow, client: &Client, username: String, error: Option<String>) -> HttpResponse {
     let register = match super::register::registration_pool(state, cw).await {
         Ok(p) => p.is_some(),
         Err(e) => return app_error_page(&e, cw.theme(), t),
@@ -172,29 +169,20 @@ pub async fn post_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
     };
     let username = field(&body, "username").unwrap_or_default();
     let password = field(&body, "password").unwrap_or_default();
-    // Failed attempts are counted per login name, whether or not an account has it, so the
-    // limit slows guessing without telling which accounts exist.
-    let throttle = format!("login-fail:{}:{}", cw.issuer.tenant, hex(&digest(&username.trim().to_lowercase())));
-    match state.sessions.get::<u64>(Kind::Counter, &throttle).await {
-        Ok(Some(n)) if n >= MAX_FAILED_SIGN_INS => {
-            let mut resp = login_page(&state, &cw, t, &flow, &client, username, Some(t.too_many_attempts)).await;
-            *resp.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-            return resp;
-        }
-        Ok(_) => {}
-        Err(e) => return app_error_page(&e, cw.theme(), t),
-    }
-    let user = match auth::check_password(&state, &cw.issuer.tenant, &cw.workspace.pools, username.trim(), &password).await {
-        Ok(PasswordCheck::Ok(u)) => u,
-        Ok(PasswordCheck::Rejected) => {
-            if let Err(e) = state.sessions.incr(Kind::Counter, &throttle, FAILED_SIGN_IN_WINDOW).await {
-                return app_error_page(&e, cw.theme(), t);
-            }
-            return login_page(&state, &cw, t, &flow, &client, username, Some(t.bad_credentials)).await;
-        }
+    let browser = super::browser_digest(&req);
+    let (error, status, retry) = match auth::check_password(&state, &cw.issuer.tenant, &cw.workspace.pools, username.trim(), &password, &browser).await {
+        Ok(PasswordCheck::Ok(u)) => return sign_in(&state, &cw, &req, t, flow, &client, &u).await,
+        Ok(PasswordCheck::Rejected) => (t.bad_credentials.to_owned(), StatusCode::OK, None),
+        Ok(PasswordCheck::Wait(s)) => (t.wait_seconds.replace("{n}", &s.to_string()), StatusCode::TOO_MANY_REQUESTS, Some(s)),
+        Ok(PasswordCheck::Locked) => (t.too_many_attempts.to_owned(), StatusCode::TOO_MANY_REQUESTS, None),
         Err(e) => return app_error_page(&e, cw.theme(), t),
     };
-    sign_in(&state, &cw, &req, t, flow, &client, &user).await
+    let mut resp = login_page(&state, &cw, t, &flow, &client, username, Some(error)).await;
+    *resp.status_mut() = status;
+    if let Some(v) = retry.and_then(|s| actix_web::http::header::HeaderValue::from_str(&s.to_string()).ok()) {
+        resp.headers_mut().insert(actix_web::http::header::RETRY_AFTER, v);
+    }
+    resp
 }
 
 /// Starts a new single sign-on session for `user` and moves the flow on.

@@ -50,6 +50,8 @@ pub enum Kind {
     Counter,
     /// When a user's sessions were last revoked (a password reset, a status change).
     UserEpoch,
+    /// A browser that signed in to an account (sign-in throttling gives it its own counter).
+    KnownBrowser,
 }
 
 impl Kind {
@@ -64,6 +66,7 @@ impl Kind {
             Kind::FormCsrf => "form:",
             Kind::Counter => "count:",
             Kind::UserEpoch => "epoch:",
+            Kind::KnownBrowser => "known:",
         }
     }
 }

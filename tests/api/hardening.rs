@@ -25,6 +25,9 @@ on_every_backend!(
     openapi_states_media_types_and_constraints,
     consent_lists_every_scope_it_grants,
     extreme_hash_costs_are_refused,
+    concurrent_guesses_are_counted_before_they_are_checked,
+    one_account_has_one_counter_whatever_name_is_typed,
+    lockout_does_not_lock_the_owner_out,
 );
 
 async fn submit_registration(app: &TestApp, browser: &Browser, extra: &[(&str, &str)]) -> (u16, Url, String) {
@@ -497,4 +500,97 @@ async fn extreme_hash_costs_are_refused(backend: Backend) {
     let (status, html) = step.page();
     assert_eq!(status, 200);
     assert!(html.contains("Incorrect username or password"), "{html}");
+}
+
+/// A fresh sign-in form of `club` in its own browser.
+async fn login_form(app: &TestApp) -> (Browser, Form) {
+    let b = Browser::default();
+    let (_, _, form) = b.first_form(&club_authorize(&[], app), CLUB_REDIRECT).await;
+    (b, form)
+}
+
+/// Wrong passwords for `name` from new browsers until the account is locked, waiting out
+/// the pacing on the test clock.
+async fn lock_out(app: &TestApp, name: &str) {
+    let mut failures = 0;
+    let (b, form) = login_form(app).await;
+    loop {
+        let (status, html) = b.submit(&form, &[("username", name), ("password", "not the password 1")], CLUB_REDIRECT).await.page();
+        match status {
+            200 => failures += 1,
+            429 if html.contains("Too many failed attempts") => break,
+            429 => app.clock.advance(60),
+            other => panic!("{other}: {html}"),
+        }
+    }
+    assert!(failures <= portcullis::auth::throttle::MAX_FAILURES);
+}
+
+async fn attempt(app: &TestApp, b: &Browser, name: &str, password: &str) -> u16 {
+    let (_, _, form) = b.first_form(&club_authorize(&[("prompt", "login")], app), CLUB_REDIRECT).await;
+    match b.submit(&form, &[("username", name), ("password", password)], CLUB_REDIRECT).await {
+        Step::Arrived(_) => 302,
+        Step::Page { status, .. } => status,
+    }
+}
+
+/// Item 5: the failure counter was read before and written after the argon2 check, so 40
+/// concurrent guesses were all evaluated.
+async fn concurrent_guesses_are_counted_before_they_are_checked(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut forms = vec![];
+    for _ in 0..40 {
+        forms.push(login_form(&app).await);
+    }
+    let guesses = forms.iter().map(|(b, f)| b.submit(f, &[("username", "tom@example.com"), ("password", "guess number 1")], CLUB_REDIRECT));
+    let statuses: Vec<u16> = futures_util::future::join_all(guesses).await.into_iter().map(|s| s.page().0).collect();
+    let evaluated = statuses.iter().filter(|s| **s == 200).count();
+    assert!(evaluated as u64 <= portcullis::auth::throttle::MAX_FAILURES, "{evaluated} of 40 guesses were checked: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 429), "{statuses:?}");
+    // Locked now, whatever the pacing says: even the right password waits.
+    lock_out(&app, "tom@example.com").await;
+    assert_eq!(attempt(&app, &Browser::default(), "tom@example.com", "consumer password 1").await, 429);
+}
+
+/// Item 5: the counter was per typed name, so the same account took 10 more under its email.
+async fn one_account_has_one_counter_whatever_name_is_typed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut failures = 0;
+    for name in ["tom", "tom@example.com", "TOM", "Tom@Example.com"].iter().cycle() {
+        let (b, form) = login_form(&app).await;
+        let (status, html) = b.submit(&form, &[("username", name), ("password", "not the password 1")], CLUB_REDIRECT).await.page();
+        match status {
+            200 => failures += 1,
+            429 if html.contains("Too many failed attempts") => break,
+            429 => app.clock.advance(60),
+            other => panic!("{other}: {html}"),
+        }
+    }
+    assert_eq!(failures, portcullis::auth::throttle::MAX_FAILURES, "one counter for every name of the account");
+    for name in ["tom", "tom@example.com"] {
+        assert_eq!(attempt(&app, &Browser::default(), name, "consumer password 1").await, 429);
+    }
+}
+
+/// Item 5: lockout must not be a way to lock a victim out: a browser that signed in to the
+/// account before keeps its own counter, and a password reset unlocks the account.
+async fn lockout_does_not_lock_the_owner_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = Browser::default();
+    assert_eq!(attempt(&app, &owner, "tom@example.com", "consumer password 1").await, 302);
+    lock_out(&app, "tom@example.com").await;
+    assert_eq!(attempt(&app, &Browser::default(), "tom@example.com", "consumer password 1").await, 429, "a new browser waits");
+    assert_eq!(attempt(&app, &owner, "tom@example.com", "consumer password 1").await, 302, "the owner's browser still signs in");
+    if backend == Backend::PostgresRedis {
+        // The lock is in the database: losing Redis does not lift it (item 16).
+        lock_out(&app, "bea@example.com").await;
+        crate::hardening_storage::flush_redis(&app).await;
+        assert_eq!(attempt(&app, &Browser::default(), "bea@example.com", "consumer password 2").await, 429);
+    }
+    // A reset (here by an administrator) unlocks the account everywhere.
+    let admin = app.client_token("acme-useradmin").await;
+    let tom = id_of(&app, &admin, "tom@").await;
+    let (s, _) = api(Method::PUT, &app.admin(&format!("{CONSUMERS}/users/{tom}/password")), &admin, Some(json!({ "password": "a new start 12345" }))).await;
+    assert_eq!(s, 204);
+    assert_eq!(attempt(&app, &Browser::default(), "tom@example.com", "a new start 12345").await, 302);
 }

@@ -228,7 +228,7 @@ async fn postgres_outage_is_answered_quickly_and_service_recovers() {
 }
 
 /// Every key of this app in Redis deleted, as when Redis restarts without persistence.
-async fn flush_redis(app: &TestApp) {
+pub(crate) async fn flush_redis(app: &TestApp) {
     let client = redis::Client::open(redis_url()).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
     let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{}*", app.redis_prefix)).query_async(&mut conn).await.unwrap();
