@@ -35,4 +35,8 @@ impl AppState {
     pub fn now(&self) -> i64 {
         self.clock.now()
     }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
 }

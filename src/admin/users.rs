@@ -496,7 +496,7 @@ async fn group_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str, 
         return Err(ApiError::Forbidden);
     }
     let found = state.identity.groups(tenant, pool).await?.into_iter().find(|g| g.id == group).ok_or(ApiError::NotFound("group"))?;
-    outranks_groups(state, caller, tenant, pool, &[found.id.clone()]).await?;
+    outranks_groups(state, caller, tenant, pool, std::slice::from_ref(&found.id)).await?;
     Ok(found)
 }
 

@@ -102,8 +102,9 @@ pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], lo
         state.hasher.verify_nobody(password).await?;
         return Ok(PasswordCheck::Rejected);
     }
-    let found = state.users.find_for_login(tenant, pools, login).await?;
-    let name = login.trim().to_lowercase();
+    // Typed names are compared as stored names are kept (NFKC, lower-cased).
+    let name = crate::identity::fold(login);
+    let found = state.users.find_for_login(tenant, pools, &name).await?;
     let subject = match &found {
         Some((u, _)) => {
             let known = throttle::known_browser(&state.sessions, &u.id, browser).await?;
@@ -145,8 +146,9 @@ pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], lo
 }
 
 /// A new authentication by password, in a new single sign-on session.
-pub fn password_authentication(tenant: &str, workspace: &str, user: &User, now: i64) -> Authentication {
+pub fn password_authentication(tenant: &str, workspace: &str, user: &User, now: i64, now_ms: i64) -> Authentication {
     Authentication {
+        session_ms: now_ms,
         tenant_id: tenant.into(),
         workspace_id: workspace.into(),
         user_id: user.id.clone(),

@@ -27,7 +27,7 @@ pub async fn sso_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequ
         return Ok(None);
     };
     // A password reset or a status change since this sign-in ends the session.
-    Ok(crate::identity::lifecycle::session_valid(state, &auth.user_id, auth.auth_time).await?.then_some(auth))
+    Ok(crate::identity::lifecycle::session_valid(state, &auth).await?.then_some(auth))
 }
 
 /// Moves a flow on after /authorize, sign-in or consent (see `auth` for the diagram).
@@ -188,7 +188,7 @@ pub async fn post_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
 /// Starts a new single sign-on session for `user` and moves the flow on.
 pub(super) async fn sign_in(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, t: &'static Strings, flow: Flow, client: &Client, user: &crate::storage::User) -> HttpResponse {
     let now = state.now();
-    let authn = auth::password_authentication(&cw.issuer.tenant, &cw.issuer.workspace, user, now);
+    let authn = auth::password_authentication(&cw.issuer.tenant, &cw.issuer.workspace, user, now, state.now_ms());
     // A new session id on every sign-in: a session cookie planted before cannot be
     // promoted to a signed-in one (session fixation).
     let session_value = random_token(32);

@@ -175,16 +175,23 @@ pub async fn prepare_new_user(state: &AppState, pool: &Pool, input: UserInput, s
 }
 
 /// Ends every session and grant of the user: after a password reset, a deactivation or a
-/// deletion. Sessions are found by time: any made up to now no longer counts.
+/// deletion. Sessions are found by time: any made up to now (to the millisecond) no longer
+/// counts; one made a moment later, in the same second, does.
 pub async fn revoke_everything(state: &AppState, user: &User) -> Result<(), AppError> {
-    let now = state.now();
-    state.grants.revoke_user(&user.tenant_id, &user.id, now).await?;
-    state.sessions.put(Kind::UserEpoch, &user.id, &now, state.config.ttl.session.max(state.config.ttl.refresh_token)).await
+    state.grants.revoke_user(&user.tenant_id, &user.id, state.now()).await?;
+    state.sessions.put(Kind::UserEpoch, &user.id, &state.now_ms(), state.config.ttl.session.max(state.config.ttl.refresh_token)).await
 }
 
-/// Whether a session made at `auth_time` survived a later revocation.
-pub async fn session_valid(state: &AppState, user_id: &str, auth_time: i64) -> Result<bool, AppError> {
-    Ok(state.sessions.get::<i64>(Kind::UserEpoch, user_id).await?.is_none_or(|epoch| auth_time > epoch))
+/// Whether a session survived every revocation since it was made.
+pub async fn session_valid(state: &AppState, auth: &crate::protocol::types::Authentication) -> Result<bool, AppError> {
+    let Some(epoch) = state.sessions.get::<i64>(Kind::UserEpoch, &auth.user_id).await? else {
+        return Ok(true);
+    };
+    // Markers written before they had milliseconds hold seconds (a count of seconds since
+    // 1970 stays below 10^11 until the year 5138), as do sessions of that time.
+    let epoch_ms = if epoch < 100_000_000_000 { epoch * 1000 + 999 } else { epoch };
+    let made_ms = if auth.session_ms > 0 { auth.session_ms } else { auth.auth_time * 1000 };
+    Ok(made_ms > epoch_ms)
 }
 
 /// Allowed status changes; `new` is only left by activation.

@@ -8,12 +8,33 @@ pub mod policy;
 pub mod registration;
 pub mod schema;
 
-/// Lower-cased, trimmed email address with one `@`, a dotted domain and no spaces.
+use unicode_normalization::UnicodeNormalization;
+use unicode_security::MixedScript;
+
+/// How identifiers are compared: NFKC (so `ｊｏｈｎ` and `john`, or `ﬁ` and `fi`, are one
+/// name), lower-cased, trimmed. Applied when names are stored and when they are typed.
+pub fn fold(raw: &str) -> String {
+    raw.trim().nfkc().collect::<String>().to_lowercase()
+}
+
+/// Characters that change how a name looks or reads without being seen: zero-width and
+/// other default-ignorable code points, bidirectional controls, variation selectors, tags.
+/// A name holding one can look exactly like someone else's.
+fn invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFFB | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF)
+}
+
+/// Lower-cased, trimmed email address with one `@`, a dotted domain and no spaces or
+/// invisible characters.
 pub fn normalize_email(raw: &str) -> Result<String, String> {
-    let e = raw.trim().to_lowercase();
+    let e = fold(raw);
     let valid = e.len() <= 254
         && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && !d.contains('@') && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || invisible(c));
     if valid { Ok(e) } else { Err(format!("{:?} is not an email address", raw.trim())) }
 }
 
@@ -28,14 +49,22 @@ pub fn normalize_phone(raw: &str) -> Result<String, String> {
     }
 }
 
-/// Usernames: 1-128 characters, no whitespace or control characters, compared lower-cased.
+/// Usernames: 1-128 characters after NFKC, compared lower-cased; no whitespace, control or
+/// invisible characters, and letters of one script only (UTS #39 single-script: `pаypal`
+/// with a Cyrillic `а` is refused, `太郎` and `jörg` are fine; digits and punctuation go with
+/// any script).
 pub fn normalize_username(raw: &str) -> Result<String, String> {
-    let u = raw.trim().to_lowercase();
+    let u = fold(raw);
     if u.is_empty() || u.chars().count() > 128 || u.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        Err("1-128 characters without spaces".into())
-    } else {
-        Ok(u)
+        return Err("1-128 characters without spaces".into());
     }
+    if u.chars().any(invisible) {
+        return Err("must not contain invisible or text-direction characters".into());
+    }
+    if !u.as_str().is_single_script() {
+        return Err("must use the letters of one script only (for example not Latin and Cyrillic mixed)".into());
+    }
+    Ok(u)
 }
 
 /// What a password must not contain: the user's identifiers.
@@ -59,5 +88,21 @@ mod tests {
         }
         assert!(normalize_username("has space").is_err());
         assert_eq!(normalize_username(" Bob ").unwrap(), "bob");
+    }
+
+    #[test]
+    fn look_alike_identifiers_are_normalised_or_refused() {
+        // NFKC: compatibility forms are the name they look like.
+        assert_eq!(normalize_username("ｊｏｈｎ").unwrap(), "john");
+        assert_eq!(normalize_username("ﬁona").unwrap(), "fiona");
+        for ok in ["jörg", "太郎", "mona.lisa-2", "o'brien"] {
+            assert!(normalize_username(ok).is_ok(), "{ok}");
+        }
+        // Invisible and direction controls, and mixed scripts, are refused.
+        for bad in ["pa\u{200B}ul", "\u{202E}luap", "paul\u{FE0F}", "p\u{0430}ypal", "\u{0441}ock"] {
+            assert!(normalize_username(bad).is_err(), "{bad:?}");
+        }
+        assert!(normalize_email("pa\u{200B}ul@example.com").is_err());
+        assert_eq!(normalize_email("Ｐaul@Example.com").unwrap(), "paul@example.com");
     }
 }

@@ -379,7 +379,7 @@ mod tests {
     }
 
     fn auth(at: i64) -> Authentication {
-        Authentication { tenant_id: "t".into(), workspace_id: "w".into(), user_id: "u".into(), auth_time: at, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()] }
+        Authentication { tenant_id: "t".into(), workspace_id: "w".into(), user_id: "u".into(), auth_time: at, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: at * 1000 }
     }
 
     #[test]

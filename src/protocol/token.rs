@@ -214,6 +214,7 @@ async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client,
         sid: grant.sid.clone(),
         acr: grant.acr.clone(),
         amr: grant.amr.clone(),
+        session_ms: 0,
     };
     // OIDC Core §12.2: a refreshed ID token keeps iss, sub, aud and auth_time; no nonce.
     let id_token = if scope.contains("openid") {

@@ -72,6 +72,11 @@ pub struct Authentication {
     pub sid: String,
     pub acr: String,
     pub amr: Vec<String>,
+    /// When the session was made, in milliseconds: a revocation by time compares this
+    /// (`auth_time` has whole seconds, and a sign-in right after a password reset falls in
+    /// the same second). 0 where there is no session (a refreshed grant).
+    #[serde(default)]
+    pub session_ms: i64,
 }
 
 /// What an authorization code stands for. Stored under the code's digest, consumed once.

@@ -28,6 +28,8 @@ on_every_backend!(
     concurrent_guesses_are_counted_before_they_are_checked,
     one_account_has_one_counter_whatever_name_is_typed,
     lockout_does_not_lock_the_owner_out,
+    identifiers_are_normalised_and_look_alikes_refused,
+    a_session_made_right_after_a_reset_lives,
 );
 
 async fn submit_registration(app: &TestApp, browser: &Browser, extra: &[(&str, &str)]) -> (u16, Url, String) {
@@ -593,4 +595,49 @@ async fn lockout_does_not_lock_the_owner_out(backend: Backend) {
     let (s, _) = api(Method::PUT, &app.admin(&format!("{CONSUMERS}/users/{tom}/password")), &admin, Some(json!({ "password": "a new start 12345" }))).await;
     assert_eq!(s, 204);
     assert_eq!(attempt(&app, &Browser::default(), "tom@example.com", "a new start 12345").await, 302);
+}
+
+/// Low: look-alike usernames (zero-width, bidi controls, mixed scripts) were accepted, and an
+/// empty username in a `username` pool.
+async fn identifiers_are_normalised_and_look_alikes_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.client_token("acme-admin").await;
+    let user = |username: &str| json!({ "username": username, "email": format!("{}@example.com", uuid::Uuid::new_v4().simple()), "password": "a good password 1", "payload": { "given_name": "P" } });
+    for bad in ["pa\u{200B}ul", "\u{202E}luap", "p\u{0430}ul", "mona\u{FEFF}"] {
+        let (s, body) = api(Method::POST, &app.admin(&format!("{CONSUMERS}/users")), &admin, Some(user(bad))).await;
+        assert_eq!(s, 422, "{bad:?}: {body}");
+        assert_eq!(body["errors"][0]["pointer"], "/username", "{body}");
+    }
+    let (s, body) = api(Method::POST, &app.admin(&format!("{CONSUMERS}/users")), &admin, Some(user("ＰＡＵＬ"))).await;
+    assert_eq!(s, 201, "{body}");
+    assert_eq!(body["username"], "paul", "stored in NFKC, lower-cased");
+    // Typed in its compatibility form, the name signs in as well.
+    let email = body["email"].as_str().unwrap().to_owned();
+    assert_eq!(attempt(&app, &Browser::default(), "ｐａｕｌ", "a good password 1").await, 302, "{email}");
+    // A pool whose identifier is the username takes no empty one.
+    let (s, _) = api(Method::PUT, &app.admin("/tenants/acme/pools/handles"), &admin, Some(json!({ "identifier": "username", "activation": "email_otp" }))).await;
+    assert_eq!(s, 201);
+    for empty in ["", "   "] {
+        let (s, body) = api(Method::POST, &app.admin("/tenants/acme/pools/handles/users"), &admin, Some(json!({ "username": empty, "email": "h@example.com", "password": "a good password 1" }))).await;
+        assert_eq!(s, 422, "{empty:?}: {body}");
+        assert_eq!(body["errors"][0]["pointer"], "/username");
+    }
+}
+
+/// Low: a session created in the same second as a password change was dead on arrival
+/// (whole-second comparison with the revocation time).
+async fn a_session_made_right_after_a_reset_lives(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.client_token("acme-useradmin").await;
+    let tom = id_of(&app, &admin, "tom@").await;
+    for round in 0..3 {
+        let password = format!("fresh start {round} 12345");
+        let (s, _) = api(Method::PUT, &app.admin(&format!("{CONSUMERS}/users/{tom}/password")), &admin, Some(json!({ "password": password }))).await;
+        assert_eq!(s, 204);
+        // Signed in at once, most likely within the second of the reset.
+        let b = Browser::default();
+        assert_eq!(attempt(&app, &b, "tom@example.com", &password).await, 302);
+        let back = b.follow(&club_authorize(&[("prompt", "none")], &app), CLUB_REDIRECT).await.arrived();
+        assert!(query(&back, "code").is_some(), "round {round}: the new session counts: {back}");
+    }
 }
