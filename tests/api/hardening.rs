@@ -303,7 +303,7 @@ async fn acting_on_a_user_takes_every_privilege_it_holds(backend: Backend) {
     let (s, _) = api(Method::PUT, &app.admin(&format!("{CONSUMERS}/groups/admins/members/{tom}")), &admin, None).await;
     assert_eq!(s, 204);
     // The user administrator cannot make administrators, nor touch one.
-    let new = json!({ "email": "sneaky@example.com", "password": "sneaky password 1", "payload": { "given_name": "S" }, "groups": ["admins"] });
+    let new = json!({ "email": "sneaky@example.com", "password": "quiet river 12345", "payload": { "given_name": "S" }, "groups": ["admins"] });
     let (s, body) = api(Method::POST, &app.admin(&format!("{CONSUMERS}/users")), &user_admin, Some(new)).await;
     assert_eq!(s, 403, "{body}");
     let bea = id_of(&app, &admin, "bea@").await;
