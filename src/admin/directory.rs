@@ -79,6 +79,14 @@ async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tena
                 return Err(ApiError::Forbidden);
             }
         }
+        // Rewriting a client (its secret, its redirect URIs) is acting as it: that takes
+        // every privilege the client holds, or a tenant administrator could give the
+        // system administrator's client a secret of its own.
+        for w in &t.workspaces {
+            for c in &w.clients {
+                client_outranked(state, caller, &t.id, &w.id, &c.client_id).await?;
+            }
+        }
     }
     for t in &mut plan.tenants {
         t.partial = partial_tenant;
@@ -88,6 +96,13 @@ async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tena
     }
     state.directory.apply(&plan).await?;
     Ok(())
+}
+
+/// The caller holds every privilege the client holds (nothing, for a client that does not
+/// exist yet).
+async fn client_outranked(state: &AppState, caller: &Caller, tenant: &str, ws: &str, client_id: &str) -> Result<(), ApiError> {
+    let held = state.identity.privileges_of(tenant, &[crate::storage::identity::client_holder(ws, client_id)]).await?;
+    if caller.outranks(tenant, &held) { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
 fn tenant_shell(id: &str) -> TenantSpec {
@@ -535,6 +550,7 @@ async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
 async fn delete_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, ws, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
+    client_outranked(&state, &caller, &tenant, &ws, &id).await?;
     if !state.identity.delete_client(&tenant, &ws, &id).await? {
         return Err(ApiError::NotFound("client"));
     }

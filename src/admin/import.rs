@@ -55,6 +55,7 @@ async fn post_import(state: web::Data<AppState>, caller: Caller, req: HttpReques
         return Err(ApiError::Forbidden);
     }
     state.identity.pool(&tenant, &pool).await?.ok_or(ApiError::NotFound("pool"))?;
+    let limits = super::users::protected(&state, &caller, &tenant, &pool).await?;
     let ctype = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").split(';').next().unwrap_or("").trim().to_owned();
     let format = Format::from_name(&ctype).ok_or(ApiError::Unsupported("Send text/csv or application/x-ndjson."))?;
     let spool = Spool(std::env::temp_dir().join(format!("portcullis-import-{}", uuid::Uuid::new_v4())));
@@ -81,7 +82,7 @@ async fn post_import(state: web::Data<AppState>, caller: Caller, req: HttpReques
     let actor = caller.actor();
     tokio::spawn(async move {
         let _spool = spool;
-        let last = match import::run(&state, &tenant, &pool, reader, format, tx).await {
+        let last = match import::run(&state, &tenant, &pool, reader, format, tx, limits).await {
             Ok(summary) => {
                 crate::identity::lifecycle::audit(&state, &tenant, &actor, "users.import_uploaded", &pool, serde_json::to_value(&summary).unwrap_or_default()).await;
                 serde_json::json!({ "summary": summary })

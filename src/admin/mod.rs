@@ -215,6 +215,9 @@ struct AuditActor {
     tenant: String,
     actor: String,
     everywhere: bool,
+    /// Holds any privilege: a caller without one (any user of an app with the `admin`
+    /// scope) can do nothing here, and must not fill the trail either.
+    privileged: bool,
 }
 
 /// The longest path an audit event keeps (callers choose paths; the trail must not grow
@@ -278,7 +281,7 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(ApiError::App(AppError::Internal("no state".into())))?;
             let caller = authenticate(&state, &req).await?;
-            req.extensions_mut().insert(AuditActor { tenant: caller.tenant.clone(), actor: caller.actor(), everywhere: caller.system_admin() });
+            req.extensions_mut().insert(AuditActor { tenant: caller.tenant.clone(), actor: caller.actor(), everywhere: caller.system_admin(), privileged: !caller.privileges.is_empty() });
             Ok(caller)
         })
     }
@@ -290,8 +293,8 @@ impl FromRequest for Caller {
 /// create trails for tenants that do not exist); they go to the log, bounded.
 async fn record_call(state: &AppState, req: &HttpRequest, status: StatusCode) {
     let path: String = req.path().chars().take(AUDIT_PATH_CHARS).collect();
-    let Some(who) = req.extensions().get::<AuditActor>().cloned() else {
-        tracing::info!(method = %req.method(), %path, status = status.as_u16(), "anonymous admin API call");
+    let Some(who) = req.extensions().get::<AuditActor>().cloned().filter(|w| w.privileged) else {
+        tracing::info!(method = %req.method(), %path, status = status.as_u16(), "admin API call without privileges");
         return;
     };
     let named = req.match_info().get("tenant").filter(|t| !t.is_empty());

@@ -94,6 +94,41 @@ async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &st
     Ok((user, groups, pool_record))
 }
 
+/// What the caller may not act on in a pool: the groups giving privileges it lacks (joining
+/// one grants them), and the users holding such privileges, directly or through a group.
+/// Computed once per request from the privileges' holders (few, in practice), so a listing
+/// or an import need not ask user by user.
+pub async fn protected(state: &AppState, caller: &Caller, tenant: &str, pool: &str) -> Result<crate::import::Limits, ApiError> {
+    let mut limits = crate::import::Limits::default();
+    let mut privileges: Vec<String> = crate::provision::BUILTIN_PRIVILEGES.iter().map(|p| (*p).to_owned()).collect();
+    privileges.extend(state.identity.privileges(tenant).await?.into_iter().map(|p| p.id));
+    for p in privileges.iter().filter(|p| !caller.holds(tenant, p)) {
+        for holder in state.identity.holders(tenant, p).await? {
+            if let Some(id) = holder.strip_prefix("user:") {
+                limits.users.insert(id.to_owned());
+            } else if let Some((group_pool, group)) = holder.strip_prefix("group:").and_then(|r| r.split_once('/'))
+                && group_pool == pool
+            {
+                limits.groups.insert(group.to_owned());
+            }
+        }
+    }
+    for g in limits.groups.clone() {
+        let mut after = None;
+        loop {
+            let query = UserQuery { groups: Some(vec![g.clone()]), after: after.clone(), limit: 1000, ..Default::default() };
+            let page = state.identity.search_users(tenant, pool, &query).await?;
+            after = page.last().map(|u| u.id.clone());
+            let done = page.len() < 1000;
+            limits.users.extend(page.into_iter().map(|u| u.id));
+            if done {
+                break;
+            }
+        }
+    }
+    Ok(limits)
+}
+
 /// Whether the caller holds every privilege the members of these groups get from them.
 async fn outranks_groups(state: &AppState, caller: &Caller, tenant: &str, pool: &str, groups: &[String]) -> Result<(), ApiError> {
     if groups.is_empty() {
@@ -120,15 +155,18 @@ struct ListQuery {
     limit: Option<u64>,
 }
 
-async fn page_of(state: &AppState, tenant: &str, pool: &str, mut query: UserQuery) -> ApiResult {
+/// A page of users; those the caller may not act on (see `protected`) are left out, as
+/// `GET …/users/{id}` refuses them too.
+async fn page_of(state: &AppState, caller: &Caller, tenant: &str, pool: &str, mut query: UserQuery) -> ApiResult {
     let limit = query.limit;
     query.limit = limit + 1;
     let mut users = state.identity.search_users(tenant, pool, &query).await?;
     let more = users.len() as u64 > limit;
     users.truncate(limit as usize);
     let next_cursor = if more { users.last().map(|u| u.id.clone()) } else { None };
+    let hidden = protected(state, caller, tenant, pool).await?.users;
     let mut items = Vec::with_capacity(users.len());
-    for u in users {
+    for u in users.into_iter().filter(|u| !hidden.contains(&u.id)) {
         let groups = state.identity.user_groups(&u.id).await?;
         items.push(view(u, groups));
     }
@@ -168,7 +206,7 @@ async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<
             None => Some(managed),
         }
     };
-    page_of(&state, &tenant, &pool, UserQuery { text: q.q, status: q.status, groups, after: q.cursor, limit }).await
+    page_of(&state, &caller, &tenant, &pool, UserQuery { text: q.q, status: q.status, groups, after: q.cursor, limit }).await
 }
 
 /// Create a user.
@@ -581,7 +619,7 @@ async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Pat
     if !(1..=200).contains(&limit) {
         return Err(invalid("/limit", "between 1 and 200"));
     }
-    page_of(&state, &tenant, &pool, UserQuery { groups: Some(vec![group]), after: q.cursor, limit, ..Default::default() }).await
+    page_of(&state, &caller, &tenant, &pool, UserQuery { groups: Some(vec![group]), after: q.cursor, limit, ..Default::default() }).await
 }
 
 /// Add a user to a group.

@@ -94,10 +94,18 @@ pub enum PasswordCheck {
     Locked,
 }
 
+/// Where a sign-in attempt comes from: the digest of the browser's id cookie and the
+/// client's IP (see `throttle`).
+pub struct Origin<'a> {
+    pub browser: &'a str,
+    pub ip: &'a str,
+}
+
 /// Checks credentials against the workspace's pools, in constant work whether or not the
 /// user exists, within the sign-in throttle (counted per account, or per name when no
-/// account has it; `browser` is the digest of the browser's id cookie).
-pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], login: &str, password: &str, browser: &str) -> Result<PasswordCheck, AppError> {
+/// account has it).
+pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], login: &str, password: &str, from: Origin<'_>) -> Result<PasswordCheck, AppError> {
+    let browser = from.browser;
     if login.is_empty() || login.len() > 256 || password.is_empty() || password.len() > 1024 {
         state.hasher.verify_nobody(password).await?;
         return Ok(PasswordCheck::Rejected);
@@ -110,12 +118,17 @@ pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], lo
             let known = throttle::known_browser(&state.sessions, &u.id, browser).await?;
             throttle::Subject::Account { user_id: &u.id, browser: known.then_some(browser) }
         }
-        None => throttle::Subject::UnknownName(&name),
+        None => throttle::Subject::UnknownName,
     };
-    let ticket = match throttle::admit(state.counters.as_ref(), tenant, subject, state.now()).await? {
+    let attempt = throttle::Attempt { tenant, name: &name, ip: from.ip, now: state.now() };
+    let ticket = match throttle::admit(state.counters.as_ref(), &state.sessions, attempt, subject).await? {
         throttle::Gate::Open(t) => t,
         throttle::Gate::Wait(s) => return Ok(PasswordCheck::Wait(s)),
         throttle::Gate::Locked => return Ok(PasswordCheck::Locked),
+        throttle::Gate::Masked => {
+            state.hasher.verify_nobody(password).await?;
+            return Ok(PasswordCheck::Rejected);
+        }
     };
     let Some((user, hash)) = found else {
         state.hasher.verify_nobody(password).await?;
@@ -128,7 +141,7 @@ pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], lo
     if !(ok && user.status == UserStatus::Active) {
         return Ok(PasswordCheck::Rejected);
     }
-    throttle::succeeded(state.counters.as_ref(), ticket).await?;
+    throttle::succeeded(state.counters.as_ref(), &state.sessions, ticket).await?;
     throttle::remember_browser(&state.sessions, &user.id, browser).await?;
     // Imported (bcrypt, PBKDF2) or older argon2 hashes move to the current parameters now
     // that the password is known. A failure here must not fail the sign-in.

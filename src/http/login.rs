@@ -170,7 +170,9 @@ pub async fn post_login(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
     let username = field(&body, "username").unwrap_or_default();
     let password = field(&body, "password").unwrap_or_default();
     let browser = super::browser_digest(&req);
-    let (error, status, retry) = match auth::check_password(&state, &cw.issuer.tenant, &cw.workspace.pools, username.trim(), &password, &browser).await {
+    let ip = super::client_ip::client_ip(&req, &state.config.trusted_proxies);
+    let from = auth::Origin { browser: &browser, ip: &ip };
+    let (error, status, retry) = match auth::check_password(&state, &cw.issuer.tenant, &cw.workspace.pools, username.trim(), &password, from).await {
         Ok(PasswordCheck::Ok(u)) => return sign_in(&state, &cw, &req, t, flow, &client, &u).await,
         Ok(PasswordCheck::Rejected) => (t.bad_credentials.to_owned(), StatusCode::OK, None),
         Ok(PasswordCheck::Wait(s)) => (t.wait_seconds.replace("{n}", &s.to_string()), StatusCode::TOO_MANY_REQUESTS, Some(s)),

@@ -245,7 +245,7 @@ pub async fn check_code(state: &AppState, cw: &CurrentWorkspace, req: &HttpReque
             Err(e) => app_error_page(&e, cw.theme(), t),
         });
     }
-    match c.check(state, &field(body, "code").unwrap_or_default()).await {
+    match c.check(state, &field(body, "code").unwrap_or_default(), &client_ip(req, &state.config.trusted_proxies)).await {
         Ok(Checked::Right) => Ok(Box::new(c)),
         Ok(Checked::Wrong { left }) => Err(code_page(cw, t, &c, rules, view(vec![format!("That code is not right. {left} attempts left.")], None, StatusCode::UNPROCESSABLE_ENTITY))),
         Ok(Checked::Locked) => Err(code_expired(cw, t)),

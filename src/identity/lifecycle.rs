@@ -318,7 +318,7 @@ pub async fn replace_password(state: &AppState, pool: &Pool, user: &User, passwo
     state.identity.set_password(&user.id, &hash, pool.settings.password_policy.history, state.now()).await?;
     revoke_everything(state, user).await?;
     // Whoever locked the account by guessing, its owner now knows the password.
-    crate::auth::throttle::unlock(state.counters.as_ref(), &user.tenant_id, &user.id).await?;
+    crate::auth::throttle::unlock(state.counters.as_ref(), &user.tenant_id, &user.id, state.now()).await?;
     audit(state, &user.tenant_id, &format!("user:{}", user.id), "user.password_reset", &user.id, Value::Null).await;
     Ok(())
 }

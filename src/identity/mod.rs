@@ -34,7 +34,10 @@ pub fn normalize_email(raw: &str) -> Result<String, String> {
     let e = fold(raw);
     let valid = e.len() <= 254
         && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && !d.contains('@') && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || invisible(c));
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || invisible(c))
+        // The local part is a login name (and an email pool's username): as usernames, one
+        // script (`pаypal@…` with a Cyrillic `а` is not `paypal@…`).
+        && e.split_once('@').is_some_and(|(local, _)| local.is_single_script());
     if valid { Ok(e) } else { Err(format!("{:?} is not an email address", raw.trim())) }
 }
 
@@ -103,6 +106,7 @@ mod tests {
             assert!(normalize_username(bad).is_err(), "{bad:?}");
         }
         assert!(normalize_email("pa\u{200B}ul@example.com").is_err());
+        assert!(normalize_email("p\u{0430}ypal@example.com").is_err());
         assert_eq!(normalize_email("Ｐaul@Example.com").unwrap(), "paul@example.com");
     }
 }

@@ -4,10 +4,12 @@
 //!
 //! Limits that no new challenge resets (each new challenge would otherwise bring fresh
 //! guesses and messages): an address receives at most `MAX_SENDS_PER_ADDRESS` messages an
-//! hour and takes at most `MAX_GUESSES_PER_ADDRESS` guesses an hour across all its
-//! challenges; one client IP asks for at most `MAX_SENDS_PER_IP` messages an hour. They are
-//! counted for decoys exactly as for real accounts, so hitting one says nothing about
-//! whether an account exists.
+//! hour; one client IP asks for at most `MAX_SENDS_PER_IP` messages an hour, and a request
+//! refused by the IP limit does not count against the address (a flood from one network
+//! cannot spend other people's share). An address takes at most `MAX_GUESSES_PER_CLIENT`
+//! guesses an hour from one client IP and `MAX_GUESSES_PER_ADDRESS` from all together,
+//! across all its challenges. They are counted for decoys exactly as for real accounts, so
+//! hitting one says nothing about whether an account exists.
 //!
 //! A challenge can be a decoy: started for an address that has no account, it looks the
 //! same to the browser and never verifies, so the pages do not reveal who has an account.
@@ -30,8 +32,10 @@ pub const MAX_SENDS: u64 = 3;
 pub const MAX_SENDS_PER_ADDRESS: u64 = 5;
 /// Messages one client IP may cause per hour.
 pub const MAX_SENDS_PER_IP: u64 = 30;
-/// Code guesses an address takes per hour, across every challenge.
-pub const MAX_GUESSES_PER_ADDRESS: u64 = 10;
+/// Code guesses an address takes per hour from one client IP, across every challenge.
+pub const MAX_GUESSES_PER_CLIENT: u64 = 10;
+/// Code guesses an address takes per hour from everywhere, across every challenge.
+pub const MAX_GUESSES_PER_ADDRESS: u64 = 30;
 const SEND_WINDOW: i64 = 3600;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +77,8 @@ pub struct Challenge {
 #[derive(Clone, Serialize, Deserialize)]
 pub struct PendingRegistration {
     pub username: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
     pub payload: serde_json::Map<String, serde_json::Value>,
     pub password_hash: String,
 }
@@ -95,9 +101,10 @@ pub struct Recipient<'a> {
 /// sent (also for decoys, whose messages are never sent): false when the address or the IP
 /// has had its hourly share.
 pub async fn allow_send(state: &AppState, to: &str, ip: &str) -> Result<bool, AppError> {
-    let address = state.sessions.incr(Kind::Counter, &format!("otp-addr:{}", hex(&digest(to))), SEND_WINDOW).await?;
-    let client = state.sessions.incr(Kind::Counter, &format!("otp-ip:{}", hex(&digest(ip))), SEND_WINDOW).await?;
-    Ok(address <= MAX_SENDS_PER_ADDRESS && client <= MAX_SENDS_PER_IP)
+    if state.sessions.incr(Kind::Counter, &format!("otp-ip:{}", hex(&digest(ip))), SEND_WINDOW).await? > MAX_SENDS_PER_IP {
+        return Ok(false);
+    }
+    Ok(state.sessions.incr(Kind::Counter, &format!("otp-addr:{}", hex(&digest(to))), SEND_WINDOW).await? <= MAX_SENDS_PER_ADDRESS)
 }
 
 /// Where the id of the one registration challenge of a pending account that still counts
@@ -220,10 +227,15 @@ impl Challenge {
     /// usable (a reset can then ask again for a password the policy refused). The guess
     /// counts against the challenge and against its address; a decoy never matches, so it
     /// answers exactly like a real challenge given a wrong code.
-    pub async fn check(&self, state: &AppState, code: &str) -> Result<Checked, AppError> {
+    pub async fn check(&self, state: &AppState, code: &str, ip: &str) -> Result<Checked, AppError> {
         // Increment first, then compare: concurrent guesses each take an attempt.
         let attempts = state.sessions.incr(Kind::Counter, &format!("otp-attempts:{}", self.id), CODE_TTL).await?;
-        let guesses = state.sessions.incr(Kind::Counter, &format!("otp-guesses:{}", hex(&digest(&self.to))), SEND_WINDOW).await?;
+        let address = hex(&digest(&self.to));
+        let from_client = state.sessions.incr(Kind::Counter, &format!("otp-guesses:{address}:{}", hex(&digest(ip))), SEND_WINDOW).await?;
+        if from_client > MAX_GUESSES_PER_CLIENT {
+            return Ok(Checked::Locked);
+        }
+        let guesses = state.sessions.incr(Kind::Counter, &format!("otp-guesses:{address}"), SEND_WINDOW).await?;
         if attempts > MAX_ATTEMPTS || guesses > MAX_GUESSES_PER_ADDRESS {
             state.sessions.delete(Kind::Otp, &self.id).await?;
             return Ok(Checked::Locked);
@@ -237,24 +249,16 @@ impl Challenge {
             state.sessions.delete(Kind::Otp, &self.id).await?;
             return Ok(Checked::Locked);
         }
-        Ok(Checked::Wrong { left: (MAX_ATTEMPTS - attempts).min(MAX_GUESSES_PER_ADDRESS - guesses) })
+        let left = (MAX_ATTEMPTS - attempts).min(MAX_GUESSES_PER_ADDRESS - guesses).min(MAX_GUESSES_PER_CLIENT - from_client);
+        if left == 0 {
+            return Ok(Checked::Locked);
+        }
+        Ok(Checked::Wrong { left })
     }
 
     /// Spends the challenge (GETDEL): of two concurrent uses of a right code, one wins.
     pub async fn spend(self, state: &AppState) -> Result<Option<Challenge>, AppError> {
         state.sessions.consume::<Challenge>(Kind::Otp, &self.id).await
-    }
-
-    /// Checks a code and spends the challenge when it is right.
-    pub async fn verify(self, state: &AppState, code: &str) -> Result<Verified, AppError> {
-        Ok(match self.check(state, code).await? {
-            Checked::Right => match self.spend(state).await? {
-                Some(c) => Verified::Ok(Box::new(c)),
-                None => Verified::Locked,
-            },
-            Checked::Wrong { left } => Verified::Wrong { left },
-            Checked::Locked => Verified::Locked,
-        })
     }
 
     /// Sends off the request path: the response must not wait on (or reveal) delivery.
@@ -308,13 +312,6 @@ pub enum Checked {
     Right,
     Wrong { left: u64 },
     /// Too many attempts (on the challenge or its address), or already used.
-    Locked,
-}
-
-pub enum Verified {
-    Ok(Box<Challenge>),
-    Wrong { left: u64 },
-    /// Too many attempts, or already used.
     Locked,
 }
 

@@ -11,8 +11,9 @@
 //! - An address whose account was never activated can be registered again: whoever
 //!   registered it first proved nothing. The newest registration wins: every earlier
 //!   challenge for that account stops working, and the account is activated with the
-//!   username, profile and password of the registration whose code was entered, never a mix.
-//!   Until then the stored account keeps what it had (it cannot sign in: it is `new`).
+//!   username, addresses, profile and password of the registration whose code was entered,
+//!   never a mix. Until then the stored account has no password at all and cannot sign in
+//!   (it is `new`), so nothing the first registrant chose can take hold by another way.
 //! - An address that has an account answers like a new one (its owner gets a notice
 //!   instead of a code); only a taken username is shown as taken, because the user must
 //!   pick another.
@@ -119,6 +120,17 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
         Activation::EmailOtp => (Channel::Email, "/email"),
         Activation::SmsOtp => (Channel::Sms, "/phone"),
     };
+    // Counted before anything is looked up, hashed or sent, for every address alike: a
+    // registration refused by the limit costs the server no argon2 work.
+    let early_to = match channel {
+        Channel::Email => input.email.as_deref().and_then(|e| super::normalize_email(e).ok()),
+        Channel::Sms => input.phone.as_deref().and_then(|p| super::normalize_phone(p).ok()),
+    };
+    if let Some(to) = &early_to
+        && !otp::allow_send(state, to, r.ip).await?
+    {
+        return Ok(Outcome::Limited);
+    }
     let new_user = match lifecycle::prepare_new_user(state, r.pool, input, UserStatus::New).await {
         Ok(u) => Some(u),
         Err(Rejected::Invalid(e)) => {
@@ -134,21 +146,23 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
     let (Some(new_user), Some(to), true) = (new_user, to, errors.is_empty()) else {
         return Err(Rejected::Invalid(errors));
     };
-    // Counted before anything is looked up or sent, for every address alike.
-    if !otp::allow_send(state, &to, r.ip).await? {
-        return Ok(Outcome::Limited);
-    }
     let Some(password_hash) = new_user.password_hash.clone() else {
         return Err(AppError::Internal("registration without a password hash".into()).into());
     };
-    let pending = PendingRegistration { username: new_user.username.clone(), payload: new_user.payload.clone(), password_hash };
+    let pending = PendingRegistration { username: new_user.username.clone(), email: new_user.email.clone(), phone: new_user.phone.clone(), payload: new_user.payload.clone(), password_hash };
+    // The account waits without a password: only its activation gives it one.
+    let new_user = NewUser { password_hash: None, ..new_user };
     // A concurrent registration of the same identifiers may create the account between our
     // look-up and our insert: the loser looks again and carries on as for an existing one.
     for attempt in 0..2 {
         let accounts = accounts_with(state, r.pool, &new_user).await?;
         let owner = accounts.iter().find(|u| owns(u, channel, &to));
         let others: Vec<&User> = accounts.iter().filter(|u| !owns(u, channel, &to)).collect();
-        if r.pool.settings.identifier == Identifier::Username && others.iter().any(|u| u.username == new_user.username) {
+        // A taken username is said to be taken whoever holds it (also the owner of the
+        // address: answering otherwise would tell whose address it is); only the pending
+        // account of this very address may be registered again under its name.
+        let replaceable = |u: &User| owns(u, channel, &to) && pending_account(u);
+        if r.pool.settings.identifier == Identifier::Username && accounts.iter().any(|u| u.username == new_user.username && !replaceable(u)) {
             return Err(Rejected::Invalid(vec![fe("/username", "This username is taken; please choose another.")]));
         }
         let user_id = match owner {
@@ -226,8 +240,8 @@ pub enum NotActivated {
     /// The account's address is no longer the one the code was sent to, or the account was
     /// activated or changed meanwhile.
     AddressChanged,
-    /// The username was taken meanwhile.
-    UsernameTaken,
+    /// The username or an address was taken by another account meanwhile.
+    Taken,
 }
 
 /// Activates the account of a spent registration challenge with exactly that
@@ -252,10 +266,12 @@ pub async fn activate(state: &AppState, c: &Challenge) -> Result<Result<User, No
     }
     user.status = UserStatus::Active;
     user.username = reg.username.clone();
+    user.email = reg.email.clone();
+    user.phone = reg.phone.clone();
     user.claims = reg.payload.clone();
     match state.identity.activate_registration(&user, &reg.password_hash, state.now()).await {
         Ok(()) => {}
-        Err(AppError::Conflict(_)) => return Ok(Err(NotActivated::UsernameTaken)),
+        Err(AppError::Conflict(_)) => return Ok(Err(NotActivated::Taken)),
         Err(e) => return Err(e),
     }
     c.retire(state).await?;

@@ -192,9 +192,19 @@ impl<R: BufRead> Iterator for Reader<R> {
 }
 
 /// Everything an import of one pool needs, loaded once.
+/// What an import may not touch, for an importer who lacks privileges (the admin API's
+/// caller): groups whose privileges it does not hold (joining one grants them), and users
+/// who hold such privileges (changing one is taking it over). The command line has none.
+#[derive(Debug, Default, Clone)]
+pub struct Limits {
+    pub groups: HashSet<String>,
+    pub users: HashSet<String>,
+}
+
 pub struct Importer<'a> {
     state: &'a AppState,
     pool: Pool,
+    limits: Limits,
     payload: Compiled,
     metadata: Compiled,
     groups: HashSet<String>,
@@ -218,11 +228,11 @@ fn reject(line: u64, username: Option<String>, errors: Vec<FieldError>) -> RowRe
 }
 
 impl<'a> Importer<'a> {
-    pub async fn new(state: &'a AppState, tenant: &str, pool: &str) -> Result<Importer<'a>, AppError> {
+    pub async fn new(state: &'a AppState, tenant: &str, pool: &str, limits: Limits) -> Result<Importer<'a>, AppError> {
         let pool = state.identity.pool(tenant, pool).await?.ok_or_else(|| AppError::Data(format!("no pool {pool:?} in tenant {tenant:?}")))?;
         let (payload, metadata) = lifecycle::schemas(state, &pool).await?;
         let groups = state.identity.groups(tenant, &pool.id).await?.into_iter().map(|g| g.id).collect();
-        Ok(Importer { state, pool, payload, metadata, groups, seen: HashMap::new(), hash_keys: Default::default(), summary: Summary::default() })
+        Ok(Importer { state, pool, limits, payload, metadata, groups, seen: HashMap::new(), hash_keys: Default::default(), summary: Summary::default() })
     }
 
     /// Checks one row without touching the database (hashing a plaintext password aside).
@@ -242,6 +252,8 @@ impl<'a> Importer<'a> {
         for (i, g) in row.groups.iter().enumerate() {
             if !self.groups.contains(g) {
                 errors.push(lifecycle::fe(&format!("/groups/{i}"), &format!("no group {g:?} in pool {:?}", self.pool.id)));
+            } else if self.limits.groups.contains(g) {
+                errors.push(lifecycle::fe(&format!("/groups/{i}"), "this group gives privileges the importer does not hold"));
             }
         }
         if let Err(e) = self.payload.validate(&Value::Object(row.payload.clone())) {
@@ -408,6 +420,9 @@ impl<'a> Importer<'a> {
         if user.status == UserStatus::Deleted {
             return Ok(reject(c.line, Some(c.user.username), vec![lifecycle::fe("/username", "belongs to a deleted user")]));
         }
+        if self.limits.users.contains(id) {
+            return Ok(reject(c.line, Some(c.user.username), vec![lifecycle::fe("/username", "belongs to a user with privileges the importer does not hold")]));
+        }
         let mut wanted_groups = c.user.groups.clone();
         wanted_groups.sort();
         wanted_groups.dedup();
@@ -461,8 +476,8 @@ pub type Reports = tokio::sync::mpsc::Sender<RowReport>;
 
 /// Imports a whole file: parsing on a blocking thread, batches through a small channel
 /// (so at most a few batches are in memory), reports to `out`.
-pub async fn run<R: BufRead + Send + 'static>(state: &AppState, tenant: &str, pool: &str, input: R, format: Format, out: Reports) -> Result<Summary, AppError> {
-    let mut importer = Importer::new(state, tenant, pool).await?;
+pub async fn run<R: BufRead + Send + 'static>(state: &AppState, tenant: &str, pool: &str, input: R, format: Format, out: Reports, limits: Limits) -> Result<Summary, AppError> {
+    let mut importer = Importer::new(state, tenant, pool, limits).await?;
     let reader = Reader::new(input, format).map_err(AppError::Data)?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<(u64, Result<Row, String>)>>(2);
     let parser = tokio::task::spawn_blocking(move || {

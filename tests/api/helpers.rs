@@ -124,6 +124,8 @@ impl TestApp {
             "PORTCULLIS_REDIS_PREFIX" => Some(prefix_c.clone()),
             "PORTCULLIS_ARGON2_CONCURRENCY" => Some("2".into()),
             "PORTCULLIS_OUTBOX_DIR" => Some(outbox_c.clone()),
+            // Tests play clients at other addresses by sending X-Forwarded-For from here.
+            "PORTCULLIS_TRUSTED_PROXIES" => Some("127.0.0.1".into()),
             _ => None,
         };
         let config = Config::from_env_map(&env).unwrap();
@@ -320,6 +322,15 @@ pub struct Browser {
 impl Default for Browser {
     fn default() -> Self {
         Self { http: reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap() }
+    }
+}
+
+impl Browser {
+    /// A browser at another network address (behind the trusted proxy the tests play).
+    pub fn at(ip: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", ip.parse().unwrap());
+        Self { http: reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).default_headers(headers).build().unwrap() }
     }
 }
 

@@ -707,12 +707,20 @@ impl GrantStore for SqlStore {
         if token.expires_at <= now || g.revoked_at.is_some() {
             return Ok(RefreshOutcome::Invalid);
         }
-        refresh_token::Entity::update_many()
+        // Spent only if still unspent: whatever the isolation level, a use that lost the race
+        // (its read came before the winner's commit) is a reuse, never a second rotation.
+        let spent = refresh_token::Entity::update_many()
             .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
             .filter(refresh_token::Column::TokenSha256.eq(&token.token_sha256))
+            .filter(refresh_token::Column::UsedAt.is_null())
             .exec(&txn)
             .await
             .map_err(db)?;
+        if spent.rows_affected != 1 {
+            revoke(&txn, &g.id, now).await?;
+            txn.commit().await.map_err(db)?;
+            return Ok(RefreshOutcome::Reused { grant_id: g.id });
+        }
         insert_refresh(&txn, successor, &g.id, now, expires_at).await?;
         txn.commit().await.map_err(db)?;
         to_grant(g).map(|g| RefreshOutcome::Rotated(Box::new(g)))
