@@ -443,3 +443,31 @@ pub async fn code_for(app: &TestApp, browser: &Browser, client_id: &str, redirec
     let url = browser.sign_in(&authorize_url(app, client_id, redirect, extra), redirect, "alice", PASSWORD, "allow").await;
     query(&url, "code").unwrap_or_else(|| panic!("no code in {url}"))
 }
+
+/// A Redis of our own, so the test can take it away and bring it back.
+pub struct OwnRedis {
+    pub port: u16,
+    child: std::process::Child,
+}
+
+impl OwnRedis {
+    pub fn start(port: u16) -> OwnRedis {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server on PATH (scripts/test installs it)");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        OwnRedis { port, child }
+    }
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

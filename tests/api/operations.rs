@@ -1,5 +1,4 @@
 //! Running the server: health, key rotation, headers and cookies, backing-service outages.
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::helpers::*;
@@ -76,33 +75,6 @@ async fn pages_and_cookies_are_locked_down(backend: Backend) {
     assert!(html.contains("--pc-color-primary:"));
 }
 
-/// A Redis of our own, so the test can take it away and bring it back.
-struct OwnRedis {
-    port: u16,
-    child: std::process::Child,
-}
-
-impl OwnRedis {
-    fn start(port: u16) -> OwnRedis {
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server on PATH (scripts/test installs it)");
-        std::thread::sleep(Duration::from_millis(300));
-        OwnRedis { port, child }
-    }
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for OwnRedis {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_outage_gives_503_and_recovers() {
