@@ -74,8 +74,9 @@ async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tena
     let file = provision::File { tenants: vec![spec] };
     let mut plan = provision::prepare(state, file, "admin-api").await.map_err(|e| plan_error(e, prefix))?;
     for t in &plan.tenants {
-        for (privilege, holder) in &t.holders {
-            if !caller.may_grant(&t.id, privilege) && !state.identity.holders(&t.id, privilege).await?.contains(holder) {
+        let held = state.identity.holdings(&t.id).await?;
+        for grant in &t.holders {
+            if !caller.may_grant(&t.id, &grant.0) && !held.contains(grant) {
                 return Err(ApiError::Forbidden);
             }
         }

@@ -100,17 +100,16 @@ async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &st
 /// or an import need not ask user by user.
 pub async fn protected(state: &AppState, caller: &Caller, tenant: &str, pool: &str) -> Result<crate::import::Limits, ApiError> {
     let mut limits = crate::import::Limits::default();
-    let mut privileges: Vec<String> = crate::provision::BUILTIN_PRIVILEGES.iter().map(|p| (*p).to_owned()).collect();
-    privileges.extend(state.identity.privileges(tenant).await?.into_iter().map(|p| p.id));
-    for p in privileges.iter().filter(|p| !caller.holds(tenant, p)) {
-        for holder in state.identity.holders(tenant, p).await? {
-            if let Some(id) = holder.strip_prefix("user:") {
-                limits.users.insert(id.to_owned());
-            } else if let Some((group_pool, group)) = holder.strip_prefix("group:").and_then(|r| r.split_once('/'))
-                && group_pool == pool
-            {
-                limits.groups.insert(group.to_owned());
-            }
+    for (privilege, holder) in state.identity.holdings(tenant).await? {
+        if caller.holds(tenant, &privilege) {
+            continue;
+        }
+        if let Some(id) = holder.strip_prefix("user:") {
+            limits.users.insert(id.to_owned());
+        } else if let Some((group_pool, group)) = holder.strip_prefix("group:").and_then(|r| r.split_once('/'))
+            && group_pool == pool
+        {
+            limits.groups.insert(group.to_owned());
         }
     }
     for g in limits.groups.clone() {

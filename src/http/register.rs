@@ -180,7 +180,7 @@ pub struct ChallengeQuery {
 
 /// The challenge a page addresses: it must exist, be for this workspace and this browser.
 pub async fn load_challenge(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, t: &'static Strings, id: Option<String>, purpose: Purpose) -> Result<Challenge, HttpResponse> {
-    let expired = || error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "This code has expired or was used too often. Please start again.");
+    let expired = || code_expired(cw, t);
     let c = match Challenge::load(state, &id.unwrap_or_default()).await {
         Ok(Some(c)) if c.tenant_id == cw.issuer.tenant && c.workspace_id == cw.issuer.workspace && c.purpose == purpose => c,
         Ok(_) => return Err(expired()),

@@ -233,6 +233,9 @@ pub trait IdentityStore: Send + Sync {
     /// Stored privileges of the tenant.
     async fn privileges(&self, tenant: &str) -> Result<Vec<Privilege>>;
     async fn holders(&self, tenant: &str, privilege: &str) -> Result<Vec<String>>;
+    /// Every (privilege, holder) pair of the tenant, in one query: what authorization
+    /// checks of whole documents and listings consult.
+    async fn holdings(&self, tenant: &str) -> Result<Vec<(String, String)>>;
     async fn set_holder(&self, tenant: &str, privilege: &str, holder: &str, held: bool) -> Result<()>;
     /// Privilege ids held by any of `holders` in the tenant.
     async fn privileges_of(&self, tenant: &str, holders: &[String]) -> Result<Vec<String>>;

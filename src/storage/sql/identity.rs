@@ -640,6 +640,17 @@ impl IdentityStore for SqlStore {
             .collect())
     }
 
+    async fn holdings(&self, tenant: &str) -> Result<Vec<(String, String)>> {
+        Ok(privilege_holder::Entity::find()
+            .filter(privilege_holder::Column::TenantId.eq(tenant))
+            .all(&self.conn)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(|h| (h.privilege_id, h.holder))
+            .collect())
+    }
+
     async fn set_holder(&self, tenant: &str, privilege: &str, holder: &str, held: bool) -> Result<()> {
         if held {
             grant_holder(&self.writer, tenant, privilege, holder).await?;
