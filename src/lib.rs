@@ -3,6 +3,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo))]
 
 pub mod admin;
+#[cfg(test)]
+mod architecture;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -12,6 +14,7 @@ pub mod http;
 pub mod identity;
 pub mod import;
 pub mod keys;
+pub mod locale;
 pub mod protocol;
 pub mod provision;
 pub mod startup;
