@@ -208,6 +208,18 @@ impl Config {
     pub fn issuer(&self, tenant: &str, workspace: &str) -> String {
         format!("{}/{tenant}/{workspace}", self.public_url.as_str().trim_end_matches('/'))
     }
+
+    /// The delivery keys, for `delivery::from_settings` (the dependency runs from here to
+    /// `delivery`, whose URL checks validate these keys at load).
+    pub fn delivery(&self) -> crate::delivery::Settings<'_> {
+        crate::delivery::Settings {
+            outbox_dir: &self.outbox_dir,
+            smtp_url: self.smtp_url.as_deref(),
+            mail_from: &self.mail_from,
+            sms_webhook_url: self.sms_webhook_url.as_deref(),
+            sms_webhook_token: self.sms_webhook_token.as_deref(),
+        }
+    }
 }
 
 /// Secrets never reach logs (STYLE.md 13). The destructuring makes a new field a compile

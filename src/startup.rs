@@ -22,13 +22,13 @@ use crate::storage::sql::SqlStore;
 pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, AppError> {
     let sql = Arc::new(SqlStore::connect(&config.database_url).await?);
     let session_store: Arc<dyn SessionStore> = match &config.redis_url {
-        Some(url) => Arc::new(RedisStore::connect(url, &config.redis_prefix).await?),
+        Some(url) => Arc::new(RedisStore::connect(url, &config.redis_prefix, clock.clone()).await?),
         None => Arc::new(MemoryStore::new(clock.clone())),
     };
     let ttl = config.ttl;
     let keys = KeyRing::load(sql.clone(), clock.clone(), ttl.id_token.max(ttl.access_token) + 300).await?;
     let cached = Arc::new(Cached::new(sql.clone(), sql.clone(), clock.clone(), config.directory_cache_ttl));
-    let delivery = crate::delivery::from_config(&config)?;
+    let delivery = crate::delivery::from_settings(config.delivery())?;
     Ok(AppState {
         hasher: Hasher::new(config.argon2_concurrency)?,
         delivery,

@@ -3,14 +3,14 @@
 //! Everything that sends goes through the [`Delivery`] trait. In dev mode (the default)
 //! messages land in an [`Outbox`]: one JSON file a message plus one log line. In production
 //! email goes out over SMTP ([`Smtp`], lettre) and SMS through an HTTP webhook
-//! ([`SmsWebhook`]); [`Router`] picks the transport by channel and [`from_config`] wires it
-//! from the configuration.
+//! ([`SmsWebhook`]); [`Router`] picks the transport by channel and [`from_settings`] wires
+//! it from the delivery part of the configuration ([`Settings`]; `config` depends on this
+//! module for its URL checks, so this module does not know `Config`).
 //!
 //! ```text
 //!   Message ──► Router ──► Email ──► Smtp (PORTCULLIS_SMTP_URL set) | Outbox
 //!                     └──► Sms   ──► SmsWebhook (PORTCULLIS_SMS_WEBHOOK_URL set) | Outbox
 //! ```
-use crate::config::Config;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -120,15 +120,25 @@ impl Delivery for Router {
     }
 }
 
+/// What the transports are built from: the delivery keys of the configuration.
+#[derive(Clone, Copy)]
+pub struct Settings<'a> {
+    pub outbox_dir: &'a std::path::Path,
+    pub smtp_url: Option<&'a str>,
+    pub mail_from: &'a str,
+    pub sms_webhook_url: Option<&'a str>,
+    pub sms_webhook_token: Option<&'a str>,
+}
+
 /// Builds the delivery of a running server from its (already validated) configuration.
 ///
 /// Errors: `AppError::Internal` when a configured transport cannot be built (which
 /// validation at load should have caught).
-pub fn from_config(config: &Config) -> Result<Arc<dyn Delivery>, AppError> {
-    let outbox: Arc<dyn Delivery> = Arc::new(Outbox::new(&config.outbox_dir));
-    let email: Arc<dyn Delivery> = match &config.smtp_url {
+pub fn from_settings(config: Settings<'_>) -> Result<Arc<dyn Delivery>, AppError> {
+    let outbox: Arc<dyn Delivery> = Arc::new(Outbox::new(config.outbox_dir));
+    let email: Arc<dyn Delivery> = match config.smtp_url {
         Some(url) => {
-            let smtp = Smtp::from_url(url, &config.mail_from)?;
+            let smtp = Smtp::from_url(url, config.mail_from)?;
             tracing::info!(host = %smtp.host(), port = smtp.port(), "email delivery: smtp");
             Arc::new(smtp)
         }
@@ -137,9 +147,9 @@ pub fn from_config(config: &Config) -> Result<Arc<dyn Delivery>, AppError> {
             outbox.clone()
         }
     };
-    let sms: Arc<dyn Delivery> = match &config.sms_webhook_url {
+    let sms: Arc<dyn Delivery> = match config.sms_webhook_url {
         Some(url) => {
-            let webhook = SmsWebhook::new(url, config.sms_webhook_token.clone())?;
+            let webhook = SmsWebhook::new(url, config.sms_webhook_token.map(str::to_owned))?;
             tracing::info!(host = %webhook.host(), "sms delivery: webhook");
             Arc::new(webhook)
         }
@@ -320,13 +330,13 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn from_config_defaults_to_the_outbox_for_both_channels() {
+    async fn from_settings_defaults_to_the_outbox_for_both_channels() {
         let dir = TempDir::new("from-config");
         let path = dir.0.display().to_string();
         let config =
-            Config::from_env_map(&|k| (k == "PORTCULLIS_OUTBOX_DIR").then(|| path.clone()))
+            crate::config::Config::from_env_map(&|k| (k == "PORTCULLIS_OUTBOX_DIR").then(|| path.clone()))
                 .unwrap();
-        let delivery = from_config(&config).unwrap();
+        let delivery = from_settings(config.delivery()).unwrap();
         delivery
             .send(&message(Channel::Email, "alice@example.com", "111111"))
             .await
