@@ -3,8 +3,7 @@ use askama::Template;
 
 use crate::theme::Theme;
 
-/// Locales the hosted pages speak, in order of preference.
-pub const LOCALES: &[&str] = &["en", "de"];
+pub use crate::locale::LOCALES;
 
 /// The strings of the hosted pages in one language.
 pub struct Strings {

@@ -34,7 +34,7 @@ pub fn metadata(issuer: &str) -> Value {
         "request_uri_parameter_supported": false,
         "authorization_response_iss_parameter_supported": true,
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
-        "ui_locales_supported": crate::views::LOCALES,
+        "ui_locales_supported": crate::locale::LOCALES,
         "frontchannel_logout_supported": false,
         "backchannel_logout_supported": false,
     })
