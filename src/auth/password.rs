@@ -6,6 +6,7 @@
 use argon2::password_hash::{self, Output, ParamsString, PasswordHash, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use crate::error::AppError;
@@ -19,6 +20,9 @@ pub struct Hasher {
     params: Params,
     /// Verified when the user does not exist, so that the response time does not tell.
     dummy: Arc<String>,
+    /// argon2 (or imported-hash) computations handed to the workers, shared by the clones:
+    /// tests compare it across paths that must cost the same (see [`Hasher::runs`]).
+    runs: Arc<AtomicU64>,
 }
 
 impl Hasher {
@@ -50,7 +54,7 @@ impl Hasher {
                 })
                 .map_err(|e| AppError::Internal(format!("argon2 worker: {e}")))?;
         }
-        Ok(Self { jobs, params, dummy: Arc::new(dummy) })
+        Ok(Self { jobs, params, dummy: Arc::new(dummy), runs: Arc::new(AtomicU64::new(0)) })
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, AppError> {
@@ -90,7 +94,15 @@ impl Hasher {
         self.run(move || verify_argon2(&pw, &dummy)).await.map(|_| false)
     }
 
+    /// How many hashes and verifications this hasher (and its clones) has run so far. A
+    /// path that must not reveal whether an account exists (registration, sign-in) makes
+    /// the same number of runs either way: tests check that work, not the time it takes.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::SeqCst)
+    }
+
     async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+        self.runs.fetch_add(1, Ordering::SeqCst);
         let (done, result) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
             let _ = done.send(f());
