@@ -4,6 +4,7 @@ mod helpers;
 
 mod admin;
 mod browser;
+mod expiry;
 mod flows;
 mod hardening;
 mod hardening_http;
