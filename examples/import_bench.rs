@@ -13,6 +13,7 @@
 //! database (SQLite in the temporary directory unless `IMPORT_BENCH_DATABASE_URL` names an
 //! empty database), then imports the pre-hashed file a second time (every row unchanged).
 //! Peak memory is the kernel's high-water mark of the resident set (VmHWM, Linux).
+#![allow(clippy::disallowed_methods, reason = "a benchmark measures elapsed time on the machine's clock")]
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;

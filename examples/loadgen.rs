@@ -21,6 +21,7 @@
 //! concurrent requests; `LOADGEN_ARGON2_CONCURRENCY` (default 1) the server's bound on
 //! concurrent hashes, so that the sign-in rate compares with hashing on one thread.
 //! Everything listens and connects on 127.0.0.1 only.
+#![allow(clippy::disallowed_methods, reason = "a benchmark measures elapsed time on the machine's clock")]
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};

@@ -285,10 +285,12 @@ impl Graph {
                     Some(p) if from[0] == p && to[0] == p => (from.get(1), to.get(1)),
                     Some(_) => continue,
                 };
-                if let (Some(a), Some(b)) = (a, b) {
-                    if a != b && members.contains(&a.as_str()) && members.contains(&b.as_str()) {
-                        out.push(format!("{a} -> {b} ({})", sites[0]));
-                    }
+                if let (Some(a), Some(b)) = (a, b)
+                    && a != b
+                    && members.contains(&a.as_str())
+                    && members.contains(&b.as_str())
+                {
+                    out.push(format!("{a} -> {b} ({})", sites[0]));
                 }
             }
         } else if let Some((from, banned)) = violation.split_once(" imports ") {
@@ -507,22 +509,22 @@ fn scan(toks: &[Tok], file_module: &ModPath) -> Scan {
                     break;
                 }
             }
-            if ident(j) == Some("mod") {
-                if let Some(name) = ident(j + 1) {
-                    match toks.get(j + 2) {
-                        Some(Tok::Punct(';')) => {
-                            let mut m = stack.last().unwrap().0.clone();
-                            m.push(name.to_string());
-                            test_only_children.push(m);
-                            i = j + 3;
-                            continue;
-                        }
-                        Some(Tok::Punct('{')) => {
-                            i = skip_block(toks, j + 2);
-                            continue;
-                        }
-                        _ => {}
+            if ident(j) == Some("mod")
+                && let Some(name) = ident(j + 1)
+            {
+                match toks.get(j + 2) {
+                    Some(Tok::Punct(';')) => {
+                        let mut m = stack.last().unwrap().0.clone();
+                        m.push(name.to_string());
+                        test_only_children.push(m);
+                        i = j + 3;
+                        continue;
                     }
+                    Some(Tok::Punct('{')) => {
+                        i = skip_block(toks, j + 2);
+                        continue;
+                    }
+                    _ => {}
                 }
             }
             i += 1;
@@ -546,19 +548,21 @@ fn scan(toks: &[Tok], file_module: &ModPath) -> Scan {
                 }
                 depth = depth.saturating_sub(1);
             }
-            Tok::Ident(root) if (root == "crate" || root == "super" || root == "self") && toks.get(i + 1) == Some(&Tok::PathSep) => {
-                // Only at the start of a path (`x::self` is inside a use tree handled below).
-                if i == 0 || toks[i - 1] != Tok::PathSep {
-                    let current = &stack.last().unwrap().0;
-                    let (trees, next) = parse_tree(toks, i);
-                    for relative in trees {
-                        if let Some(abs) = resolve(current, &relative) {
-                            paths.push(abs);
-                        }
+            // At the start of a path only (`x::self` is inside a use tree parsed whole).
+            Tok::Ident(root)
+                if (root == "crate" || root == "super" || root == "self")
+                    && toks.get(i + 1) == Some(&Tok::PathSep)
+                    && (i == 0 || toks[i - 1] != Tok::PathSep) =>
+            {
+                let current = &stack.last().unwrap().0;
+                let (trees, next) = parse_tree(toks, i);
+                for relative in trees {
+                    if let Some(abs) = resolve(current, &relative) {
+                        paths.push(abs);
                     }
-                    i = next;
-                    continue;
                 }
+                i = next;
+                continue;
             }
             _ => {}
         }
@@ -660,10 +664,10 @@ fn parse_tree(toks: &[Tok], i: usize) -> (Vec<Vec<String>>, usize) {
             _ => return (vec![prefix], j),
         }
         // `as name` ends a leaf.
-        if let (Some(Tok::Ident(a)), Some(Tok::Ident(_))) = (toks.get(j), toks.get(j + 1)) {
-            if a == "as" {
-                return (vec![prefix], j + 2);
-            }
+        if let (Some(Tok::Ident(a)), Some(Tok::Ident(_))) = (toks.get(j), toks.get(j + 1))
+            && a == "as"
+        {
+            return (vec![prefix], j + 2);
         }
         if toks.get(j) == Some(&Tok::PathSep) {
             j += 1;

@@ -125,6 +125,7 @@ pub struct Origin<'a> {
 }
 
 /// Six random digits.
+#[allow(clippy::disallowed_methods, reason = "a reader of the OS random number generator, until it moves to `crypto`")]
 fn new_code() -> String {
     format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32))
 }

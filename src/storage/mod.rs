@@ -295,6 +295,7 @@ pub trait Health: Send + Sync {
 }
 
 /// Hex-free, URL-safe random token of `bytes` random bytes.
+#[allow(clippy::disallowed_methods, reason = "a reader of the OS random number generator, until it moves to `crypto`")]
 pub fn random_token(bytes: usize) -> String {
     use base64::Engine;
     use rand::RngCore;
