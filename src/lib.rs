@@ -17,6 +17,7 @@ pub mod keys;
 pub mod locale;
 pub mod protocol;
 pub mod provision;
+pub mod redact;
 pub mod startup;
 pub mod state;
 pub mod storage;

@@ -25,7 +25,8 @@ pub enum Stage {
     Consented(Authentication),
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// `Debug` hides the flow id (it lets a browser continue the flow) and the CSRF token.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Flow {
     pub id: String,
     pub tenant_id: String,
@@ -36,6 +37,21 @@ pub struct Flow {
     pub csrf: String,
     pub request: AuthorizationRequest,
     pub stage: Stage,
+}
+
+impl std::fmt::Debug for Flow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Flow { id: _, tenant_id, workspace_id, browser, csrf: _, request, stage } = self;
+        f.debug_struct("Flow")
+            .field("id", &crate::redact::Redacted)
+            .field("tenant_id", tenant_id)
+            .field("workspace_id", workspace_id)
+            .field("browser", browser)
+            .field("csrf", &crate::redact::Redacted)
+            .field("request", request)
+            .field("stage", stage)
+            .finish()
+    }
 }
 
 impl Flow {

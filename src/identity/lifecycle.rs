@@ -66,8 +66,8 @@ pub async fn check_new_password(state: &AppState, pool: &Pool, ids: &[&str], pas
     Ok(errors)
 }
 
-/// What a user document says, before checks.
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
+/// What a user document says, before checks. `Debug` hides the password.
+#[derive(Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
     /// 1-128 characters, no spaces or control characters; compared lower-cased.
@@ -88,6 +88,22 @@ pub struct UserInput {
     pub metadata: Map<String, Value>,
     #[serde(default)]
     pub groups: Vec<String>,
+}
+
+impl std::fmt::Debug for UserInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let UserInput { username, email, phone, password, status, payload, metadata, groups } = self;
+        f.debug_struct("UserInput")
+            .field("username", username)
+            .field("email", email)
+            .field("phone", phone)
+            .field("password", &crate::redact::option(password))
+            .field("status", status)
+            .field("payload", payload)
+            .field("metadata", metadata)
+            .field("groups", groups)
+            .finish()
+    }
 }
 
 /// Normalised identifiers: (username, email, phone).

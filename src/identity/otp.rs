@@ -45,7 +45,9 @@ pub enum Purpose {
     Reset,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// `Debug` hides the challenge id (it lets a browser enter codes), the code's digest (six
+/// digits are quickly found from it), the CSRF token and the id of the flow to resume.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Challenge {
     pub id: String,
     pub purpose: Purpose,
@@ -70,6 +72,29 @@ pub struct Challenge {
     /// is entered (see `registration`).
     #[serde(default)]
     pub registration: Option<PendingRegistration>,
+}
+
+impl std::fmt::Debug for Challenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Challenge { id: _, purpose, tenant_id, workspace_id, pool_id, user_id, channel, to, code_sha256: _, expires_at, flow, browser, csrf: _, pages, registration } = self;
+        f.debug_struct("Challenge")
+            .field("id", &crate::redact::Redacted)
+            .field("purpose", purpose)
+            .field("tenant_id", tenant_id)
+            .field("workspace_id", workspace_id)
+            .field("pool_id", pool_id)
+            .field("user_id", user_id)
+            .field("channel", channel)
+            .field("to", to)
+            .field("code_sha256", &crate::redact::Redacted)
+            .field("expires_at", expires_at)
+            .field("flow", &crate::redact::option(flow))
+            .field("browser", browser)
+            .field("csrf", &crate::redact::Redacted)
+            .field("pages", pages)
+            .field("registration", registration)
+            .finish()
+    }
 }
 
 /// The credentials and profile of one registration, applied to the account only when the

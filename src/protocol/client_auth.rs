@@ -5,13 +5,24 @@ use base64::Engine;
 use super::error::OAuthError;
 use crate::storage::{Client, ClientStore, ct_eq, digest};
 
-/// The credentials a request presented.
-#[derive(Debug, Default)]
+/// The credentials a request presented. `Debug` hides the secrets.
+#[derive(Default)]
 pub struct Presented {
     /// From `Authorization: Basic` (already split, not yet URL-decoded).
     pub basic: Option<(String, String)>,
     pub form_client_id: Option<String>,
     pub form_client_secret: Option<String>,
+}
+
+impl std::fmt::Debug for Presented {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Presented { basic, form_client_id, form_client_secret } = self;
+        f.debug_struct("Presented")
+            .field("basic", &basic.as_ref().map(|(id, _)| (id, crate::redact::Redacted)))
+            .field("form_client_id", form_client_id)
+            .field("form_client_secret", &crate::redact::option(form_client_secret))
+            .finish()
+    }
 }
 
 /// Outcome of a failed authentication: whether the client tried HTTP Basic decides the

@@ -6,13 +6,27 @@ use super::token::Issuer;
 use crate::keys::KeyRing;
 use crate::storage::ClientStore;
 
-#[derive(Debug, Default)]
+/// `Debug` hides the ID token hint (a bearer of the user's identity).
+#[derive(Default)]
 pub struct LogoutParams {
     pub id_token_hint: Option<String>,
     pub post_logout_redirect_uri: Option<String>,
     pub state: Option<String>,
     pub client_id: Option<String>,
     pub ui_locales: Option<String>,
+}
+
+impl std::fmt::Debug for LogoutParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let LogoutParams { id_token_hint, post_logout_redirect_uri, state, client_id, ui_locales } = self;
+        f.debug_struct("LogoutParams")
+            .field("id_token_hint", &crate::redact::option(id_token_hint))
+            .field("post_logout_redirect_uri", post_logout_redirect_uri)
+            .field("state", state)
+            .field("client_id", client_id)
+            .field("ui_locales", ui_locales)
+            .finish()
+    }
 }
 
 #[derive(Debug)]

@@ -16,7 +16,8 @@ pub struct Issuer {
     pub url: String,
 }
 
-#[derive(Debug, Default)]
+/// The token request's parameters. `Debug` hides the code, the verifier and the token.
+#[derive(Default)]
 pub struct TokenParams {
     pub grant_type: Option<String>,
     pub code: Option<String>,
@@ -25,6 +26,21 @@ pub struct TokenParams {
     pub refresh_token: Option<String>,
     pub scope: Option<String>,
     pub duplicate: Option<String>,
+}
+
+impl std::fmt::Debug for TokenParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let TokenParams { grant_type, code, redirect_uri, code_verifier, refresh_token, scope, duplicate } = self;
+        f.debug_struct("TokenParams")
+            .field("grant_type", grant_type)
+            .field("code", &crate::redact::option(code))
+            .field("redirect_uri", redirect_uri)
+            .field("code_verifier", &crate::redact::option(code_verifier))
+            .field("refresh_token", &crate::redact::option(refresh_token))
+            .field("scope", scope)
+            .field("duplicate", duplicate)
+            .finish()
+    }
 }
 
 impl TokenParams {

@@ -95,8 +95,9 @@ pub struct CodeRecord {
     pub expires_at: i64,
 }
 
-/// The token endpoint's success response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
-#[derive(Debug, Clone, Serialize)]
+/// The token endpoint's success response (RFC 6749 §5.1, OIDC Core §3.1.3.3). `Debug`
+/// hides the tokens.
+#[derive(Clone, Serialize)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
@@ -106,6 +107,20 @@ pub struct TokenResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
     pub scope: String,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let TokenResponse { access_token: _, token_type, expires_in, refresh_token, id_token, scope } = self;
+        f.debug_struct("TokenResponse")
+            .field("access_token", &crate::redact::Redacted)
+            .field("token_type", token_type)
+            .field("expires_in", expires_in)
+            .field("refresh_token", &crate::redact::option(refresh_token))
+            .field("id_token", &crate::redact::option(id_token))
+            .field("scope", scope)
+            .finish()
+    }
 }
 
 /// The ACR value of a password sign-in (no MFA yet).

@@ -82,8 +82,8 @@ pub struct Pool {
     pub settings: PoolSettings,
 }
 
-/// A user to be created.
-#[derive(Debug, Clone)]
+/// A user to be created. `Debug` hides the password hash and the imported hash's digest.
+#[derive(Clone)]
 pub struct NewUser {
     pub tenant_id: String,
     pub pool_id: String,
@@ -99,6 +99,27 @@ pub struct NewUser {
     /// Digest of an imported hash (see `credentials.source_sha256`).
     pub password_source: Option<[u8; 32]>,
     pub groups: Vec<String>,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let NewUser { tenant_id, pool_id, username, status, email, email_verified, phone, phone_verified, payload, metadata, password_hash, password_source, groups } = self;
+        f.debug_struct("NewUser")
+            .field("tenant_id", tenant_id)
+            .field("pool_id", pool_id)
+            .field("username", username)
+            .field("status", status)
+            .field("email", email)
+            .field("email_verified", email_verified)
+            .field("phone", phone)
+            .field("phone_verified", phone_verified)
+            .field("payload", payload)
+            .field("metadata", metadata)
+            .field("password_hash", &crate::redact::option(password_hash))
+            .field("password_source", &crate::redact::option(password_source))
+            .field("groups", groups)
+            .finish()
+    }
 }
 
 /// How a user is looked up within a pool.
@@ -158,12 +179,19 @@ pub fn group_holder(pool: &str, group: &str) -> String {
     format!("group:{pool}/{group}")
 }
 
-/// A stored user as a re-import sees it.
-#[derive(Debug, Clone)]
+/// A stored user as a re-import sees it. `Debug` hides the imported hash's digest.
+#[derive(Clone)]
 pub struct ImportView {
     pub user: User,
     pub groups: Vec<String>,
     pub password_source: Option<[u8; 32]>,
+}
+
+impl std::fmt::Debug for ImportView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ImportView { user, groups, password_source } = self;
+        f.debug_struct("ImportView").field("user", user).field("groups", groups).field("password_source", &crate::redact::option(password_source)).finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

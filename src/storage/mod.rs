@@ -102,8 +102,9 @@ impl SigningAlg {
     }
 }
 
-/// A relying-party application registered in one workspace.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A relying-party application registered in one workspace. `Debug` hides the secret's
+/// digest.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Client {
     pub tenant_id: String,
     pub workspace_id: String,
@@ -122,6 +123,26 @@ pub struct Client {
     /// endpoints from (CORS).
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Client { tenant_id, workspace_id, client_id, name, secret_sha256, redirect_uris, post_logout_redirect_uris, grant_types, scopes, consent, id_token_alg, allowed_origins } = self;
+        f.debug_struct("Client")
+            .field("tenant_id", tenant_id)
+            .field("workspace_id", workspace_id)
+            .field("client_id", client_id)
+            .field("name", name)
+            .field("secret_sha256", &crate::redact::option(secret_sha256))
+            .field("redirect_uris", redirect_uris)
+            .field("post_logout_redirect_uris", post_logout_redirect_uris)
+            .field("grant_types", grant_types)
+            .field("scopes", scopes)
+            .field("consent", consent)
+            .field("id_token_alg", id_token_alg)
+            .field("allowed_origins", allowed_origins)
+            .finish()
+    }
 }
 
 impl Client {
@@ -146,8 +167,8 @@ pub fn web_origin(uri: &str) -> Option<String> {
     matches!(u.scheme(), "http" | "https").then(|| u.origin().ascii_serialization())
 }
 
-/// A signing key as stored: the private key in PEM.
-#[derive(Debug, Clone)]
+/// A signing key as stored: the private key in PEM (never in `Debug`).
+#[derive(Clone)]
 pub struct StoredKey {
     pub kid: String,
     pub alg: SigningAlg,
@@ -155,6 +176,19 @@ pub struct StoredKey {
     pub created_at: i64,
     /// When a newer key took over signing; the key stays published for a while after.
     pub retired_at: Option<i64>,
+}
+
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let StoredKey { kid, alg, private_pem: _, created_at, retired_at } = self;
+        f.debug_struct("StoredKey")
+            .field("kid", kid)
+            .field("alg", alg)
+            .field("private_pem", &crate::redact::Redacted)
+            .field("created_at", created_at)
+            .field("retired_at", retired_at)
+            .finish()
+    }
 }
 
 /// What a user authorised a client to do: the family every refresh token descends from.
