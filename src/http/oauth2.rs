@@ -95,9 +95,12 @@ async fn client_request(state: &AppState, cw: &CurrentWorkspace, req: &HttpReque
     if !is_form(req) {
         return Err(oauth_error(&OAuthError::invalid_request("the body must be application/x-www-form-urlencoded"), false));
     }
-    client_auth::authenticate(state.clients.as_ref(), &cw.issuer.tenant, &cw.issuer.workspace, presented(req, body))
+    let client = client_auth::authenticate(state.clients.as_ref(), &cw.issuer.tenant, &cw.issuer.workspace, presented(req, body))
         .await
-        .map_err(|e| oauth_error(&e.error, e.used_basic))
+        .map_err(|e| oauth_error(&e.error, e.used_basic))?;
+    // The handler's span names the client from here on (see `#[instrument]` above).
+    tracing::Span::current().record("client_id", client.client_id.as_str());
+    Ok(client)
 }
 
 /// Which origins may read a back-channel answer: the authenticated client's, or, when
@@ -111,6 +114,7 @@ async fn with_cors(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, c
     cors::respond(state, cw, req, audience, resp).await
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %cw.issuer.tenant, workspace = %cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_token(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let (client, resp) = match client_request(&state, &cw, &req, &body).await {
         Ok(c) => {
@@ -125,6 +129,7 @@ pub async fn post_token(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
     with_cors(&state, &cw, &req, client.as_ref(), resp).await
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %cw.issuer.tenant, workspace = %cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_introspect(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let (client, resp) = match client_request(&state, &cw, &req, &body).await {
         Ok(c) => {
@@ -142,6 +147,7 @@ pub async fn post_introspect(state: web::Data<AppState>, cw: CurrentWorkspace, r
     with_cors(&state, &cw, &req, client.as_ref(), resp).await
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %cw.issuer.tenant, workspace = %cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_revoke(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let (client, resp) = match client_request(&state, &cw, &req, &body).await {
         Ok(c) => {

@@ -17,6 +17,7 @@ use crate::storage::sql::hex;
 use crate::storage::{AuditEvent, UserStatus, digest, random_token};
 use crate::views::{LoggedOutPage, LogoutPage};
 
+#[tracing::instrument(skip_all, fields(tenant = %cw.issuer.tenant, workspace = %cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_discovery(cw: CurrentWorkspace) -> HttpResponse {
     metadata(&cw)
 }
@@ -24,6 +25,7 @@ pub async fn get_discovery(cw: CurrentWorkspace) -> HttpResponse {
 /// RFC 8414 authorization server metadata at
 /// `/.well-known/oauth-authorization-server/{tenant}/{workspace}`, for OAuth-only clients:
 /// the same document, whose `issuer` is the one it was retrieved for (§3.3).
+#[tracing::instrument(skip_all, fields(tenant = %cw.issuer.tenant, workspace = %cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_authorization_server_metadata(cw: CurrentWorkspace) -> HttpResponse {
     metadata(&cw)
 }
@@ -35,6 +37,7 @@ fn metadata(cw: &CurrentWorkspace) -> HttpResponse {
         .json(discovery::metadata(&cw.issuer.url))
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %_cw.issuer.tenant, workspace = %_cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_jwks(state: web::Data<AppState>, _cw: CurrentWorkspace) -> HttpResponse {
     match state.keys.jwks() {
         Ok(jwks) => HttpResponse::Ok()
@@ -55,12 +58,14 @@ fn bearer(req: &HttpRequest) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %cw.issuer.tenant, workspace = %cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_userinfo(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest) -> HttpResponse {
     let token = bearer(&req);
     userinfo(&state, &cw, &req, token).await
 }
 
 /// RFC 6750 §2.2: the token may come in a form body instead of the header, not both.
+#[tracing::instrument(skip_all, fields(tenant = %cw.issuer.tenant, workspace = %cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_userinfo(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let token = match (bearer(&req), field(&body, "access_token")) {
         (Some(_), Some(_)) => {
@@ -85,6 +90,7 @@ async fn userinfo(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, to
         Ok(at) => at,
         Err(e) => return cors::respond(state, cw, req, Audience::Workspace, bearer_error(&e)).await,
     };
+    tracing::Span::current().record("client_id", at.client_id.as_str());
     let resp = userinfo_for(state, cw, &at).await;
     cors::respond(state, cw, req, Audience::ClientId(&at.client_id), resp).await
 }
