@@ -101,13 +101,17 @@ impl ApiError {
             ApiError::Unsupported(d) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type", Some(d.to_string()), vec![]),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Request body too large", Some(format!("At most {} KiB.", MAX_BODY / 1024)), vec![]),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", Some("The Allow header lists the methods of this resource.".into()), vec![]),
-            ApiError::App(e) if e.is_unavailable() => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", None, vec![]),
+            // Internal errors are logged once, here, under the reference the caller sees.
+            ApiError::App(e) if e.is_unavailable() => {
+                let id = crate::error::report(e);
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", Some(format!("The service is temporarily unavailable (ref {id})")), vec![])
+            }
             ApiError::App(AppError::Data(d)) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input", Some(d.clone()), vec![]),
-            ApiError::App(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server-error", "Internal error", None, vec![]),
+            ApiError::App(e) => {
+                let id = crate::error::report(e);
+                (StatusCode::INTERNAL_SERVER_ERROR, "server-error", "Internal error", Some(format!("Internal error (ref {id})")), vec![])
+            }
         };
-        if let ApiError::App(e) = self {
-            tracing::error!(error = %e, "admin API call failed");
-        }
         let problem = Problem { kind: format!("https://portcullis.dev/problems/{kind}"), title: title.into(), status: status.as_u16(), detail, errors };
         let mut b = HttpResponse::build(status);
         b.insert_header((header::CACHE_CONTROL, "no-store")).content_type("application/problem+json");

@@ -84,12 +84,10 @@ pub fn error_page(status: StatusCode, theme: Theme, t: &'static Strings, code: &
 
 /// An internal error shown in the browser: a correlation id, never the details.
 pub fn app_error_page(err: &AppError, theme: Theme, t: &'static Strings) -> HttpResponse {
-    let id = uuid::Uuid::new_v4();
+    let id = crate::error::report(err);
     if err.is_unavailable() {
-        tracing::warn!(correlation_id = %id, error = %err, "backing service unavailable");
         error_page(StatusCode::SERVICE_UNAVAILABLE, theme, t, "temporarily_unavailable", &format!("The service is temporarily unavailable. Please try again. (ref {id})"))
     } else {
-        tracing::error!(correlation_id = %id, error = %err, "internal error");
         error_page(StatusCode::INTERNAL_SERVER_ERROR, theme, t, "server_error", &format!("An internal error occurred. (ref {id})"))
     }
 }

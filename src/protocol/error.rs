@@ -108,27 +108,13 @@ impl From<AppError> for OAuthError {
     /// once, under a correlation id that the client gets in the description (so a report
     /// of a failed request can be matched to its cause); the client learns only the class.
     fn from(e: AppError) -> Self {
-        let id = uuid::Uuid::new_v4();
+        let id = crate::error::report(&e);
         if e.is_unavailable() {
-            tracing::warn!(correlation_id = %id, error = %chain(&e), "backing service unavailable");
             OAuthError::new(ErrorCode::TemporarilyUnavailable, format!("The service is temporarily unavailable (ref {id})"))
         } else {
-            tracing::error!(correlation_id = %id, error = %chain(&e), "internal error");
             OAuthError::new(ErrorCode::ServerError, format!("Internal error (ref {id})"))
         }
     }
-}
-
-/// An error and its sources, outermost first.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 #[cfg(test)]
