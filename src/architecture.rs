@@ -100,6 +100,37 @@ fn core_is_free_of_http_sql_and_redis() {
     assert!(offenders.is_empty(), "the core names an HTTP, SQL or Redis crate:\n{}", offenders.join("\n"));
 }
 
+/// Prints the top-level import graph, bottom modules first (for `docs/architecture.md`):
+/// `cargo test --lib architecture::print_import_graph -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints the graph; asserts nothing"]
+fn print_import_graph() {
+    let graph = Graph::read(&src_dir());
+    let mut imports: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for m in &graph.modules {
+        imports.entry(m[0].clone()).or_default();
+    }
+    for (a, b) in &graph.edges {
+        if a[0] != b[0] {
+            imports.entry(a[0].clone()).or_default().insert(b[0].clone());
+        }
+    }
+    // Layers: a module sits one above the highest module it imports (cycles share a layer).
+    let mut layer: BTreeMap<String, usize> = imports.keys().map(|m| (m.clone(), 0)).collect();
+    for _ in 0..imports.len() {
+        for (m, deps) in &imports {
+            let l = deps.iter().filter(|d| *d != m).map(|d| layer[d] + 1).max().unwrap_or(0).min(imports.len());
+            layer.insert(m.clone(), l.max(layer[m]).min(imports.len()));
+        }
+    }
+    let mut order: Vec<(&String, &usize)> = layer.iter().collect();
+    order.sort_by_key(|(m, l)| (**l, (*m).clone()));
+    for (m, l) in order {
+        let deps: Vec<&str> = imports[m].iter().map(String::as_str).collect();
+        println!("{l:2} {m:<10} -> {}", deps.join(", "));
+    }
+}
+
 /// The parser and the rules on small inputs, so a failure above is about the code, not the
 /// checker.
 #[test]
