@@ -12,8 +12,8 @@ use crate::protocol::authorize::{self, AuthorizeError, AuthorizeParams};
 use crate::protocol::client_auth::{self, Presented};
 use crate::protocol::{OAuthError, introspection, token};
 use crate::state::AppState;
-use crate::storage::sql::hex;
-use crate::storage::{digest, random_token};
+use crate::crypto::hex;
+use crate::crypto::{digest, random_token};
 
 pub async fn get_authorize(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest) -> HttpResponse {
     authorize(&state, &cw, &req, req.query_string().as_bytes()).await

@@ -5,7 +5,8 @@ use super::error::{ErrorCode, OAuthError};
 use super::token::Issuer;
 use super::tokens;
 use crate::state::AppState;
-use crate::storage::{Client, digest};
+use crate::storage::Client;
+use crate::crypto::digest;
 
 /// RFC 7662 §2.2: `{"active": false}` for anything not currently valid, with no reason.
 pub async fn introspect(state: &AppState, iss: &Issuer, caller: &Client, token: &str) -> Result<Value, OAuthError> {

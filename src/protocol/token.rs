@@ -6,12 +6,13 @@ use super::types::{CodeRecord, Scope, TokenResponse};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::storage::session::Kind;
-use crate::storage::{AuditEvent, Client, Grant, RefreshOutcome, UserStatus, digest, random_token};
+use crate::storage::{AuditEvent, Client, Grant, RefreshOutcome, UserStatus};
+use crate::crypto::{digest, random_token};
 
 /// The workspace a request is addressed to.
 #[derive(Debug, Clone)]
 pub struct Issuer {
-    pub tenant: String,
+    pub tenant: crate::model::TenantId,
     pub workspace: String,
     pub url: String,
 }
@@ -268,6 +269,6 @@ pub async fn metadata_claims(state: &AppState, user: &crate::storage::User) -> R
     if user.metadata.is_empty() {
         return Ok(serde_json::Map::new());
     }
-    let keys = state.identity.pool(&user.tenant_id, &user.pool_id).await?.map(|p| p.settings.metadata_claims).unwrap_or_default();
+    let keys = state.pools.pool(&user.tenant_id, &user.pool_id).await?.map(|p| p.settings.metadata_claims).unwrap_or_default();
     Ok(super::claims::from_metadata(user, &keys))
 }
