@@ -14,6 +14,7 @@ pub mod oidc;
 pub mod register;
 pub mod reset;
 pub mod response;
+pub mod services;
 pub mod workspace;
 
 /// A GET route that answers HEAD as well: RFC 9110 §9.3.2, a server MUST support HEAD
