@@ -130,3 +130,44 @@ impl<D: Send + Sync + 'static, C: ClientStore + 'static> ClientStore for Cached<
         self.origins.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::OffsetClock;
+    use crate::storage::memory::MemoryDb;
+
+    /// The cache keeps what the stores promise: a deleted client is gone at once on this
+    /// node, and listings are never served stale.
+    #[tokio::test]
+    async fn deleting_through_the_cache_forgets_the_client() {
+        let db = Arc::new(MemoryDb::new());
+        let tenant = TenantId::new("acme");
+        db.put_tenant(&tenant, "acme", Default::default()).unwrap();
+        db.put_workspace(&tenant, "shop", "shop", Default::default(), vec![]).unwrap();
+        let client = Client {
+            tenant_id: tenant.clone(),
+            workspace_id: "shop".into(),
+            client_id: "web".into(),
+            name: "web".into(),
+            secret_sha256: None,
+            redirect_uris: vec!["https://a.example/cb".into()],
+            post_logout_redirect_uris: vec![],
+            grant_types: vec![],
+            scopes: vec![],
+            consent: crate::storage::ConsentMode::Implicit,
+            id_token_alg: crate::storage::SigningAlg::ES256,
+            allowed_origins: vec![],
+        };
+        db.put_client(client).unwrap();
+        let cached = Cached::new(db.clone(), db.clone(), Arc::new(OffsetClock::default()), 60);
+        assert!(ClientStore::get(&cached, &tenant, "shop", "web").await.unwrap().is_some());
+        assert_eq!(cached.workspace_origins(&tenant, "shop").await.unwrap(), ["https://a.example"]);
+        assert!(cached.delete_client(&tenant, "shop", "web").await.unwrap());
+        assert!(ClientStore::get(&cached, &tenant, "shop", "web").await.unwrap().is_none());
+        assert!(cached.workspace_origins(&tenant, "shop").await.unwrap().is_empty());
+        assert!(cached.clients(&tenant, "shop").await.unwrap().is_empty());
+        assert!(cached.workspace(&tenant, "shop").await.unwrap().is_some());
+        assert!(cached.workspace(&TenantId::new("other"), "shop").await.unwrap().is_none());
+    }
+}

@@ -26,6 +26,7 @@ pub(crate) struct Stores {
     pub keys: Arc<dyn KeyStore>,
     pub counters: Arc<dyn CounterStore>,
     pub housekeeping: Arc<dyn Housekeeping>,
+    pub health: Arc<dyn Health>,
 }
 
 impl Stores {
@@ -33,7 +34,7 @@ impl Stores {
     pub fn of<T>(all: Arc<T>) -> Self
     where
         T: UserStore + CredentialStore + PoolStore + GroupStore + PrivilegeStore + SchemaStore + DirectoryStore + ClientStore + ConsentStore + AuditStore + GrantStore,
-        T: KeyStore + CounterStore + Housekeeping + 'static,
+        T: KeyStore + CounterStore + Housekeeping + Health + 'static,
     {
         Stores {
             users: all.clone(),
@@ -49,7 +50,8 @@ impl Stores {
             grants: all.clone(),
             keys: all.clone(),
             counters: all.clone(),
-            housekeeping: all,
+            housekeeping: all.clone(),
+            health: all,
         }
     }
 }
@@ -561,6 +563,7 @@ pub(crate) async fn keys(s: &Stores) {
 }
 
 pub(crate) async fn counters(s: &Stores) {
+    s.health.ping().await.unwrap();
     let c = &s.counters;
     assert_eq!(c.count("k", 1000).await.unwrap(), 0);
     assert_eq!(c.hit("k", 60, 1000).await.unwrap(), 1);
