@@ -186,18 +186,10 @@ impl UserStore for MemoryDb {
             return Err(other_tenant());
         }
         let mut d = self.lock()?;
-        // All or none: work on a copy of what changes, then keep it.
-        let (before_users, before_creds, before_members) = (d.users.clone(), d.credentials.clone(), d.members.clone());
-        let mut out = Vec::with_capacity(users.len());
-        for u in users {
-            match d.insert_user(u, now) {
-                Ok(user) => out.push(user),
-                Err(e) => {
-                    (d.users, d.credentials, d.members) = (before_users, before_creds, before_members);
-                    return Err(e);
-                }
-            }
-        }
+        // All or none: the rows go into a copy, which replaces the data once all went in.
+        let mut copy = d.clone();
+        let out = users.iter().map(|u| copy.insert_user(u, now)).collect::<Result<Vec<_>>>()?;
+        *d = copy;
         Ok(out)
     }
 

@@ -17,17 +17,20 @@ mod tokens;
 
 pub use session::MemoryStore;
 
+#[derive(Clone)]
 struct TenantRow {
     name: String,
     theme: ThemeSpec,
 }
 
+#[derive(Clone)]
 struct WorkspaceRow {
     name: String,
     theme: ThemeSpec,
     pools: Vec<String>,
 }
 
+#[derive(Clone)]
 struct RefreshRow {
     grant_id: String,
     expires_at: i64,
@@ -37,8 +40,9 @@ struct RefreshRow {
 /// (tenant, workspace, user, client).
 type ConsentKey = (String, String, String, String);
 
-/// Everything, keyed as the SQL tables are (tenant first).
-#[derive(Default)]
+/// Everything, keyed as the SQL tables are (tenant first). `Clone`: a write of many
+/// rows works on a copy and keeps it only if every row succeeds.
+#[derive(Default, Clone)]
 struct Data {
     tenants: BTreeMap<String, TenantRow>,
     workspaces: BTreeMap<(String, String), WorkspaceRow>,
