@@ -1,5 +1,12 @@
 //! Storage: the domain records and the small, tenant-scoped traits the rest of the code
-//! uses. Nothing here names SeaORM or Redis; `sql` and `session` hold the implementations.
+//! uses. Nothing here names SeaORM or Redis; `sql`, `memory`, `redis` and `session` hold
+//! the implementations, and `contract` the suites each of them passes.
+//!
+//! What every store promises unless its docs say otherwise: a method scoped by a
+//! `TenantId` sees and changes only that tenant's rows (another tenant's id finds nothing
+//! and changes nothing); a method that writes several rows writes all or none; a value
+//! taken by another row is `AppError::Conflict` naming the field; an unreachable backend
+//! is an error for which `AppError::is_unavailable` holds.
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
