@@ -35,14 +35,7 @@ const KNOWN_VIOLATIONS: &[(&str, &str)] = &[
     ("cycle: admin, http", "users"),
     // The sign-in driver and registration call each other.
     ("cycle: http::{login, oauth2, register}", "flow"),
-    // `hex` moves from `storage::sql` to `crypto`.
-    ("auth::throttle imports storage::sql", "stores"),
-    ("identity::lifecycle imports storage::sql", "stores"),
-    ("identity::otp imports storage::sql", "stores"),
-    ("protocol::authorize imports storage::sql", "stores"),
     // Core services take narrow dependency structs instead of `AppState`.
-    ("protocol::introspection imports state", "stores"),
-    ("protocol::token imports state", "stores"),
     ("identity::lifecycle imports state", "users"),
     ("identity::otp imports state", "flow"),
     ("identity::registration imports state", "flow"),

@@ -51,7 +51,7 @@ mod tests {
         let key = StoredKey { kid: "k1".into(), alg: SigningAlg::ES256, private_pem: SECRET.into(), created_at: 0, retired_at: None };
         assert!(shown(&key).contains("k1"));
         let client = Client {
-            tenant_id: "t".into(),
+            tenant_id: crate::model::TenantId::new("t"),
             workspace_id: "w".into(),
             client_id: "web".into(),
             name: "Web".into(),
@@ -66,7 +66,7 @@ mod tests {
         };
         assert!(shown(&client).contains("web"));
         let new_user = NewUser {
-            tenant_id: "t".into(),
+            tenant_id: crate::model::TenantId::new("t"),
             pool_id: "p".into(),
             username: "alice".into(),
             status: UserStatus::Active,
@@ -124,7 +124,7 @@ mod tests {
             "login_hint": null, "ui_locales": []
         }))
         .unwrap_or_else(|e| panic!("fixture out of date: {e}"));
-        let flow = crate::auth::Flow { id: SECRET.into(), tenant_id: "t".into(), workspace_id: "w".into(), browser: "b".into(), csrf: SECRET.into(), request, stage: crate::auth::Stage::Started };
+        let flow = crate::auth::Flow { id: SECRET.into(), tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), browser: "b".into(), csrf: SECRET.into(), request, stage: crate::auth::Stage::Started };
         assert!(shown(&flow).contains("Started"));
         let challenge: crate::identity::otp::Challenge = serde_json::from_value(serde_json::json!({
             "id": SECRET, "purpose": "reset", "tenant_id": "t", "workspace_id": "w", "pool_id": "p",

@@ -141,8 +141,8 @@ fn argon2_into(alg: Algorithm, version: Version, params: &Params, password: &[u8
 /// Hashes with argon2id under `params` (the raw rate the load example compares against).
 pub fn hash_with(params: &Params, password: &str) -> Result<String, AppError> {
     let internal = |e: &dyn std::fmt::Display| AppError::Internal(format!("argon2: {e}"));
-    #[allow(clippy::disallowed_types, reason = "the salt is drawn by the argon2 crate from the OS generator, until that moves to `crypto`")]
-    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    // 16 bytes, the length the PHC format recommends (`Salt::RECOMMENDED_LENGTH`).
+    let salt = SaltString::encode_b64(&crate::crypto::random_bytes::<16>()).map_err(|e| internal(&e))?;
     let mut buf = [0u8; 64];
     let salt_bytes = salt.decode_b64(&mut buf).map_err(|e| internal(&e))?;
     let hash = Output::init_with(params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN), |out| {
@@ -173,7 +173,7 @@ fn verify_argon2(password: &str, phc: &str) -> Result<bool, AppError> {
     let salt = salt.decode_b64(&mut buf).map_err(|e| bad(&e))?;
     let mut out = vec![0u8; expected.len()];
     argon2_into(alg, version, &params, password.as_bytes(), salt, &mut out).map_err(|e| bad(&e))?;
-    Ok(crate::storage::ct_eq(&out, expected.as_bytes()))
+    Ok(crate::crypto::ct_eq(&out, expected.as_bytes()))
 }
 
 #[cfg(test)]
