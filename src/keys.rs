@@ -14,7 +14,7 @@ use crate::storage::{KeyStore, SigningAlg, StoredKey};
 use crate::crypto::random_token;
 
 fn jose(e: josekit::JoseError) -> AppError {
-    AppError::Keys(e.to_string())
+    AppError::internal("signing keys").because(e)
 }
 
 struct Loaded {
@@ -40,7 +40,7 @@ pub fn generate(alg: SigningAlg, now: i64) -> Result<StoredKey, AppError> {
     Ok(StoredKey {
         kid: format!("{}-{}", alg.as_str().to_lowercase(), random_token(9)),
         alg,
-        private_pem: String::from_utf8(pem).map_err(|e| AppError::Keys(e.to_string()))?,
+        private_pem: String::from_utf8(pem).map_err(|e| AppError::internal("signing keys").because(e))?,
         created_at: now,
         retired_at: None,
     })
@@ -81,7 +81,7 @@ impl KeyRing {
     pub async fn reload(&self) -> Result<(), AppError> {
         let keys = self.store.all().await?;
         let fresh = Arc::new(Self::build(&keys, self.clock.now(), self.publish_after_retire)?);
-        *self.loaded.write().map_err(|_| AppError::Keys("key ring poisoned".into()))? = fresh;
+        *self.loaded.write().map_err(|_| AppError::internal("key ring poisoned"))? = fresh;
         Ok(())
     }
 
@@ -113,14 +113,14 @@ impl KeyRing {
         }
         for alg in [SigningAlg::ES256, SigningAlg::RS256] {
             if !signers.contains_key(&alg) {
-                return Err(AppError::Keys(format!("no current {} key; run `portcullis keys rotate`", alg.as_str())));
+                return Err(AppError::internal(format!("no current {} key; run `portcullis keys rotate`", alg.as_str())));
             }
         }
         Ok(Loaded { signers, verifiers, jwks: serde_json::json!({ "keys": published }) })
     }
 
     fn current(&self) -> Result<Arc<Loaded>, AppError> {
-        self.loaded.read().map(|l| l.clone()).map_err(|_| AppError::Keys("key ring poisoned".into()))
+        self.loaded.read().map(|l| l.clone()).map_err(|_| AppError::internal("key ring poisoned"))
     }
 
     /// The JWK Set document (public keys only).
@@ -131,7 +131,7 @@ impl KeyRing {
     /// Signs `claims` as a compact JWS with the current key of `alg`.
     pub fn sign(&self, alg: SigningAlg, typ: &str, claims: &Map<String, Value>) -> Result<String, AppError> {
         let loaded = self.current()?;
-        let (kid, signer) = loaded.signers.get(&alg).ok_or_else(|| AppError::Keys(format!("no {} key", alg.as_str())))?;
+        let (kid, signer) = loaded.signers.get(&alg).ok_or_else(|| AppError::internal(format!("no {} key", alg.as_str())))?;
         let mut header = JwsHeader::new();
         header.set_token_type(typ);
         header.set_key_id(kid.clone());

@@ -89,7 +89,8 @@ fn main() -> std::process::ExitCode {
     match runtime.block_on(run(cli.command, config)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("portcullis: {e}");
+            // The whole chain: the cause (a file system error, a database's) is the news.
+            eprintln!("portcullis: {}", portcullis::error::chain(&e));
             std::process::ExitCode::FAILURE
         }
     }
@@ -105,7 +106,7 @@ fn init_logging(format: LogFormat) {
 }
 
 async fn apply(file: &std::path::Path, state: &portcullis::state::AppState) -> Result<(), AppError> {
-    let text = std::fs::read_to_string(file).map_err(|e| AppError::Data(format!("{}: {e}", file.display())))?;
+    let text = std::fs::read_to_string(file).map_err(|e| AppError::internal(format!("cannot read {}", file.display())).because(e))?;
     let parsed = provision::parse(&text)?;
     let plan = provision::prepare(state, parsed, &file.display().to_string()).await?;
     let applied = state.directory.apply(&plan).await?;
@@ -117,18 +118,18 @@ async fn import_file(state: &portcullis::state::AppState, file: &std::path::Path
     use portcullis::import::{self, Format, Outcome};
     use std::io::Write;
     let name = format.map(str::to_owned).unwrap_or_else(|| file.display().to_string());
-    let format = Format::from_name(&name).ok_or_else(|| AppError::Data(format!("{name}: say --format ndjson or --format csv")))?;
-    let f = std::fs::File::open(file).map_err(|e| AppError::Data(format!("{}: {e}", file.display())))?;
+    let format = Format::from_name(&name).ok_or_else(|| AppError::invalid("/format", format!("{name}: say --format ndjson or --format csv")))?;
+    let f = std::fs::File::open(file).map_err(|e| AppError::internal(format!("cannot open {}", file.display())).because(e))?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = indicatif::ProgressBar::new(size);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] [{bar:40}] {bytes}/{total_bytes} ({eta}) {msg}")
-            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::internal("progress bar").because(e))?
             .progress_chars("=> "),
     );
     let input = std::io::BufReader::new(bar.wrap_read(f));
     let mut sink: Box<dyn Write + Send> = match report {
-        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| AppError::Data(format!("{}: {e}", p.display())))?)),
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| AppError::internal(format!("cannot create {}", p.display())).because(e))?)),
         None => Box::new(std::io::stdout()),
     };
     let all = report.is_some();
@@ -208,12 +209,12 @@ async fn run(command: Command, config: Config) -> Result<(), AppError> {
             if let Some(file) = provision {
                 apply(&file, &state).await?;
             }
-            let listener = std::net::TcpListener::bind(&listen).map_err(|e| AppError::Internal(format!("listen on {listen}: {e}")))?;
-            let running = startup::serve_until(state, listener, workers, shutdown_signal()).map_err(|e| AppError::Internal(e.to_string()))?;
+            let listener = std::net::TcpListener::bind(&listen).map_err(|e| AppError::internal(format!("listen on {listen}")).because(e))?;
+            let running = startup::serve_until(state, listener, workers, shutdown_signal()).map_err(|e| AppError::internal("cannot serve").because(e))?;
             tracing::info!(%listen, public_url = %running.state.config.public_url, "portcullis serving");
             // Returns once the requests in flight are answered and the background tasks
             // have stopped; only then does the runtime (and the stores' connections on it) go.
-            running.run().await.map_err(|e| AppError::Internal(e.to_string()))?;
+            running.run().await.map_err(|e| AppError::internal("server").because(e))?;
             tracing::info!("portcullis stopped");
             Ok(())
         }

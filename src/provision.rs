@@ -239,8 +239,9 @@ const SCOPES: &[&str] = &["openid", "profile", "email", "phone", "address", "off
 pub const BUILTIN_PRIVILEGES: &[&str] = &["system-admin", "tenant-admin", "user-admin"];
 const GRANTS: &[&str] = &["authorization_code", "refresh_token", "client_credentials"];
 
+/// A field of the provisioning file to fix (the pointer is the file's dotted path).
 fn err(path: impl std::fmt::Display, msg: impl std::fmt::Display) -> AppError {
-    AppError::Data(format!("{path}: {msg}"))
+    AppError::invalid(path.to_string(), msg.to_string())
 }
 
 /// Ids appear in URLs and keys: a conservative alphabet keeps them unambiguous.
@@ -380,7 +381,7 @@ pub async fn prepare(state: &crate::state::AppState, file: File, source: &str) -
 }
 
 pub fn parse(text: &str) -> Result<File, AppError> {
-    serde_yaml_ng::from_str(text).map_err(|e| AppError::Data(format!("provisioning file: {e}")))
+    serde_yaml_ng::from_str(text).map_err(|e| AppError::invalid("", format!("provisioning file: {e}")))
 }
 
 /// Validates the whole file, then hashes what must be hashed. Stored password hashes that

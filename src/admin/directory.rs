@@ -43,14 +43,18 @@ fn require(allowed: bool) -> Result<(), ApiError> {
     if allowed { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
-/// Turns a provisioning error (`path: message`) into a field error with a JSON pointer.
+/// Turns provisioning errors (dotted paths) into field errors with JSON pointers.
 fn plan_error(e: crate::error::AppError, prefix: &str) -> ApiError {
     match e {
-        crate::error::AppError::Data(msg) => {
-            let (path, message) = msg.split_once(": ").unwrap_or(("", msg.as_str()));
-            let path = path.strip_prefix(prefix).unwrap_or(path);
-            ApiError::Invalid(vec![schema::FieldError { pointer: dotted_to_pointer(path), message: message.to_owned() }])
-        }
+        crate::error::AppError::Invalid(errors) => ApiError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| {
+                    let path = e.pointer.strip_prefix(prefix).unwrap_or(&e.pointer);
+                    schema::FieldError { pointer: dotted_to_pointer(path), message: e.message }
+                })
+                .collect(),
+        ),
         e => e.into(),
     }
 }

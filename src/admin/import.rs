@@ -60,7 +60,7 @@ async fn post_import(state: web::Data<AppState>, caller: Caller, req: HttpReques
     let ctype = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").split(';').next().unwrap_or("").trim().to_owned();
     let format = Format::from_name(&ctype).ok_or(ApiError::Unsupported("Send text/csv or application/x-ndjson."))?;
     let spool = Spool(std::env::temp_dir().join(format!("portcullis-import-{}", uuid::Uuid::new_v4())));
-    let io = |e: std::io::Error| ApiError::App(crate::error::AppError::Internal(format!("import spool: {e}")));
+    let io = |e: std::io::Error| ApiError::App(crate::error::AppError::internal("import spool").because(e));
     let mut file = std::fs::File::create(&spool.0).map_err(io)?;
     let mut size = 0usize;
     while let Some(chunk) = body.next().await {

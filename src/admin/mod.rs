@@ -106,7 +106,13 @@ impl ApiError {
                 let id = crate::error::report(e);
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", Some(format!("The service is temporarily unavailable (ref {id})")), vec![])
             }
-            ApiError::App(AppError::Data(d)) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input", Some(d.clone()), vec![]),
+            ApiError::App(AppError::Invalid(e)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Invalid input",
+                None,
+                e.iter().map(|e| ProblemField { pointer: e.pointer.clone(), detail: e.message.clone() }).collect(),
+            ),
             ApiError::App(e) => {
                 let id = crate::error::report(e);
                 (StatusCode::INTERNAL_SERVER_ERROR, "server-error", "Internal error", Some(format!("Internal error (ref {id})")), vec![])
@@ -256,8 +262,8 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller, Api
     let (tenant, workspace) = (crate::model::TenantId::new(tenant), workspace.to_owned());
     // An outage is a 503 (the caller may retry), not a 401 (it would throw its token away).
     let at = verify_access_token(&state.keys, state.grants.as_ref(), &iss, token, state.now()).await.map_err(|e| match e.error {
-        crate::protocol::ErrorCode::TemporarilyUnavailable => ApiError::App(AppError::Database("token check unavailable".into())),
-        crate::protocol::ErrorCode::ServerError => ApiError::App(AppError::Internal("token check failed".into())),
+        crate::protocol::ErrorCode::TemporarilyUnavailable => ApiError::App(AppError::unavailable(crate::error::Service::Database, "token check unavailable")),
+        crate::protocol::ErrorCode::ServerError => ApiError::App(AppError::internal("token check failed")),
         _ => bad(),
     })?;
     if !at.scope.0.iter().any(|s| s == ADMIN_SCOPE) {
@@ -284,7 +290,7 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(ApiError::App(AppError::Internal("no state".into())))?;
+            let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(ApiError::App(AppError::internal("no state")))?;
             let caller = authenticate(&state, &req).await?;
             req.extensions_mut().insert(AuditActor { tenant: caller.tenant.clone(), actor: caller.actor(), everywhere: caller.system_admin(), privileged: !caller.privileges.is_empty() });
             Ok(caller)

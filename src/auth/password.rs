@@ -28,7 +28,7 @@ pub struct Hasher {
 impl Hasher {
     /// OWASP's argon2id baseline: m = 19 MiB, t = 2, p = 1.
     pub fn new(concurrency: usize) -> Result<Self, AppError> {
-        let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| AppError::Internal(e.to_string()))?;
+        let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| AppError::internal("argon2 parameters").because(e))?;
         let dummy = hash_with(&params, "portcullis-no-such-user")?;
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
@@ -52,7 +52,7 @@ impl Hasher {
                         }
                     }
                 })
-                .map_err(|e| AppError::Internal(format!("argon2 worker: {e}")))?;
+                .map_err(|e| AppError::internal("argon2 worker").because(e))?;
         }
         Ok(Self { jobs, params, dummy: Arc::new(dummy), runs: Arc::new(AtomicU64::new(0)) })
     }
@@ -77,7 +77,7 @@ impl Hasher {
             if phc.starts_with("$argon2") {
                 return verify_argon2(&pw, &phc);
             }
-            crate::identity::hashes::verify(&pw, &phc).map_err(|e| AppError::Data(format!("stored password hash: {e}")))
+            crate::identity::hashes::verify(&pw, &phc).map_err(|e| AppError::corrupt("stored password hash").because(e))
         })
         .await
     }
@@ -107,8 +107,8 @@ impl Hasher {
         let job: Job = Box::new(move || {
             let _ = done.send(f());
         });
-        self.jobs.send(job).map_err(|_| AppError::Internal("argon2 workers stopped".into()))?;
-        result.await.map_err(|_| AppError::Internal("argon2 worker failed".into()))?
+        self.jobs.send(job).map_err(|_| AppError::internal("argon2 workers stopped"))?;
+        result.await.map_err(|_| AppError::internal("argon2 worker failed"))?
     }
 }
 
@@ -140,7 +140,7 @@ fn argon2_into(alg: Algorithm, version: Version, params: &Params, password: &[u8
 
 /// Hashes with argon2id under `params` (the raw rate the load example compares against).
 pub fn hash_with(params: &Params, password: &str) -> Result<String, AppError> {
-    let internal = |e: &dyn std::fmt::Display| AppError::Internal(format!("argon2: {e}"));
+    let internal = |e: &dyn std::fmt::Display| AppError::internal("argon2").because(e.to_string());
     // 16 bytes, the length the PHC format recommends (`Salt::RECOMMENDED_LENGTH`).
     let salt = SaltString::encode_b64(&crate::crypto::random_bytes::<16>()).map_err(|e| internal(&e))?;
     let mut buf = [0u8; 64];
@@ -161,7 +161,7 @@ pub fn hash_with(params: &Params, password: &str) -> Result<String, AppError> {
 
 /// Verifies an argon2 PHC string (any variant and parameters) in constant time.
 fn verify_argon2(password: &str, phc: &str) -> Result<bool, AppError> {
-    let bad = |e: &dyn std::fmt::Display| AppError::Data(format!("stored password hash: {e}"));
+    let bad = |e: &dyn std::fmt::Display| AppError::corrupt("stored password hash").because(e.to_string());
     let parsed = PasswordHash::new(phc).map_err(|e| bad(&e))?;
     let alg = Algorithm::try_from(parsed.algorithm).map_err(|e| bad(&e))?;
     let version = parsed.version.map(Version::try_from).transpose().map_err(|e| bad(&e))?.unwrap_or_default();

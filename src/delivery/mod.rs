@@ -89,7 +89,7 @@ impl fmt::Debug for Message {
 pub trait Delivery: Send + Sync {
     /// Sends (or, for the outbox, records) one message.
     ///
-    /// Errors: `AppError::Data` when the recipient cannot be addressed on this channel (an
+    /// Errors: `AppError::Invalid` (`/to`) when the recipient cannot be addressed on this channel (an
     /// email transport given something that is not a mailbox); `AppError::Internal` when
     /// the transport fails (file system, SMTP server, webhook unreachable, timed out or
     /// answering with a non-2xx status). The error text names the transport and never

@@ -73,8 +73,8 @@ impl Delivery for Outbox {
         let file_name = name.clone();
         tokio::task::spawn_blocking(move || write_atomically(&dir, &file_name, &bytes))
             .await
-            .map_err(|e| AppError::Internal(format!("outbox: writer task failed: {e}")))?
-            .map_err(|e| AppError::Internal(format!("outbox {}: {e}", self.dir.display())))?;
+            .map_err(|e| AppError::internal("outbox: writer task failed").because(e))?
+            .map_err(|e| AppError::internal(format!("outbox {}", self.dir.display())).because(e))?;
         // Never the code, the link or the body: they are one-time credentials.
         tracing::info!(
             channel = %message.channel,

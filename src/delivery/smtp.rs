@@ -160,17 +160,17 @@ impl Smtp {
     /// Errors: `AppError::Internal` naming the bad setting.
     pub fn from_url(url: &str, from: &str) -> Result<Self, AppError> {
         let endpoint =
-            SmtpTarget::parse(url).map_err(|e| AppError::Internal(format!("smtp url: {e}")))?;
+            SmtpTarget::parse(url).map_err(|e| AppError::internal("smtp url").because(e))?;
         let from = from
             .parse::<Mailbox>()
-            .map_err(|e| AppError::Internal(format!("mail from address: {e}")))?;
+            .map_err(|e| AppError::internal("mail from address").because(e))?;
         Self::new(endpoint, from)
     }
 
     pub fn new(endpoint: SmtpTarget, from: Mailbox) -> Result<Self, AppError> {
         let tls_parameters = || {
             TlsParameters::new(endpoint.host.clone())
-                .map_err(|e| AppError::Internal(format!("smtp tls for {}: {e}", endpoint.host)))
+                .map_err(|e| AppError::internal(format!("smtp tls for {}", endpoint.host)).because(e))
         };
         let tls = match endpoint.security {
             SmtpSecurity::StartTls => Tls::Required(tls_parameters()?),
@@ -208,25 +208,22 @@ impl Delivery for Smtp {
         let to = message
             .to
             .parse::<Mailbox>()
-            .map_err(|e| AppError::Data(format!("email recipient is not a mailbox: {e}")))?;
+            .map_err(|e| AppError::invalid("/to", format!("is not a mailbox: {e}")))?;
         let email = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.clone())
             .header(ContentType::TEXT_PLAIN)
             .body(message.text.clone())
-            .map_err(|e| AppError::Internal(format!("smtp: cannot build the message: {e}")))?;
+            .map_err(|e| AppError::internal("smtp: cannot build the message").because(e))?;
         match tokio::time::timeout(SEND_TIMEOUT, self.transport.send(email)).await {
-            Err(_) => Err(AppError::Internal(format!(
+            Err(_) => Err(AppError::internal(format!(
                 "smtp {}:{}: no answer within {} s",
                 self.host,
                 self.port,
                 SEND_TIMEOUT.as_secs()
             ))),
-            Ok(Err(e)) => Err(AppError::Internal(format!(
-                "smtp {}:{}: {e}",
-                self.host, self.port
-            ))),
+            Ok(Err(e)) => Err(AppError::internal(format!("smtp {}:{}", self.host, self.port)).because(e)),
             Ok(Ok(_)) => {
                 tracing::info!(channel = "email", tenant = %message.tenant, purpose = %message.purpose, "mail sent");
                 Ok(())
@@ -395,7 +392,7 @@ mod tests {
             .send(&message(Channel::Email, "+15550100", "1"))
             .await
             .unwrap_err();
-        assert!(matches!(err, AppError::Data(_)), "{err}");
+        assert!(matches!(err, AppError::Invalid(_)), "{err}");
     }
 
     #[tokio::test]

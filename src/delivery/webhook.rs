@@ -48,7 +48,7 @@ impl SmsWebhook {
     /// client that cannot be built.
     pub fn new(url: &str, token: Option<String>) -> Result<Self, AppError> {
         let url = check_webhook_url(url)
-            .map_err(|e| AppError::Internal(format!("sms webhook url: {e}")))?;
+            .map_err(|e| AppError::internal("sms webhook url").because(e))?;
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
@@ -56,7 +56,7 @@ impl SmsWebhook {
             // the token somewhere else (perhaps over http): treat it as a failure.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| AppError::Internal(format!("sms webhook client: {e}")))?;
+            .map_err(|e| AppError::internal("sms webhook client").because(e))?;
         Ok(SmsWebhook { client, url, token })
     }
 
@@ -81,11 +81,11 @@ impl Delivery for SmsWebhook {
         }
         // `without_url`: reqwest errors otherwise quote the whole URL.
         let response = request.send().await.map_err(|e| {
-            AppError::Internal(format!("sms webhook {}: {}", self.host(), e.without_url()))
+            AppError::internal(format!("sms webhook {}", self.host())).because(e.without_url())
         })?;
         let status = response.status();
         if !status.is_success() {
-            return Err(AppError::Internal(format!(
+            return Err(AppError::internal(format!(
                 "sms webhook {} answered {status}",
                 self.host()
             )));

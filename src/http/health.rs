@@ -16,7 +16,7 @@ pub async fn get_healthz() -> HttpResponse {
 const PING_TIMEOUT: Duration = Duration::from_secs(1);
 
 async fn bounded(ping: impl std::future::Future<Output = Result<(), AppError>>) -> Result<(), AppError> {
-    tokio::time::timeout(PING_TIMEOUT, ping).await.unwrap_or_else(|_| Err(AppError::Internal("no answer within the readiness timeout".into())))
+    tokio::time::timeout(PING_TIMEOUT, ping).await.unwrap_or_else(|_| Err(AppError::internal("no answer within the readiness timeout")))
 }
 
 /// The database and the session store answer.

@@ -51,7 +51,7 @@ async fn authorize(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, r
         }
     };
     let Some(client) = client else {
-        return app_error_page(&crate::error::AppError::Internal("validated request without client".into()), cw.theme(), t);
+        return app_error_page(&crate::error::AppError::internal("validated request without client"), cw.theme(), t);
     };
     // Bind the flow to this browser: its forms are only accepted with this cookie.
     let (bid, new_bid) = match cookie_value(req, BROWSER_COOKIE) {

@@ -24,6 +24,7 @@ impl From<AppError> for Rejected {
     fn from(e: AppError) -> Self {
         match e {
             AppError::Conflict(field) => Rejected::Invalid(vec![fe(&format!("/{field}"), "is already taken")]),
+            AppError::Invalid(errors) => Rejected::Invalid(errors),
             e => Rejected::App(e),
         }
     }
@@ -46,9 +47,9 @@ pub async fn schemas(state: &AppState, pool: &Pool) -> Result<(Compiled, Compile
 pub async fn load_schema(state: &AppState, tenant: &crate::model::TenantId, id: &str) -> Result<Compiled, AppError> {
     let body = match schema::builtin(id) {
         Some(b) => b.clone(),
-        None => state.schemas.schema(tenant, id).await?.ok_or_else(|| AppError::Data(format!("schema {id:?} of tenant {tenant:?} is missing")))?,
+        None => state.schemas.schema(tenant, id).await?.ok_or_else(|| AppError::corrupt(format!("pool: its schema {id:?} of tenant {tenant:?} is missing")))?,
     };
-    schema::compile(&body).map_err(|e| AppError::Data(format!("schema {id:?}: {e:?}")))
+    schema::compile(&body).map_err(|e| AppError::corrupt(format!("schema {id:?}")).because(format!("{e:?}")))
 }
 
 /// Rules a new password breaks, including reuse of the last `history` passwords.

@@ -147,7 +147,7 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
         return Err(Rejected::Invalid(errors));
     };
     let Some(password_hash) = new_user.password_hash.clone() else {
-        return Err(AppError::Internal("registration without a password hash".into()).into());
+        return Err(AppError::internal("registration without a password hash").into());
     };
     let pending = PendingRegistration { username: new_user.username.clone(), email: new_user.email.clone(), phone: new_user.phone.clone(), payload: new_user.payload.clone(), password_hash };
     // The account waits without a password: only its activation gives it one.
@@ -188,7 +188,7 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
         let c = Challenge::start(state, Purpose::Activation, r.origin, recipient).await?;
         return Ok(Outcome::Started(Box::new(c)));
     }
-    Err(AppError::Internal("registration retry exhausted".into()).into())
+    Err(AppError::internal("registration retry exhausted").into())
 }
 
 /// Never activated and no address verified: its registrant proved nothing yet.

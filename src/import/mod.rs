@@ -230,7 +230,7 @@ fn reject(line: u64, username: Option<String>, errors: Vec<FieldError>) -> RowRe
 
 impl<'a> Importer<'a> {
     pub async fn new(state: &'a AppState, tenant: &crate::model::TenantId, pool: &str, limits: Limits) -> Result<Importer<'a>, AppError> {
-        let pool = state.pools.pool(tenant, pool).await?.ok_or_else(|| AppError::Data(format!("no pool {pool:?} in tenant {tenant:?}")))?;
+        let pool = state.pools.pool(tenant, pool).await?.ok_or_else(|| AppError::invalid("/pool", format!("no pool {pool:?} in tenant {tenant:?}")))?;
         let (payload, metadata) = lifecycle::schemas(state, &pool).await?;
         let groups = state.groups.groups(tenant, &pool.id).await?.into_iter().map(|g| g.id).collect();
         Ok(Importer { state, pool, limits, payload, metadata, groups, seen: HashMap::new(), hash_keys: Default::default(), summary: Summary::default() })
@@ -372,7 +372,7 @@ impl<'a> Importer<'a> {
             }
         }
         while let Some(done) = hashing.join_next().await {
-            let (i, hash) = done.map_err(|e| AppError::Internal(e.to_string()))?;
+            let (i, hash) = done.map_err(|e| AppError::internal("import hashing task").because(e))?;
             fresh[i].user.password_hash = Some(hash?);
         }
         reports.extend(self.create(fresh).await?);
@@ -381,7 +381,7 @@ impl<'a> Importer<'a> {
             self.summary.count(&r);
             // A slow reader of the reports slows the import down; memory does not grow.
             if out.send(r).await.is_err() {
-                return Err(AppError::Internal("import report reader went away".into()));
+                return Err(AppError::internal("import report reader went away"));
             }
         }
         Ok(())
@@ -397,7 +397,7 @@ impl<'a> Importer<'a> {
         match self.state.users.create_users(&self.pool.tenant_id, &users, now).await {
             Ok(created) => Ok(fresh.iter().zip(&created).map(|(c, u)| report(c, u)).collect()),
             // Someone else took an identifier meanwhile: row by row, so only that row fails.
-            Err(AppError::Database(_) | AppError::Conflict(_)) => {
+            Err(AppError::Unavailable { .. } | AppError::Conflict(_)) => {
                 let mut out = vec![];
                 for c in &fresh {
                     out.push(match self.state.users.create_user(&self.pool.tenant_id, &c.user, now).await {
@@ -479,7 +479,7 @@ pub type Reports = tokio::sync::mpsc::Sender<RowReport>;
 /// (so at most a few batches are in memory), reports to `out`.
 pub async fn run<R: BufRead + Send + 'static>(state: &AppState, tenant: &crate::model::TenantId, pool: &str, input: R, format: Format, out: Reports, limits: Limits) -> Result<Summary, AppError> {
     let mut importer = Importer::new(state, tenant, pool, limits).await?;
-    let reader = Reader::new(input, format).map_err(AppError::Data)?;
+    let reader = Reader::new(input, format).map_err(|e| AppError::invalid("", e))?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<(u64, Result<Row, String>)>>(2);
     let parser = tokio::task::spawn_blocking(move || {
         let mut batch = Vec::with_capacity(BATCH);
@@ -503,7 +503,7 @@ pub async fn run<R: BufRead + Send + 'static>(state: &AppState, tenant: &crate::
             state.users.refresh_statistics().await?;
         }
     }
-    parser.await.map_err(|e| AppError::Internal(e.to_string()))?;
+    parser.await.map_err(|e| AppError::internal("import parser task").because(e))?;
     lifecycle::audit(state, tenant, "import", "users.imported", pool, serde_json::to_value(&importer.summary)?).await;
     Ok(importer.summary)
 }

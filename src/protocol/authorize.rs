@@ -314,7 +314,7 @@ pub fn code_key(tenant: &str, workspace: &str, client_id: &str, code: &str) -> S
 
 /// The authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`).
 pub fn success_redirect(redirect_uri: &str, code: &str, state: Option<&str>, issuer: &str) -> Result<Url, AppError> {
-    let mut url = Url::parse(redirect_uri).map_err(|e| AppError::Data(e.to_string()))?;
+    let mut url = Url::parse(redirect_uri).map_err(|e| AppError::corrupt("registered redirect URI").because(e))?;
     {
         let mut q = url.query_pairs_mut();
         q.append_pair("code", code);
@@ -328,7 +328,7 @@ pub fn success_redirect(redirect_uri: &str, code: &str, state: Option<&str>, iss
 
 /// The error response by redirect (RFC 6749 §4.1.2.1).
 pub fn error_redirect(redirect_uri: &str, error: &OAuthError, state: Option<&str>, issuer: &str) -> Result<Url, AppError> {
-    let mut url = Url::parse(redirect_uri).map_err(|e| AppError::Data(e.to_string()))?;
+    let mut url = Url::parse(redirect_uri).map_err(|e| AppError::corrupt("registered redirect URI").because(e))?;
     {
         let mut q = url.query_pairs_mut();
         q.append_pair("error", error.error.as_str());

@@ -130,11 +130,11 @@ mod tests {
 
     #[test]
     fn internal_errors_reach_the_client_as_their_class_with_a_reference_only() {
-        let e = OAuthError::from(AppError::SessionStore("connection refused to 10.0.0.5".into()));
+        let e = OAuthError::from(AppError::unavailable(crate::error::Service::SessionStore, "connection refused to 10.0.0.5"));
         assert_eq!(e.error, ErrorCode::TemporarilyUnavailable);
         let d = e.error_description.unwrap();
         assert!(d.contains("(ref ") && !d.contains("10.0.0.5"), "{d}");
-        let e = OAuthError::from(AppError::Internal("secret detail".into()));
+        let e = OAuthError::from(AppError::internal("secret detail"));
         assert_eq!(e.error, ErrorCode::ServerError);
         assert!(!e.error_description.unwrap().contains("secret"));
     }

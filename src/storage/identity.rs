@@ -330,7 +330,7 @@ pub trait UserStore: Send + Sync {
 }
 
 /// Credentials of users, of any kind. A user of another tenant has none (`list` is empty,
-/// writes change nothing and `add` fails with `AppError::Data`).
+/// writes change nothing and `add` fails with `AppError::Invalid`).
 #[async_trait]
 pub trait CredentialStore: Send + Sync {
     /// Adds a live credential, after treating the user's credentials of its kind as

@@ -1,5 +1,5 @@
 //! Redis session store. A connection manager reconnects by itself; every command has a
-//! timeout, so an outage turns into `AppError::SessionStore` (503) quickly, never a hang.
+//! timeout, so an outage turns into `AppError::Unavailable` (503) quickly, never a hang.
 //!
 //! Expiry follows the injected clock, as in the memory store: each value is stored with its
 //! deadline (`<deadline> <value>`, seconds since the epoch by `Clock::now`), and a value
@@ -72,7 +72,7 @@ fn live(raw: Option<Vec<u8>>, now: i64) -> Option<Vec<u8>> {
 }
 
 fn unavailable(e: redis::RedisError) -> AppError {
-    AppError::SessionStore(e.to_string())
+    AppError::unavailable(crate::error::Service::SessionStore, e)
 }
 
 impl RedisStore {

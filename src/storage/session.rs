@@ -13,7 +13,7 @@ use crate::error::AppError;
 
 /// A key-value store with per-key time to live.
 ///
-/// Errors: every method fails with `AppError::SessionStore` when the backend cannot be
+/// Errors: every method fails with `AppError::Unavailable` when the backend cannot be
 /// reached; callers answer 503 and the store recovers by itself.
 #[async_trait]
 pub trait SessionStore: Send + Sync {
@@ -119,7 +119,7 @@ impl Sessions {
 }
 
 fn decode<T: DeserializeOwned>(raw: Option<Vec<u8>>) -> Result<Option<T>> {
-    raw.map(|b| serde_json::from_slice(&b).map_err(|e| AppError::Data(format!("session record: {e}")))).transpose()
+    raw.map(|b| serde_json::from_slice(&b).map_err(|e| AppError::corrupt("session record").because(e))).transpose()
 }
 
 /// One test suite for every `SessionStore` implementation.

@@ -26,7 +26,7 @@ impl DirectoryStore for MemoryDb {
     /// Provisioning is being moved out of the store (it will orchestrate the typed
     /// operations); until then `MemoryDb` is filled with its `put_*` methods.
     async fn apply(&self, _plan: &crate::provision::Plan) -> Result<crate::provision::Applied> {
-        Err(AppError::Internal("the memory store does not apply provisioning plans".into()))
+        Err(AppError::internal("the memory store does not apply provisioning plans"))
     }
 
     async fn tenants(&self) -> Result<Vec<(TenantId, String)>> {

@@ -8,7 +8,7 @@ use crate::storage::identity::*;
 use crate::storage::{Result, TenantId, User, UserStatus};
 
 fn other_tenant() -> AppError {
-    AppError::Internal("record of another tenant".into())
+    AppError::internal("record of another tenant")
 }
 
 impl Data {
@@ -254,7 +254,7 @@ impl CredentialStore for MemoryDb {
     async fn add(&self, tenant: &TenantId, new: NewCredential<'_>, replace: Replace, now: i64) -> Result<Credential> {
         let mut d = self.lock()?;
         if !d.credentials_of(tenant, new.user_id) {
-            return Err(AppError::Data("credential for an unknown user".into()));
+            return Err(AppError::invalid("/user_id", "credential for an unknown user"));
         }
         let same = |c: &Credential| c.user_id == new.user_id && c.kind == new.kind;
         match replace {

@@ -83,7 +83,7 @@ impl MemoryDb {
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Data>> {
-        self.data.lock().map_err(|_| AppError::Internal("memory store poisoned".into()))
+        self.data.lock().map_err(|_| AppError::internal("memory store poisoned"))
     }
 
     /// Creates or replaces a tenant (what provisioning does through `DirectoryStore::apply`).
@@ -96,7 +96,7 @@ impl MemoryDb {
     pub fn put_workspace(&self, tenant: &TenantId, id: &str, name: &str, theme: ThemeSpec, pools: Vec<String>) -> Result<()> {
         let mut d = self.lock()?;
         if !d.tenants.contains_key(tenant.as_str()) {
-            return Err(AppError::Data(format!("no tenant {tenant}")));
+            return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
         }
         d.workspaces.insert((tenant.to_string(), id.into()), WorkspaceRow { name: name.into(), theme, pools });
         Ok(())

@@ -22,7 +22,7 @@ impl MemoryStore {
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Entries>> {
-        self.entries.lock().map_err(|_| AppError::Internal("memory session store poisoned".into()))
+        self.entries.lock().map_err(|_| AppError::internal("memory session store poisoned"))
     }
 }
 

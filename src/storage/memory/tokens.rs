@@ -117,7 +117,7 @@ impl KeyStore for MemoryDb {
 
 fn counter_key(key: &str) -> Result<&str> {
     if key.len() > MAX_COUNTER_KEY {
-        return Err(AppError::Internal(format!("counter key of {} bytes (at most {MAX_COUNTER_KEY})", key.len())));
+        return Err(AppError::internal(format!("counter key of {} bytes (at most {MAX_COUNTER_KEY})", key.len())));
     }
     Ok(key)
 }

@@ -22,9 +22,9 @@ fn to_credential(c: credential::Model) -> Result<Credential> {
     let (kind, retired) = CredentialKind::ALL
         .iter()
         .find_map(|k| if c.kind == k.as_str() { Some((*k, false)) } else if c.kind == k.history() { Some((*k, true)) } else { None })
-        .ok_or_else(|| AppError::Data(format!("credential kind {}", c.kind)))?;
+        .ok_or_else(|| AppError::corrupt(format!("credential row: kind {:?}", c.kind)))?;
     let source_sha256 = match c.source_sha256.as_deref() {
-        Some(s) => Some(unhex32(s).ok_or_else(|| AppError::Data("credential source digest".into()))?),
+        Some(s) => Some(unhex32(s).ok_or_else(|| AppError::corrupt("credential row: source digest"))?),
         None => None,
     };
     Ok(Credential { id: c.id, user_id: c.user_id, kind, secret: c.secret, source_sha256, retired, created_at: c.created_at, updated_at: c.updated_at })
@@ -36,7 +36,7 @@ impl CredentialStore for SqlStore {
         let txn = self.writer.begin().await.map_err(db)?;
         let mine = user::Entity::find_by_id(new.user_id.to_owned()).filter(user::Column::TenantId.eq(tenant)).one(&txn).await.map_err(db)?;
         if mine.is_none() {
-            return Err(AppError::Data("credential for an unknown user".into()));
+            return Err(AppError::invalid("/user_id", "credential for an unknown user"));
         }
         let (live, history) = (new.kind.as_str(), new.kind.history());
         let of_user = |kinds: Vec<String>| {

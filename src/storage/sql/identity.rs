@@ -17,7 +17,7 @@ fn to_pool(p: pool::Model) -> Result<Pool> {
 
 /// A write of a record of another tenant than the one named: a bug in the caller.
 fn other_tenant() -> AppError {
-    AppError::Internal("record of another tenant".into())
+    AppError::internal("record of another tenant")
 }
 
 fn object(m: &serde_json::Map<String, serde_json::Value>) -> String {

@@ -28,7 +28,7 @@ mod migrations;
 pub(super) fn db(e: DbErr) -> AppError {
     match e.sql_err() {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) => AppError::Conflict(unique_field(&message).into()),
-        _ => AppError::Database(e.to_string()),
+        _ => AppError::unavailable(crate::error::Service::Database, e),
     }
 }
 
@@ -87,7 +87,7 @@ impl SqlStore {
         let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or("");
         let file = path.split('?').next().unwrap_or("");
         if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| AppError::Database(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| AppError::unavailable(crate::error::Service::Database, format!("{}: {e}", dir.display())))?;
         }
         let mut opts = ConnectOptions::new(url.to_owned());
         opts.sqlx_logging(false).max_connections(1).min_connections(1).acquire_timeout(SQLITE_WRITE_QUEUE);
@@ -127,7 +127,7 @@ fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
     let claims = json_object(&u.claims)?;
     let metadata = json_object(&u.metadata)?;
     Ok(User {
-        status: UserStatus::parse(&u.status).ok_or_else(|| AppError::Data(format!("user status {}", u.status)))?,
+        status: UserStatus::parse(&u.status).ok_or_else(|| AppError::corrupt(format!("user row: status {:?}", u.status)))?,
         email: find("email").map(|a| a.value.clone()),
         email_verified: find("email").is_some_and(|a| a.verified),
         phone: find("phone").map(|a| a.value.clone()),
@@ -175,7 +175,7 @@ struct ClientSettings {
 fn to_client(m: client::Model) -> Result<Client> {
     let s: ClientSettings = serde_json::from_str(&m.settings)?;
     let secret_sha256 = match m.secret_sha256 {
-        Some(h) => Some(unhex32(&h).ok_or_else(|| AppError::Data("client secret digest".into()))?),
+        Some(h) => Some(unhex32(&h).ok_or_else(|| AppError::corrupt("client row: secret digest"))?),
         None => None,
     };
     Ok(Client {
@@ -475,7 +475,7 @@ impl DirectoryStore for SqlStore {
                             .one(&txn)
                             .await
                             .map_err(db)?
-                            .ok_or_else(|| AppError::Data(format!("privilege holder {holder} not found")))?;
+                            .ok_or_else(|| AppError::invalid("/holder", format!("privilege holder {holder} not found")))?;
                         crate::storage::identity::user_holder(&u.id)
                     }
                     None => holder.clone(),
@@ -591,7 +591,7 @@ impl KeyStore for SqlStore {
                     alg: match k.alg.as_str() {
                         "ES256" => SigningAlg::ES256,
                         "RS256" => SigningAlg::RS256,
-                        other => return Err(AppError::Keys(format!("unknown algorithm {other}"))),
+                        other => return Err(AppError::internal(format!("unknown algorithm {other}"))),
                     },
                     kid: k.kid,
                     private_pem: k.private_pem,
@@ -902,7 +902,7 @@ const COUNTER_HIT: &str = "INSERT INTO counters (counter_key, hits, window_ends)
 
 fn counter_key(key: &str) -> Result<&str> {
     if key.len() > MAX_COUNTER_KEY {
-        return Err(AppError::Internal(format!("counter key of {} bytes (at most {MAX_COUNTER_KEY})", key.len())));
+        return Err(AppError::internal(format!("counter key of {} bytes (at most {MAX_COUNTER_KEY})", key.len())));
     }
     Ok(key)
 }
@@ -916,7 +916,7 @@ impl CounterStore for SqlStore {
     async fn hit(&self, key: &str, window: i64, now: i64) -> Result<u64> {
         let values = [counter_key(key)?.into(), now.saturating_add(window.max(1)).into(), now.into()];
         let stmt = sea_orm::Statement::from_sql_and_values(self.writer.get_database_backend(), COUNTER_HIT, values);
-        let row = self.writer.query_one(stmt).await.map_err(db)?.ok_or_else(|| AppError::Database("counter upsert returned no row".into()))?;
+        let row = self.writer.query_one(stmt).await.map_err(db)?.ok_or_else(|| AppError::unavailable(crate::error::Service::Database, "counter upsert returned no row"))?;
         row.try_get::<i64>("", "hits").map(to_count).map_err(db)
     }
 
