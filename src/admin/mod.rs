@@ -6,6 +6,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use futures_util::future::LocalBoxFuture;
 use serde::Serialize;
+use tracing::Instrument;
 
 use crate::error::AppError;
 use crate::identity::lifecycle::Rejected;
@@ -292,6 +293,12 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(ApiError::App(AppError::internal("no state")))?;
             let caller = authenticate(&state, &req).await?;
+            let span = tracing::Span::current();
+            span.record("tenant", caller.tenant.as_str());
+            if let Principal::Client { workspace, client_id } = &caller.principal {
+                span.record("workspace", workspace.as_str());
+                span.record("client_id", client_id.as_str());
+            }
             req.extensions_mut().insert(AuditActor { tenant: caller.tenant.clone(), actor: caller.actor(), everywhere: caller.system_admin(), privileged: !caller.privileges.is_empty() });
             Ok(caller)
         })
@@ -344,7 +351,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/admin/v1")
             .wrap_fn(|req, srv| {
-                let fut = srv.call(req);
+                // One span per admin call, for every handler alike: the `Caller` extractor
+                // records the tenant and the calling client once the token is checked, so
+                // whatever the call logs (`error::report` included) names them.
+                let span = tracing::info_span!("admin", tenant = tracing::field::Empty, workspace = tracing::field::Empty, client_id = tracing::field::Empty);
+                let fut = srv.call(req).instrument(span.clone());
                 async move {
                     let res = method_not_allowed(fut.await?);
                     if res.request().path() != "/api/admin/v1/openapi.json"
@@ -354,6 +365,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     }
                     Ok(res)
                 }
+                .instrument(span)
             })
             .service(web::resource("/openapi.json").route(crate::http::get().to(openapi::get_openapi)))
             .configure(directory::configure)
