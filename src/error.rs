@@ -161,7 +161,9 @@ pub fn chain(e: &dyn std::error::Error) -> String {
     out
 }
 
-/// JSON that does not (de)serialise: a stored record that no longer reads.
+/// JSON that does not (de)serialise. The `?` sites parse stored columns and session
+/// records, so it is `Corrupt` (a record that no longer reads); a value that cannot be
+/// serialised is a bug and answers the same 500.
 impl From<serde_json::Error> for AppError {
     fn from(e: serde_json::Error) -> Self {
         AppError::corrupt("JSON record").because(e)
