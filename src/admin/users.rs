@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::{ApiError, ApiResult, Args, Body, Caller, created, invalid, ok};
 use crate::identity::lifecycle::{self, UserInput};
+use crate::identity::users::{Change, Rules, Writer};
 use crate::state::AppState;
 use crate::storage::identity::{Group, Pool, UserQuery, group_holder, user_holder};
 use crate::storage::{User, UserStatus};
@@ -242,11 +243,8 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path
     }
     // Creating a user into a group grants it the group's privileges.
     outranks_groups(&state, &caller, &tenant, &pool_id, &input.groups).await?;
-    let status = match input.status.unwrap_or(UserStatus::Active) {
-        s @ (UserStatus::Active | UserStatus::Inactive) => s,
-        _ => return Err(invalid("/status", "active or inactive")),
-    };
-    let new = lifecycle::prepare_new_user(&state, &pool, input, status).await?;
+    let new = lifecycle::create_draft(&state, &pool, Writer::Admin, input.into()).await?;
+    let status = new.status;
     let user = state.identity.create_user(&new, state.now()).await?;
     if status == UserStatus::Inactive {
         lifecycle::send_activation_link(&state, &user).await?;
@@ -275,27 +273,13 @@ async fn get_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(S
     ok(&view(user, groups))
 }
 
-/// A partial update: only the fields present change. `payload` and `metadata` replace the
-/// whole object (validated against the pool's schemas).
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UserPatch {
-    username: Option<String>,
-    email: Option<Option<String>>,
-    phone: Option<Option<String>>,
-    email_verified: Option<bool>,
-    phone_verified: Option<bool>,
-    payload: Option<Map<String, Value>>,
-    metadata: Option<Map<String, Value>>,
-}
-
 /// Update a user.
 #[utoipa::path(
     patch,
     path = "/tenants/{tenant}/pools/{pool}/users/{user}",
     tag = "users",
     params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("user" = String, Path, description = "User id", max_length = 64)),
-    request_body = UserPatch,
+    request_body = Change,
     responses(
         (status = 200, description = "The updated user", body = UserView),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -310,48 +294,16 @@ pub struct UserPatch {
 )]
 async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: Body) -> ApiResult {
     let (tenant, pool_id, id) = path.into_inner();
-    let (mut user, groups, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
-    let p: UserPatch = body.parse().await?;
+    let (user, groups, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
+    let p: Change = body.parse().await?;
     if p.metadata.is_some() && !caller.user_admin(&tenant) {
         return Err(ApiError::Forbidden);
     }
     if user.status == UserStatus::Deleted {
         return Err(ApiError::Conflict("a deleted user cannot be changed".into()));
     }
-    let mut errors = vec![];
-    let input = UserInput {
-        username: p.username.clone().or_else(|| Some(user.username.clone())),
-        email: p.email.clone().unwrap_or_else(|| user.email.clone()),
-        phone: p.phone.clone().unwrap_or_else(|| user.phone.clone()),
-        ..Default::default()
-    };
-    let (username, email, phone) = lifecycle::identifiers(&pool, &input, &mut errors);
-    let (payload_schema, metadata_schema) = lifecycle::schemas(&state, &pool).await?;
-    if let Some(payload) = &p.payload
-        && let Err(e) = payload_schema.validate(&Value::Object(payload.clone()))
-    {
-        errors.extend(lifecycle::prefixed("/payload", e));
-    }
-    if let Some(metadata) = &p.metadata
-        && let Err(e) = metadata_schema.validate(&Value::Object(metadata.clone()))
-    {
-        errors.extend(lifecycle::prefixed("/metadata", e));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    // A changed address is unverified unless the administrator says otherwise.
-    user.email_verified = p.email_verified.unwrap_or(user.email_verified && email == user.email);
-    user.phone_verified = p.phone_verified.unwrap_or(user.phone_verified && phone == user.phone);
-    user.username = username;
-    user.email = email;
-    user.phone = phone;
-    if let Some(payload) = p.payload {
-        user.claims = payload;
-    }
-    if let Some(metadata) = p.metadata {
-        user.metadata = metadata;
-    }
+    let rules = Rules::load(state.identity.as_ref(), &pool).await?;
+    let user = rules.check_change(&user, p).map_err(ApiError::Invalid)?;
     state.identity.update_user(&user, state.now()).await?;
     lifecycle::audit(&state, &tenant, &caller.actor(), "user.updated", &user.id, Value::Null).await;
     let fresh = state.users.get(&tenant, &id).await?.ok_or(ApiError::NotFound("user"))?;

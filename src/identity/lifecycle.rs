@@ -1,42 +1,19 @@
-//! The user lifecycle: `new` → `active` ↔ `inactive` → `deleted` (DESIGN.md), and every
-//! write path's checks: identifiers, password policy (with history), payload and metadata
-//! schemas. Errors carry JSON pointers into the user document
-//! `{username, email, phone, password, status, payload: {…}, metadata: {…}}`.
+//! The user lifecycle: `new` → `active` ↔ `inactive` → `deleted` (DESIGN.md): status
+//! changes, activation, password resets (with the policy's history), revocation, retention.
+//! What a write may contain is decided in one place, `identity::users`; errors carry JSON
+//! pointers into the user document `{username, email, phone, password, status, payload: {…},
+//! metadata: {…}}`.
 use serde_json::{Map, Value};
 
-use super::schema::{self, Compiled, FieldError};
-use super::{normalize_email, normalize_phone, normalize_username};
+use super::schema::{Compiled, FieldError};
+use super::users::{self, Draft, Rules, Writer};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::storage::identity::{Identifier, NewUser, Pool};
+use crate::storage::identity::{NewUser, Pool};
 use crate::storage::session::Kind;
 use crate::storage::{AuditEvent, User, UserStatus};
 
-/// A write rejected for reasons the caller can fix, each with a pointer.
-#[derive(Debug)]
-pub enum Rejected {
-    Invalid(Vec<FieldError>),
-    /// Internal failure (database, session store).
-    App(AppError),
-}
-
-impl From<AppError> for Rejected {
-    fn from(e: AppError) -> Self {
-        match e {
-            AppError::Conflict(field) => Rejected::Invalid(vec![fe(&format!("/{field}"), "is already taken")]),
-            e => Rejected::App(e),
-        }
-    }
-}
-
-pub fn fe(pointer: &str, message: &str) -> FieldError {
-    FieldError { pointer: pointer.into(), message: message.into() }
-}
-
-/// Errors of a nested document (the payload, the metadata) as pointers into the user document.
-pub fn prefixed(prefix: &str, errors: Vec<FieldError>) -> Vec<FieldError> {
-    errors.into_iter().map(|e| FieldError { pointer: format!("{prefix}{}", e.pointer), message: e.message }).collect()
-}
+pub use super::users::{Rejected, fe, prefixed};
 
 /// The pool's payload and metadata schemas, compiled.
 pub async fn schemas(state: &AppState, pool: &Pool) -> Result<(Compiled, Compiled), AppError> {
@@ -44,17 +21,13 @@ pub async fn schemas(state: &AppState, pool: &Pool) -> Result<(Compiled, Compile
 }
 
 pub async fn load_schema(state: &AppState, tenant: &str, id: &str) -> Result<Compiled, AppError> {
-    let body = match schema::builtin(id) {
-        Some(b) => b.clone(),
-        None => state.identity.schema(tenant, id).await?.ok_or_else(|| AppError::Data(format!("schema {id:?} of tenant {tenant:?} is missing")))?,
-    };
-    schema::compile(&body).map_err(|e| AppError::Data(format!("schema {id:?}: {e:?}")))
+    users::load_schema(state.identity.as_ref(), tenant, id).await
 }
 
 /// Rules a new password breaks, including reuse of the last `history` passwords.
 pub async fn check_new_password(state: &AppState, pool: &Pool, ids: &[&str], password: &str, user_id: Option<&str>) -> Result<Vec<FieldError>, AppError> {
     let policy = &pool.settings.password_policy;
-    let mut errors: Vec<FieldError> = policy.check(password, ids).into_iter().map(|v| fe("/password", &v.message)).collect();
+    let mut errors: Vec<FieldError> = users::password_errors(policy, password, ids);
     if let (true, Some(uid), true) = (errors.is_empty(), user_id, policy.history > 0) {
         for old in state.identity.password_hashes(uid).await?.iter().take(policy.history as usize + 1) {
             if state.hasher.verify(password, old).await? {
@@ -66,7 +39,8 @@ pub async fn check_new_password(state: &AppState, pool: &Pool, ids: &[&str], pas
     Ok(errors)
 }
 
-/// What a user document says, before checks.
+/// What a user document says, before checks: the admin API's `POST …/users` body, and
+/// what a registration posts. `identity::users` checks it as a [`users::Draft`].
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
@@ -90,88 +64,36 @@ pub struct UserInput {
     pub groups: Vec<String>,
 }
 
-/// Normalised identifiers: (username, email, phone).
-pub fn identifiers(pool: &Pool, input: &UserInput, errors: &mut Vec<FieldError>) -> (String, Option<String>, Option<String>) {
-    let mut norm = |ptr: &str, v: &Option<String>, f: fn(&str) -> Result<String, String>| match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => None,
-        Some(v) => match f(v) {
-            Ok(n) => Some(n),
-            Err(m) => {
-                errors.push(fe(ptr, &m));
-                None
-            }
-        },
-    };
-    let email = norm("/email", &input.email, normalize_email);
-    let phone = norm("/phone", &input.phone, normalize_phone);
-    let username = norm("/username", &input.username, normalize_username);
-    let id = match pool.settings.identifier {
-        Identifier::Username => username.clone(),
-        Identifier::Email => username.clone().or_else(|| email.clone()),
-        Identifier::Phone => username.clone().or_else(|| phone.clone()),
-    };
-    let required = match pool.settings.identifier {
-        Identifier::Username => ("/username", "A username is required."),
-        Identifier::Email => ("/email", "An email address is required."),
-        Identifier::Phone => ("/phone", "A phone number is required."),
-    };
-    let primary = match pool.settings.identifier {
-        Identifier::Username => &username,
-        Identifier::Email => &email,
-        Identifier::Phone => &phone,
-    };
-    // Missing, empty or blank alike (a malformed value has its own error already).
-    if primary.is_none() && !errors.iter().any(|e| e.pointer == required.0) {
-        errors.push(fe(required.0, required.1));
+impl From<UserInput> for Draft {
+    fn from(i: UserInput) -> Draft {
+        Draft {
+            username: i.username,
+            email: i.email,
+            phone: i.phone,
+            password: i.password,
+            password_hash: None,
+            status: i.status.map(|s| s.as_str().to_owned()),
+            groups: i.groups,
+            payload: i.payload,
+            metadata: i.metadata,
+        }
     }
-    (id.unwrap_or_default(), email, phone)
 }
 
-/// Checks a new user against the pool; hashes the password. Group ids must exist.
+/// Checks a new user against the pool (`identity::users`) and hashes its password.
+pub async fn create_draft(state: &AppState, pool: &Pool, writer: Writer, draft: Draft) -> Result<NewUser, Rejected> {
+    let rules = Rules::load(state.identity.as_ref(), pool).await?;
+    let mut user = rules.check(writer, &draft)?;
+    if let Some(pw) = &draft.password {
+        user.password_hash = Some(state.hasher.hash(pw).await?);
+    }
+    Ok(user)
+}
+
+/// A self-registration's user (`status` is `new`): see [`create_draft`].
 pub async fn prepare_new_user(state: &AppState, pool: &Pool, input: UserInput, status: UserStatus) -> Result<NewUser, Rejected> {
-    let mut errors = vec![];
-    let (username, email, phone) = identifiers(pool, &input, &mut errors);
-    let (payload_schema, metadata_schema) = schemas(state, pool).await?;
-    if let Err(e) = payload_schema.validate(&Value::Object(input.payload.clone())) {
-        errors.extend(prefixed("/payload", e));
-    }
-    if let Err(e) = metadata_schema.validate(&Value::Object(input.metadata.clone())) {
-        errors.extend(prefixed("/metadata", e));
-    }
-    let known: Vec<String> = state.identity.groups(&pool.tenant_id, &pool.id).await?.into_iter().map(|g| g.id).collect();
-    for (i, g) in input.groups.iter().enumerate() {
-        if !known.contains(g) {
-            errors.push(fe(&format!("/groups/{i}"), &format!("no group {g:?} in pool {:?}", pool.id)));
-        }
-    }
-    let password_hash = match &input.password {
-        Some(pw) => {
-            let ids: Vec<&str> = [Some(username.as_str()), email.as_deref(), phone.as_deref()].into_iter().flatten().collect();
-            errors.extend(check_new_password(state, pool, &ids, pw, None).await?);
-            if errors.is_empty() { Some(state.hasher.hash(pw).await?) } else { None }
-        }
-        None => None,
-    };
-    if !errors.is_empty() {
-        return Err(Rejected::Invalid(errors));
-    }
-    // Active users' addresses count as verified (an administrator vouches for them).
-    let verified = status == UserStatus::Active;
-    Ok(NewUser {
-        tenant_id: pool.tenant_id.clone(),
-        pool_id: pool.id.clone(),
-        username,
-        status,
-        email_verified: verified && email.is_some(),
-        phone_verified: verified && phone.is_some(),
-        email,
-        phone,
-        payload: input.payload,
-        metadata: input.metadata,
-        password_hash,
-        password_source: None,
-        groups: input.groups,
-    })
+    debug_assert_eq!(status, UserStatus::New, "administrators create users through create_draft");
+    create_draft(state, pool, Writer::Registration, input.into()).await
 }
 
 /// Ends every session and grant of the user: after a password reset, a deactivation or a

@@ -321,7 +321,7 @@ impl DirectoryStore for SqlStore {
                         Some(e) => {
                             user::Entity::update_many()
                                 .col_expr(user::Column::Status, Expr::value(u.status.as_str()))
-                                .col_expr(user::Column::Claims, Expr::value(serde_json::Value::Object(u.claims.clone()).to_string()))
+                                .col_expr(user::Column::Claims, Expr::value(serde_json::Value::Object(u.payload.clone()).to_string()))
                                 .col_expr(user::Column::Metadata, Expr::value(serde_json::Value::Object(u.metadata.clone()).to_string()))
                                 .col_expr(user::Column::UpdatedAt, Expr::value(plan.now))
                                 .filter(user::Column::Id.eq(&e.id))
@@ -338,7 +338,7 @@ impl DirectoryStore for SqlStore {
                                 pool_id: Set(p.id.clone()),
                                 username: Set(u.username.clone()),
                                 status: Set(u.status.as_str().into()),
-                                claims: Set(serde_json::Value::Object(u.claims.clone()).to_string()),
+                                claims: Set(serde_json::Value::Object(u.payload.clone()).to_string()),
                                 created_at: Set(plan.now),
                                 updated_at: Set(plan.now),
                                 metadata: Set(serde_json::Value::Object(u.metadata.clone()).to_string()),
@@ -351,7 +351,7 @@ impl DirectoryStore for SqlStore {
                         }
                     };
                     address::Entity::delete_many().filter(address::Column::UserId.eq(&user_id)).exec(&txn).await.map_err(db)?;
-                    for (kind, value) in [("email", &u.email), ("phone", &u.phone)] {
+                    for (kind, value, verified) in [("email", &u.email, u.email_verified), ("phone", &u.phone, u.phone_verified)] {
                         if let Some(v) = value {
                             address::Entity::insert(address::ActiveModel {
                                 user_id: Set(user_id.clone()),
@@ -359,8 +359,7 @@ impl DirectoryStore for SqlStore {
                                 tenant_id: Set(t.id.clone()),
                                 pool_id: Set(p.id.clone()),
                                 value: Set(v.clone()),
-                                // Provisioned and admin-created active users have verified addresses.
-                                verified: Set(u.status == UserStatus::Active),
+                                verified: Set(verified),
                             })
                             .exec(&txn)
                             .await
