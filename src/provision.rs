@@ -10,7 +10,7 @@
 //! `redirect_uris`, …) replace the stored list; listed groups and clients are created or
 //! updated, others kept.
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::auth::password::Hasher;
 use crate::error::AppError;
@@ -18,9 +18,11 @@ use crate::theme::{self, ThemeSpec};
 use crate::identity::policy::PasswordPolicy;
 use crate::identity::schema;
 use crate::identity::users::{self, Draft, FieldError, Writer};
-use crate::storage::identity::{Activation, Identifier, NewUser, PoolSettings, client_holder, group_holder};
+use crate::storage::identity::{Activation, Identifier, PoolSettings, client_holder, group_holder};
 use crate::protocol::authorize::MAX_REDIRECT_URI;
-use crate::storage::{Client, ConsentMode, SigningAlg, UserStore, digest};
+use crate::storage::identity::{Group, IdentityStore};
+use crate::storage::write::{Batch, Holder, Write};
+use crate::storage::{AuditEvent, Client, ConsentMode, SigningAlg, UserStore, digest};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -155,70 +157,75 @@ pub struct ClientSpec {
     pub allowed_origins: Option<Vec<String>>,
 }
 
-/// Everything ready to be written.
+/// Everything ready to be written: the typed writes one store transaction executes
+/// (`storage::write`), in order: per tenant its row, schemas, pools with their groups and
+/// users, workspaces with their clients, privilege grants, and an audit event.
 #[derive(Debug, Default)]
 pub struct Plan {
-    pub now: i64,
-    pub source: String,
-    pub tenants: Vec<TenantPlan>,
+    batch: Batch,
 }
 
-#[derive(Debug)]
-pub struct TenantPlan {
-    /// Only create the tenant row if missing: an admin API write of one of its objects.
-    pub partial: bool,
-    pub id: String,
-    pub name: String,
-    pub theme: ThemeSpec,
-    pub schemas: Vec<(String, serde_json::Value)>,
-    pub pools: Vec<PoolPlan>,
-    pub workspaces: Vec<WorkspacePlan>,
-    /// (privilege id, holder) pairs to grant; user holders name the username as
-    /// `user:{pool}/{username}` and are resolved at apply time.
-    pub holders: Vec<(String, String)>,
-}
-
-#[derive(Debug)]
-pub struct PoolPlan {
-    pub id: String,
-    pub name: String,
-    pub self_registration: bool,
-    pub settings: PoolSettings,
-    pub groups: Vec<(String, String)>,
-    /// Users checked by `identity::users`; `password_hash` `None` keeps the stored one.
-    pub users: Vec<NewUser>,
-}
-
-#[derive(Debug)]
-pub struct WorkspacePlan {
-    /// Only create the workspace row (and its pool links) if missing.
-    pub partial: bool,
-    pub id: String,
-    pub name: String,
-    pub theme: ThemeSpec,
-    pub pools: Vec<String>,
-    pub clients: Vec<Client>,
-}
-
-/// Counts of objects created and updated, by kind.
-#[derive(Debug, Default)]
-pub struct Applied {
-    pub created: BTreeMap<&'static str, usize>,
-    pub updated: BTreeMap<&'static str, usize>,
-}
-
-impl Applied {
-    pub fn count(&mut self, kind: &'static str, existed: bool) {
-        *if existed { &mut self.updated } else { &mut self.created }.entry(kind).or_default() += 1;
+impl std::ops::Deref for Plan {
+    type Target = Batch;
+    fn deref(&self) -> &Batch {
+        &self.batch
     }
 }
 
-impl std::fmt::Display for Applied {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let list = |m: &BTreeMap<&str, usize>| m.iter().map(|(k, v)| format!("{v} {k}(s)")).collect::<Vec<_>>().join(", ");
-        write!(f, "created: [{}]; updated: [{}]", list(&self.created), list(&self.updated))
+impl Plan {
+    /// For an admin API write of one object of a tenant (or of a workspace): stored tenant
+    /// (workspace) rows are kept as they are; missing ones are created.
+    pub fn keep_stored(&mut self, tenants: bool, workspaces: bool) {
+        for c in &mut self.batch.writes {
+            match &mut c.write {
+                Write::Tenant { replace, .. } if tenants => *replace = false,
+                Write::Workspace { replace, .. } if workspaces => *replace = false,
+                _ => {}
+            }
+        }
+    }
+
+    /// The privileges the plan grants: (tenant, privilege, holder). A user named in the
+    /// file is `user:{pool}/{username}`.
+    pub fn grants(&self) -> impl Iterator<Item = (&str, &str, String)> {
+        self.batch.writes.iter().filter_map(|c| match &c.write {
+            Write::Grant { tenant, privilege, holder } => Some((tenant.as_str(), privilege.as_str(), match holder {
+                Holder::Id(h) => h.clone(),
+                Holder::User { pool, username } => format!("user:{pool}/{username}"),
+            })),
+            _ => None,
+        })
+    }
+
+    /// The clients the plan writes.
+    pub fn clients(&self) -> impl Iterator<Item = &Client> {
+        self.batch.writes.iter().filter_map(|c| match &c.write {
+            Write::Client(client) => Some(client),
+            _ => None,
+        })
+    }
+
+    /// Whether every grant of the plan is one the writer may make (`may_grant(tenant,
+    /// privilege)`) or one its holder has already, so that a document read back and
+    /// written unchanged stays writable.
+    pub async fn grants_allowed(&self, store: &dyn IdentityStore, may_grant: impl Fn(&str, &str) -> bool) -> Result<bool, AppError> {
+        let mut held: HashMap<&str, Vec<(String, String)>> = HashMap::new();
+        for (tenant, privilege, holder) in self.grants() {
+            if may_grant(tenant, privilege) {
+                continue;
+            }
+            if !held.contains_key(tenant) {
+                held.insert(tenant, store.holdings(tenant).await?);
+            }
+            if !held[tenant].iter().any(|(p, h)| p == privilege && *h == holder) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }
+
+pub use crate::storage::write::Applied;
 
 /// Reserved first path segments (DESIGN.md): never a tenant id.
 const RESERVED: &[&str] = &["api", "static", "healthz", "readyz", "metrics", ".well-known"];
@@ -435,7 +442,7 @@ pub fn parse(text: &str) -> Result<File, AppError> {
 /// Validates the whole file, then hashes what must be hashed. Stored password hashes that
 /// still verify the file's password are kept, so re-applying does not rewrite them.
 pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStore, hasher: &Hasher, existing: &Existing) -> Result<Plan, PlanError> {
-    let mut plan = Plan { now, source: source.to_owned(), tenants: vec![] };
+    let mut plan = Plan { batch: Batch { now, writes: vec![] } };
     let mut tenant_ids = HashSet::new();
     for (ti, t) in file.tenants.iter().enumerate() {
         let tp = format!("/tenants/{ti}");
@@ -454,10 +461,11 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
                 return Err(err(format!("{sp}/id"), format!("{:?} is a built-in schema and cannot be changed", sc.id)));
             }
             schema::compile(&sc.schema).map_err(|e| err(format!("{sp}/schema"), describe(&e)))?;
-            schemas.push((sc.id.clone(), sc.schema.clone()));
+            schemas.push(Write::Schema { tenant: t.id.clone(), id: sc.id.clone(), body: sc.schema.clone() });
         }
-        let mut holders = vec![];
-        let mut pools = vec![];
+        // The tenant's own row comes first; it is known once everything else is.
+        let mut writes = Batch::default();
+        let mut holders: Vec<(String, Holder)> = vec![];
         let mut pool_ids = HashSet::new();
         for (pi, p) in t.pools.iter().enumerate() {
             let pp = format!("{tp}/pools/{pi}");
@@ -497,7 +505,7 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
             for (gi, g) in p.groups.iter().enumerate() {
                 for (xi, x) in g.privileges.iter().enumerate() {
                     check_privilege(&format!("{pp}/groups/{gi}/privileges/{xi}"), t, existing, x)?;
-                    holders.push((x.clone(), group_holder(&p.id, &g.id)));
+                    holders.push((x.clone(), Holder::Id(group_holder(&p.id, &g.id))));
                 }
             }
             let mut groups_known: HashSet<String> = group_ids.iter().map(|g| (*g).to_owned()).collect();
@@ -531,7 +539,7 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
                 }
                 for (xi, x) in u.privileges.iter().enumerate() {
                     check_privilege(&format!("{up}/privileges/{xi}"), t, existing, x)?;
-                    holders.push((x.clone(), format!("user:{}/{username}", p.id)));
+                    holders.push((x.clone(), Holder::User { pool: p.id.clone(), username: username.clone() }));
                 }
                 // Stored hashes that still verify the file's password are kept, so
                 // re-applying does not rewrite them.
@@ -547,16 +555,16 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
             let group_name = |g: &GroupSpec| {
                 g.name.clone().or_else(|| existing.groups.get(&(t.id.clone(), p.id.clone(), g.id.clone())).cloned()).unwrap_or_else(|| g.id.clone())
             };
-            pools.push(PoolPlan {
-                id: p.id.clone(),
-                name: p.name.clone().or_else(|| existing.pool_names.get(&pool_key).cloned()).unwrap_or_else(|| p.id.clone()),
-                self_registration: settings.self_registration,
-                groups: p.groups.iter().map(|g| (g.id.clone(), group_name(g))).collect(),
-                settings,
-                users: users_out,
-            });
+            let name = p.name.clone().or_else(|| existing.pool_names.get(&pool_key).cloned()).unwrap_or_else(|| p.id.clone());
+            writes.push(Some("pool"), Write::Pool { tenant: t.id.clone(), id: p.id.clone(), name, self_registration: settings.self_registration, settings });
+            for g in &p.groups {
+                let group = Group { pool_id: p.id.clone(), id: g.id.clone(), name: group_name(g) };
+                writes.push(Some("group"), Write::Group { tenant: t.id.clone(), group });
+            }
+            for u in users_out {
+                writes.push(Some("user"), Write::User(u));
+            }
         }
-        let mut workspaces = vec![];
         let mut ws_ids = HashSet::new();
         for (wi, w) in t.workspaces.iter().enumerate() {
             let wp = format!("{tp}/workspaces/{wi}");
@@ -576,19 +584,31 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
                 clients.push(client_plan(&format!("{wp}/clients/{ci}"), &t.id, &w.id, c, stored, &mut client_ids)?);
                 for (xi, x) in c.privileges.iter().enumerate() {
                     check_privilege(&format!("{wp}/clients/{ci}/privileges/{xi}"), t, existing, x)?;
-                    holders.push((x.clone(), client_holder(&w.id, &c.client_id)));
+                    holders.push((x.clone(), Holder::Id(client_holder(&w.id, &c.client_id))));
                 }
             }
             let theme = w.theme.clone().or_else(|| was.map(|x| x.theme.clone())).unwrap_or_default();
             theme::validate(&theme).map_err(|e| err(format!("{wp}/theme"), e))?;
             let name = w.name.clone().or_else(|| was.map(|x| x.name.clone())).unwrap_or_else(|| w.id.clone());
-            workspaces.push(WorkspacePlan { partial: false, id: w.id.clone(), name, theme, pools: ws_pools, clients });
+            writes.push(Some("workspace"), Write::Workspace { tenant: t.id.clone(), id: w.id.clone(), name, theme, pools: ws_pools, replace: true });
+            for c in clients {
+                writes.push(Some("client"), Write::Client(c));
+            }
         }
         let was = existing.tenants.get(&t.id);
         let theme = t.theme.clone().or_else(|| was.map(|x| x.1.clone())).unwrap_or_default();
         theme::validate(&theme).map_err(|e| err(format!("{tp}/theme"), e))?;
         let name = t.name.clone().or_else(|| was.map(|x| x.0.clone())).unwrap_or_else(|| t.id.clone());
-        plan.tenants.push(TenantPlan { partial: false, id: t.id.clone(), name, theme, schemas, pools, workspaces, holders });
+        plan.batch.push(Some("tenant"), Write::Tenant { id: t.id.clone(), name, theme, replace: true });
+        for sc in schemas {
+            plan.batch.push(Some("schema"), sc);
+        }
+        plan.batch.writes.append(&mut writes.writes);
+        for (privilege, holder) in holders {
+            plan.batch.push(None, Write::Grant { tenant: t.id.clone(), privilege, holder });
+        }
+        let event = AuditEvent { tenant_id: t.id.clone(), actor: "provisioning".into(), action: "tenant.applied".into(), subject: t.id.clone(), detail: serde_json::json!({ "source": source }) };
+        plan.batch.push(None, Write::Audit(event));
     }
     Ok(plan)
 }

@@ -65,28 +65,16 @@ fn plan_error(e: provision::PlanError, prefix: &str) -> ApiError {
 async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tenant: bool, partial_ws: bool, prefix: &str) -> Result<(), ApiError> {
     let file = provision::File { tenants: vec![spec] };
     let mut plan = provision::prepare(state, file, "admin-api").await.map_err(|e| plan_error(e, prefix))?;
-    for t in &plan.tenants {
-        let held = state.identity.holdings(&t.id).await?;
-        for grant in &t.holders {
-            if !caller.may_grant(&t.id, &grant.0) && !held.contains(grant) {
-                return Err(ApiError::Forbidden);
-            }
-        }
-        // Rewriting a client (its secret, its redirect URIs) is acting as it: that takes
-        // every privilege the client holds, or a tenant administrator could give the
-        // system administrator's client a secret of its own.
-        for w in &t.workspaces {
-            for c in &w.clients {
-                client_outranked(state, caller, &t.id, &w.id, &c.client_id).await?;
-            }
-        }
+    if !plan.grants_allowed(state.identity.as_ref(), |tenant, privilege| caller.may_grant(tenant, privilege)).await? {
+        return Err(ApiError::Forbidden);
     }
-    for t in &mut plan.tenants {
-        t.partial = partial_tenant;
-        for w in &mut t.workspaces {
-            w.partial = partial_ws;
-        }
+    // Rewriting a client (its secret, its redirect URIs) is acting as it: that takes every
+    // privilege the client holds, or a tenant administrator could give the system
+    // administrator's client a secret of its own.
+    for c in plan.clients() {
+        client_outranked(state, caller, &c.tenant_id, &c.workspace_id, &c.client_id).await?;
     }
+    plan.keep_stored(partial_tenant, partial_ws);
     state.directory.apply(&plan).await?;
     Ok(())
 }

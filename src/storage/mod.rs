@@ -11,6 +11,7 @@ pub mod memory;
 pub mod redis;
 pub mod session;
 pub mod sql;
+pub mod write;
 
 pub type Result<T> = std::result::Result<T, AppError>;
 
@@ -198,8 +199,8 @@ pub struct AuditEvent {
 pub trait DirectoryStore: Send + Sync {
     /// The workspace, or `None` when the tenant or the workspace does not exist.
     async fn workspace(&self, tenant: &str, workspace: &str) -> Result<Option<Workspace>>;
-    /// Applies a provisioning plan in one transaction: create or update, never duplicate.
-    async fn apply(&self, plan: &crate::provision::Plan) -> Result<crate::provision::Applied>;
+    /// Executes the writes in order, in one transaction: all or none (`storage::write`).
+    async fn apply(&self, batch: &write::Batch) -> Result<write::Applied>;
 }
 
 #[async_trait]
