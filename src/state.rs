@@ -39,4 +39,20 @@ impl AppState {
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
+
+    /// What the user lifecycle needs of the state.
+    pub fn lifecycle(&self) -> crate::identity::lifecycle::Deps<'_> {
+        crate::identity::lifecycle::Deps {
+            identity: self.identity.as_ref(),
+            users: self.users.as_ref(),
+            grants: self.grants.as_ref(),
+            sessions: &self.sessions,
+            audit: self.audit.as_ref(),
+            counters: self.counters.as_ref(),
+            hasher: &self.hasher,
+            clock: self.clock.as_ref(),
+            delivery: &self.delivery,
+            config: &self.config,
+        }
+    }
 }

@@ -243,13 +243,13 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path
     }
     // Creating a user into a group grants it the group's privileges.
     outranks_groups(&state, &caller, &tenant, &pool_id, &input.groups).await?;
-    let new = lifecycle::create_draft(&state, &pool, Writer::Admin, input.into()).await?;
+    let new = lifecycle::create_draft(&state.lifecycle(), &pool, Writer::Admin, input.into()).await?;
     let status = new.status;
     let user = state.identity.create_user(&new, state.now()).await?;
     if status == UserStatus::Inactive {
-        lifecycle::send_activation_link(&state, &user).await?;
+        lifecycle::send_activation_link(&state.lifecycle(), &user).await?;
     }
-    lifecycle::audit(&state, &tenant, &caller.actor(), "user.created", &user.id, serde_json::json!({ "pool": pool_id, "status": status.as_str() })).await;
+    lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.created", &user.id, serde_json::json!({ "pool": pool_id, "status": status.as_str() })).await;
     created(&view(user, new.groups))
 }
 
@@ -305,7 +305,7 @@ async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<
     let rules = Rules::load(state.identity.as_ref(), &pool).await?;
     let user = rules.check_change(&user, p).map_err(ApiError::Invalid)?;
     state.identity.update_user(&user, state.now()).await?;
-    lifecycle::audit(&state, &tenant, &caller.actor(), "user.updated", &user.id, Value::Null).await;
+    lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.updated", &user.id, Value::Null).await;
     let fresh = state.users.get(&tenant, &id).await?.ok_or(ApiError::NotFound("user"))?;
     ok(&view(fresh, groups))
 }
@@ -339,7 +339,7 @@ async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<
     let (tenant, pool, id) = path.into_inner();
     let (user, groups, _) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
     let to = body.parse::<StatusBody>().await?.status;
-    let user = lifecycle::set_status(&state, &caller.actor(), user, to).await?;
+    let user = lifecycle::set_status(&state.lifecycle(), &caller.actor(), user, to).await?;
     ok(&view(user, groups))
 }
 
@@ -361,7 +361,7 @@ async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<
 async fn delete_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
     let (user, _, _) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
-    lifecycle::set_status(&state, &caller.actor(), user, UserStatus::Deleted).await?;
+    lifecycle::set_status(&state.lifecycle(), &caller.actor(), user, UserStatus::Deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -397,8 +397,8 @@ async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Pat
     let (tenant, pool_id, id) = path.into_inner();
     let (user, _, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
     let password = body.parse::<PasswordBody>().await?.password;
-    lifecycle::reset_password(&state, &pool, &user, &password).await?;
-    lifecycle::audit(&state, &tenant, &caller.actor(), "user.password_set", &user.id, Value::Null).await;
+    lifecycle::reset_password(&state.lifecycle(), &pool, &user, &password).await?;
+    lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.password_set", &user.id, Value::Null).await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -472,7 +472,7 @@ async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Pat
     if !state.identity.create_group(&tenant, &group).await? {
         return Err(ApiError::Conflict(format!("group {} exists", group.id)));
     }
-    lifecycle::audit(&state, &tenant, &caller.actor(), "group.created", &group.id, serde_json::json!({ "pool": pool })).await;
+    lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "group.created", &group.id, serde_json::json!({ "pool": pool })).await;
     created(&group)
 }
 
@@ -529,7 +529,7 @@ async fn delete_group(state: web::Data<AppState>, caller: Caller, path: web::Pat
     }
     group_for(&state, &caller, &tenant, &pool, &group).await?;
     if state.identity.delete_group(&tenant, &pool, &group).await? {
-        lifecycle::audit(&state, &tenant, &caller.actor(), "group.deleted", &group, serde_json::json!({ "pool": pool })).await;
+        lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "group.deleted", &group, serde_json::json!({ "pool": pool })).await;
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(ApiError::NotFound("group"))
@@ -599,7 +599,7 @@ async fn membership(state: &AppState, caller: &Caller, (tenant, pool, group, use
     let (user, _, _) = managed_user(state, caller, &tenant, &pool, &user).await?;
     state.identity.set_member(&tenant, &pool, &group, &user.id, member).await?;
     let action = if member { "group.member_added" } else { "group.member_removed" };
-    lifecycle::audit(state, &tenant, &caller.actor(), action, &user.id, serde_json::json!({ "pool": pool, "group": group })).await;
+    lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), action, &user.id, serde_json::json!({ "pool": pool, "group": group })).await;
     Ok(HttpResponse::NoContent().finish())
 }
 

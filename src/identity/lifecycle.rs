@@ -5,27 +5,54 @@
 //! metadata: {…}}`.
 use serde_json::{Map, Value};
 
+use std::sync::Arc;
+
 use super::schema::{Compiled, FieldError};
 use super::users::{self, Draft, Rules, Writer};
+use crate::auth::password::Hasher;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::delivery::Delivery;
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::storage::identity::{NewUser, Pool};
-use crate::storage::session::Kind;
-use crate::storage::{AuditEvent, User, UserStatus};
+use crate::storage::identity::{IdentityStore, NewUser, Pool};
+use crate::storage::session::{Kind, Sessions};
+use crate::storage::{AuditEvent, AuditStore, CounterStore, GrantStore, User, UserStatus, UserStore};
 
 pub use super::users::{Rejected, fe, prefixed};
 
-/// The pool's payload and metadata schemas, compiled.
-pub async fn schemas(state: &AppState, pool: &Pool) -> Result<(Compiled, Compiled), AppError> {
-    Ok((load_schema(state, &pool.tenant_id, &pool.settings.payload_schema).await?, load_schema(state, &pool.tenant_id, &pool.settings.metadata_schema).await?))
+/// What the lifecycle reads and writes: the identity stores, the grants and sessions it
+/// ends, the audit trail, the lockout counters a reset clears, the hasher, the clock, the
+/// delivery of activation links and the configuration they point into.
+#[derive(Clone, Copy)]
+pub struct Deps<'a> {
+    pub identity: &'a dyn IdentityStore,
+    pub users: &'a dyn UserStore,
+    pub grants: &'a dyn GrantStore,
+    pub sessions: &'a Sessions,
+    pub audit: &'a dyn AuditStore,
+    pub counters: &'a dyn CounterStore,
+    pub hasher: &'a Hasher,
+    pub clock: &'a dyn Clock,
+    pub delivery: &'a Arc<dyn Delivery>,
+    pub config: &'a Config,
 }
 
-pub async fn load_schema(state: &AppState, tenant: &str, id: &str) -> Result<Compiled, AppError> {
-    users::load_schema(state.identity.as_ref(), tenant, id).await
+impl Deps<'_> {
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}
+
+pub async fn load_schema(state: &Deps<'_>, tenant: &str, id: &str) -> Result<Compiled, AppError> {
+    users::load_schema(state.identity, tenant, id).await
 }
 
 /// Rules a new password breaks, including reuse of the last `history` passwords.
-pub async fn check_new_password(state: &AppState, pool: &Pool, ids: &[&str], password: &str, user_id: Option<&str>) -> Result<Vec<FieldError>, AppError> {
+pub async fn check_new_password(state: &Deps<'_>, pool: &Pool, ids: &[&str], password: &str, user_id: Option<&str>) -> Result<Vec<FieldError>, AppError> {
     let policy = &pool.settings.password_policy;
     let mut errors: Vec<FieldError> = users::password_errors(policy, password, ids);
     if let (true, Some(uid), true) = (errors.is_empty(), user_id, policy.history > 0) {
@@ -81,8 +108,8 @@ impl From<UserInput> for Draft {
 }
 
 /// Checks a new user against the pool (`identity::users`) and hashes its password.
-pub async fn create_draft(state: &AppState, pool: &Pool, writer: Writer, draft: Draft) -> Result<NewUser, Rejected> {
-    let rules = Rules::load(state.identity.as_ref(), pool).await?;
+pub async fn create_draft(state: &Deps<'_>, pool: &Pool, writer: Writer, draft: Draft) -> Result<NewUser, Rejected> {
+    let rules = Rules::load(state.identity, pool).await?;
     let mut user = rules.check(writer, &draft)?;
     if let Some(pw) = &draft.password {
         user.password_hash = Some(state.hasher.hash(pw).await?);
@@ -91,7 +118,7 @@ pub async fn create_draft(state: &AppState, pool: &Pool, writer: Writer, draft: 
 }
 
 /// A self-registration's user (`status` is `new`): see [`create_draft`].
-pub async fn prepare_new_user(state: &AppState, pool: &Pool, input: UserInput, status: UserStatus) -> Result<NewUser, Rejected> {
+pub async fn prepare_new_user(state: &Deps<'_>, pool: &Pool, input: UserInput, status: UserStatus) -> Result<NewUser, Rejected> {
     debug_assert_eq!(status, UserStatus::New, "administrators create users through create_draft");
     create_draft(state, pool, Writer::Registration, input.into()).await
 }
@@ -99,13 +126,13 @@ pub async fn prepare_new_user(state: &AppState, pool: &Pool, input: UserInput, s
 /// Ends every session and grant of the user: after a password reset, a deactivation or a
 /// deletion. Sessions are found by time: any made up to now (to the millisecond) no longer
 /// counts; one made a moment later, in the same second, does.
-pub async fn revoke_everything(state: &AppState, user: &User) -> Result<(), AppError> {
+pub async fn revoke_everything(state: &Deps<'_>, user: &User) -> Result<(), AppError> {
     state.grants.revoke_user(&user.tenant_id, &user.id, state.now()).await?;
     state.sessions.put(Kind::UserEpoch, &user.id, &state.now_ms(), state.config.ttl.session.max(state.config.ttl.refresh_token)).await
 }
 
 /// Whether a session survived every revocation since it was made.
-pub async fn session_valid(state: &AppState, auth: &crate::protocol::types::Authentication) -> Result<bool, AppError> {
+pub async fn session_valid(state: &Deps<'_>, auth: &crate::protocol::types::Authentication) -> Result<bool, AppError> {
     let Some(epoch) = state.sessions.get::<i64>(Kind::UserEpoch, &auth.user_id).await? else {
         return Ok(true);
     };
@@ -123,7 +150,7 @@ pub fn transition_allowed(from: UserStatus, to: UserStatus) -> bool {
 }
 
 /// Changes the status; leaving `active` ends the user's sessions and tokens.
-pub async fn set_status(state: &AppState, actor: &str, mut user: User, to: UserStatus) -> Result<User, Rejected> {
+pub async fn set_status(state: &Deps<'_>, actor: &str, mut user: User, to: UserStatus) -> Result<User, Rejected> {
     if !transition_allowed(user.status, to) {
         return Err(Rejected::Invalid(vec![fe("/status", &format!("cannot change from {} to {}", user.status.as_str(), to.as_str()))]));
     }
@@ -149,7 +176,7 @@ pub async fn set_status(state: &AppState, actor: &str, mut user: User, to: UserS
 /// so by an administrator) qualifies, and only while `to` is still its address: a link
 /// proves control of the address it went to, nothing else. (Self-registrations activate
 /// through `registration::activate`.)
-pub async fn activate(state: &AppState, tenant: &str, user_id: &str, channel: crate::delivery::Channel, to: &str) -> Result<Option<User>, AppError> {
+pub async fn activate(state: &Deps<'_>, tenant: &str, user_id: &str, channel: crate::delivery::Channel, to: &str) -> Result<Option<User>, AppError> {
     let Some(mut user) = state.users.get(tenant, user_id).await? else {
         return Ok(None);
     };
@@ -184,7 +211,7 @@ pub struct ActivationLink {
 
 pub const ACTIVATION_LINK_TTL: i64 = 7 * 86_400;
 
-pub async fn send_activation_link(state: &AppState, user: &User) -> Result<(), AppError> {
+pub async fn send_activation_link(state: &Deps<'_>, user: &User) -> Result<(), AppError> {
     use crate::delivery::{Channel, Message};
     let (channel, to) = match (&user.email, &user.phone) {
         (Some(e), _) => (Channel::Email, e.clone()),
@@ -213,7 +240,7 @@ pub async fn send_activation_link(state: &AppState, user: &User) -> Result<(), A
 }
 
 /// Spends an activation link: the user becomes active with a verified address.
-pub async fn use_activation_link(state: &AppState, token: &str) -> Result<Option<User>, AppError> {
+pub async fn use_activation_link(state: &Deps<'_>, token: &str) -> Result<Option<User>, AppError> {
     if token.is_empty() || token.len() > 64 {
         return Ok(None);
     }
@@ -225,7 +252,7 @@ pub async fn use_activation_link(state: &AppState, token: &str) -> Result<Option
 }
 
 /// Sets a new password chosen by the user (reset), then ends all sessions and grants.
-pub async fn reset_password(state: &AppState, pool: &Pool, user: &User, password: &str) -> Result<(), Rejected> {
+pub async fn reset_password(state: &Deps<'_>, pool: &Pool, user: &User, password: &str) -> Result<(), Rejected> {
     let errors = check_new_password(state, pool, &super::identifiers(user), password, Some(&user.id)).await?;
     if !errors.is_empty() {
         return Err(Rejected::Invalid(errors));
@@ -235,18 +262,18 @@ pub async fn reset_password(state: &AppState, pool: &Pool, user: &User, password
 
 /// The second half of `reset_password`, for a password `check_new_password` accepted
 /// already (its history check costs one argon2 verification per remembered password).
-pub async fn replace_password(state: &AppState, pool: &Pool, user: &User, password: &str) -> Result<(), AppError> {
+pub async fn replace_password(state: &Deps<'_>, pool: &Pool, user: &User, password: &str) -> Result<(), AppError> {
     let hash = state.hasher.hash(password).await?;
     state.identity.set_password(&user.id, &hash, pool.settings.password_policy.history, state.now()).await?;
     revoke_everything(state, user).await?;
     // Whoever locked the account by guessing, its owner now knows the password.
-    crate::auth::throttle::unlock(state.counters.as_ref(), &user.tenant_id, &user.id, state.now()).await?;
+    crate::auth::throttle::unlock(state.counters, &user.tenant_id, &user.id, state.now()).await?;
     audit(state, &user.tenant_id, &format!("user:{}", user.id), "user.password_reset", &user.id, Value::Null).await;
     Ok(())
 }
 
 /// Erases personal data of users deleted longer ago than their pool's retention period.
-pub async fn purge_deleted(state: &AppState) -> Result<u64, AppError> {
+pub async fn purge_deleted(state: &Deps<'_>) -> Result<u64, AppError> {
     let mut total = 0;
     for (tenant, _) in state.identity.tenants().await? {
         for pool in state.identity.pools(&tenant).await? {
@@ -262,7 +289,7 @@ pub async fn purge_deleted(state: &AppState) -> Result<u64, AppError> {
 }
 
 /// Records an audit event; a failure to record is logged, not fatal to the request.
-pub async fn audit(state: &AppState, tenant: &str, actor: &str, action: &str, subject: &str, detail: Value) {
+pub async fn audit(state: &Deps<'_>, tenant: &str, actor: &str, action: &str, subject: &str, detail: Value) {
     let event = AuditEvent { tenant_id: tenant.into(), actor: actor.into(), action: action.into(), subject: subject.into(), detail };
     if let Err(e) = state.audit.record(event, state.now()).await {
         tracing::error!(error = %e, action, "audit event not recorded");

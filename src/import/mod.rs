@@ -384,7 +384,7 @@ impl<'a> Importer<'a> {
             user.status = n.status;
             state.identity.update_user(&user, now).await?;
             if was_active && user.status != UserStatus::Active {
-                lifecycle::revoke_everything(state, &user).await?;
+                lifecycle::revoke_everything(&state.lifecycle(), &user).await?;
             }
         }
         if !same_password {
@@ -435,7 +435,7 @@ pub async fn run<R: BufRead + Send + 'static>(state: &AppState, tenant: &str, po
         }
     }
     parser.await.map_err(|e| AppError::Internal(e.to_string()))?;
-    lifecycle::audit(state, tenant, "import", "users.imported", pool, serde_json::to_value(&importer.summary)?).await;
+    lifecycle::audit(&state.lifecycle(), tenant, "import", "users.imported", pool, serde_json::to_value(&importer.summary)?).await;
     Ok(importer.summary)
 }
 
