@@ -117,12 +117,6 @@ pub async fn create_draft(state: &Deps<'_>, pool: &Pool, writer: Writer, draft: 
     Ok(user)
 }
 
-/// A self-registration's user (`status` is `new`): see [`create_draft`].
-pub async fn prepare_new_user(state: &Deps<'_>, pool: &Pool, input: UserInput, status: UserStatus) -> Result<NewUser, Rejected> {
-    debug_assert_eq!(status, UserStatus::New, "administrators create users through create_draft");
-    create_draft(state, pool, Writer::Registration, input.into()).await
-}
-
 /// Ends every session and grant of the user: after a password reset, a deactivation or a
 /// deletion. Sessions are found by time: any made up to now (to the millisecond) no longer
 /// counts; one made a moment later, in the same second, does.

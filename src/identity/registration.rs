@@ -21,6 +21,7 @@
 use serde_json::{Map, Value};
 
 use super::lifecycle::{self, Rejected, UserInput, fe};
+use super::users::Writer;
 use super::otp::{self, Challenge, Origin, PendingRegistration, Purpose, Recipient};
 use super::schema::{Compiled, FormField};
 use crate::delivery::{Channel, Message};
@@ -131,7 +132,7 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
     {
         return Ok(Outcome::Limited);
     }
-    let new_user = match lifecycle::prepare_new_user(&state.lifecycle(), r.pool, input, UserStatus::New).await {
+    let new_user = match lifecycle::create_draft(&state.lifecycle(), r.pool, Writer::Registration, input.into()).await {
         Ok(u) => Some(u),
         Err(Rejected::Invalid(e)) => {
             errors.extend(e);
