@@ -2,6 +2,13 @@
 //! parsed, validated as a whole, turned into a `Plan` (passwords hashed, secrets digested)
 //! and applied in one transaction. Applying the same file twice changes nothing.
 //!
+//! The rules live here; the store only executes the plan's typed writes
+//! (`storage::write`): what a document merges with the stored objects, the defaults,
+//! what counts as created or updated, which grants a writer may make. Users are checked
+//! by the one user-write path, `identity::users`. Refusals are [`PlanError::Invalid`],
+//! a field error with a JSON pointer into the file (`/tenants/0/pools/1/users/2/email`;
+//! shown to a file's author as `tenants[0].pools[1].users[2].email`).
+//!
 //! A write never changes what its document does not mention: a key left out keeps the
 //! stored value (or takes the default, for a new object). The admin API writes through the
 //! same planner, so `PUT …/workspaces/{w}` with only a theme keeps the pools and clients,
@@ -463,7 +470,7 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
             schema::compile(&sc.schema).map_err(|e| err(format!("{sp}/schema"), describe(&e)))?;
             schemas.push(Write::Schema { tenant: t.id.clone(), id: sc.id.clone(), body: sc.schema.clone() });
         }
-        // The tenant's own row comes first; it is known once everything else is.
+        // Written after the tenant's own row, which is known once everything else is.
         let mut writes = Batch::default();
         let mut holders: Vec<(String, Holder)> = vec![];
         let mut pool_ids = HashSet::new();
@@ -491,7 +498,6 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
                 retention_days: p.retention_days.unwrap_or(was.retention_days),
                 metadata_claims: p.metadata_claims.clone().unwrap_or(was.metadata_claims),
             };
-            // Groups a user may join: those of the file and those stored.
             let find_schema = |path: String, id: &str| -> Result<schema::Compiled, PlanError> {
                 let body = schema::builtin(id)
                     .cloned()
@@ -508,6 +514,7 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
                     holders.push((x.clone(), Holder::Id(group_holder(&p.id, &g.id))));
                 }
             }
+            // Groups a user may join: those of the file and those stored.
             let mut groups_known: HashSet<String> = group_ids.iter().map(|g| (*g).to_owned()).collect();
             groups_known.extend(existing.groups.keys().filter(|(tn, pn, _)| *tn == t.id && *pn == p.id).map(|(_, _, g)| g.clone()));
             let rules = users::Rules::new(&t.id, &p.id, &settings, payload_schema, metadata_schema, groups_known);
