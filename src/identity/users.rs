@@ -108,8 +108,8 @@ pub enum Writer {
 }
 
 /// A whole user as a writer gives it, before any check. (An import row is read as one:
-/// NDJSON objects and CSV rows name these fields.)
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+/// NDJSON objects and CSV rows name these fields.) `Debug` hides the password and the hash.
+#[derive(Default, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Draft {
     pub username: Option<String>,
@@ -127,6 +127,24 @@ pub struct Draft {
     pub payload: Map<String, Value>,
     #[serde(default)]
     pub metadata: Map<String, Value>,
+}
+
+impl std::fmt::Debug for Draft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Draft { username, email, phone, password, password_hash, status, groups, payload, metadata } = self;
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Draft")
+            .field("username", username)
+            .field("email", email)
+            .field("phone", phone)
+            .field("password", &hidden(password))
+            .field("password_hash", &hidden(password_hash))
+            .field("status", status)
+            .field("groups", groups)
+            .field("payload", payload)
+            .field("metadata", metadata)
+            .finish()
+    }
 }
 
 /// A partial update by an administrator: only the fields present change. `payload` and
@@ -385,6 +403,13 @@ mod tests {
 
     fn pointers(r: Result<NewUser, Vec<FieldError>>) -> Vec<String> {
         r.unwrap_err().into_iter().map(|e| e.pointer).collect()
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let d = draft(json!({ "username": "ann", "password": "hunter2 secret", "password_hash": "$2b$04$secret" }));
+        let shown = format!("{d:?}");
+        assert!(shown.contains("ann") && !shown.contains("hunter2") && !shown.contains("$2b$"), "{shown}");
     }
 
     #[test]
