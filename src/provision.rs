@@ -27,9 +27,11 @@ use crate::identity::schema;
 use crate::identity::users::{self, Draft, FieldError, Writer};
 use crate::storage::identity::{Activation, Identifier, PoolSettings, client_holder, group_holder};
 use crate::protocol::authorize::MAX_REDIRECT_URI;
-use crate::storage::identity::{Group, IdentityStore};
+use crate::storage::identity::Group;
 use crate::storage::write::{Batch, Holder, Write};
-use crate::storage::{AuditEvent, Client, ConsentMode, SigningAlg, UserStore, digest};
+use crate::storage::{AuditEvent, Client, ConsentMode, PrivilegeStore, SigningAlg, UserStore};
+use crate::crypto::digest;
+use crate::model::TenantId;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -194,9 +196,9 @@ impl Plan {
 
     /// The privileges the plan grants: (tenant, privilege, holder). A user named in the
     /// file is `user:{pool}/{username}`.
-    pub fn grants(&self) -> impl Iterator<Item = (&str, &str, String)> {
+    pub fn grants(&self) -> impl Iterator<Item = (&TenantId, &str, String)> {
         self.batch.writes.iter().filter_map(|c| match &c.write {
-            Write::Grant { tenant, privilege, holder } => Some((tenant.as_str(), privilege.as_str(), match holder {
+            Write::Grant { tenant, privilege, holder } => Some((tenant, privilege.as_str(), match holder {
                 Holder::Id(h) => h.clone(),
                 Holder::User { pool, username } => format!("user:{pool}/{username}"),
             })),
@@ -215,8 +217,8 @@ impl Plan {
     /// Whether every grant of the plan is one the writer may make (`may_grant(tenant,
     /// privilege)`) or one its holder has already, so that a document read back and
     /// written unchanged stays writable.
-    pub async fn grants_allowed(&self, store: &dyn IdentityStore, may_grant: impl Fn(&str, &str) -> bool) -> Result<bool, AppError> {
-        let mut held: HashMap<&str, Vec<(String, String)>> = HashMap::new();
+    pub async fn grants_allowed(&self, store: &dyn PrivilegeStore, may_grant: impl Fn(&TenantId, &str) -> bool) -> Result<bool, AppError> {
+        let mut held: HashMap<&TenantId, Vec<(String, String)>> = HashMap::new();
         for (tenant, privilege, holder) in self.grants() {
             if may_grant(tenant, privilege) {
                 continue;
@@ -408,32 +410,34 @@ pub async fn prepare(state: &crate::state::AppState, file: File, source: &str) -
     use crate::storage::identity::Lookup;
     let mut existing = Existing::default();
     for t in &file.tenants {
-        if let Some(found) = state.identity.tenant(&t.id).await? {
+        // A tenant id enters the system here, from the provisioning file.
+        let tenant = crate::model::TenantId::new(t.id.clone());
+        if let Some(found) = state.directory.tenant(&tenant).await? {
             existing.tenants.insert(t.id.clone(), found);
         }
-        for (id, body) in state.identity.schemas(&t.id).await? {
+        for (id, body) in state.schemas.schemas(&tenant).await? {
             existing.schemas.insert((t.id.clone(), id), body);
         }
-        for p in state.identity.pools(&t.id).await? {
-            for g in state.identity.groups(&t.id, &p.id).await? {
+        for p in state.pools.pools(&tenant).await? {
+            for g in state.groups.groups(&tenant, &p.id).await? {
                 existing.groups.insert((t.id.clone(), p.id.clone(), g.id), g.name);
             }
             existing.pool_names.insert((t.id.clone(), p.id.clone()), p.name);
             existing.pools.insert((t.id.clone(), p.id), p.settings);
         }
         for w in &t.workspaces {
-            if let Some(found) = state.directory.workspace(&t.id, &w.id).await? {
+            if let Some(found) = state.directory.workspace(&tenant, &w.id).await? {
                 existing.workspaces.insert((t.id.clone(), w.id.clone()), found);
             }
-            for c in state.identity.clients(&t.id, &w.id).await? {
+            for c in state.clients.clients(&tenant, &w.id).await? {
                 existing.clients.insert((t.id.clone(), w.id.clone(), c.client_id.clone()), c);
             }
         }
         for p in &t.pools {
             for u in &p.users {
                 let name = u.username.trim().to_lowercase();
-                if let Some(found) = state.identity.find_user(&t.id, &p.id, Lookup::Username, &name).await? {
-                    let groups = state.identity.user_groups(&found.id).await?;
+                if let Some(found) = state.users.find_user(&tenant, &p.id, Lookup::Username, &name).await? {
+                    let groups = state.groups.user_groups(&found.tenant_id, &found.id).await?;
                     existing.users.insert((t.id.clone(), p.id.clone(), name), (found, groups));
                 }
             }
@@ -453,6 +457,8 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
     let mut tenant_ids = HashSet::new();
     for (ti, t) in file.tenants.iter().enumerate() {
         let tp = format!("/tenants/{ti}");
+        // A tenant id enters the system here, from the provisioning file.
+        let tenant = TenantId::new(t.id.clone());
         check_id(&format!("{tp}/id"), &t.id)?;
         if RESERVED.contains(&t.id.as_str()) {
             return Err(err(format!("{tp}/id"), format!("{:?} is reserved", t.id)));
@@ -468,7 +474,7 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
                 return Err(err(format!("{sp}/id"), format!("{:?} is a built-in schema and cannot be changed", sc.id)));
             }
             schema::compile(&sc.schema).map_err(|e| err(format!("{sp}/schema"), describe(&e)))?;
-            schemas.push(Write::Schema { tenant: t.id.clone(), id: sc.id.clone(), body: sc.schema.clone() });
+            schemas.push(Write::Schema { tenant: tenant.clone(), id: sc.id.clone(), body: sc.schema.clone() });
         }
         // Written after the tenant's own row, which is known once everything else is.
         let mut writes = Batch::default();
@@ -517,7 +523,7 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
             // Groups a user may join: those of the file and those stored.
             let mut groups_known: HashSet<String> = group_ids.iter().map(|g| (*g).to_owned()).collect();
             groups_known.extend(existing.groups.keys().filter(|(tn, pn, _)| *tn == t.id && *pn == p.id).map(|(_, _, g)| g.clone()));
-            let rules = users::Rules::new(&t.id, &p.id, &settings, payload_schema, metadata_schema, groups_known);
+            let rules = users::Rules::new(&tenant, &p.id, &settings, payload_schema, metadata_schema, groups_known);
             let mut users_out = vec![];
             let mut names = HashSet::new();
             for (ui, u) in p.users.iter().enumerate() {
@@ -552,7 +558,7 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
                 // re-applying does not rewrite them.
                 user.password_hash = match &u.password {
                     None => None,
-                    Some(pw) => match users_store.password_hash(&t.id, &p.id, &username).await? {
+                    Some(pw) => match users_store.password_hash(&tenant, &p.id, &username).await? {
                         Some(stored) if hasher.verify(pw, &stored).await? => None,
                         _ => Some(hasher.hash(pw).await?),
                     },
@@ -563,10 +569,10 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
                 g.name.clone().or_else(|| existing.groups.get(&(t.id.clone(), p.id.clone(), g.id.clone())).cloned()).unwrap_or_else(|| g.id.clone())
             };
             let name = p.name.clone().or_else(|| existing.pool_names.get(&pool_key).cloned()).unwrap_or_else(|| p.id.clone());
-            writes.push(Some("pool"), Write::Pool { tenant: t.id.clone(), id: p.id.clone(), name, self_registration: settings.self_registration, settings });
+            writes.push(Some("pool"), Write::Pool { tenant: tenant.clone(), id: p.id.clone(), name, self_registration: settings.self_registration, settings });
             for g in &p.groups {
                 let group = Group { pool_id: p.id.clone(), id: g.id.clone(), name: group_name(g) };
-                writes.push(Some("group"), Write::Group { tenant: t.id.clone(), group });
+                writes.push(Some("group"), Write::Group { tenant: tenant.clone(), group });
             }
             for u in users_out {
                 writes.push(Some("user"), Write::User(u));
@@ -588,7 +594,7 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
             let mut client_ids = HashSet::new();
             for (ci, c) in w.clients.iter().enumerate() {
                 let stored = existing.clients.get(&(t.id.clone(), w.id.clone(), c.client_id.clone()));
-                clients.push(client_plan(&format!("{wp}/clients/{ci}"), &t.id, &w.id, c, stored, &mut client_ids)?);
+                clients.push(client_plan(&format!("{wp}/clients/{ci}"), &tenant, &w.id, c, stored, &mut client_ids)?);
                 for (xi, x) in c.privileges.iter().enumerate() {
                     check_privilege(&format!("{wp}/clients/{ci}/privileges/{xi}"), t, existing, x)?;
                     holders.push((x.clone(), Holder::Id(client_holder(&w.id, &c.client_id))));
@@ -597,7 +603,7 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
             let theme = w.theme.clone().or_else(|| was.map(|x| x.theme.clone())).unwrap_or_default();
             theme::validate(&theme).map_err(|e| err(format!("{wp}/theme"), e))?;
             let name = w.name.clone().or_else(|| was.map(|x| x.name.clone())).unwrap_or_else(|| w.id.clone());
-            writes.push(Some("workspace"), Write::Workspace { tenant: t.id.clone(), id: w.id.clone(), name, theme, pools: ws_pools, replace: true });
+            writes.push(Some("workspace"), Write::Workspace { tenant: tenant.clone(), id: w.id.clone(), name, theme, pools: ws_pools, replace: true });
             for c in clients {
                 writes.push(Some("client"), Write::Client(c));
             }
@@ -606,22 +612,22 @@ pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStor
         let theme = t.theme.clone().or_else(|| was.map(|x| x.1.clone())).unwrap_or_default();
         theme::validate(&theme).map_err(|e| err(format!("{tp}/theme"), e))?;
         let name = t.name.clone().or_else(|| was.map(|x| x.0.clone())).unwrap_or_else(|| t.id.clone());
-        plan.batch.push(Some("tenant"), Write::Tenant { id: t.id.clone(), name, theme, replace: true });
+        plan.batch.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, theme, replace: true });
         for sc in schemas {
             plan.batch.push(Some("schema"), sc);
         }
         plan.batch.writes.append(&mut writes.writes);
         for (privilege, holder) in holders {
-            plan.batch.push(None, Write::Grant { tenant: t.id.clone(), privilege, holder });
+            plan.batch.push(None, Write::Grant { tenant: tenant.clone(), privilege, holder });
         }
-        let event = AuditEvent { tenant_id: t.id.clone(), actor: "provisioning".into(), action: "tenant.applied".into(), subject: t.id.clone(), detail: serde_json::json!({ "source": source }) };
+        let event = AuditEvent { tenant_id: tenant.clone(), actor: "provisioning".into(), action: "tenant.applied".into(), subject: t.id.clone(), detail: serde_json::json!({ "source": source }) };
         plan.batch.push(None, Write::Audit(event));
     }
     Ok(plan)
 }
 
 /// The client a document describes; what it leaves out comes from `stored` (or defaults).
-fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, seen: &mut HashSet<&'a str>) -> Result<Client, PlanError> {
+fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, seen: &mut HashSet<&'a str>) -> Result<Client, PlanError> {
     let id_ok = !c.client_id.is_empty() && c.client_id.len() <= 128 && c.client_id.bytes().all(|b| b.is_ascii_graphic() && b != b':');
     if !id_ok {
         return Err(err(format!("{cp}/client_id"), "1-128 visible ASCII characters, no ':'"));
@@ -671,7 +677,7 @@ fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, stored: 
         Some(other) => return Err(err(format!("{cp}/id_token_signed_response_alg"), format!("RS256 or ES256, not {other:?}"))),
     };
     Ok(Client {
-        tenant_id: tenant.to_owned(),
+        tenant_id: tenant.clone(),
         workspace_id: ws.to_owned(),
         client_id: c.client_id.clone(),
         name: c.name.clone().or_else(|| stored.map(|s| s.name.clone())).unwrap_or_else(|| c.client_id.clone()),
@@ -692,7 +698,7 @@ mod tests {
 
     fn client_err(yaml: &str) -> String {
         let spec: ClientSpec = serde_yaml_ng::from_str(yaml).unwrap();
-        client_plan("/c", "t", "w", &spec, None, &mut HashSet::new()).unwrap_err().to_string()
+        client_plan("/c", &TenantId::new("t"), "w", &spec, None, &mut HashSet::new()).unwrap_err().to_string()
     }
 
     #[test]
@@ -772,25 +778,11 @@ mod tests {
         assert!(plan_of("tenants: [{id: t, schemas: [{id: s, schema: {type: object, properties: {n: {type: integer}}, required: [n]}}], pools: [{id: p, payload_schema: s, users: [{username: u, claims: {n: 1}}]}]}]").is_ok());
     }
 
-    struct NoUsers;
-    #[async_trait::async_trait]
-    impl UserStore for NoUsers {
-        async fn find_for_login(&self, _: &str, _: &[String], _: &str) -> crate::storage::Result<Option<(crate::storage::User, Option<String>)>> {
-            Ok(None)
-        }
-        async fn get(&self, _: &str, _: &str) -> crate::storage::Result<Option<crate::storage::User>> {
-            Ok(None)
-        }
-        async fn password_hash(&self, _: &str, _: &str, _: &str) -> crate::storage::Result<Option<String>> {
-            Ok(None)
-        }
-    }
-
     fn plan_of(yaml: &str) -> Result<Plan, PlanError> {
         let file = parse(yaml)?;
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let hasher = Hasher::new(1).unwrap();
-        rt.block_on(plan(file, "t", 0, &NoUsers, &hasher, &Existing::default()))
+        rt.block_on(plan(file, "t", 0, &crate::storage::memory::MemoryDb::new(), &hasher, &Existing::default()))
     }
 
     #[test]

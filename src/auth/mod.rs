@@ -13,7 +13,8 @@ use crate::error::AppError;
 use crate::protocol::types::{ACR_PASSWORD, AuthorizationRequest, Authentication};
 use crate::state::AppState;
 use crate::storage::session::Kind;
-use crate::storage::{User, UserStatus, ct_eq, random_token};
+use crate::storage::{User, UserStatus};
+use crate::crypto::{ct_eq, random_token};
 
 pub mod password;
 pub mod throttle;
@@ -28,7 +29,7 @@ pub enum Stage {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Flow {
     pub id: String,
-    pub tenant_id: String,
+    pub tenant_id: crate::model::TenantId,
     pub workspace_id: String,
     /// Digest of the browser-id cookie of the browser that started the flow.
     pub browser: String,
@@ -39,8 +40,8 @@ pub struct Flow {
 }
 
 impl Flow {
-    pub fn start(tenant: &str, workspace: &str, browser: String, request: AuthorizationRequest) -> Self {
-        Flow { id: random_token(18), tenant_id: tenant.into(), workspace_id: workspace.into(), browser, csrf: random_token(18), request, stage: Stage::Started }
+    pub fn start(tenant: &crate::model::TenantId, workspace: &str, browser: String, request: AuthorizationRequest) -> Self {
+        Flow { id: random_token(18), tenant_id: tenant.clone(), workspace_id: workspace.into(), browser, csrf: random_token(18), request, stage: Stage::Started }
     }
 
     pub fn authenticated(self, auth: Authentication) -> Self {
@@ -104,7 +105,7 @@ pub struct Origin<'a> {
 /// Checks credentials against the workspace's pools, in constant work whether or not the
 /// user exists, within the sign-in throttle (counted per account, or per name when no
 /// account has it).
-pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], login: &str, password: &str, from: Origin<'_>) -> Result<PasswordCheck, AppError> {
+pub async fn check_password(state: &AppState, tenant: &crate::model::TenantId, pools: &[String], login: &str, password: &str, from: Origin<'_>) -> Result<PasswordCheck, AppError> {
     let browser = from.browser;
     if login.is_empty() || login.len() > 256 || password.is_empty() || password.len() > 1024 {
         state.hasher.verify_nobody(password).await?;
@@ -148,7 +149,7 @@ pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], lo
     if let Some(h) = hash.filter(|h| !state.hasher.is_current(h)) {
         match state.hasher.hash(password).await {
             Ok(new) => {
-                if let Err(e) = state.identity.upgrade_password(&user.id, &h, &new, state.now()).await {
+                if let Err(e) = state.credentials.upgrade_password(&user.tenant_id, &user.id, &h, &new, state.now()).await {
                     tracing::warn!(error = %e, "password hash upgrade failed");
                 }
             }
@@ -159,10 +160,10 @@ pub async fn check_password(state: &AppState, tenant: &str, pools: &[String], lo
 }
 
 /// A new authentication by password, in a new single sign-on session.
-pub fn password_authentication(tenant: &str, workspace: &str, user: &User, now: i64, now_ms: i64) -> Authentication {
+pub fn password_authentication(tenant: &crate::model::TenantId, workspace: &str, user: &User, now: i64, now_ms: i64) -> Authentication {
     Authentication {
         session_ms: now_ms,
-        tenant_id: tenant.into(),
+        tenant_id: tenant.clone(),
         workspace_id: workspace.into(),
         user_id: user.id.clone(),
         auth_time: now,

@@ -12,8 +12,9 @@ use crate::protocol::authorize::{self, AuthorizeOutcome, FlowPosition};
 use crate::protocol::types::Authentication;
 use crate::state::AppState;
 use crate::storage::session::Kind;
-use crate::storage::sql::hex;
-use crate::storage::{Client, ConsentMode, digest, random_token};
+use crate::crypto::hex;
+use crate::storage::{Client, ConsentMode};
+use crate::crypto::{digest, random_token};
 use crate::views::{ConsentPage, LoginPage, Strings};
 
 
@@ -95,7 +96,7 @@ pub(super) async fn load_flow(state: &AppState, cw: &CurrentWorkspace, req: &Htt
         Err(e) => return Err(app_error_page(&e, cw.theme(), t)),
     };
     let browser = super::browser_digest(req);
-    if !crate::storage::ct_eq(browser.as_bytes(), flow.browser.as_bytes()) {
+    if !crate::crypto::ct_eq(browser.as_bytes(), flow.browser.as_bytes()) {
         return Err(expired());
     }
     Ok(flow)

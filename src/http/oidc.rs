@@ -13,8 +13,9 @@ use crate::protocol::logout::{self, LogoutParams};
 use crate::protocol::{ErrorCode, OAuthError, claims, discovery, tokens};
 use crate::state::AppState;
 use crate::storage::session::Kind;
-use crate::storage::sql::hex;
-use crate::storage::{AuditEvent, UserStatus, digest, random_token};
+use crate::crypto::hex;
+use crate::storage::{AuditEvent, UserStatus};
+use crate::crypto::{digest, random_token};
 use crate::views::{LoggedOutPage, LogoutPage};
 
 pub async fn get_discovery(cw: CurrentWorkspace) -> HttpResponse {
@@ -99,7 +100,7 @@ async fn userinfo_for(state: &AppState, cw: &CurrentWorkspace, at: &tokens::Acce
         Err(e) => return bearer_error(&e.into()),
     };
     let mut body = claims::for_scope(&user, &at.scope);
-    match crate::protocol::token::metadata_claims(state, &user).await {
+    match crate::protocol::token::metadata_claims(state.pools.as_ref(), &user).await {
         Ok(extra) => body.extend(extra),
         Err(e) => return bearer_error(&e.into()),
     }
@@ -155,7 +156,7 @@ async fn end_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest,
     if let Some(s) = &session {
         let hinted = request.hint_sid.as_deref() == Some(s.sid.as_str());
         let csrf_ok = confirmed && match state.sessions.consume::<String>(Kind::LogoutCsrf, &field(raw, "csrf").unwrap_or_default()).await {
-            Ok(Some(b)) => crate::storage::ct_eq(b.as_bytes(), browser.as_bytes()),
+            Ok(Some(b)) => crate::crypto::ct_eq(b.as_bytes(), browser.as_bytes()),
             _ => false,
         };
         // §2: without proof that the RP acts for this session, ask the user first.

@@ -22,7 +22,7 @@ use crate::views::{CodePage, Field, NoticePage, RegisterPage, Strings};
 /// The first of the workspace's pools that accepts self-registration.
 pub async fn registration_pool(state: &AppState, cw: &CurrentWorkspace) -> Result<Option<Pool>, crate::error::AppError> {
     for p in &cw.workspace.pools {
-        if let Some(pool) = state.identity.pool(&cw.issuer.tenant, p).await?
+        if let Some(pool) = state.pools.pool(&cw.issuer.tenant, p).await?
             && pool.settings.self_registration
         {
             return Ok(Some(pool));
@@ -186,7 +186,7 @@ pub async fn load_challenge(state: &AppState, cw: &CurrentWorkspace, req: &HttpR
         Ok(_) => return Err(expired()),
         Err(e) => return Err(app_error_page(&e, cw.theme(), t)),
     };
-    if !crate::storage::ct_eq(c.browser.as_bytes(), super::browser_digest(req).as_bytes()) {
+    if !crate::crypto::ct_eq(c.browser.as_bytes(), super::browser_digest(req).as_bytes()) {
         return Err(expired());
     }
     Ok(c)

@@ -16,7 +16,8 @@ use crate::identity::{normalize_email, normalize_phone};
 use crate::state::AppState;
 use crate::storage::identity::Lookup;
 use crate::storage::session::Kind;
-use crate::storage::{UserStatus, random_token};
+use crate::storage::UserStatus;
+use crate::crypto::random_token;
 use crate::views::{NoticePage, ResetPage, Strings};
 
 #[derive(serde::Deserialize)]
@@ -52,7 +53,7 @@ pub async fn get_reset(state: web::Data<AppState>, cw: CurrentWorkspace, req: Ht
         Some(b) => (b, false),
         None => (random_token(24), true),
     };
-    let csrf = match form_csrf(&state, &crate::storage::sql::hex(&crate::storage::digest(&bid))).await {
+    let csrf = match form_csrf(&state, &crate::crypto::hex(&crate::crypto::digest(&bid))).await {
         Ok(c) => c,
         Err(e) => return app_error_page(&e, cw.theme(), t),
     };
@@ -72,7 +73,7 @@ pub async fn post_reset(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
         Ok(b) => b,
         Err(e) => return app_error_page(&e, cw.theme(), t),
     };
-    if csrf.is_empty() || !bound.is_some_and(|b| crate::storage::ct_eq(b.as_bytes(), browser.as_bytes())) {
+    if csrf.is_empty() || !bound.is_some_and(|b| crate::crypto::ct_eq(b.as_bytes(), browser.as_bytes())) {
         return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, "invalid_request", "The form could not be verified. Please start again.");
     }
     let flow = field(&body, "flow").filter(|f| !f.is_empty() && f.len() <= 64);
@@ -92,7 +93,7 @@ pub async fn post_reset(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
     // decoy challenge that looks the same and never verifies.
     let mut found = None;
     for pool in &cw.workspace.pools {
-        match state.identity.find_user(&cw.issuer.tenant, pool, by, &to).await {
+        match state.users.find_user(&cw.issuer.tenant, pool, by, &to).await {
             Ok(Some(u)) => {
                 found = Some(u);
                 break;
@@ -125,7 +126,7 @@ pub async fn post_reset(state: web::Data<AppState>, cw: CurrentWorkspace, req: H
 }
 
 async fn rules(state: &AppState, c: &Challenge) -> Vec<String> {
-    match state.identity.pool(&c.tenant_id, &c.pool_id).await {
+    match state.pools.pool(&c.tenant_id, &c.pool_id).await {
         Ok(Some(p)) => p.settings.password_policy.describe(),
         _ => crate::identity::policy::PasswordPolicy::default().describe(),
     }
@@ -159,7 +160,7 @@ pub async fn post_reset_confirm(state: web::Data<AppState>, cw: CurrentWorkspace
         Ok(c) => c,
         Err(resp) => return resp,
     };
-    let target = match (&c.user_id, state.identity.pool(&c.tenant_id, &c.pool_id).await) {
+    let target = match (&c.user_id, state.pools.pool(&c.tenant_id, &c.pool_id).await) {
         (Some(uid), Ok(Some(pool))) => match state.users.get(&c.tenant_id, uid).await {
             Ok(Some(u)) if u.status == UserStatus::Active => Some((pool, u)),
             Ok(_) => None,

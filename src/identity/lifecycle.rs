@@ -14,9 +14,10 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::error::AppError;
-use crate::storage::identity::{IdentityStore, NewUser, Pool};
+use crate::model::TenantId;
+use crate::storage::identity::{NewUser, Pool};
 use crate::storage::session::{Kind, Sessions};
-use crate::storage::{AuditEvent, AuditStore, CounterStore, GrantStore, User, UserStatus, UserStore};
+use crate::storage::{AuditEvent, AuditStore, CounterStore, CredentialStore, DirectoryStore, GrantStore, GroupStore, PoolStore, SchemaStore, User, UserStatus, UserStore};
 
 pub use super::users::{Rejected, fe, prefixed};
 
@@ -25,8 +26,13 @@ pub use super::users::{Rejected, fe, prefixed};
 /// delivery of activation links and the configuration they point into.
 #[derive(Clone, Copy)]
 pub struct Deps<'a> {
-    pub identity: &'a dyn IdentityStore,
+    pub directory: &'a dyn DirectoryStore,
     pub users: &'a dyn UserStore,
+    /// `'static`: the password helpers are methods of `dyn CredentialStore`.
+    pub credentials: &'a (dyn CredentialStore + 'static),
+    pub pools: &'a dyn PoolStore,
+    pub groups: &'a dyn GroupStore,
+    pub schemas: &'a dyn SchemaStore,
     pub grants: &'a dyn GrantStore,
     pub sessions: &'a Sessions,
     pub audit: &'a dyn AuditStore,
@@ -47,8 +53,8 @@ impl Deps<'_> {
     }
 }
 
-pub async fn load_schema(state: &Deps<'_>, tenant: &str, id: &str) -> Result<Compiled, AppError> {
-    users::load_schema(state.identity, tenant, id).await
+pub async fn load_schema(state: &Deps<'_>, tenant: &TenantId, id: &str) -> Result<Compiled, AppError> {
+    users::load_schema(state.schemas, tenant, id).await
 }
 
 /// Rules a new password breaks, including reuse of the last `history` passwords.
@@ -56,7 +62,7 @@ pub async fn check_new_password(state: &Deps<'_>, pool: &Pool, ids: &[&str], pas
     let policy = &pool.settings.password_policy;
     let mut errors: Vec<FieldError> = users::password_errors(policy, password, ids);
     if let (true, Some(uid), true) = (errors.is_empty(), user_id, policy.history > 0) {
-        for old in state.identity.password_hashes(uid).await?.iter().take(policy.history as usize + 1) {
+        for old in state.credentials.password_hashes(&pool.tenant_id, uid).await?.iter().take(policy.history as usize + 1) {
             if state.hasher.verify(password, old).await? {
                 errors.push(fe("/password", &format!("Do not reuse one of your last {} passwords.", policy.history)));
                 break;
@@ -109,7 +115,7 @@ impl From<UserInput> for Draft {
 
 /// Checks a new user against the pool (`identity::users`) and hashes its password.
 pub async fn create_draft(state: &Deps<'_>, pool: &Pool, writer: Writer, draft: Draft) -> Result<NewUser, Rejected> {
-    let rules = Rules::load(state.identity, pool).await?;
+    let rules = Rules::load(state.schemas, state.groups, pool).await?;
     let mut user = rules.check(writer, &draft)?;
     if let Some(pw) = &draft.password {
         user.password_hash = Some(state.hasher.hash(pw).await?);
@@ -157,7 +163,7 @@ pub async fn set_status(state: &Deps<'_>, actor: &str, mut user: User, to: UserS
     if to == UserStatus::Deleted {
         user.deleted_at = Some(now);
     }
-    state.identity.update_user(&user, now).await?;
+    state.users.update_user(&user.tenant_id, &user, now).await?;
     if to != UserStatus::Active {
         revoke_everything(state, &user).await?;
     }
@@ -170,7 +176,7 @@ pub async fn set_status(state: &Deps<'_>, actor: &str, mut user: User, to: UserS
 /// so by an administrator) qualifies, and only while `to` is still its address: a link
 /// proves control of the address it went to, nothing else. (Self-registrations activate
 /// through `registration::activate`.)
-pub async fn activate(state: &Deps<'_>, tenant: &str, user_id: &str, channel: crate::delivery::Channel, to: &str) -> Result<Option<User>, AppError> {
+pub async fn activate(state: &Deps<'_>, tenant: &TenantId, user_id: &str, channel: crate::delivery::Channel, to: &str) -> Result<Option<User>, AppError> {
     let Some(mut user) = state.users.get(tenant, user_id).await? else {
         return Ok(None);
     };
@@ -187,7 +193,7 @@ pub async fn activate(state: &Deps<'_>, tenant: &str, user_id: &str, channel: cr
         crate::delivery::Channel::Sms => user.phone_verified = true,
     }
     user.status = UserStatus::Active;
-    state.identity.update_user(&user, state.now()).await?;
+    state.users.update_user(&user.tenant_id, &user, state.now()).await?;
     audit(state, tenant, &format!("user:{user_id}"), "user.activated", user_id, Value::Null).await;
     Ok(Some(user))
 }
@@ -196,7 +202,7 @@ pub async fn activate(state: &Deps<'_>, tenant: &str, user_id: &str, channel: cr
 /// user's address, valid for a week, pointing at the first workspace that uses the pool.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct ActivationLink {
-    pub tenant_id: String,
+    pub tenant_id: crate::model::TenantId,
     pub user_id: String,
     pub channel: crate::delivery::Channel,
     /// The address the link was sent to: the only one it can verify.
@@ -212,17 +218,17 @@ pub async fn send_activation_link(state: &Deps<'_>, user: &User) -> Result<(), A
         (None, Some(p)) => (Channel::Sms, p.clone()),
         (None, None) => return Ok(()),
     };
-    let Some((ws, _, _)) = state.identity.workspaces(&user.tenant_id).await?.into_iter().find(|(_, _, pools)| pools.contains(&user.pool_id)) else {
+    let Some((ws, _, _)) = state.directory.workspaces(&user.tenant_id).await?.into_iter().find(|(_, _, pools)| pools.contains(&user.pool_id)) else {
         return Ok(());
     };
-    let token = crate::storage::random_token(24);
+    let token = crate::crypto::random_token(24);
     let record = ActivationLink { tenant_id: user.tenant_id.clone(), user_id: user.id.clone(), channel, to: to.clone() };
-    state.sessions.put(Kind::Otp, &format!("link:{}", crate::storage::sql::hex(&crate::storage::digest(&token))), &record, ACTIVATION_LINK_TTL).await?;
+    state.sessions.put(Kind::Otp, &format!("link:{}", crate::crypto::hex(&crate::crypto::digest(&token))), &record, ACTIVATION_LINK_TTL).await?;
     let link = format!("{}/activate?token={token}", state.config.issuer(&user.tenant_id, &ws));
     let msg = Message {
         channel,
         to,
-        tenant: user.tenant_id.clone(),
+        tenant: user.tenant_id.to_string(),
         purpose: "activation".into(),
         subject: "Activate your account".into(),
         text: format!("An account was created for you. Activate it within 7 days: {link}"),
@@ -238,7 +244,7 @@ pub async fn use_activation_link(state: &Deps<'_>, token: &str) -> Result<Option
     if token.is_empty() || token.len() > 64 {
         return Ok(None);
     }
-    let key = format!("link:{}", crate::storage::sql::hex(&crate::storage::digest(token)));
+    let key = format!("link:{}", crate::crypto::hex(&crate::crypto::digest(token)));
     let Some(link) = state.sessions.consume::<ActivationLink>(Kind::Otp, &key).await? else {
         return Ok(None);
     };
@@ -258,7 +264,7 @@ pub async fn reset_password(state: &Deps<'_>, pool: &Pool, user: &User, password
 /// already (its history check costs one argon2 verification per remembered password).
 pub async fn replace_password(state: &Deps<'_>, pool: &Pool, user: &User, password: &str) -> Result<(), AppError> {
     let hash = state.hasher.hash(password).await?;
-    state.identity.set_password(&user.id, &hash, pool.settings.password_policy.history, state.now()).await?;
+    state.credentials.set_password(&user.tenant_id, &user.id, &hash, pool.settings.password_policy.history, state.now()).await?;
     revoke_everything(state, user).await?;
     // Whoever locked the account by guessing, its owner now knows the password.
     crate::auth::throttle::unlock(state.counters, &user.tenant_id, &user.id, state.now()).await?;
@@ -269,10 +275,10 @@ pub async fn replace_password(state: &Deps<'_>, pool: &Pool, user: &User, passwo
 /// Erases personal data of users deleted longer ago than their pool's retention period.
 pub async fn purge_deleted(state: &Deps<'_>) -> Result<u64, AppError> {
     let mut total = 0;
-    for (tenant, _) in state.identity.tenants().await? {
-        for pool in state.identity.pools(&tenant).await? {
+    for (tenant, _) in state.directory.tenants().await? {
+        for pool in state.pools.pools(&tenant).await? {
             let before = state.now() - i64::from(pool.settings.retention_days) * 86_400;
-            let n = state.identity.purge_deleted(&tenant, &pool.id, before).await?;
+            let n = state.users.purge_deleted(&tenant, &pool.id, before).await?;
             if n > 0 {
                 audit(state, &tenant, "retention", "user.purged", &pool.id, serde_json::json!({ "count": n })).await;
             }
@@ -283,8 +289,8 @@ pub async fn purge_deleted(state: &Deps<'_>) -> Result<u64, AppError> {
 }
 
 /// Records an audit event; a failure to record is logged, not fatal to the request.
-pub async fn audit(state: &Deps<'_>, tenant: &str, actor: &str, action: &str, subject: &str, detail: Value) {
-    let event = AuditEvent { tenant_id: tenant.into(), actor: actor.into(), action: action.into(), subject: subject.into(), detail };
+pub async fn audit(state: &Deps<'_>, tenant: &TenantId, actor: &str, action: &str, subject: &str, detail: Value) {
+    let event = AuditEvent { tenant_id: tenant.clone(), actor: actor.into(), action: action.into(), subject: subject.into(), detail };
     if let Err(e) = state.audit.record(event, state.now()).await {
         tracing::error!(error = %e, action, "audit event not recorded");
     }

@@ -175,7 +175,7 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
                 notify_existing(state, r.origin.pages, channel, &to, &u.tenant_id);
                 None
             }
-            None => match state.identity.create_user(&new_user, state.now()).await {
+            None => match state.users.create_user(&new_user.tenant_id, &new_user, state.now()).await {
                 Ok(u) => {
                     lifecycle::audit(&state.lifecycle(), &u.tenant_id, &format!("user:{}", u.id), "user.registered", &u.id, serde_json::json!({ "pool": r.pool.id })).await;
                     Some(u.id)
@@ -210,7 +210,7 @@ async fn accounts_with(state: &AppState, pool: &Pool, u: &NewUser) -> Result<Vec
     let mut found: Vec<User> = vec![];
     for (by, value) in probes {
         if let Some(v) = value
-            && let Some(user) = state.identity.find_user(&pool.tenant_id, &pool.id, by, v).await?
+            && let Some(user) = state.users.find_user(&pool.tenant_id, &pool.id, by, v).await?
             && !found.iter().any(|f| f.id == user.id)
         {
             found.push(user);
@@ -270,7 +270,7 @@ pub async fn activate(state: &AppState, c: &Challenge) -> Result<Result<User, No
     user.email = reg.email.clone();
     user.phone = reg.phone.clone();
     user.claims = reg.payload.clone();
-    match state.identity.activate_registration(&user, &reg.password_hash, state.now()).await {
+    match state.users.activate_registration(&user.tenant_id, &user, &reg.password_hash, state.now()).await {
         Ok(()) => {}
         Err(AppError::Conflict(_)) => return Ok(Err(NotActivated::Taken)),
         Err(e) => return Err(e),

@@ -41,8 +41,10 @@ use super::policy::PasswordPolicy;
 use super::schema::{self, Compiled};
 use super::{normalize_email, normalize_phone, normalize_username};
 use crate::error::AppError;
-use crate::storage::identity::{Identifier, IdentityStore, NewUser, Pool, PoolSettings};
-use crate::storage::{User, UserStatus, digest};
+use crate::crypto::digest;
+use crate::model::TenantId;
+use crate::storage::identity::{Identifier, NewUser, Pool, PoolSettings};
+use crate::storage::{GroupStore, SchemaStore, User, UserStatus};
 
 /// One problem with a document. `pointer` is a JSON pointer (RFC 6901) into the document
 /// that was checked; `""` is the root. `message` reads after the field's name: "is
@@ -168,7 +170,7 @@ pub struct Change {
 /// import or provisioning file.
 #[derive(Clone)]
 pub struct Rules {
-    tenant_id: String,
+    tenant_id: TenantId,
     pool_id: String,
     identifier: Identifier,
     policy: PasswordPolicy,
@@ -178,7 +180,7 @@ pub struct Rules {
 }
 
 /// The body of a schema: a built-in one, or the tenant's.
-pub async fn load_schema(store: &dyn IdentityStore, tenant: &str, id: &str) -> Result<Compiled, AppError> {
+pub async fn load_schema(store: &dyn SchemaStore, tenant: &TenantId, id: &str) -> Result<Compiled, AppError> {
     let body = match schema::builtin(id) {
         Some(b) => b.clone(),
         None => store.schema(tenant, id).await?.ok_or_else(|| AppError::Data(format!("schema {id:?} of tenant {tenant:?} is missing")))?,
@@ -189,9 +191,9 @@ pub async fn load_schema(store: &dyn IdentityStore, tenant: &str, id: &str) -> R
 impl Rules {
     /// Rules of a pool that is being written itself (provisioning): its settings, compiled
     /// schemas and the group ids a user may join.
-    pub fn new(tenant: &str, pool: &str, settings: &PoolSettings, payload: Compiled, metadata: Compiled, groups: HashSet<String>) -> Self {
+    pub fn new(tenant: &TenantId, pool: &str, settings: &PoolSettings, payload: Compiled, metadata: Compiled, groups: HashSet<String>) -> Self {
         Rules {
-            tenant_id: tenant.to_owned(),
+            tenant_id: tenant.clone(),
             pool_id: pool.to_owned(),
             identifier: settings.identifier,
             policy: settings.password_policy.clone(),
@@ -202,10 +204,10 @@ impl Rules {
     }
 
     /// Rules of a stored pool.
-    pub async fn load(store: &dyn IdentityStore, pool: &Pool) -> Result<Self, AppError> {
-        let payload = load_schema(store, &pool.tenant_id, &pool.settings.payload_schema).await?;
-        let metadata = load_schema(store, &pool.tenant_id, &pool.settings.metadata_schema).await?;
-        let groups = store.groups(&pool.tenant_id, &pool.id).await?.into_iter().map(|g| g.id).collect();
+    pub async fn load(schemas: &dyn SchemaStore, groups: &dyn GroupStore, pool: &Pool) -> Result<Self, AppError> {
+        let payload = load_schema(schemas, &pool.tenant_id, &pool.settings.payload_schema).await?;
+        let metadata = load_schema(schemas, &pool.tenant_id, &pool.settings.metadata_schema).await?;
+        let groups = groups.groups(&pool.tenant_id, &pool.id).await?.into_iter().map(|g| g.id).collect();
         Ok(Rules::new(&pool.tenant_id, &pool.id, &pool.settings, payload, metadata, groups))
     }
 
@@ -394,7 +396,7 @@ mod tests {
         let settings = PoolSettings { identifier, password_policy: PasswordPolicy { min_length: 10, ..PasswordPolicy::default() }, ..PoolSettings::default() };
         let payload = schema::compile(&json!({ "type": "object", "properties": { "given_name": { "type": "string", "maxLength": 5 } }, "additionalProperties": false })).unwrap();
         let metadata = schema::compile(&json!({ "type": "object", "properties": { "roles": { "type": "array", "uniqueItems": true } }, "additionalProperties": false })).unwrap();
-        Rules::new("t", "p", &settings, payload, metadata, ["basic".to_owned()].into())
+        Rules::new(&TenantId::new("t"), "p", &settings, payload, metadata, ["basic".to_owned()].into())
     }
 
     fn draft(v: Value) -> Draft {
@@ -489,7 +491,7 @@ mod tests {
         let r = rules(Identifier::Email);
         let stored = User {
             id: "u1".into(),
-            tenant_id: "t".into(),
+            tenant_id: TenantId::new("t"),
             pool_id: "p".into(),
             username: "ann@example.com".into(),
             status: UserStatus::Active,

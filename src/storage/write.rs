@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::identity::{Group, NewUser, PoolSettings};
-use super::{AuditEvent, Client};
+use super::{AuditEvent, Client, TenantId};
 use crate::theme::ThemeSpec;
 
 /// One write. Upserts are keyed as the store's unique keys are: a tenant by id, a pool,
@@ -14,21 +14,21 @@ use crate::theme::ThemeSpec;
 #[derive(Debug, Clone)]
 pub enum Write {
     /// Creates the tenant; `replace`: also overwrites the name and theme of a stored one.
-    Tenant { id: String, name: String, theme: ThemeSpec, replace: bool },
-    Schema { tenant: String, id: String, body: serde_json::Value },
-    Pool { tenant: String, id: String, name: String, self_registration: bool, settings: PoolSettings },
+    Tenant { id: TenantId, name: String, theme: ThemeSpec, replace: bool },
+    Schema { tenant: TenantId, id: String, body: serde_json::Value },
+    Pool { tenant: TenantId, id: String, name: String, self_registration: bool, settings: PoolSettings },
     /// The group and its dynamic privilege (`identity::group_privilege`).
-    Group { tenant: String, group: Group },
+    Group { tenant: TenantId, group: Group },
     /// The user's profile, status and addresses as given (with whether each is verified),
     /// its memberships replaced by `groups`, its password replaced by `password_hash`
     /// unless that is `None` (then the stored one stays).
     User(NewUser),
     /// Creates the workspace with its pools (in lookup order); `replace`: also overwrites
     /// the name, theme and pools of a stored one.
-    Workspace { tenant: String, id: String, name: String, theme: ThemeSpec, pools: Vec<String>, replace: bool },
+    Workspace { tenant: TenantId, id: String, name: String, theme: ThemeSpec, pools: Vec<String>, replace: bool },
     Client(Client),
     /// Grants a privilege (kept if held already).
-    Grant { tenant: String, privilege: String, holder: Holder },
+    Grant { tenant: TenantId, privilege: String, holder: Holder },
     /// Recorded at the batch's time.
     Audit(AuditEvent),
 }

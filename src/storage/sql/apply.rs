@@ -27,13 +27,13 @@ pub(super) async fn apply(writer: &DatabaseConnection, batch: &Batch) -> Result<
 async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
     match w {
         Write::Tenant { id, name, theme, replace } => {
-            let existed = tenant::Entity::find_by_id(id.clone()).one(txn).await.map_err(db)?.is_some();
+            let existed = tenant::Entity::find_by_id(id.to_string()).one(txn).await.map_err(db)?.is_some();
             let on_conflict = if *replace {
                 OnConflict::column(tenant::Column::Id).update_columns([tenant::Column::Name, tenant::Column::Settings]).to_owned()
             } else {
                 OnConflict::column(tenant::Column::Id).do_nothing().to_owned()
             };
-            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(theme)?), created_at: Set(now) })
+            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(settings_json(theme)?), created_at: Set(now) })
                 .on_conflict(on_conflict)
                 .do_nothing()
                 .exec(txn)
@@ -43,9 +43,9 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
         }
         Write::Schema { tenant, id, body } => identity::put_schema(txn, tenant, id, body, now).await,
         Write::Pool { tenant, id, name, self_registration, settings } => {
-            let existed = pool::Entity::find_by_id((tenant.clone(), id.clone())).one(txn).await.map_err(db)?.is_some();
+            let existed = pool::Entity::find_by_id((tenant.to_string(), id.clone())).one(txn).await.map_err(db)?.is_some();
             pool::Entity::insert(pool::ActiveModel {
-                tenant_id: Set(tenant.clone()),
+                tenant_id: Set(tenant.to_string()),
                 id: Set(id.clone()),
                 name: Set(name.clone()),
                 self_registration: Set(*self_registration),
@@ -62,8 +62,8 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             Ok(existed)
         }
         Write::Group { tenant, group: g } => {
-            let existed = group::Entity::find_by_id((tenant.clone(), g.pool_id.clone(), g.id.clone())).one(txn).await.map_err(db)?.is_some();
-            group::Entity::insert(group::ActiveModel { tenant_id: Set(tenant.clone()), pool_id: Set(g.pool_id.clone()), id: Set(g.id.clone()), name: Set(g.name.clone()) })
+            let existed = group::Entity::find_by_id((tenant.to_string(), g.pool_id.clone(), g.id.clone())).one(txn).await.map_err(db)?.is_some();
+            group::Entity::insert(group::ActiveModel { tenant_id: Set(tenant.to_string()), pool_id: Set(g.pool_id.clone()), id: Set(g.id.clone()), name: Set(g.name.clone()) })
                 .on_conflict(OnConflict::columns([group::Column::TenantId, group::Column::PoolId, group::Column::Id]).update_column(group::Column::Name).to_owned())
                 .exec(txn)
                 .await
@@ -73,11 +73,11 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
         }
         Write::User(u) => put_user(txn, now, u).await,
         Write::Workspace { tenant, id, name, theme, pools, replace } => {
-            let existed = workspace::Entity::find_by_id((tenant.clone(), id.clone())).one(txn).await.map_err(db)?.is_some();
+            let existed = workspace::Entity::find_by_id((tenant.to_string(), id.clone())).one(txn).await.map_err(db)?.is_some();
             if existed && !replace {
                 return Ok(true);
             }
-            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.clone()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(theme)?) })
+            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(theme)?) })
                 .on_conflict(
                     OnConflict::columns([workspace::Column::TenantId, workspace::Column::Id])
                         .update_columns([workspace::Column::Name, workspace::Column::Settings])
@@ -94,7 +94,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
                 .map_err(db)?;
             for (pos, p) in pools.iter().enumerate() {
                 workspace_pool::Entity::insert(workspace_pool::ActiveModel {
-                    tenant_id: Set(tenant.clone()),
+                    tenant_id: Set(tenant.to_string()),
                     workspace_id: Set(id.clone()),
                     pool_id: Set(p.clone()),
                     position: Set(pos as i32),
@@ -106,7 +106,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             Ok(existed)
         }
         Write::Client(c) => {
-            let key = (c.tenant_id.clone(), c.workspace_id.clone(), c.client_id.clone());
+            let key = (c.tenant_id.to_string(), c.workspace_id.clone(), c.client_id.clone());
             let existed = client::Entity::find_by_id(key).one(txn).await.map_err(db)?.is_some();
             let settings = ClientSettings {
                 redirect_uris: c.redirect_uris.clone(),
@@ -118,7 +118,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
                 allowed_origins: c.allowed_origins.clone(),
             };
             client::Entity::insert(client::ActiveModel {
-                tenant_id: Set(c.tenant_id.clone()),
+                tenant_id: Set(c.tenant_id.to_string()),
                 workspace_id: Set(c.workspace_id.clone()),
                 client_id: Set(c.client_id.clone()),
                 name: Set(c.name.clone()),
@@ -157,7 +157,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
         Write::Audit(e) => {
             audit_event::Entity::insert(audit_event::ActiveModel {
                 id: Set(uuid::Uuid::new_v4().to_string()),
-                tenant_id: Set(e.tenant_id.clone()),
+                tenant_id: Set(e.tenant_id.to_string()),
                 at: Set(now),
                 actor: Set(e.actor.clone()),
                 action: Set(e.action.clone()),
@@ -202,7 +202,7 @@ async fn put_user(txn: &impl ConnectionTrait, now: i64, u: &NewUser) -> Result<b
             let id = uuid::Uuid::new_v4().to_string();
             user::Entity::insert(user::ActiveModel {
                 id: Set(id.clone()),
-                tenant_id: Set(u.tenant_id.clone()),
+                tenant_id: Set(u.tenant_id.to_string()),
                 pool_id: Set(u.pool_id.clone()),
                 username: Set(u.username.clone()),
                 status: Set(u.status.as_str().into()),
@@ -224,7 +224,7 @@ async fn put_user(txn: &impl ConnectionTrait, now: i64, u: &NewUser) -> Result<b
             address::Entity::insert(address::ActiveModel {
                 user_id: Set(user_id.clone()),
                 kind: Set(kind.into()),
-                tenant_id: Set(u.tenant_id.clone()),
+                tenant_id: Set(u.tenant_id.to_string()),
                 pool_id: Set(u.pool_id.clone()),
                 value: Set(v.clone()),
                 verified: Set(verified),
@@ -257,7 +257,7 @@ async fn put_user(txn: &impl ConnectionTrait, now: i64, u: &NewUser) -> Result<b
     group_member::Entity::delete_many().filter(group_member::Column::UserId.eq(&user_id)).exec(txn).await.map_err(db)?;
     for g in &u.groups {
         group_member::Entity::insert(group_member::ActiveModel {
-            tenant_id: Set(u.tenant_id.clone()),
+            tenant_id: Set(u.tenant_id.to_string()),
             pool_id: Set(u.pool_id.clone()),
             group_id: Set(g.clone()),
             user_id: Set(user_id.clone()),
