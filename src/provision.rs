@@ -786,6 +786,23 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_applies_on_the_memory_store_and_reapplies_as_updates() {
+        use crate::storage::DirectoryStore;
+        let yaml = "tenants: [{id: t, pools: [{id: p, groups: [{id: g, privileges: [user-admin]}], users: [{username: Ann, email: Ann@Example.com, password: 'long enough pass', groups: [g], privileges: [user-admin]}]}], workspaces: [{id: w, pools: [p], clients: [{client_id: c, redirect_uris: ['http://127.0.0.1/cb']}]}]}]";
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let hasher = Hasher::new(1).unwrap();
+        let db = crate::storage::memory::MemoryDb::new();
+        let run = || async { db.apply(&plan(parse(yaml).unwrap(), "t", 0, &db, &hasher, &Existing::default()).await.unwrap()).await.unwrap() };
+        let first = rt.block_on(run());
+        assert_eq!(first.to_string(), "created: [1 client(s), 1 group(s), 1 pool(s), 1 tenant(s), 1 user(s), 1 workspace(s)]; updated: []");
+        let second = rt.block_on(run());
+        assert!(second.created.is_empty(), "{second}");
+        let plan = rt.block_on(plan(parse(yaml).unwrap(), "t", 0, &db, &hasher, &Existing::default())).unwrap();
+        let grants: Vec<_> = plan.grants().map(|(_, p, h)| format!("{p} {h}")).collect();
+        assert_eq!(grants, ["user-admin group:p/g", "user-admin user:p/ann"]);
+    }
+
+    #[test]
     fn reserved_and_malformed_ids_are_rejected() {
         for (id, _) in [("api", "reserved"), ("Acme", "a-z"), ("a/b", "a-z")] {
             let e = plan_of(&format!("tenants: [{{id: '{id}'}}]")).unwrap_err().to_string();
