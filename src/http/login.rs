@@ -28,7 +28,7 @@ pub async fn sso_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequ
         return Ok(None);
     };
     // A password reset or a status change since this sign-in ends the session.
-    Ok(crate::identity::lifecycle::session_valid(state, &auth).await?.then_some(auth))
+    Ok(crate::identity::lifecycle::session_valid(&state.lifecycle(), &auth).await?.then_some(auth))
 }
 
 /// Moves a flow on after /authorize, sign-in or consent (see `auth` for the diagram).

@@ -25,7 +25,8 @@ pub fn get() -> Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
-/// Every route. Workspace endpoints live under `/{tenant}/{workspace}` (the issuer).
+/// Every route but the admin API's (`admin::configure`, which `startup` registers first).
+/// Workspace endpoints live under `/{tenant}/{workspace}` (the issuer).
 ///
 /// Each path is one `web::resource` holding all its methods, so a method it does not
 /// support answers 405 with an `Allow` header (RFC 9110 §15.5.6) instead of falling
@@ -37,7 +38,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/healthz").route(get().to(health::get_healthz)))
         .service(web::resource("/readyz").route(get().to(health::get_readyz)))
         .configure(assets::configure)
-        .configure(crate::admin::configure)
         .service(
             web::scope("/{tenant}/{workspace}")
                 .service(web::resource("/.well-known/openid-configuration").route(get().to(oidc::get_discovery)))

@@ -113,7 +113,7 @@ fn register_page(cw: &CurrentWorkspace, t: &'static Strings, flow: &crate::auth:
 /// The registration pool of the workspace with its compiled payload schema and form.
 async fn registration_form(state: &AppState, cw: &CurrentWorkspace, t: &'static Strings) -> Result<(Pool, Compiled, RegistrationForm), HttpResponse> {
     let pool = pool_or_404(state, cw, t).await?;
-    let schema = lifecycle::load_schema(state, &pool.tenant_id, &pool.settings.payload_schema).await.map_err(|e| app_error_page(&e, cw.theme(), t))?;
+    let schema = lifecycle::load_schema(&state.lifecycle(), &pool.tenant_id, &pool.settings.payload_schema).await.map_err(|e| app_error_page(&e, cw.theme(), t))?;
     let form = RegistrationForm::of(&pool, &schema);
     Ok((pool, schema, form))
 }
@@ -308,7 +308,7 @@ pub async fn get_activate(cw: CurrentWorkspace, req: HttpRequest, q: web::Query<
 
 pub async fn post_activate(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let t = strings(&req, &[]);
-    match lifecycle::use_activation_link(&state, &field(&body, "token").unwrap_or_default()).await {
+    match lifecycle::use_activation_link(&state.lifecycle(), &field(&body, "token").unwrap_or_default()).await {
         Ok(Some(_)) => {
             let page = NoticePage { page: page_ctx("Account activated", cw.theme(), t), heading: "Account activated".into(), text: "Your account is ready. Return to the application to sign in.".into(), link: None };
             render(StatusCode::OK, &page.page.nonce, &page)

@@ -173,7 +173,7 @@ pub async fn post_reset_confirm(state: web::Data<AppState>, cw: CurrentWorkspace
         return code_expired(&cw, t);
     };
     let password = field(&body, "password").unwrap_or_default();
-    match lifecycle::check_new_password(&state, &pool, &crate::identity::identifiers(&user), &password, Some(&user.id)).await {
+    match lifecycle::check_new_password(&state.lifecycle(), &pool, &crate::identity::identifiers(&user), &password, Some(&user.id)).await {
         Ok(errors) if !errors.is_empty() => {
             let code = field(&body, "code").unwrap_or_default();
             return code_page(&cw, t, &c, r, CodeView { errors: errors.into_iter().map(|e| e.message).collect(), notice: None, code, status: StatusCode::UNPROCESSABLE_ENTITY });
@@ -186,7 +186,7 @@ pub async fn post_reset_confirm(state: web::Data<AppState>, cw: CurrentWorkspace
         Err(resp) => return resp,
     };
     // The password passed the policy above.
-    if let Err(e) = lifecycle::replace_password(&state, &pool, &user, &password).await {
+    if let Err(e) = lifecycle::replace_password(&state.lifecycle(), &pool, &user, &password).await {
         return app_error_page(&e, cw.theme(), t);
     }
     let link = c.flow.as_ref().map(|f| (format!("{}?flow={f}", cw.path("login")), "Sign in".to_owned()));

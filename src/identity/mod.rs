@@ -7,6 +7,7 @@ pub mod otp;
 pub mod policy;
 pub mod registration;
 pub mod schema;
+pub mod users;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_security::MixedScript;

@@ -93,17 +93,10 @@ pub fn builtin(id: &str) -> Option<&'static Value> {
     }
 }
 
-/// One problem with a schema or an instance. `pointer` is a JSON pointer (RFC 6901) into
-/// the document that was checked: the schema for [`compile`], the instance for
-/// [`Compiled::validate`] and [`Compiled::from_form`]; `""` is the root. `message` reads
-/// after the field's name: "is required", "must be at most 200 characters".
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct FieldError {
-    pub pointer: String,
-    /// Serialised as `detail`, like the members of a problem document's `errors`.
-    #[serde(rename = "detail")]
-    pub message: String,
-}
+/// One problem with a schema or an instance: its `pointer` is a JSON pointer (RFC 6901)
+/// into the document that was checked: the schema for [`compile`], the instance for
+/// [`Compiled::validate`] and [`Compiled::from_form`]; `""` is the root.
+pub use super::users::FieldError;
 
 fn field_error(pointer: impl Into<String>, message: impl Into<String>) -> FieldError {
     FieldError {
