@@ -184,14 +184,7 @@ pub async fn revoke_everything(state: &AppState, user: &User) -> Result<(), AppE
 
 /// Whether a session survived every revocation since it was made.
 pub async fn session_valid(state: &AppState, auth: &crate::protocol::types::Authentication) -> Result<bool, AppError> {
-    let Some(epoch) = state.sessions.get::<i64>(Kind::UserEpoch, &auth.user_id).await? else {
-        return Ok(true);
-    };
-    // Markers written before they had milliseconds hold seconds (a count of seconds since
-    // 1970 stays below 10^11 until the year 5138), as do sessions of that time.
-    let epoch_ms = if epoch < 100_000_000_000 { epoch * 1000 + 999 } else { epoch };
-    let made_ms = if auth.session_ms > 0 { auth.session_ms } else { auth.auth_time * 1000 };
-    Ok(made_ms > epoch_ms)
+    crate::auth::session::valid(&state.sessions, auth).await
 }
 
 /// Allowed status changes; `new` is only left by activation.
