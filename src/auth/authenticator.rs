@@ -120,33 +120,18 @@ impl Authenticator<'_> {
     /// The browser's valid single sign-on session in this realm, by the value of its
     /// session cookie. A password reset or a status change since the sign-in ends it.
     pub async fn sso_session(&self, realm: &Realm<'_>, cookie: Option<&str>) -> Result<Option<Authentication>, AppError> {
-        let Some(v) = cookie else {
-            return Ok(None);
-        };
-        let Some(auth) = session::get(self.sessions, &session::key_of(v)).await?.filter(|a| a.tenant_id == realm.tenant && a.workspace_id == realm.workspace) else {
-            return Ok(None);
-        };
-        Ok(session::valid(self.sessions, &auth).await?.then_some(auth))
+        session::current(self.sessions, realm.tenant, realm.workspace, cookie).await
     }
 
     /// Creates or upgrades the session of `user_id` who passed the factors `amr` (see the
     /// module docs). `cookie`: the session cookie the browser presented, if any.
     pub async fn establish(&self, realm: &Realm<'_>, user_id: &str, amr: &[String], cookie: Option<&str>) -> Result<Established, AppError> {
-        let now = self.clock.now();
         let current = self.sso_session(realm, cookie).await?.filter(|a| a.user_id == user_id);
+        let (now, now_ms) = (self.clock.now(), self.clock.now_ms());
         let auth = match current {
-            Some(mut a) => {
-                a.auth_time = now;
-                for m in amr {
-                    if !a.amr.contains(m) {
-                        a.amr.push(m.clone());
-                    }
-                }
-                a.acr = acr_for(&a.amr).into();
-                a
-            }
+            Some(a) => upgraded(a, amr, now),
             None => Authentication {
-                session_ms: self.clock.now_ms(),
+                session_ms: now_ms,
                 tenant_id: realm.tenant.into(),
                 workspace_id: realm.workspace.into(),
                 user_id: user_id.into(),
@@ -166,7 +151,34 @@ impl Authenticator<'_> {
     }
 }
 
+/// A valid session of the same user after a further authentication at `now`: same `sid`
+/// and `session_ms`, `auth_time` now (OIDC Core §2: the time of the authentication, so the
+/// latest one), the union of the AMR values.
+pub fn upgraded(mut a: Authentication, amr: &[String], now: i64) -> Authentication {
+    a.auth_time = now;
+    for m in amr {
+        if !a.amr.contains(m) {
+            a.amr.push(m.clone());
+        }
+    }
+    a.acr = acr_for(&a.amr).into();
+    a
+}
+
 /// The ACR value of an authentication with these AMR values. Password only, today.
 fn acr_for(_amr: &[String]) -> &'static str {
     ACR_PASSWORD
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upgrade_keeps_sid_and_session_time_and_moves_auth_time() {
+        let a = Authentication { tenant_id: "t".into(), workspace_id: "w".into(), user_id: "u".into(), auth_time: 10, sid: "sid".into(), acr: ACR_PASSWORD.into(), amr: vec!["pwd".into()], session_ms: 10_000 };
+        let up = upgraded(a.clone(), &["pwd".into(), "otp".into()], 99);
+        assert_eq!((up.sid.as_str(), up.session_ms, up.auth_time), ("sid", 10_000, 99));
+        assert_eq!(up.amr, vec!["pwd".to_string(), "otp".to_string()]);
+    }
 }

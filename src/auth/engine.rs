@@ -54,7 +54,6 @@ impl Engine<'_> {
         let stored = !matches!(event, Event::Authorize { .. });
         let mut session_cookie = None;
         let required = factors::required();
-        let sessions = self.authenticator.sessions;
         let now = self.authenticator.clock.now();
         loop {
             if let (Event::Consent(Decision::Allow), Some(a)) = (&event, flow.auth()) {
@@ -66,30 +65,36 @@ impl Engine<'_> {
                 Ok(s) => s,
                 Err(r) => return Ok(Err(r)),
             };
-            let to = match next {
-                Next::StartSession { user_id, amr } => {
-                    let est = self.authenticator.establish(&ctx.realm, &user_id, &amr, ctx.cookie).await?;
-                    session_cookie = Some(est.cookie);
-                    (flow, event) = (next_flow, Event::SessionReady(est.auth));
-                    continue;
-                }
-                Next::ShowPage(page) => {
-                    next_flow.save(sessions, self.flow_ttl).await?;
-                    Destination::Page(page, next_flow.id)
-                }
-                Next::IssueCode(auth) => {
-                    self.finish(&next_flow, stored).await?;
-                    let req = &next_flow.request;
-                    let code = authorize::issue_code(sessions, req, auth, self.code_ttl, now).await?;
-                    Destination::Client(authorize::success_redirect(&req.redirect_uri, &code, req.state.as_deref(), ctx.issuer)?)
-                }
-                Next::Redirect(e) => {
-                    self.finish(&next_flow, stored).await?;
-                    let req = &next_flow.request;
-                    Destination::Client(authorize::error_redirect(&req.redirect_uri, &e, req.state.as_deref(), ctx.issuer)?)
-                }
-            };
+            if let Next::StartSession { user_id, amr } = next {
+                let est = self.authenticator.establish(&ctx.realm, &user_id, &amr, ctx.cookie).await?;
+                session_cookie = Some(est.cookie);
+                (flow, event) = (next_flow, Event::SessionReady(est.auth));
+                continue;
+            }
+            let to = self.carry_out(ctx, next_flow, next, stored, now).await?;
             return Ok(Ok(Advanced { to, session_cookie }));
+        }
+    }
+
+    /// Stores the flow for its next page, or finishes it with the client's answer.
+    async fn carry_out(&self, ctx: &Context<'_>, flow: Flow, next: Next, stored: bool, now: i64) -> Result<Destination, AppError> {
+        let sessions = self.authenticator.sessions;
+        let req = &flow.request;
+        match next {
+            Next::ShowPage(page) => {
+                flow.save(sessions, self.flow_ttl).await?;
+                Ok(Destination::Page(page, flow.id))
+            }
+            Next::IssueCode(auth) => {
+                self.finish(&flow, stored).await?;
+                let code = authorize::issue_code(sessions, req, auth, self.code_ttl, now).await?;
+                Ok(Destination::Client(authorize::success_redirect(&req.redirect_uri, &code, req.state.as_deref(), ctx.issuer)?))
+            }
+            Next::Redirect(e) => {
+                self.finish(&flow, stored).await?;
+                Ok(Destination::Client(authorize::error_redirect(&req.redirect_uri, &e, req.state.as_deref(), ctx.issuer)?))
+            }
+            Next::StartSession { .. } => Err(AppError::Internal("a session step reached the end of the engine".into())),
         }
     }
 

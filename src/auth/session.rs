@@ -48,6 +48,18 @@ pub async fn remove(sessions: &Sessions, key: &str) -> Result<(), AppError> {
     sessions.delete(Kind::Session, key).await
 }
 
+/// The valid session behind a cookie value, if it belongs to this tenant and workspace
+/// (single sign-on is per workspace).
+pub async fn current(sessions: &Sessions, tenant: &str, workspace: &str, cookie: Option<&str>) -> Result<Option<Authentication>, AppError> {
+    let Some(v) = cookie else {
+        return Ok(None);
+    };
+    let Some(auth) = get(sessions, &key_of(v)).await?.filter(|a| a.tenant_id == tenant && a.workspace_id == workspace) else {
+        return Ok(None);
+    };
+    Ok(valid(sessions, &auth).await?.then_some(auth))
+}
+
 /// Whether no revocation (a password reset, a status change) happened since the session
 /// was made.
 pub async fn valid(sessions: &Sessions, auth: &Authentication) -> Result<bool, AppError> {

@@ -28,7 +28,7 @@ pub struct Asked<'a> {
 
 pub enum Requested {
     /// A challenge (real or decoy) was started: show its code page.
-    Started(Challenge),
+    Started(Box<Challenge>),
     /// The input is neither an email address nor a phone number.
     NotAnAddress,
     /// Too many codes for this address or from this network.
@@ -59,7 +59,7 @@ pub async fn request(state: &AppState, at: Asked<'_>, raw: &str) -> Result<Reque
     let pool = user.as_ref().map(|u| u.pool_id.clone()).unwrap_or_else(|| at.pools.first().cloned().unwrap_or_default());
     let origin = Origin { tenant: at.tenant, workspace: at.workspace, pool: &pool, browser: at.browser, flow: at.flow, pages: at.pages };
     let to_user = Recipient { user_id: user.as_ref().map(|u| u.id.as_str()), channel, to: &to, registration: None };
-    Ok(Requested::Started(Challenge::start(state, Purpose::Reset, origin, to_user).await?))
+    Ok(Requested::Started(Box::new(Challenge::start(state, Purpose::Reset, origin, to_user).await?)))
 }
 
 /// The password rules shown with a challenge's form.

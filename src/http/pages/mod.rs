@@ -84,7 +84,7 @@ impl Page {
 
     /// A themed error page with this status, error code and message.
     pub fn error(&self, status: StatusCode, code: &str, message: &str) -> PageError {
-        PageError { status, code: code.into(), message: message.into(), theme: self.theme.clone(), t: self.t }
+        PageError(Box::new(Shown { status, code: code.into(), message: message.into(), theme: self.theme.clone(), t: self.t }))
     }
 
     /// 400 `invalid_request`, the answer to forms and links that are no longer valid.
@@ -105,7 +105,9 @@ impl Page {
 }
 
 /// The one error of the page handlers: rendered as the themed error page.
-pub struct PageError {
+pub struct PageError(Box<Shown>);
+
+struct Shown {
     status: StatusCode,
     code: String,
     message: String,
@@ -115,23 +117,24 @@ pub struct PageError {
 
 impl std::fmt::Debug for PageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PageError").field("status", &self.status).field("code", &self.code).finish_non_exhaustive()
+        f.debug_struct("PageError").field("status", &self.0.status).field("code", &self.0.code).finish_non_exhaustive()
     }
 }
 
 impl std::fmt::Display for PageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "page error {} {}", self.status.as_u16(), self.code)
+        write!(f, "page error {} {}", self.0.status.as_u16(), self.0.code)
     }
 }
 
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     fn error_response(&self) -> HttpResponse {
-        response::error_page(self.status, self.theme.clone(), self.t, &self.code, &self.message)
+        let e = &self.0;
+        response::error_page(e.status, e.theme.clone(), e.t, &e.code, &e.message)
     }
 }
 
