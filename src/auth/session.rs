@@ -73,13 +73,15 @@ pub async fn valid(sessions: &Sessions, auth: &Authentication) -> Result<bool, A
     Ok(made_ms > epoch_ms)
 }
 
-/// The user's live sessions. Entries whose session expired are dropped from the index.
+/// The user's live sessions. Entries whose session expired or was revoked (a password
+/// reset, a status change) are dropped from the index.
 pub async fn list(sessions: &Sessions, tenant: &str, user_id: &str) -> Result<Vec<SessionRef>, AppError> {
     let id = index_id(tenant, user_id);
     let mut out = vec![];
     for key in sessions.index_members(Kind::UserSessions, &id).await? {
-        match get(sessions, &key).await? {
-            Some(auth) if auth.user_id == user_id && auth.tenant_id == tenant => out.push(SessionRef { key, auth }),
+        let live = get(sessions, &key).await?.filter(|a| a.user_id == user_id && a.tenant_id == tenant);
+        match live {
+            Some(auth) if valid(sessions, &auth).await? => out.push(SessionRef { key, auth }),
             _ => sessions.index_remove(Kind::UserSessions, &id, &key).await?,
         }
     }

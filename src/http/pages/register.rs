@@ -10,28 +10,13 @@ use super::flow::{self, FlowCtx};
 use super::{FlowQuery, OrPage, Page, PageError, PageResult};
 use crate::auth::Event;
 use crate::auth::factors::{Factor, password::Password};
-use crate::error::AppError;
-use crate::http::workspace::CurrentWorkspace;
 use crate::http::{field, pairs};
 use crate::identity::lifecycle::{self, Rejected};
 use crate::identity::otp::{Origin, Purpose};
 use crate::identity::registration::{self, Outcome, RegistrationForm};
 use crate::identity::schema::{Compiled, FieldError, FieldKind};
-use crate::state::AppState;
 use crate::storage::identity::Pool;
 use crate::views::{ActivatePage, Field, NoticePage, PageId, RegisterPage};
-
-/// The first of the workspace's pools that accepts self-registration.
-pub async fn registration_pool(state: &AppState, cw: &CurrentWorkspace) -> Result<Option<Pool>, AppError> {
-    for p in &cw.workspace.pools {
-        if let Some(pool) = state.identity.pool(&cw.issuer.tenant, p).await?
-            && pool.settings.self_registration
-        {
-            return Ok(Some(pool));
-        }
-    }
-    Ok(None)
-}
 
 fn identifier_label(name: &str) -> &'static str {
     match name {
@@ -122,7 +107,7 @@ fn register_page(page: &Page, r: &Registration<'_>, form: Form<'_>, status: Stat
 
 /// The registration pool of the workspace with its compiled payload schema and form.
 async fn registration_form(page: &Page) -> Result<(Pool, Compiled, RegistrationForm), PageError> {
-    let pool = registration_pool(&page.state, &page.cw).await.or_page(page)?;
+    let pool = registration::pool_for(&page.state, &page.cw.issuer.tenant, &page.cw.workspace.pools).await.or_page(page)?;
     let pool = pool.ok_or_else(|| page.error(StatusCode::NOT_FOUND, "not_found", "This application does not offer registration."))?;
     let schema = lifecycle::load_schema(&page.state, &pool.tenant_id, &pool.settings.payload_schema).await.or_page(page)?;
     let form = RegistrationForm::of(&pool, &schema);
