@@ -70,7 +70,7 @@ async fn import_file(state: &portcullis::state::AppState, path: &std::path::Path
     let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
     let started = Instant::now();
     let input = std::io::BufReader::new(std::fs::File::open(path)?);
-    let summary = import::run(state, "bench", "people", input, Format::Ndjson, tx, import::Limits::default()).await?;
+    let summary = import::run(state, &portcullis::model::TenantId::new("bench"), "people", input, Format::Ndjson, tx, import::Limits::default()).await?;
     let secs = started.elapsed().as_secs_f64();
     drain.await?;
     Ok((summary, secs))

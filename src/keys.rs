@@ -10,7 +10,8 @@ use std::sync::{Arc, RwLock};
 
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::storage::{KeyStore, SigningAlg, StoredKey, random_token};
+use crate::storage::{KeyStore, SigningAlg, StoredKey};
+use crate::crypto::random_token;
 
 fn jose(e: josekit::JoseError) -> AppError {
     AppError::Keys(e.to_string())

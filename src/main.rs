@@ -113,7 +113,7 @@ async fn apply(file: &std::path::Path, state: &portcullis::state::AppState) -> R
     Ok(())
 }
 
-async fn import_file(state: &portcullis::state::AppState, file: &std::path::Path, tenant: &str, pool: &str, format: Option<&str>, report: Option<&std::path::Path>) -> Result<(), AppError> {
+async fn import_file(state: &portcullis::state::AppState, file: &std::path::Path, tenant: &portcullis::model::TenantId, pool: &str, format: Option<&str>, report: Option<&std::path::Path>) -> Result<(), AppError> {
     use portcullis::import::{self, Format, Outcome};
     use std::io::Write;
     let name = format.map(str::to_owned).unwrap_or_else(|| file.display().to_string());
@@ -223,7 +223,7 @@ async fn run(command: Command, config: Config) -> Result<(), AppError> {
         }
         Command::Import { file, tenant, pool, format, report } => {
             let state = startup::build_state(config, clock).await?;
-            import_file(&state, &file, &tenant, &pool, format.as_deref(), report.as_deref()).await
+            import_file(&state, &file, &portcullis::model::TenantId::new(tenant), &pool, format.as_deref(), report.as_deref()).await
         }
         Command::Keys { action: KeysAction::Rotate } => {
             let state = startup::build_state(config, clock.clone()).await?;

@@ -19,7 +19,8 @@ use crate::identity::policy::PasswordPolicy;
 use crate::identity::schema;
 use crate::storage::identity::{Activation, Identifier, PoolSettings, client_holder, group_holder};
 use crate::protocol::authorize::MAX_REDIRECT_URI;
-use crate::storage::{Client, ConsentMode, SigningAlg, UserStatus, UserStore, digest};
+use crate::storage::{Client, ConsentMode, SigningAlg, UserStatus, UserStore};
+use crate::crypto::digest;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -342,32 +343,34 @@ pub async fn prepare(state: &crate::state::AppState, file: File, source: &str) -
     use crate::storage::identity::Lookup;
     let mut existing = Existing::default();
     for t in &file.tenants {
-        if let Some(found) = state.identity.tenant(&t.id).await? {
+        // A tenant id enters the system here, from the provisioning file.
+        let tenant = crate::model::TenantId::new(t.id.clone());
+        if let Some(found) = state.directory.tenant(&tenant).await? {
             existing.tenants.insert(t.id.clone(), found);
         }
-        for (id, body) in state.identity.schemas(&t.id).await? {
+        for (id, body) in state.schemas.schemas(&tenant).await? {
             existing.schemas.insert((t.id.clone(), id), body);
         }
-        for p in state.identity.pools(&t.id).await? {
-            for g in state.identity.groups(&t.id, &p.id).await? {
+        for p in state.pools.pools(&tenant).await? {
+            for g in state.groups.groups(&tenant, &p.id).await? {
                 existing.groups.insert((t.id.clone(), p.id.clone(), g.id), g.name);
             }
             existing.pool_names.insert((t.id.clone(), p.id.clone()), p.name);
             existing.pools.insert((t.id.clone(), p.id), p.settings);
         }
         for w in &t.workspaces {
-            if let Some(found) = state.directory.workspace(&t.id, &w.id).await? {
+            if let Some(found) = state.directory.workspace(&tenant, &w.id).await? {
                 existing.workspaces.insert((t.id.clone(), w.id.clone()), found);
             }
-            for c in state.identity.clients(&t.id, &w.id).await? {
+            for c in state.clients.clients(&tenant, &w.id).await? {
                 existing.clients.insert((t.id.clone(), w.id.clone(), c.client_id.clone()), c);
             }
         }
         for p in &t.pools {
             for u in &p.users {
                 let name = u.username.trim().to_lowercase();
-                if let Some(found) = state.identity.find_user(&t.id, &p.id, Lookup::Username, &name).await? {
-                    let groups = state.identity.user_groups(&found.id).await?;
+                if let Some(found) = state.users.find_user(&tenant, &p.id, Lookup::Username, &name).await? {
+                    let groups = state.groups.user_groups(&found.tenant_id, &found.id).await?;
                     existing.users.insert((t.id.clone(), p.id.clone(), name), (found, groups));
                 }
             }
@@ -500,7 +503,7 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
                         if let Some(v) = settings.password_policy.check(pw, &ids).first() {
                             return Err(err(format!("{up}.password"), &v.message));
                         }
-                        match users.password_hash(&t.id, &p.id, &username).await? {
+                        match users.password_hash(&crate::model::TenantId::new(t.id.clone()), &p.id, &username).await? {
                             Some(stored) if hasher.verify(pw, &stored).await? => None,
                             _ => Some(hasher.hash(pw).await?),
                         }
@@ -537,7 +540,7 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
             let mut client_ids = HashSet::new();
             for (ci, c) in w.clients.iter().enumerate() {
                 let stored = existing.clients.get(&(t.id.clone(), w.id.clone(), c.client_id.clone()));
-                clients.push(client_plan(&format!("{wp}.clients[{ci}]"), &t.id, &w.id, c, stored, &mut client_ids)?);
+                clients.push(client_plan(&format!("{wp}.clients[{ci}]"), &crate::model::TenantId::new(t.id.clone()), &w.id, c, stored, &mut client_ids)?);
                 for (xi, x) in c.privileges.iter().enumerate() {
                     check_privilege(&format!("{wp}.clients[{ci}].privileges[{xi}]"), t, existing, x)?;
                     holders.push((x.clone(), client_holder(&w.id, &c.client_id)));
@@ -558,7 +561,7 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
 }
 
 /// The client a document describes; what it leaves out comes from `stored` (or defaults).
-fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, seen: &mut HashSet<&'a str>) -> Result<Client, AppError> {
+fn client_plan<'a>(cp: &str, tenant: &crate::model::TenantId, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, seen: &mut HashSet<&'a str>) -> Result<Client, AppError> {
     let id_ok = !c.client_id.is_empty() && c.client_id.len() <= 128 && c.client_id.bytes().all(|b| b.is_ascii_graphic() && b != b':');
     if !id_ok {
         return Err(err(format!("{cp}.client_id"), "1-128 visible ASCII characters, no ':'"));
@@ -608,7 +611,7 @@ fn client_plan<'a>(cp: &str, tenant: &str, ws: &str, c: &'a ClientSpec, stored: 
         Some(other) => return Err(err(format!("{cp}.id_token_signed_response_alg"), format!("RS256 or ES256, not {other:?}"))),
     };
     Ok(Client {
-        tenant_id: tenant.to_owned(),
+        tenant_id: tenant.clone(),
         workspace_id: ws.to_owned(),
         client_id: c.client_id.clone(),
         name: c.name.clone().or_else(|| stored.map(|s| s.name.clone())).unwrap_or_else(|| c.client_id.clone()),
@@ -629,7 +632,7 @@ mod tests {
 
     fn client_err(yaml: &str) -> String {
         let spec: ClientSpec = serde_yaml_ng::from_str(yaml).unwrap();
-        client_plan("c", "t", "w", &spec, None, &mut HashSet::new()).unwrap_err().to_string()
+        client_plan("c", &crate::model::TenantId::new("t"), "w", &spec, None, &mut HashSet::new()).unwrap_err().to_string()
     }
 
     #[test]
@@ -709,25 +712,11 @@ mod tests {
         assert!(plan_of("tenants: [{id: t, schemas: [{id: s, schema: {type: object, properties: {n: {type: integer}}, required: [n]}}], pools: [{id: p, payload_schema: s, users: [{username: u, claims: {n: 1}}]}]}]").is_ok());
     }
 
-    struct NoUsers;
-    #[async_trait::async_trait]
-    impl UserStore for NoUsers {
-        async fn find_for_login(&self, _: &str, _: &[String], _: &str) -> crate::storage::Result<Option<(crate::storage::User, Option<String>)>> {
-            Ok(None)
-        }
-        async fn get(&self, _: &str, _: &str) -> crate::storage::Result<Option<crate::storage::User>> {
-            Ok(None)
-        }
-        async fn password_hash(&self, _: &str, _: &str, _: &str) -> crate::storage::Result<Option<String>> {
-            Ok(None)
-        }
-    }
-
     fn plan_of(yaml: &str) -> Result<Plan, AppError> {
         let file = parse(yaml)?;
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let hasher = Hasher::new(1).unwrap();
-        rt.block_on(plan(file, "t", 0, &NoUsers, &hasher, &Existing::default()))
+        rt.block_on(plan(file, "t", 0, &crate::storage::memory::MemoryDb::new(), &hasher, &Existing::default()))
     }
 
     #[test]

@@ -7,20 +7,26 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::keys::KeyRing;
 use crate::storage::session::Sessions;
-use crate::storage::identity::IdentityStore;
-use crate::storage::{AuditStore, ClientStore, ConsentStore, CounterStore, DirectoryStore, GrantStore, Health, Housekeeping, KeyStore, UserStore};
+use crate::storage::{
+    AuditStore, ClientStore, ConsentStore, CounterStore, CredentialStore, DirectoryStore, GrantStore, GroupStore, Health, Housekeeping, KeyStore, PoolStore, PrivilegeStore,
+    SchemaStore, UserStore,
+};
 
 pub struct AppState {
     pub config: Config,
     pub clock: Arc<dyn Clock>,
     pub directory: Arc<dyn DirectoryStore>,
     pub users: Arc<dyn UserStore>,
+    pub credentials: Arc<dyn CredentialStore>,
+    pub pools: Arc<dyn PoolStore>,
+    pub groups: Arc<dyn GroupStore>,
+    pub privileges: Arc<dyn PrivilegeStore>,
+    pub schemas: Arc<dyn SchemaStore>,
     pub clients: Arc<dyn ClientStore>,
     pub key_store: Arc<dyn KeyStore>,
     pub grants: Arc<dyn GrantStore>,
     pub consents: Arc<dyn ConsentStore>,
     pub audit: Arc<dyn AuditStore>,
-    pub identity: Arc<dyn IdentityStore>,
     pub delivery: Arc<dyn crate::delivery::Delivery>,
     pub db_health: Arc<dyn Health>,
     /// Durable security counters (sign-in lockout): in the database, never only in Redis.

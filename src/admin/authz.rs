@@ -20,7 +20,7 @@ pub enum Principal {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Caller {
-    pub tenant: String,
+    pub tenant: crate::model::TenantId,
     pub principal: Principal,
     pub privileges: Vec<String>,
 }
@@ -114,7 +114,7 @@ mod tests {
     use super::*;
 
     fn caller(privs: &[&str]) -> Caller {
-        Caller { tenant: "acme".into(), principal: Principal::User { id: "u".into(), pool: "p".into() }, privileges: privs.iter().map(|s| s.to_string()).collect() }
+        Caller { tenant: crate::model::TenantId::new("acme"), principal: Principal::User { id: "u".into(), pool: "p".into() }, privileges: privs.iter().map(|s| s.to_string()).collect() }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Tenants, workspaces, pools (with their password policy), clients, schemas and
 //! privileges. Writes go through the provisioning planner, so the admin API and the
 //! provisioning file accept the same documents and check them the same way.
+use crate::model::TenantId;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
@@ -74,7 +75,8 @@ async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tena
     let file = provision::File { tenants: vec![spec] };
     let mut plan = provision::prepare(state, file, "admin-api").await.map_err(|e| plan_error(e, prefix))?;
     for t in &plan.tenants {
-        let held = state.identity.holdings(&t.id).await?;
+        let tenant = TenantId::new(t.id.clone());
+        let held = state.privileges.holdings(&tenant).await?;
         for grant in &t.holders {
             if !caller.may_grant(&t.id, &grant.0) && !held.contains(grant) {
                 return Err(ApiError::Forbidden);
@@ -85,7 +87,7 @@ async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tena
         // system administrator's client a secret of its own.
         for w in &t.workspaces {
             for c in &w.clients {
-                client_outranked(state, caller, &t.id, &w.id, &c.client_id).await?;
+                client_outranked(state, caller, &tenant, &w.id, &c.client_id).await?;
             }
         }
     }
@@ -101,8 +103,8 @@ async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tena
 
 /// The caller holds every privilege the client holds (nothing, for a client that does not
 /// exist yet).
-async fn client_outranked(state: &AppState, caller: &Caller, tenant: &str, ws: &str, client_id: &str) -> Result<(), ApiError> {
-    let held = state.identity.privileges_of(tenant, &[crate::storage::identity::client_holder(ws, client_id)]).await?;
+async fn client_outranked(state: &AppState, caller: &Caller, tenant: &TenantId, ws: &str, client_id: &str) -> Result<(), ApiError> {
+    let held = state.privileges.privileges_of(tenant, &[crate::storage::identity::client_holder(ws, client_id)]).await?;
     if caller.outranks(tenant, &held) { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
@@ -111,7 +113,7 @@ fn tenant_shell(id: &str) -> TenantSpec {
 }
 
 async fn tenant_exists(state: &AppState, id: &str) -> Result<Option<(String, String)>, ApiError> {
-    Ok(state.identity.tenants().await?.into_iter().find(|(t, _)| t == id))
+    Ok(state.directory.tenants().await?.into_iter().find(|(t, _)| t == id).map(|(t, name)| (t.to_string(), name)))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -132,8 +134,8 @@ pub struct TenantView {
     security(("bearer" = []))
 )]
 async fn list_tenants(state: web::Data<AppState>, caller: Caller) -> ApiResult {
-    let all = state.identity.tenants().await?;
-    let items: Vec<TenantView> = all.into_iter().filter(|(id, _)| caller.tenant_admin(id)).map(|(id, name)| TenantView { id, name }).collect();
+    let all = state.directory.tenants().await?;
+    let items: Vec<TenantView> = all.into_iter().filter(|(id, _)| caller.tenant_admin(id)).map(|(id, name)| TenantView { id: id.to_string(), name }).collect();
     ok(&super::Page { items, next_cursor: None })
 }
 
@@ -151,7 +153,7 @@ async fn list_tenants(state: web::Data<AppState>, caller: Caller) -> ApiResult {
     ),
     security(("bearer" = []))
 )]
-async fn get_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult {
+async fn get_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<TenantId>) -> ApiResult {
     let id = path.into_inner();
     require(caller.tenant_admin(&id))?;
     let (id, name) = tenant_exists(&state, &id).await?.ok_or(ApiError::NotFound("tenant"))?;
@@ -187,7 +189,7 @@ pub struct TenantBody {
     ),
     security(("bearer" = []))
 )]
-async fn put_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<String>, body: Body) -> ApiResult {
+async fn put_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<TenantId>, body: Body) -> ApiResult {
     let id = path.into_inner();
     // Creating a tenant takes a system administrator; changing one, its administrator. An
     // administrator of another tenant learns nothing, not even whether this one exists.
@@ -214,14 +216,14 @@ async fn put_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn list_pools(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult {
+async fn list_pools(state: web::Data<AppState>, caller: Caller, path: web::Path<TenantId>) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
-    ok(&super::Page { items: state.identity.pools(&tenant).await?, next_cursor: None })
+    ok(&super::Page { items: state.pools.pools(&tenant).await?, next_cursor: None })
 }
 
-async fn pool_of(state: &AppState, tenant: &str, pool: &str) -> Result<Pool, ApiError> {
-    state.identity.pool(tenant, pool).await?.ok_or(ApiError::NotFound("pool"))
+async fn pool_of(state: &AppState, tenant: &TenantId, pool: &str) -> Result<Pool, ApiError> {
+    state.pools.pool(tenant, pool).await?.ok_or(ApiError::NotFound("pool"))
 }
 
 /// Get a pool.
@@ -238,7 +240,7 @@ async fn pool_of(state: &AppState, tenant: &str, pool: &str) -> Result<Pool, Api
     ),
     security(("bearer" = []))
 )]
-async fn get_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
+async fn get_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     ok(&pool_of(&state, &tenant, &pool).await?)
@@ -265,7 +267,7 @@ async fn get_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(S
     ),
     security(("bearer" = []))
 )]
-async fn put_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
+async fn put_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>, body: Body) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     tenant_exists(&state, &tenant).await?.ok_or(ApiError::NotFound("tenant"))?;
@@ -278,7 +280,7 @@ async fn put_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(S
     }
     obj.insert("id".into(), pool.clone().into());
     let spec: PoolSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
-    let existed = state.identity.pool(&tenant, &pool).await?.is_some();
+    let existed = state.pools.pool(&tenant, &pool).await?.is_some();
     apply(&state, &caller, TenantSpec { pools: vec![spec], ..tenant_shell(&tenant) }, true, true, "tenants[0].pools[0].").await?;
     let out = pool_of(&state, &tenant, &pool).await?;
     if existed { ok(&out) } else { created(&out) }
@@ -298,7 +300,7 @@ async fn put_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(S
     ),
     security(("bearer" = []))
 )]
-async fn get_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
+async fn get_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     ok(&pool_of(&state, &tenant, &pool).await?.settings.password_policy)
@@ -322,7 +324,7 @@ async fn get_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
+async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>, body: Body) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     pool_of(&state, &tenant, &pool).await?;
@@ -368,11 +370,11 @@ pub struct WorkspaceView {
     ),
     security(("bearer" = []))
 )]
-async fn list_workspaces(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult {
+async fn list_workspaces(state: web::Data<AppState>, caller: Caller, path: web::Path<TenantId>) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     let items: Vec<WorkspaceView> = state
-        .identity
+        .directory
         .workspaces(&tenant)
         .await?
         .into_iter()
@@ -403,7 +405,7 @@ async fn list_workspaces(state: web::Data<AppState>, caller: Caller, path: web::
     ),
     security(("bearer" = []))
 )]
-async fn put_workspace(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
+async fn put_workspace(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>, body: Body) -> ApiResult {
     let (tenant, ws) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     tenant_exists(&state, &tenant).await?.ok_or(ApiError::NotFound("tenant"))?;
@@ -415,7 +417,7 @@ async fn put_workspace(state: web::Data<AppState>, caller: Caller, path: web::Pa
     let spec: WorkspaceSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.directory.workspace(&tenant, &ws).await?.is_some();
     apply(&state, &caller, TenantSpec { workspaces: vec![spec], ..tenant_shell(&tenant) }, true, false, "tenants[0].workspaces[0].").await?;
-    let (id, name, pools) = state.identity.workspaces(&tenant).await?.into_iter().find(|w| w.0 == ws).ok_or(ApiError::NotFound("workspace"))?;
+    let (id, name, pools) = state.directory.workspaces(&tenant).await?.into_iter().find(|w| w.0 == ws).ok_or(ApiError::NotFound("workspace"))?;
     let view = WorkspaceView { issuer: state.config.issuer(&tenant, &id), id, name, pools };
     if existed { ok(&view) } else { created(&view) }
 }
@@ -465,15 +467,15 @@ impl From<Client> for ClientView {
     ),
     security(("bearer" = []))
 )]
-async fn list_clients(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
+async fn list_clients(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>) -> ApiResult {
     let (tenant, ws) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
-    let items: Vec<ClientView> = state.identity.clients(&tenant, &ws).await?.into_iter().map(ClientView::from).collect();
+    let items: Vec<ClientView> = state.clients.clients(&tenant, &ws).await?.into_iter().map(ClientView::from).collect();
     ok(&super::Page { items, next_cursor: None })
 }
 
-async fn find_client(state: &AppState, tenant: &str, ws: &str, id: &str) -> Result<Client, ApiError> {
-    state.identity.clients(tenant, ws).await?.into_iter().find(|c| c.client_id == id).ok_or(ApiError::NotFound("client"))
+async fn find_client(state: &AppState, tenant: &TenantId, ws: &str, id: &str) -> Result<Client, ApiError> {
+    state.clients.clients(tenant, ws).await?.into_iter().find(|c| c.client_id == id).ok_or(ApiError::NotFound("client"))
 }
 
 /// Get a client.
@@ -490,7 +492,7 @@ async fn find_client(state: &AppState, tenant: &str, ws: &str, id: &str) -> Resu
     ),
     security(("bearer" = []))
 )]
-async fn get_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+async fn get_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>) -> ApiResult {
     let (tenant, ws, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     ok(&ClientView::from(find_client(&state, &tenant, &ws, &id).await?))
@@ -515,7 +517,7 @@ async fn get_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: Body) -> ApiResult {
+async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>, body: Body) -> ApiResult {
     let (tenant, ws, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     if state.directory.workspace(&tenant, &ws).await?.is_none() {
@@ -527,7 +529,7 @@ async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
     };
     obj.insert("client_id".into(), id.clone().into());
     let spec: ClientSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
-    let existed = state.identity.clients(&tenant, &ws).await?.iter().any(|c| c.client_id == id);
+    let existed = state.clients.clients(&tenant, &ws).await?.iter().any(|c| c.client_id == id);
     let w = WorkspaceSpec { id: ws.clone(), name: None, theme: None, pools: None, clients: vec![spec] };
     apply(&state, &caller, TenantSpec { workspaces: vec![w], ..tenant_shell(&tenant) }, true, true, "tenants[0].workspaces[0].clients[0].").await?;
     let view = ClientView::from(find_client(&state, &tenant, &ws, &id).await?);
@@ -548,11 +550,11 @@ async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn delete_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+async fn delete_client(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>) -> ApiResult {
     let (tenant, ws, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     client_outranked(&state, &caller, &tenant, &ws, &id).await?;
-    if !state.identity.delete_client(&tenant, &ws, &id).await? {
+    if !state.clients.delete_client(&tenant, &ws, &id).await? {
         return Err(ApiError::NotFound("client"));
     }
     // This node stops accepting the client at once; others within their cache TTL.
@@ -582,14 +584,14 @@ pub struct SchemaView {
     ),
     security(("bearer" = []))
 )]
-async fn list_schemas(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult {
+async fn list_schemas(state: web::Data<AppState>, caller: Caller, path: web::Path<TenantId>) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     let mut items: Vec<SchemaView> = [schema::DEFAULT_PAYLOAD, schema::DEFAULT_METADATA]
         .into_iter()
         .filter_map(|id| schema::builtin(id).map(|s| SchemaView { id: id.into(), builtin: true, schema: s.clone() }))
         .collect();
-    items.extend(state.identity.schemas(&tenant).await?.into_iter().map(|(id, schema)| SchemaView { id, builtin: false, schema }));
+    items.extend(state.schemas.schemas(&tenant).await?.into_iter().map(|(id, schema)| SchemaView { id, builtin: false, schema }));
     ok(&super::Page { items, next_cursor: None })
 }
 
@@ -607,13 +609,13 @@ async fn list_schemas(state: web::Data<AppState>, caller: Caller, path: web::Pat
     ),
     security(("bearer" = []))
 )]
-async fn get_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
+async fn get_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>) -> ApiResult {
     let (tenant, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     if let Some(s) = schema::builtin(&id) {
         return ok(&SchemaView { id, builtin: true, schema: s.clone() });
     }
-    let s = state.identity.schema(&tenant, &id).await?.ok_or(ApiError::NotFound("schema"))?;
+    let s = state.schemas.schema(&tenant, &id).await?.ok_or(ApiError::NotFound("schema"))?;
     ok(&SchemaView { id, builtin: false, schema: s })
 }
 
@@ -636,7 +638,7 @@ async fn get_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn put_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
+async fn put_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>, body: Body) -> ApiResult {
     let (tenant, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     if schema::builtin(&id).is_some() {
@@ -666,13 +668,13 @@ async fn put_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn delete_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
+async fn delete_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>) -> ApiResult {
     let (tenant, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     if schema::builtin(&id).is_some() {
         return Err(ApiError::Conflict(format!("{id} is a built-in schema and cannot be deleted")));
     }
-    match state.identity.delete_schema(&tenant, &id).await {
+    match state.schemas.delete_schema(&tenant, &id).await {
         Ok(true) => Ok(HttpResponse::NoContent().finish()),
         Ok(false) => Err(ApiError::NotFound("schema")),
         Err(crate::error::AppError::Conflict(why)) => Err(ApiError::Conflict(why)),
@@ -712,17 +714,17 @@ fn builtin_name(id: &str) -> &'static str {
     ),
     security(("bearer" = []))
 )]
-async fn list_privileges(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult {
+async fn list_privileges(state: web::Data<AppState>, caller: Caller, path: web::Path<TenantId>) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     let mut items: Vec<PrivilegeView> =
         provision::BUILTIN_PRIVILEGES.iter().map(|id| PrivilegeView { id: (*id).into(), name: builtin_name(id).into(), builtin: true, pool_id: None, group_id: None }).collect();
-    items.extend(state.identity.privileges(&tenant).await?.into_iter().map(|p| PrivilegeView { id: p.id, name: p.name, builtin: false, pool_id: p.pool_id, group_id: p.group_id }));
+    items.extend(state.privileges.privileges(&tenant).await?.into_iter().map(|p| PrivilegeView { id: p.id, name: p.name, builtin: false, pool_id: p.pool_id, group_id: p.group_id }));
     ok(&super::Page { items, next_cursor: None })
 }
 
-async fn privilege_exists(state: &AppState, tenant: &str, id: &str) -> Result<(), ApiError> {
-    if provision::BUILTIN_PRIVILEGES.contains(&id) || state.identity.privileges(tenant).await?.iter().any(|p| p.id == id) {
+async fn privilege_exists(state: &AppState, tenant: &TenantId, id: &str) -> Result<(), ApiError> {
+    if provision::BUILTIN_PRIVILEGES.contains(&id) || state.privileges.privileges(tenant).await?.iter().any(|p| p.id == id) {
         Ok(())
     } else {
         Err(ApiError::NotFound("privilege"))
@@ -743,22 +745,22 @@ async fn privilege_exists(state: &AppState, tenant: &str, id: &str) -> Result<()
     ),
     security(("bearer" = []))
 )]
-async fn list_holders(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
+async fn list_holders(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>) -> ApiResult {
     let (tenant, id) = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     privilege_exists(&state, &tenant, &id).await?;
-    ok(&super::Page { items: state.identity.holders(&tenant, &id).await?, next_cursor: None })
+    ok(&super::Page { items: state.privileges.holders(&tenant, &id).await?, next_cursor: None })
 }
 
 /// Holders: `group:<pool>/<group>`, `user:<id>`, `client:<workspace>/<client_id>`; each
 /// must exist.
-async fn check_holder(state: &AppState, tenant: &str, holder: &str) -> Result<(), ApiError> {
+async fn check_holder(state: &AppState, tenant: &TenantId, holder: &str) -> Result<(), ApiError> {
     let bad = || invalid("/holder", "group:<pool>/<group>, user:<id> or client:<workspace>/<client_id> of an existing object");
     let (kind, rest) = holder.split_once(':').ok_or_else(bad)?;
     let exists = match kind {
         "group" => {
             let (pool, group) = rest.split_once('/').ok_or_else(bad)?;
-            state.identity.groups(tenant, pool).await?.iter().any(|g| g.id == group)
+            state.groups.groups(tenant, pool).await?.iter().any(|g| g.id == group)
         }
         "user" => state.users.get(tenant, rest).await?.is_some(),
         "client" => {
@@ -785,12 +787,12 @@ async fn check_holder(state: &AppState, tenant: &str, holder: &str) -> Result<()
     ),
     security(("bearer" = []))
 )]
-async fn put_holder(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+async fn put_holder(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>) -> ApiResult {
     let (tenant, id, holder) = path.into_inner();
     require(caller.may_grant(&tenant, &id))?;
     privilege_exists(&state, &tenant, &id).await?;
     check_holder(&state, &tenant, &holder).await?;
-    state.identity.set_holder(&tenant, &id, &holder, true).await?;
+    state.privileges.set_holder(&tenant, &id, &holder, true).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -807,10 +809,10 @@ async fn put_holder(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn delete_holder(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+async fn delete_holder(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>) -> ApiResult {
     let (tenant, id, holder) = path.into_inner();
     require(caller.may_grant(&tenant, &id))?;
-    state.identity.set_holder(&tenant, &id, &holder, false).await?;
+    state.privileges.set_holder(&tenant, &id, &holder, false).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -838,7 +840,7 @@ struct AuditQuery {
     ),
     security(("bearer" = []))
 )]
-async fn list_audit(state: web::Data<AppState>, caller: Caller, path: web::Path<String>, q: Args) -> ApiResult {
+async fn list_audit(state: web::Data<AppState>, caller: Caller, path: web::Path<TenantId>, q: Args) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
     let q: AuditQuery = q.parse()?;
@@ -850,7 +852,7 @@ async fn list_audit(state: web::Data<AppState>, caller: Caller, path: web::Path<
         }
     };
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
-    let items = state.identity.audit_events(&tenant, before, limit).await?;
+    let items = state.audit.audit_events(&tenant, before, limit).await?;
     let next_cursor = (items.len() as u64 == limit).then(|| items.last().map(|e| format!("{}_{}", e.at, e.id))).flatten();
     ok(&super::Page { items, next_cursor })
 }

@@ -1,6 +1,7 @@
 //! `POST …/pools/{pool}/import`: a bulk import upload (NDJSON or CSV by Content-Type).
 //! The upload is spooled to a temporary file, then imported in batches; the response
 //! streams one NDJSON report line per row and ends with a summary line.
+use crate::model::TenantId;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
@@ -49,12 +50,12 @@ impl Drop for Spool {
     ),
     security(("bearer" = []))
 )]
-async fn post_import(state: web::Data<AppState>, caller: Caller, req: HttpRequest, path: web::Path<(String, String)>, mut body: web::Payload) -> ApiResult {
+async fn post_import(state: web::Data<AppState>, caller: Caller, req: HttpRequest, path: web::Path<(TenantId, String)>, mut body: web::Payload) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     if !caller.user_admin(&tenant) {
         return Err(ApiError::Forbidden);
     }
-    state.identity.pool(&tenant, &pool).await?.ok_or(ApiError::NotFound("pool"))?;
+    state.pools.pool(&tenant, &pool).await?.ok_or(ApiError::NotFound("pool"))?;
     let limits = super::users::protected(&state, &caller, &tenant, &pool).await?;
     let ctype = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").split(';').next().unwrap_or("").trim().to_owned();
     let format = Format::from_name(&ctype).ok_or(ApiError::Unsupported("Send text/csv or application/x-ndjson."))?;

@@ -212,7 +212,7 @@ pub struct Page<T> {
 /// may act in every tenant.
 #[derive(Clone)]
 struct AuditActor {
-    tenant: String,
+    tenant: crate::model::TenantId,
     actor: String,
     everywhere: bool,
     /// Holds any privilege: a caller without one (any user of an app with the `admin`
@@ -248,7 +248,8 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller, Api
     let iss = unverified_issuer(token).ok_or_else(bad)?;
     let base = state.config.public_url.as_str().trim_end_matches('/');
     let (tenant, workspace) = iss.strip_prefix(base).and_then(|r| r.strip_prefix('/')).and_then(|r| r.split_once('/')).ok_or_else(bad)?;
-    let (tenant, workspace) = (tenant.to_owned(), workspace.to_owned());
+    // A tenant id enters the system here, from the token's issuer (checked below).
+    let (tenant, workspace) = (crate::model::TenantId::new(tenant), workspace.to_owned());
     // An outage is a 503 (the caller may retry), not a 401 (it would throw its token away).
     let at = verify_access_token(&state.keys, state.grants.as_ref(), &iss, token, state.now()).await.map_err(|e| match e.error {
         crate::protocol::ErrorCode::TemporarilyUnavailable => ApiError::App(AppError::Database("token check unavailable".into())),
@@ -261,14 +262,14 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller, Api
     let (principal, holders) = if at.grant_id.is_some() {
         let user = state.users.get(&tenant, &at.sub).await?.filter(|u| u.status == UserStatus::Active).ok_or_else(bad)?;
         let mut holders = vec![user_holder(&user.id)];
-        holders.extend(state.identity.user_groups(&user.id).await?.iter().map(|g| group_holder(&user.pool_id, g)));
+        holders.extend(state.groups.user_groups(&user.tenant_id, &user.id).await?.iter().map(|g| group_holder(&user.pool_id, g)));
         (Principal::User { id: user.id, pool: user.pool_id }, holders)
     } else {
         state.clients.get(&tenant, &workspace, &at.client_id).await?.ok_or_else(bad)?;
         let holder = client_holder(&workspace, &at.client_id);
         (Principal::Client { workspace, client_id: at.client_id }, vec![holder])
     };
-    let privileges = state.identity.privileges_of(&tenant, &holders).await?;
+    let privileges = state.privileges.privileges_of(&tenant, &holders).await?;
     Ok(Caller { tenant, principal, privileges })
 }
 
@@ -299,7 +300,7 @@ async fn record_call(state: &AppState, req: &HttpRequest, status: StatusCode) {
     };
     let named = req.match_info().get("tenant").filter(|t| !t.is_empty());
     let tenant = match named {
-        Some(t) if who.everywhere => t.to_owned(),
+        Some(t) if who.everywhere => crate::model::TenantId::new(t),
         _ => who.tenant,
     };
     let event = AuditEvent {

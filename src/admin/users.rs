@@ -1,5 +1,6 @@
 //! Users, their status and password, groups and memberships. Delegated managers (holders
 //! of a group's dynamic privilege) see and manage exactly the members of their groups.
+use crate::model::TenantId;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -61,11 +62,11 @@ fn view(u: User, groups: Vec<String>) -> UserView {
     }
 }
 
-async fn pool_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str) -> Result<Pool, ApiError> {
+async fn pool_for(state: &AppState, caller: &Caller, tenant: &TenantId, pool: &str) -> Result<Pool, ApiError> {
     if !caller.any_user_access(tenant, pool) {
         return Err(ApiError::Forbidden);
     }
-    state.identity.pool(tenant, pool).await?.ok_or(ApiError::NotFound("pool"))
+    state.pools.pool(tenant, pool).await?.ok_or(ApiError::NotFound("pool"))
 }
 
 /// The user, if the caller may manage it; with its groups and its pool.
@@ -75,20 +76,20 @@ async fn pool_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str) -
 /// lacks, itself or through a group: otherwise a user administrator could set the password
 /// of a tenant administrator, or a group manager change the address of a member who is
 /// also an administrator, and take the account over.
-async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &str, id: &str) -> Result<(User, Vec<String>, Pool), ApiError> {
+async fn managed_user(state: &AppState, caller: &Caller, tenant: &TenantId, pool: &str, id: &str) -> Result<(User, Vec<String>, Pool), ApiError> {
     let pool_record = pool_for(state, caller, tenant, pool).await?;
     let user = state.users.get(tenant, id).await?.filter(|u| u.pool_id == pool);
     let Some(user) = user else {
         // A delegated manager learns nothing about users outside their groups.
         return Err(if caller.user_admin(tenant) { ApiError::NotFound("user") } else { ApiError::Forbidden });
     };
-    let groups = state.identity.user_groups(&user.id).await?;
+    let groups = state.groups.user_groups(&user.tenant_id, &user.id).await?;
     if !caller.may_manage_user(tenant, pool, &groups) {
         return Err(ApiError::Forbidden);
     }
     let mut holders = vec![user_holder(&user.id)];
     holders.extend(groups.iter().map(|g| group_holder(pool, g)));
-    if !caller.outranks(tenant, &state.identity.privileges_of(tenant, &holders).await?) {
+    if !caller.outranks(tenant, &state.privileges.privileges_of(tenant, &holders).await?) {
         return Err(ApiError::Forbidden);
     }
     Ok((user, groups, pool_record))
@@ -98,9 +99,9 @@ async fn managed_user(state: &AppState, caller: &Caller, tenant: &str, pool: &st
 /// one grants them), and the users holding such privileges, directly or through a group.
 /// Computed once per request from the privileges' holders (few, in practice), so a listing
 /// or an import need not ask user by user.
-pub async fn protected(state: &AppState, caller: &Caller, tenant: &str, pool: &str) -> Result<crate::import::Limits, ApiError> {
+pub async fn protected(state: &AppState, caller: &Caller, tenant: &TenantId, pool: &str) -> Result<crate::import::Limits, ApiError> {
     let mut limits = crate::import::Limits::default();
-    for (privilege, holder) in state.identity.holdings(tenant).await? {
+    for (privilege, holder) in state.privileges.holdings(tenant).await? {
         if caller.holds(tenant, &privilege) {
             continue;
         }
@@ -116,7 +117,7 @@ pub async fn protected(state: &AppState, caller: &Caller, tenant: &str, pool: &s
         let mut after = None;
         loop {
             let query = UserQuery { groups: Some(vec![g.clone()]), after: after.clone(), limit: 1000, ..Default::default() };
-            let page = state.identity.search_users(tenant, pool, &query).await?;
+            let page = state.users.search_users(tenant, pool, &query).await?;
             after = page.last().map(|u| u.id.clone());
             let done = page.len() < 1000;
             limits.users.extend(page.into_iter().map(|u| u.id));
@@ -129,12 +130,12 @@ pub async fn protected(state: &AppState, caller: &Caller, tenant: &str, pool: &s
 }
 
 /// Whether the caller holds every privilege the members of these groups get from them.
-async fn outranks_groups(state: &AppState, caller: &Caller, tenant: &str, pool: &str, groups: &[String]) -> Result<(), ApiError> {
+async fn outranks_groups(state: &AppState, caller: &Caller, tenant: &TenantId, pool: &str, groups: &[String]) -> Result<(), ApiError> {
     if groups.is_empty() {
         return Ok(());
     }
     let holders: Vec<String> = groups.iter().map(|g| group_holder(pool, g)).collect();
-    if caller.outranks(tenant, &state.identity.privileges_of(tenant, &holders).await?) { Ok(()) } else { Err(ApiError::Forbidden) }
+    if caller.outranks(tenant, &state.privileges.privileges_of(tenant, &holders).await?) { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -156,17 +157,17 @@ struct ListQuery {
 
 /// A page of users; those the caller may not act on (see `protected`) are left out, as
 /// `GET …/users/{id}` refuses them too.
-async fn page_of(state: &AppState, caller: &Caller, tenant: &str, pool: &str, mut query: UserQuery) -> ApiResult {
+async fn page_of(state: &AppState, caller: &Caller, tenant: &TenantId, pool: &str, mut query: UserQuery) -> ApiResult {
     let limit = query.limit;
     query.limit = limit + 1;
-    let mut users = state.identity.search_users(tenant, pool, &query).await?;
+    let mut users = state.users.search_users(tenant, pool, &query).await?;
     let more = users.len() as u64 > limit;
     users.truncate(limit as usize);
     let next_cursor = if more { users.last().map(|u| u.id.clone()) } else { None };
     let hidden = protected(state, caller, tenant, pool).await?.users;
     let mut items = Vec::with_capacity(users.len());
     for u in users.into_iter().filter(|u| !hidden.contains(&u.id)) {
-        let groups = state.identity.user_groups(&u.id).await?;
+        let groups = state.groups.user_groups(&u.tenant_id, &u.id).await?;
         items.push(view(u, groups));
     }
     ok(&super::Page { items, next_cursor })
@@ -187,7 +188,7 @@ async fn page_of(state: &AppState, caller: &Caller, tenant: &str, pool: &str, mu
     ),
     security(("bearer" = []))
 )]
-async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, q: Args) -> ApiResult {
+async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>, q: Args) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     pool_for(&state, &caller, &tenant, &pool).await?;
     let q: ListQuery = q.parse()?;
@@ -229,7 +230,7 @@ async fn list_users(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
+async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>, body: Body) -> ApiResult {
     let (tenant, pool_id) = path.into_inner();
     let pool = pool_for(&state, &caller, &tenant, &pool_id).await?;
     let input: UserInput = body.parse().await?;
@@ -247,7 +248,7 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path
         _ => return Err(invalid("/status", "active or inactive")),
     };
     let new = lifecycle::prepare_new_user(&state, &pool, input, status).await?;
-    let user = state.identity.create_user(&new, state.now()).await?;
+    let user = state.users.create_user(&new.tenant_id, &new, state.now()).await?;
     if status == UserStatus::Inactive {
         lifecycle::send_activation_link(&state, &user).await?;
     }
@@ -269,7 +270,7 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path
     ),
     security(("bearer" = []))
 )]
-async fn get_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+async fn get_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
     let (user, groups, _) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
     ok(&view(user, groups))
@@ -308,7 +309,7 @@ pub struct UserPatch {
     ),
     security(("bearer" = []))
 )]
-async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: Body) -> ApiResult {
+async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>, body: Body) -> ApiResult {
     let (tenant, pool_id, id) = path.into_inner();
     let (mut user, groups, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
     let p: UserPatch = body.parse().await?;
@@ -352,7 +353,7 @@ async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<
     if let Some(metadata) = p.metadata {
         user.metadata = metadata;
     }
-    state.identity.update_user(&user, state.now()).await?;
+    state.users.update_user(&user.tenant_id, &user, state.now()).await?;
     lifecycle::audit(&state, &tenant, &caller.actor(), "user.updated", &user.id, Value::Null).await;
     let fresh = state.users.get(&tenant, &id).await?.ok_or(ApiError::NotFound("user"))?;
     ok(&view(fresh, groups))
@@ -383,7 +384,7 @@ pub struct StatusBody {
     ),
     security(("bearer" = []))
 )]
-async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: Body) -> ApiResult {
+async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>, body: Body) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
     let (user, groups, _) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
     let to = body.parse::<StatusBody>().await?.status;
@@ -406,7 +407,7 @@ async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<
     ),
     security(("bearer" = []))
 )]
-async fn delete_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+async fn delete_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
     let (user, _, _) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
     lifecycle::set_status(&state, &caller.actor(), user, UserStatus::Deleted).await?;
@@ -441,7 +442,7 @@ pub struct PasswordBody {
     ),
     security(("bearer" = []))
 )]
-async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, body: Body) -> ApiResult {
+async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>, body: Body) -> ApiResult {
     let (tenant, pool_id, id) = path.into_inner();
     let (user, _, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
     let password = body.parse::<PasswordBody>().await?.password;
@@ -464,10 +465,10 @@ async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Pat
     ),
     security(("bearer" = []))
 )]
-async fn list_groups(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>) -> ApiResult {
+async fn list_groups(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     pool_for(&state, &caller, &tenant, &pool).await?;
-    let items: Vec<Group> = state.identity.groups(&tenant, &pool).await?.into_iter().filter(|g| caller.may_manage_group(&tenant, &pool, &g.id)).collect();
+    let items: Vec<Group> = state.groups.groups(&tenant, &pool).await?.into_iter().filter(|g| caller.may_manage_group(&tenant, &pool, &g.id)).collect();
     ok(&super::Page { items, next_cursor: None })
 }
 
@@ -501,7 +502,7 @@ pub struct GroupBody {
     ),
     security(("bearer" = []))
 )]
-async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, body: Body) -> ApiResult {
+async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String)>, body: Body) -> ApiResult {
     let (tenant, pool) = path.into_inner();
     if !caller.user_admin(&tenant) {
         return Err(ApiError::Forbidden);
@@ -517,7 +518,7 @@ async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Pat
         return Err(invalid("/name", "at most 128 characters"));
     }
     let group = Group { pool_id: pool.clone(), id: b.id, name };
-    if !state.identity.create_group(&tenant, &group).await? {
+    if !state.groups.create_group(&tenant, &group).await? {
         return Err(ApiError::Conflict(format!("group {} exists", group.id)));
     }
     lifecycle::audit(&state, &tenant, &caller.actor(), "group.created", &group.id, serde_json::json!({ "pool": pool })).await;
@@ -527,12 +528,12 @@ async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Pat
 /// The group, if the caller may manage its members and holds every privilege the group
 /// gives them (adding a member grants those privileges; the group's members can do that
 /// much).
-async fn group_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str, group: &str) -> Result<Group, ApiError> {
+async fn group_for(state: &AppState, caller: &Caller, tenant: &TenantId, pool: &str, group: &str) -> Result<Group, ApiError> {
     pool_for(state, caller, tenant, pool).await?;
     if !caller.may_manage_group(tenant, pool, group) {
         return Err(ApiError::Forbidden);
     }
-    let found = state.identity.groups(tenant, pool).await?.into_iter().find(|g| g.id == group).ok_or(ApiError::NotFound("group"))?;
+    let found = state.groups.groups(tenant, pool).await?.into_iter().find(|g| g.id == group).ok_or(ApiError::NotFound("group"))?;
     outranks_groups(state, caller, tenant, pool, std::slice::from_ref(&found.id)).await?;
     Ok(found)
 }
@@ -551,7 +552,7 @@ async fn group_for(state: &AppState, caller: &Caller, tenant: &str, pool: &str, 
     ),
     security(("bearer" = []))
 )]
-async fn get_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+async fn get_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>) -> ApiResult {
     let (tenant, pool, group) = path.into_inner();
     ok(&group_for(&state, &caller, &tenant, &pool, &group).await?)
 }
@@ -570,13 +571,13 @@ async fn get_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(
     ),
     security(("bearer" = []))
 )]
-async fn delete_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>) -> ApiResult {
+async fn delete_group(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>) -> ApiResult {
     let (tenant, pool, group) = path.into_inner();
     if !caller.user_admin(&tenant) {
         return Err(ApiError::Forbidden);
     }
     group_for(&state, &caller, &tenant, &pool, &group).await?;
-    if state.identity.delete_group(&tenant, &pool, &group).await? {
+    if state.groups.delete_group(&tenant, &pool, &group).await? {
         lifecycle::audit(&state, &tenant, &caller.actor(), "group.deleted", &group, serde_json::json!({ "pool": pool })).await;
         Ok(HttpResponse::NoContent().finish())
     } else {
@@ -610,7 +611,7 @@ struct PageQuery {
     ),
     security(("bearer" = []))
 )]
-async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String)>, q: Args) -> ApiResult {
+async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>, q: Args) -> ApiResult {
     let (tenant, pool, group) = path.into_inner();
     group_for(&state, &caller, &tenant, &pool, &group).await?;
     let q: PageQuery = q.parse()?;
@@ -637,15 +638,15 @@ async fn list_members(state: web::Data<AppState>, caller: Caller, path: web::Pat
     ),
     security(("bearer" = []))
 )]
-async fn put_member(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String, String)>) -> ApiResult {
+async fn put_member(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String, String)>) -> ApiResult {
     membership(&state, &caller, path.into_inner(), true).await
 }
 
 /// Adds or removes a member: both the group and the user must be the caller's to manage.
-async fn membership(state: &AppState, caller: &Caller, (tenant, pool, group, user): (String, String, String, String), member: bool) -> ApiResult {
+async fn membership(state: &AppState, caller: &Caller, (tenant, pool, group, user): (TenantId, String, String, String), member: bool) -> ApiResult {
     group_for(state, caller, &tenant, &pool, &group).await?;
     let (user, _, _) = managed_user(state, caller, &tenant, &pool, &user).await?;
-    state.identity.set_member(&tenant, &pool, &group, &user.id, member).await?;
+    state.groups.set_member(&tenant, &pool, &group, &user.id, member).await?;
     let action = if member { "group.member_added" } else { "group.member_removed" };
     lifecycle::audit(state, &tenant, &caller.actor(), action, &user.id, serde_json::json!({ "pool": pool, "group": group })).await;
     Ok(HttpResponse::NoContent().finish())
@@ -665,6 +666,6 @@ async fn membership(state: &AppState, caller: &Caller, (tenant, pool, group, use
     ),
     security(("bearer" = []))
 )]
-async fn delete_member(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String, String, String)>) -> ApiResult {
+async fn delete_member(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String, String)>) -> ApiResult {
     membership(&state, &caller, path.into_inner(), false).await
 }

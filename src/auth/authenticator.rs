@@ -23,16 +23,18 @@ use super::{session, throttle};
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::protocol::types::{ACR_PASSWORD, Authentication};
-use crate::storage::identity::IdentityStore;
+use crate::model::TenantId;
+use crate::storage::identity::CredentialStore;
 use crate::storage::session::Sessions;
-use crate::storage::{CounterStore, User, UserStatus, UserStore, random_token};
+use crate::crypto::random_token;
+use crate::storage::{CounterStore, User, UserStatus, UserStore};
 
 /// Longest sign-in name looked up.
 pub const MAX_LOGIN: usize = 256;
 
 pub struct Authenticator<'a> {
     pub users: &'a dyn UserStore,
-    pub credentials: &'a dyn IdentityStore,
+    pub credentials: &'a (dyn CredentialStore + 'static),
     pub counters: &'a dyn CounterStore,
     pub sessions: &'a Sessions,
     pub clock: &'a dyn Clock,
@@ -50,7 +52,7 @@ pub struct Origin<'a> {
 
 /// Which tenant and workspace a sign-in is for, and the pools it searches.
 pub struct Realm<'a> {
-    pub tenant: &'a str,
+    pub tenant: &'a TenantId,
     pub workspace: &'a str,
     pub pools: &'a [String],
 }
@@ -132,7 +134,7 @@ impl Authenticator<'_> {
             Some(a) => upgraded(a, amr, now),
             None => Authentication {
                 session_ms: now_ms,
-                tenant_id: realm.tenant.into(),
+                tenant_id: realm.tenant.clone(),
                 workspace_id: realm.workspace.into(),
                 user_id: user_id.into(),
                 auth_time: now,
@@ -176,7 +178,7 @@ mod tests {
 
     #[test]
     fn an_upgrade_keeps_sid_and_session_time_and_moves_auth_time() {
-        let a = Authentication { tenant_id: "t".into(), workspace_id: "w".into(), user_id: "u".into(), auth_time: 10, sid: "sid".into(), acr: ACR_PASSWORD.into(), amr: vec!["pwd".into()], session_ms: 10_000 };
+        let a = Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: "u".into(), auth_time: 10, sid: "sid".into(), acr: ACR_PASSWORD.into(), amr: vec!["pwd".into()], session_ms: 10_000 };
         let up = upgraded(a.clone(), &["pwd".into(), "otp".into()], 99);
         assert_eq!((up.sid.as_str(), up.session_ms, up.auth_time), ("sid", 10_000, 99));
         assert_eq!(up.amr, vec!["pwd".to_string(), "otp".to_string()]);

@@ -32,7 +32,8 @@ use crate::protocol::authorize::{self, AuthorizeOutcome, FlowPosition};
 use crate::protocol::types::{AuthorizationRequest, Authentication};
 use crate::protocol::OAuthError;
 use crate::storage::session::{Kind, Sessions};
-use crate::storage::{Client, ct_eq, random_token};
+use crate::crypto::{ct_eq, random_token};
+use crate::storage::Client;
 use crate::views::PageId;
 
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -65,7 +66,7 @@ impl Stage {
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Flow {
     pub id: String,
-    pub tenant_id: String,
+    pub tenant_id: crate::model::TenantId,
     pub workspace_id: String,
     /// Digest of the browser-id cookie of the browser that started the flow.
     pub browser: String,
@@ -155,8 +156,8 @@ pub struct Policy<'a> {
 }
 
 impl Flow {
-    pub fn start(tenant: &str, workspace: &str, browser: String, request: AuthorizationRequest) -> Self {
-        Flow { id: random_token(18), tenant_id: tenant.into(), workspace_id: workspace.into(), browser, csrf: random_token(18), request, stage: Stage::Started }
+    pub fn start(tenant: &crate::model::TenantId, workspace: &str, browser: String, request: AuthorizationRequest) -> Self {
+        Flow { id: random_token(18), tenant_id: tenant.clone(), workspace_id: workspace.into(), browser, csrf: random_token(18), request, stage: Stage::Started }
     }
 
     /// The authentication made within this flow (or taken from the SSO session), if any.
@@ -271,7 +272,7 @@ mod tests {
 
     fn client(consent: ConsentMode) -> Client {
         Client {
-            tenant_id: "t".into(),
+            tenant_id: crate::model::TenantId::new("t"),
             workspace_id: "w".into(),
             client_id: "c".into(),
             name: "c".into(),
@@ -300,11 +301,11 @@ mod tests {
             acr_values: vec![],
             code_challenge: None,
         };
-        Flow::start("t", "w", "b".into(), request)
+        Flow::start(&crate::model::TenantId::new("t"), "w", "b".into(), request)
     }
 
     fn auth(user: &str) -> Authentication {
-        Authentication { tenant_id: "t".into(), workspace_id: "w".into(), user_id: user.into(), auth_time: 0, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: 0 }
+        Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: user.into(), auth_time: 0, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: 0 }
     }
 
     fn page_of(_: &str) -> PageId {

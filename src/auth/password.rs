@@ -160,7 +160,7 @@ fn verify_argon2(password: &str, phc: &str) -> Result<bool, AppError> {
     let salt = salt.decode_b64(&mut buf).map_err(|e| bad(&e))?;
     let mut out = vec![0u8; expected.len()];
     argon2_into(alg, version, &params, password.as_bytes(), salt, &mut out).map_err(|e| bad(&e))?;
-    Ok(crate::storage::ct_eq(&out, expected.as_bytes()))
+    Ok(crate::crypto::ct_eq(&out, expected.as_bytes()))
 }
 
 #[cfg(test)]

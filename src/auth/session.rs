@@ -9,15 +9,16 @@
 use crate::error::AppError;
 use crate::protocol::types::Authentication;
 use crate::storage::session::{Kind, Sessions};
-use crate::storage::sql::hex;
-use crate::storage::digest;
+use crate::crypto::hex;
+use crate::crypto::digest;
+use crate::model::TenantId;
 
 /// The stored key of a session: the digest of its cookie value.
 pub fn key_of(cookie_value: &str) -> String {
     hex(&digest(cookie_value))
 }
 
-fn index_id(tenant: &str, user_id: &str) -> String {
+fn index_id(tenant: &TenantId, user_id: &str) -> String {
     format!("{tenant}/{user_id}")
 }
 
@@ -50,11 +51,11 @@ pub async fn remove(sessions: &Sessions, key: &str) -> Result<(), AppError> {
 
 /// The valid session behind a cookie value, if it belongs to this tenant and workspace
 /// (single sign-on is per workspace).
-pub async fn current(sessions: &Sessions, tenant: &str, workspace: &str, cookie: Option<&str>) -> Result<Option<Authentication>, AppError> {
+pub async fn current(sessions: &Sessions, tenant: &TenantId, workspace: &str, cookie: Option<&str>) -> Result<Option<Authentication>, AppError> {
     let Some(v) = cookie else {
         return Ok(None);
     };
-    let Some(auth) = get(sessions, &key_of(v)).await?.filter(|a| a.tenant_id == tenant && a.workspace_id == workspace) else {
+    let Some(auth) = get(sessions, &key_of(v)).await?.filter(|a| a.tenant_id == *tenant && a.workspace_id == workspace) else {
         return Ok(None);
     };
     Ok(valid(sessions, &auth).await?.then_some(auth))
@@ -75,11 +76,11 @@ pub async fn valid(sessions: &Sessions, auth: &Authentication) -> Result<bool, A
 
 /// The user's live sessions. Entries whose session expired or was revoked (a password
 /// reset, a status change) are dropped from the index.
-pub async fn list(sessions: &Sessions, tenant: &str, user_id: &str) -> Result<Vec<SessionRef>, AppError> {
+pub async fn list(sessions: &Sessions, tenant: &TenantId, user_id: &str) -> Result<Vec<SessionRef>, AppError> {
     let id = index_id(tenant, user_id);
     let mut out = vec![];
     for key in sessions.index_members(Kind::UserSessions, &id).await? {
-        let live = get(sessions, &key).await?.filter(|a| a.user_id == user_id && a.tenant_id == tenant);
+        let live = get(sessions, &key).await?.filter(|a| a.user_id == user_id && a.tenant_id == *tenant);
         match live {
             Some(auth) if valid(sessions, &auth).await? => out.push(SessionRef { key, auth }),
             _ => sessions.index_remove(Kind::UserSessions, &id, &key).await?,
@@ -91,9 +92,9 @@ pub async fn list(sessions: &Sessions, tenant: &str, user_id: &str) -> Result<Ve
 
 /// Ends one session of the user. `false`: the user has no such session (another user's
 /// key ends nothing).
-pub async fn end(sessions: &Sessions, tenant: &str, user_id: &str, key: &str) -> Result<bool, AppError> {
+pub async fn end(sessions: &Sessions, tenant: &TenantId, user_id: &str, key: &str) -> Result<bool, AppError> {
     match get(sessions, key).await? {
-        Some(a) if a.user_id == user_id && a.tenant_id == tenant => {
+        Some(a) if a.user_id == user_id && a.tenant_id == *tenant => {
             remove(sessions, key).await?;
             Ok(true)
         }
@@ -108,7 +109,7 @@ mod tests {
     use std::sync::Arc;
 
     fn auth(user: &str, sid: &str, ms: i64) -> Authentication {
-        Authentication { tenant_id: "t".into(), workspace_id: "w".into(), user_id: user.into(), auth_time: 1, sid: sid.into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: ms }
+        Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: user.into(), auth_time: 1, sid: sid.into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: ms }
     }
 
     #[tokio::test]
@@ -117,11 +118,11 @@ mod tests {
         put(&s, &key_of("c1"), &auth("u", "s1", 1), 60).await.unwrap();
         put(&s, &key_of("c2"), &auth("u", "s2", 2), 60).await.unwrap();
         put(&s, &key_of("c3"), &auth("v", "s3", 3), 60).await.unwrap();
-        let mine = list(&s, "t", "u").await.unwrap();
+        let mine = list(&s, &TenantId::new("t"), "u").await.unwrap();
         assert_eq!(mine.iter().map(|r| r.auth.sid.as_str()).collect::<Vec<_>>(), ["s1", "s2"]);
-        assert!(!end(&s, "t", "u", &key_of("c3")).await.unwrap(), "another user's session");
-        assert!(end(&s, "t", "u", &mine[0].key).await.unwrap());
-        assert_eq!(list(&s, "t", "u").await.unwrap().len(), 1);
+        assert!(!end(&s, &TenantId::new("t"), "u", &key_of("c3")).await.unwrap(), "another user's session");
+        assert!(end(&s, &TenantId::new("t"), "u", &mine[0].key).await.unwrap());
+        assert_eq!(list(&s, &TenantId::new("t"), "u").await.unwrap().len(), 1);
         assert!(get(&s, &key_of("c1")).await.unwrap().is_none());
         assert!(get(&s, &key_of("c3")).await.unwrap().is_some());
     }

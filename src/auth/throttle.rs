@@ -25,8 +25,9 @@
 //!   name that failed `FREE_FAILURES` times does).
 use crate::error::AppError;
 use crate::storage::session::{Kind, Sessions};
-use crate::storage::sql::hex;
-use crate::storage::{CounterStore, digest};
+use crate::crypto::hex;
+use crate::storage::CounterStore;
+use crate::crypto::digest;
 
 /// Failures answered without delay within a window.
 pub const FREE_FAILURES: u64 = 5;

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 const APP_CSS: &str = include_str!("../../static/css/app.css");
 const LOGO_SVG: &str = include_str!("../../static/img/logo.svg");
 
-static APP_CSS_HASH: LazyLock<String> = LazyLock::new(|| crate::storage::sql::hex(&Sha256::digest(APP_CSS.as_bytes())[..8]));
+static APP_CSS_HASH: LazyLock<String> = LazyLock::new(|| crate::crypto::hex(&Sha256::digest(APP_CSS.as_bytes())[..8]));
 
 pub fn app_css_hash() -> &'static str {
     &APP_CSS_HASH

@@ -14,6 +14,7 @@ pub mod oauth2;
 pub mod oidc;
 pub mod pages;
 pub mod response;
+pub mod services;
 pub mod workspace;
 
 /// A GET route that answers HEAD as well: RFC 9110 §9.3.2, a server MUST support HEAD
@@ -90,7 +91,7 @@ pub fn removal(name: &'static str, path: String, secure: bool) -> Cookie<'static
 
 /// Digest of this browser's id cookie: what flows, challenges and forms are bound to.
 pub fn browser_digest(req: &HttpRequest) -> String {
-    cookie_value(req, BROWSER_COOKIE).map(|b| crate::storage::sql::hex(&crate::storage::digest(&b))).unwrap_or_default()
+    cookie_value(req, BROWSER_COOKIE).map(|b| crate::crypto::hex(&crate::crypto::digest(&b))).unwrap_or_default()
 }
 
 pub fn cookie_value(req: &HttpRequest, name: &str) -> Option<String> {

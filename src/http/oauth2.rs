@@ -51,7 +51,7 @@ async fn with_cors(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, c
 pub async fn post_token(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let (client, resp) = match client_request(&state, &cw, &req, &body).await {
         Ok(c) => {
-            let resp = match token::post_token(&state, &cw.issuer, &c, token::TokenParams::from_pairs(pairs(&body))).await {
+            let resp = match super::services::tokens(&state).post_token(&cw.issuer, &c, token::TokenParams::from_pairs(pairs(&body))).await {
                 Ok(r) => json_ok(&r),
                 Err(e) => oauth_error(&e, false),
             };
@@ -67,7 +67,7 @@ pub async fn post_introspect(state: web::Data<AppState>, cw: CurrentWorkspace, r
         Ok(c) => {
             let resp = match field(&body, "token").filter(|t| !t.is_empty()) {
                 None => oauth_error(&OAuthError::invalid_request("token is missing"), false),
-                Some(tok) => match introspection::introspect(&state, &cw.issuer, &c, &tok).await {
+                Some(tok) => match introspection::introspect(&super::services::introspection(&state), &cw.issuer, &c, &tok).await {
                     Ok(v) => json_ok(&v),
                     Err(e) => oauth_error(&e, false),
                 },
@@ -84,7 +84,7 @@ pub async fn post_revoke(state: web::Data<AppState>, cw: CurrentWorkspace, req: 
         Ok(c) => {
             let resp = match field(&body, "token").filter(|t| !t.is_empty()) {
                 None => oauth_error(&OAuthError::invalid_request("token is missing"), false),
-                Some(tok) => match introspection::revoke(&state, &cw.issuer, &c, &tok, field(&body, "token_type_hint").as_deref()).await {
+                Some(tok) => match introspection::revoke(&super::services::introspection(&state), &cw.issuer, &c, &tok, field(&body, "token_type_hint").as_deref()).await {
                     Ok(()) => response::no_store(HttpResponse::Ok()).finish(),
                     Err(e) => oauth_error(&e, false),
                 },

@@ -94,7 +94,7 @@ async fn userinfo_for(state: &AppState, cw: &CurrentWorkspace, at: &tokens::Acce
         Err(e) => return bearer_error(&e.into()),
     };
     let mut body = claims::for_scope(&user, &at.scope);
-    match crate::protocol::token::metadata_claims(state, &user).await {
+    match crate::protocol::token::metadata_claims(state.pools.as_ref(), &user).await {
         Ok(extra) => body.extend(extra),
         Err(e) => return bearer_error(&e.into()),
     }

@@ -6,7 +6,7 @@ use askama::Template;
 
 use crate::error::AppError;
 use crate::protocol::{ErrorCode, OAuthError};
-use crate::storage::random_token;
+use crate::crypto::random_token;
 use crate::theme::{self, Theme};
 use crate::views::{ErrorPage, PageCtx, PageId, Strings};
 

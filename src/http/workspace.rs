@@ -63,7 +63,8 @@ impl FromRequest for CurrentWorkspace {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let tenant = req.match_info().get("tenant").map(str::to_owned);
+        // A tenant id enters the system here, from the URL path.
+        let tenant = req.match_info().get("tenant").map(crate::model::TenantId::new);
         let ws = req.match_info().get("workspace").map(str::to_owned);
         Box::pin(async move {
             let (Some(state), Some(tenant), Some(ws)) = (state, tenant, ws) else {

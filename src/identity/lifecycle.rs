@@ -43,10 +43,10 @@ pub async fn schemas(state: &AppState, pool: &Pool) -> Result<(Compiled, Compile
     Ok((load_schema(state, &pool.tenant_id, &pool.settings.payload_schema).await?, load_schema(state, &pool.tenant_id, &pool.settings.metadata_schema).await?))
 }
 
-pub async fn load_schema(state: &AppState, tenant: &str, id: &str) -> Result<Compiled, AppError> {
+pub async fn load_schema(state: &AppState, tenant: &crate::model::TenantId, id: &str) -> Result<Compiled, AppError> {
     let body = match schema::builtin(id) {
         Some(b) => b.clone(),
-        None => state.identity.schema(tenant, id).await?.ok_or_else(|| AppError::Data(format!("schema {id:?} of tenant {tenant:?} is missing")))?,
+        None => state.schemas.schema(tenant, id).await?.ok_or_else(|| AppError::Data(format!("schema {id:?} of tenant {tenant:?} is missing")))?,
     };
     schema::compile(&body).map_err(|e| AppError::Data(format!("schema {id:?}: {e:?}")))
 }
@@ -56,7 +56,7 @@ pub async fn check_new_password(state: &AppState, pool: &Pool, ids: &[&str], pas
     let policy = &pool.settings.password_policy;
     let mut errors: Vec<FieldError> = policy.check(password, ids).into_iter().map(|v| fe("/password", &v.message)).collect();
     if let (true, Some(uid), true) = (errors.is_empty(), user_id, policy.history > 0) {
-        for old in state.identity.password_hashes(uid).await?.iter().take(policy.history as usize + 1) {
+        for old in state.credentials.password_hashes(&pool.tenant_id, uid).await?.iter().take(policy.history as usize + 1) {
             if state.hasher.verify(password, old).await? {
                 errors.push(fe("/password", &format!("Do not reuse one of your last {} passwords.", policy.history)));
                 break;
@@ -138,7 +138,7 @@ pub async fn prepare_new_user(state: &AppState, pool: &Pool, input: UserInput, s
     if let Err(e) = metadata_schema.validate(&Value::Object(input.metadata.clone())) {
         errors.extend(prefixed("/metadata", e));
     }
-    let known: Vec<String> = state.identity.groups(&pool.tenant_id, &pool.id).await?.into_iter().map(|g| g.id).collect();
+    let known: Vec<String> = state.groups.groups(&pool.tenant_id, &pool.id).await?.into_iter().map(|g| g.id).collect();
     for (i, g) in input.groups.iter().enumerate() {
         if !known.contains(g) {
             errors.push(fe(&format!("/groups/{i}"), &format!("no group {g:?} in pool {:?}", pool.id)));
@@ -207,7 +207,7 @@ pub async fn set_status(state: &AppState, actor: &str, mut user: User, to: UserS
     if to == UserStatus::Deleted {
         user.deleted_at = Some(now);
     }
-    state.identity.update_user(&user, now).await?;
+    state.users.update_user(&user.tenant_id, &user, now).await?;
     if to != UserStatus::Active {
         revoke_everything(state, &user).await?;
     }
@@ -220,7 +220,7 @@ pub async fn set_status(state: &AppState, actor: &str, mut user: User, to: UserS
 /// so by an administrator) qualifies, and only while `to` is still its address: a link
 /// proves control of the address it went to, nothing else. (Self-registrations activate
 /// through `registration::activate`.)
-pub async fn activate(state: &AppState, tenant: &str, user_id: &str, channel: crate::delivery::Channel, to: &str) -> Result<Option<User>, AppError> {
+pub async fn activate(state: &AppState, tenant: &crate::model::TenantId, user_id: &str, channel: crate::delivery::Channel, to: &str) -> Result<Option<User>, AppError> {
     let Some(mut user) = state.users.get(tenant, user_id).await? else {
         return Ok(None);
     };
@@ -237,7 +237,7 @@ pub async fn activate(state: &AppState, tenant: &str, user_id: &str, channel: cr
         crate::delivery::Channel::Sms => user.phone_verified = true,
     }
     user.status = UserStatus::Active;
-    state.identity.update_user(&user, state.now()).await?;
+    state.users.update_user(&user.tenant_id, &user, state.now()).await?;
     audit(state, tenant, &format!("user:{user_id}"), "user.activated", user_id, Value::Null).await;
     Ok(Some(user))
 }
@@ -246,7 +246,7 @@ pub async fn activate(state: &AppState, tenant: &str, user_id: &str, channel: cr
 /// user's address, valid for a week, pointing at the first workspace that uses the pool.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct ActivationLink {
-    pub tenant_id: String,
+    pub tenant_id: crate::model::TenantId,
     pub user_id: String,
     pub channel: crate::delivery::Channel,
     /// The address the link was sent to: the only one it can verify.
@@ -262,17 +262,17 @@ pub async fn send_activation_link(state: &AppState, user: &User) -> Result<(), A
         (None, Some(p)) => (Channel::Sms, p.clone()),
         (None, None) => return Ok(()),
     };
-    let Some((ws, _, _)) = state.identity.workspaces(&user.tenant_id).await?.into_iter().find(|(_, _, pools)| pools.contains(&user.pool_id)) else {
+    let Some((ws, _, _)) = state.directory.workspaces(&user.tenant_id).await?.into_iter().find(|(_, _, pools)| pools.contains(&user.pool_id)) else {
         return Ok(());
     };
-    let token = crate::storage::random_token(24);
+    let token = crate::crypto::random_token(24);
     let record = ActivationLink { tenant_id: user.tenant_id.clone(), user_id: user.id.clone(), channel, to: to.clone() };
-    state.sessions.put(Kind::Otp, &format!("link:{}", crate::storage::sql::hex(&crate::storage::digest(&token))), &record, ACTIVATION_LINK_TTL).await?;
+    state.sessions.put(Kind::Otp, &format!("link:{}", crate::crypto::hex(&crate::crypto::digest(&token))), &record, ACTIVATION_LINK_TTL).await?;
     let link = format!("{}/activate?token={token}", state.config.issuer(&user.tenant_id, &ws));
     let msg = Message {
         channel,
         to,
-        tenant: user.tenant_id.clone(),
+        tenant: user.tenant_id.to_string(),
         purpose: "activation".into(),
         subject: "Activate your account".into(),
         text: format!("An account was created for you. Activate it within 7 days: {link}"),
@@ -288,7 +288,7 @@ pub async fn use_activation_link(state: &AppState, token: &str) -> Result<Option
     if token.is_empty() || token.len() > 64 {
         return Ok(None);
     }
-    let key = format!("link:{}", crate::storage::sql::hex(&crate::storage::digest(token)));
+    let key = format!("link:{}", crate::crypto::hex(&crate::crypto::digest(token)));
     let Some(link) = state.sessions.consume::<ActivationLink>(Kind::Otp, &key).await? else {
         return Ok(None);
     };
@@ -308,7 +308,7 @@ pub async fn reset_password(state: &AppState, pool: &Pool, user: &User, password
 /// already (its history check costs one argon2 verification per remembered password).
 pub async fn replace_password(state: &AppState, pool: &Pool, user: &User, password: &str) -> Result<(), AppError> {
     let hash = state.hasher.hash(password).await?;
-    state.identity.set_password(&user.id, &hash, pool.settings.password_policy.history, state.now()).await?;
+    state.credentials.set_password(&user.tenant_id, &user.id, &hash, pool.settings.password_policy.history, state.now()).await?;
     revoke_everything(state, user).await?;
     // Whoever locked the account by guessing, its owner now knows the password.
     crate::auth::throttle::unlock(state.counters.as_ref(), &user.tenant_id, &user.id, state.now()).await?;
@@ -319,10 +319,10 @@ pub async fn replace_password(state: &AppState, pool: &Pool, user: &User, passwo
 /// Erases personal data of users deleted longer ago than their pool's retention period.
 pub async fn purge_deleted(state: &AppState) -> Result<u64, AppError> {
     let mut total = 0;
-    for (tenant, _) in state.identity.tenants().await? {
-        for pool in state.identity.pools(&tenant).await? {
+    for (tenant, _) in state.directory.tenants().await? {
+        for pool in state.pools.pools(&tenant).await? {
             let before = state.now() - i64::from(pool.settings.retention_days) * 86_400;
-            let n = state.identity.purge_deleted(&tenant, &pool.id, before).await?;
+            let n = state.users.purge_deleted(&tenant, &pool.id, before).await?;
             if n > 0 {
                 audit(state, &tenant, "retention", "user.purged", &pool.id, serde_json::json!({ "count": n })).await;
             }
@@ -333,8 +333,8 @@ pub async fn purge_deleted(state: &AppState) -> Result<u64, AppError> {
 }
 
 /// Records an audit event; a failure to record is logged, not fatal to the request.
-pub async fn audit(state: &AppState, tenant: &str, actor: &str, action: &str, subject: &str, detail: Value) {
-    let event = AuditEvent { tenant_id: tenant.into(), actor: actor.into(), action: action.into(), subject: subject.into(), detail };
+pub async fn audit(state: &AppState, tenant: &crate::model::TenantId, actor: &str, action: &str, subject: &str, detail: Value) {
+    let event = AuditEvent { tenant_id: tenant.clone(), actor: actor.into(), action: action.into(), subject: subject.into(), detail };
     if let Err(e) = state.audit.record(event, state.now()).await {
         tracing::error!(error = %e, action, "audit event not recorded");
     }

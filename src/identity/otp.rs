@@ -21,8 +21,8 @@ use crate::delivery::{Channel, Delivery, Message};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::storage::session::Kind;
-use crate::storage::sql::hex;
-use crate::storage::{ct_eq, digest, random_token};
+use crate::crypto::hex;
+use crate::crypto::{ct_eq, digest, random_token};
 
 pub const CODE_TTL: i64 = 600;
 pub const MAX_ATTEMPTS: u64 = 5;
@@ -49,7 +49,7 @@ pub enum Purpose {
 pub struct Challenge {
     pub id: String,
     pub purpose: Purpose,
-    pub tenant_id: String,
+    pub tenant_id: crate::model::TenantId,
     pub workspace_id: String,
     pub pool_id: String,
     /// `None` for a decoy.
@@ -116,7 +116,7 @@ fn current_key(user_id: &str) -> String {
 /// Where a challenge is started: tenant, workspace, pool, browser and pages.
 #[derive(Clone, Copy)]
 pub struct Origin<'a> {
-    pub tenant: &'a str,
+    pub tenant: &'a crate::model::TenantId,
     pub workspace: &'a str,
     pub pool: &'a str,
     pub browser: &'a str,
@@ -148,7 +148,7 @@ impl Challenge {
         let c = Challenge {
             id: random_token(18),
             purpose,
-            tenant_id: at.tenant.into(),
+            tenant_id: at.tenant.clone(),
             workspace_id: at.workspace.into(),
             pool_id: at.pool.into(),
             user_id: to.user_id.map(str::to_owned),
@@ -284,7 +284,7 @@ impl Challenge {
         let msg = Message {
             channel: self.channel,
             to: self.to.clone(),
-            tenant: self.tenant_id.clone(),
+            tenant: self.tenant_id.to_string(),
             purpose: match self.purpose {
                 Purpose::Activation => "activation".into(),
                 Purpose::Reset => "reset".into(),

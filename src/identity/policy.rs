@@ -38,48 +38,8 @@ pub fn is_common(password: &str) -> bool {
     COMMON.contains(password.to_lowercase().as_str())
 }
 
-/// A pool's password rules, as stored with the pool and edited through the admin API.
-/// Missing fields take their defaults; unknown fields are an error.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, default)]
-pub struct PasswordPolicy {
-    /// Fewest characters (Unicode scalar values). Default 8.
-    pub min_length: u32,
-    /// Most characters. Default 128.
-    pub max_length: u32,
-    /// Require a lowercase letter. Default false.
-    pub require_lowercase: bool,
-    /// Require an uppercase letter. Default false.
-    pub require_uppercase: bool,
-    /// Require a digit. Default false.
-    pub require_digit: bool,
-    /// Require a symbol: a character that is neither alphanumeric nor whitespace. Default false.
-    pub require_symbol: bool,
-    /// Reject passwords containing the username, the email address or its local part, or the
-    /// phone number's digits (case-insensitive; identifiers under 3 characters are ignored).
-    /// Default true.
-    pub reject_identifier: bool,
-    /// Reject passwords on the shipped list of 10,000 common passwords. Default true.
-    pub reject_common: bool,
-    /// How many previous passwords may not be reused; checked by the caller. Default 0.
-    pub history: u32,
-}
-
-impl Default for PasswordPolicy {
-    fn default() -> Self {
-        Self {
-            min_length: 8,
-            max_length: 128,
-            require_lowercase: false,
-            require_uppercase: false,
-            require_digit: false,
-            require_symbol: false,
-            reject_identifier: true,
-            reject_common: true,
-            history: 0,
-        }
-    }
-}
+/// The record moved to the bottom module so storage can hold it; its rules stay here.
+pub use crate::model::PasswordPolicy;
 
 /// One rule a password breaks: a stable rule id and a user-facing sentence.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

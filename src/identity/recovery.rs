@@ -16,7 +16,7 @@ use crate::storage::{User, UserStatus};
 
 /// Where a reset is asked for.
 pub struct Asked<'a> {
-    pub tenant: &'a str,
+    pub tenant: &'a crate::model::TenantId,
     pub workspace: &'a str,
     pub pools: &'a [String],
     /// The issuer URL, for links in the message.
@@ -46,7 +46,7 @@ pub async fn request(state: &AppState, at: Asked<'_>, raw: &str) -> Result<Reque
     };
     let mut found = None;
     for pool in at.pools {
-        if let Some(u) = state.identity.find_user(at.tenant, pool, by, &to).await? {
+        if let Some(u) = state.users.find_user(at.tenant, pool, by, &to).await? {
             found = Some(u);
             break;
         }
@@ -64,7 +64,7 @@ pub async fn request(state: &AppState, at: Asked<'_>, raw: &str) -> Result<Reque
 
 /// The password rules shown with a challenge's form.
 pub async fn rules(state: &AppState, c: &Challenge) -> Vec<String> {
-    match state.identity.pool(&c.tenant_id, &c.pool_id).await {
+    match state.pools.pool(&c.tenant_id, &c.pool_id).await {
         Ok(Some(p)) => p.settings.password_policy.describe(),
         _ => crate::identity::policy::PasswordPolicy::default().describe(),
     }
@@ -80,7 +80,7 @@ pub enum Confirmed {
 }
 
 async fn target(state: &AppState, c: &Challenge) -> Result<Option<(Pool, User)>, AppError> {
-    let (Some(uid), Some(pool)) = (&c.user_id, state.identity.pool(&c.tenant_id, &c.pool_id).await?) else {
+    let (Some(uid), Some(pool)) = (&c.user_id, state.pools.pool(&c.tenant_id, &c.pool_id).await?) else {
         return Ok(None);
     };
     Ok(state.users.get(&c.tenant_id, uid).await?.filter(|u| u.status == UserStatus::Active).map(|u| (pool, u)))

@@ -91,9 +91,9 @@ pub enum Outcome {
 }
 
 /// The first of `pools` that accepts self-registration: where a workspace's sign-up goes.
-pub async fn pool_for(state: &AppState, tenant: &str, pools: &[String]) -> Result<Option<Pool>, AppError> {
+pub async fn pool_for(state: &AppState, tenant: &crate::model::TenantId, pools: &[String]) -> Result<Option<Pool>, AppError> {
     for p in pools {
-        if let Some(pool) = state.identity.pool(tenant, p).await?
+        if let Some(pool) = state.pools.pool(tenant, p).await?
             && pool.settings.self_registration
         {
             return Ok(Some(pool));
@@ -186,7 +186,7 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
                 notify_existing(state, r.origin.pages, channel, &to, &u.tenant_id);
                 None
             }
-            None => match state.identity.create_user(&new_user, state.now()).await {
+            None => match state.users.create_user(&new_user.tenant_id, &new_user, state.now()).await {
                 Ok(u) => {
                     lifecycle::audit(state, &u.tenant_id, &format!("user:{}", u.id), "user.registered", &u.id, serde_json::json!({ "pool": r.pool.id })).await;
                     Some(u.id)
@@ -221,7 +221,7 @@ async fn accounts_with(state: &AppState, pool: &Pool, u: &NewUser) -> Result<Vec
     let mut found: Vec<User> = vec![];
     for (by, value) in probes {
         if let Some(v) = value
-            && let Some(user) = state.identity.find_user(&pool.tenant_id, &pool.id, by, v).await?
+            && let Some(user) = state.users.find_user(&pool.tenant_id, &pool.id, by, v).await?
             && !found.iter().any(|f| f.id == user.id)
         {
             found.push(user);
@@ -281,7 +281,7 @@ pub async fn activate(state: &AppState, c: &Challenge) -> Result<Result<User, No
     user.email = reg.email.clone();
     user.phone = reg.phone.clone();
     user.claims = reg.payload.clone();
-    match state.identity.activate_registration(&user, &reg.password_hash, state.now()).await {
+    match state.users.activate_registration(&user.tenant_id, &user, &reg.password_hash, state.now()).await {
         Ok(()) => {}
         Err(AppError::Conflict(_)) => return Ok(Err(NotActivated::Taken)),
         Err(e) => return Err(e),

@@ -13,8 +13,7 @@ use std::sync::LazyLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 
-pub const DEFAULT_PAYLOAD: &str = "default-payload";
-pub const DEFAULT_METADATA: &str = "default-metadata";
+pub use crate::model::{DEFAULT_METADATA, DEFAULT_PAYLOAD};
 
 /// The only meta-schema accepted in `$schema`.
 const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";

@@ -26,7 +26,8 @@ use crate::identity::schema::{Compiled, FieldError};
 use crate::identity::hashes;
 use crate::state::AppState;
 use crate::storage::identity::{ImportView, Lookup, NewUser, Pool};
-use crate::storage::{User, UserStatus, digest};
+use crate::storage::{User, UserStatus};
+use crate::crypto::digest;
 
 pub const BATCH: usize = 500;
 
@@ -228,10 +229,10 @@ fn reject(line: u64, username: Option<String>, errors: Vec<FieldError>) -> RowRe
 }
 
 impl<'a> Importer<'a> {
-    pub async fn new(state: &'a AppState, tenant: &str, pool: &str, limits: Limits) -> Result<Importer<'a>, AppError> {
-        let pool = state.identity.pool(tenant, pool).await?.ok_or_else(|| AppError::Data(format!("no pool {pool:?} in tenant {tenant:?}")))?;
+    pub async fn new(state: &'a AppState, tenant: &crate::model::TenantId, pool: &str, limits: Limits) -> Result<Importer<'a>, AppError> {
+        let pool = state.pools.pool(tenant, pool).await?.ok_or_else(|| AppError::Data(format!("no pool {pool:?} in tenant {tenant:?}")))?;
         let (payload, metadata) = lifecycle::schemas(state, &pool).await?;
-        let groups = state.identity.groups(tenant, &pool.id).await?.into_iter().map(|g| g.id).collect();
+        let groups = state.groups.groups(tenant, &pool.id).await?.into_iter().map(|g| g.id).collect();
         Ok(Importer { state, pool, limits, payload, metadata, groups, seen: HashMap::new(), hash_keys: Default::default(), summary: Summary::default() })
     }
 
@@ -339,11 +340,11 @@ impl<'a> Importer<'a> {
         let usernames: Vec<String> = unique.iter().map(|c| c.user.username.clone()).collect();
         let emails: Vec<String> = unique.iter().filter_map(|c| c.user.email.clone()).collect();
         let phones: Vec<String> = unique.iter().filter_map(|c| c.user.phone.clone()).collect();
-        let taken = self.state.identity.taken(&self.pool.tenant_id, &self.pool.id, &usernames, &emails, &phones).await?;
+        let taken = self.state.users.taken(&self.pool.tenant_id, &self.pool.id, &usernames, &emails, &phones).await?;
         let owner: HashMap<(Lookup, String), String> = taken.into_iter().map(|(k, v, id)| ((k, v), id)).collect();
         // Everything a re-import compares, in a few queries for the whole batch.
         let existing: Vec<String> = unique.iter().filter_map(|c| owner.get(&(Lookup::Username, c.user.username.clone())).cloned()).collect();
-        let mut stored = self.state.identity.import_view(&self.pool.tenant_id, &existing).await?;
+        let mut stored = self.state.users.import_view(&self.pool.tenant_id, &existing).await?;
         let mut fresh = vec![];
         for c in unique {
             let by_name = owner.get(&(Lookup::Username, c.user.username.clone())).cloned();
@@ -393,13 +394,13 @@ impl<'a> Importer<'a> {
         let now = self.state.now();
         let users: Vec<NewUser> = fresh.iter().map(|c| c.user.clone()).collect();
         let report = |c: &Checked, u: &User| RowReport { line: c.line, outcome: Outcome::Created, username: Some(u.username.clone()), user_id: Some(u.id.clone()), errors: vec![] };
-        match self.state.identity.create_users(&users, now).await {
+        match self.state.users.create_users(&self.pool.tenant_id, &users, now).await {
             Ok(created) => Ok(fresh.iter().zip(&created).map(|(c, u)| report(c, u)).collect()),
             // Someone else took an identifier meanwhile: row by row, so only that row fails.
             Err(AppError::Database(_) | AppError::Conflict(_)) => {
                 let mut out = vec![];
                 for c in &fresh {
-                    out.push(match self.state.identity.create_user(&c.user, now).await {
+                    out.push(match self.state.users.create_user(&self.pool.tenant_id, &c.user, now).await {
                         Ok(u) => report(c, &u),
                         Err(AppError::Conflict(f)) => reject(c.line, Some(c.user.username.clone()), vec![lifecycle::fe(&format!("/{f}"), "is already taken")]),
                         Err(e) => return Err(e),
@@ -430,8 +431,8 @@ impl<'a> Importer<'a> {
         let same_profile = user.email == n.email && user.phone == n.phone && user.claims == n.payload && user.metadata == n.metadata && user.status == n.status;
         let same_password = match (&c.plaintext, &n.password_source) {
             (None, None) => true,
-            (None, Some(src)) => password_source.is_some_and(|s| crate::storage::ct_eq(&s, src)),
-            (Some(pw), _) => match state.identity.password_hashes(id).await?.first() {
+            (None, Some(src)) => password_source.is_some_and(|s| crate::crypto::ct_eq(&s, src)),
+            (Some(pw), _) => match state.credentials.password_hashes(&self.pool.tenant_id, id).await?.first() {
                 Some(h) => state.hasher.verify(pw, h).await?,
                 None => false,
             },
@@ -450,7 +451,7 @@ impl<'a> Importer<'a> {
             user.claims = n.payload.clone();
             user.metadata = n.metadata.clone();
             user.status = n.status;
-            state.identity.update_user(&user, now).await?;
+            state.users.update_user(&user.tenant_id, &user, now).await?;
             if was_active && user.status != UserStatus::Active {
                 lifecycle::revoke_everything(state, &user).await?;
             }
@@ -461,11 +462,11 @@ impl<'a> Importer<'a> {
                 (None, h) => h.clone(),
             };
             if let Some(h) = hash {
-                state.identity.import_password(id, &h, n.password_source, now).await?;
+                state.credentials.import_password(&self.pool.tenant_id, id, &h, n.password_source, now).await?;
             }
         }
         if groups != wanted_groups {
-            state.identity.set_groups(&self.pool.tenant_id, &self.pool.id, id, &wanted_groups).await?;
+            state.groups.set_groups(&self.pool.tenant_id, &self.pool.id, id, &wanted_groups).await?;
         }
         Ok(report(Outcome::Updated))
     }
@@ -476,7 +477,7 @@ pub type Reports = tokio::sync::mpsc::Sender<RowReport>;
 
 /// Imports a whole file: parsing on a blocking thread, batches through a small channel
 /// (so at most a few batches are in memory), reports to `out`.
-pub async fn run<R: BufRead + Send + 'static>(state: &AppState, tenant: &str, pool: &str, input: R, format: Format, out: Reports, limits: Limits) -> Result<Summary, AppError> {
+pub async fn run<R: BufRead + Send + 'static>(state: &AppState, tenant: &crate::model::TenantId, pool: &str, input: R, format: Format, out: Reports, limits: Limits) -> Result<Summary, AppError> {
     let mut importer = Importer::new(state, tenant, pool, limits).await?;
     let reader = Reader::new(input, format).map_err(AppError::Data)?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<(u64, Result<Row, String>)>>(2);
@@ -499,7 +500,7 @@ pub async fn run<R: BufRead + Send + 'static>(state: &AppState, tenant: &str, po
         // Statistics after the first batch and then every 20: a large import keeps its
         // lookups on the indexes as the tables grow.
         if batches % 20 == 1 {
-            state.identity.refresh_statistics().await?;
+            state.users.refresh_statistics().await?;
         }
     }
     parser.await.map_err(|e| AppError::Internal(e.to_string()))?;

@@ -7,7 +7,8 @@ use super::pkce;
 use super::types::{AuthorizationRequest, Authentication, CodeRecord, Prompt, Scope};
 use crate::error::AppError;
 use crate::storage::session::{Kind, Sessions};
-use crate::storage::{Client, ConsentMode, digest, random_token};
+use crate::storage::{Client, ConsentMode};
+use crate::crypto::{digest, random_token};
 
 /// Longest value accepted per parameter. RFC 6749 sets no limits; these keep what an
 /// anonymous request makes us hold (its flow, for `flow_ttl`) to a few KiB while staying
@@ -342,7 +343,7 @@ pub async fn issue_code(sessions: &Sessions, req: &AuthorizationRequest, auth: A
 /// Where a code is stored: under its digest, scoped to the workspace and client it was
 /// issued to, so that no other client can find (or spend) it (RFC 6749 §4.1.3).
 pub fn code_key(tenant: &str, workspace: &str, client_id: &str, code: &str) -> String {
-    format!("{tenant}/{workspace}/{}/{}", crate::storage::sql::hex(&digest(client_id)), crate::storage::sql::hex(&digest(code)))
+    format!("{tenant}/{workspace}/{}/{}", crate::crypto::hex(&digest(client_id)), crate::crypto::hex(&digest(code)))
 }
 
 /// The authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`).
@@ -383,7 +384,7 @@ mod tests {
 
     fn client(public: bool, consent: ConsentMode) -> Client {
         Client {
-            tenant_id: "t".into(),
+            tenant_id: crate::model::TenantId::new("t"),
             workspace_id: "w".into(),
             client_id: "c".into(),
             name: "c".into(),
@@ -413,7 +414,7 @@ mod tests {
     }
 
     fn auth(at: i64) -> Authentication {
-        Authentication { tenant_id: "t".into(), workspace_id: "w".into(), user_id: "u".into(), auth_time: at, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: at * 1000 }
+        Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: "u".into(), auth_time: at, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: at * 1000 }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use base64::Engine;
 
 use super::error::OAuthError;
-use crate::storage::{Client, ClientStore, ct_eq, digest};
+use crate::storage::{Client, ClientStore};
+use crate::crypto::{ct_eq, digest};
 
 /// The credentials a request presented.
 #[derive(Debug, Default)]
@@ -36,7 +37,7 @@ pub fn parse_basic(header: &str) -> Option<(String, String)> {
 }
 
 /// Authenticates the client of a back-channel request in workspace (`tenant`, `ws`).
-pub async fn authenticate(clients: &dyn ClientStore, tenant: &str, ws: &str, p: Presented) -> Result<Client, ClientAuthError> {
+pub async fn authenticate(clients: &dyn ClientStore, tenant: &crate::model::TenantId, ws: &str, p: Presented) -> Result<Client, ClientAuthError> {
     let used_basic = p.basic.is_some();
     let fail = |d: &str| ClientAuthError { error: OAuthError::invalid_client(d), used_basic };
     // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.

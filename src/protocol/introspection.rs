@@ -4,17 +4,27 @@ use serde_json::{Map, Value, json};
 use super::error::{ErrorCode, OAuthError};
 use super::token::Issuer;
 use super::tokens;
-use crate::state::AppState;
-use crate::storage::{Client, digest};
+use crate::clock::Clock;
+use crate::crypto::digest;
+use crate::keys::KeyRing;
+use crate::storage::{Client, GrantStore};
+
+/// What introspection and revocation work with: the grants (and the access-token
+/// denylist), the keys that verify access tokens, and the clock.
+pub struct Introspection<'a> {
+    pub grants: &'a dyn GrantStore,
+    pub keys: &'a KeyRing,
+    pub clock: &'a dyn Clock,
+}
 
 /// RFC 7662 §2.2: `{"active": false}` for anything not currently valid, with no reason.
-pub async fn introspect(state: &AppState, iss: &Issuer, caller: &Client, token: &str) -> Result<Value, OAuthError> {
+pub async fn introspect(state: &Introspection<'_>, iss: &Issuer, caller: &Client, token: &str) -> Result<Value, OAuthError> {
     // Public clients cannot keep a secret and so cannot be trusted with token metadata.
     if caller.is_public() {
         return Err(OAuthError::unauthorized_client("public clients cannot introspect tokens"));
     }
-    let now = state.now();
-    if let Ok(at) = tokens::verify_access_token(&state.keys, state.grants.as_ref(), &iss.url, token, now).await {
+    let now = state.clock.now();
+    if let Ok(at) = tokens::verify_access_token(state.keys, state.grants, &iss.url, token, now).await {
         let mut m = Map::new();
         m.insert("active".into(), true.into());
         m.insert("token_type".into(), "Bearer".into());
@@ -41,18 +51,18 @@ pub async fn introspect(state: &AppState, iss: &Issuer, caller: &Client, token: 
 
 /// RFC 7009 §2.2: invalid or unknown tokens still answer 200; a token of another client is
 /// left alone. Revoking a refresh token revokes its whole grant (§2.1 "SHOULD").
-pub async fn revoke(state: &AppState, iss: &Issuer, caller: &Client, token: &str, hint: Option<&str>) -> Result<(), OAuthError> {
+pub async fn revoke(state: &Introspection<'_>, iss: &Issuer, caller: &Client, token: &str, hint: Option<&str>) -> Result<(), OAuthError> {
     if hint.is_some_and(|h| !matches!(h, "access_token" | "refresh_token")) {
         return Err(OAuthError::new(ErrorCode::UnsupportedTokenType, "unsupported token_type_hint"));
     }
-    let now = state.now();
+    let now = state.clock.now();
     if let Some(g) = state.grants.find_by_refresh(digest(token), now).await? {
         if g.client_id == caller.client_id && g.tenant_id == iss.tenant && g.workspace_id == iss.workspace {
             state.grants.revoke_family(&g.id, now).await?;
         }
         return Ok(());
     }
-    if let Ok(at) = tokens::verify_access_token(&state.keys, state.grants.as_ref(), &iss.url, token, now).await
+    if let Ok(at) = tokens::verify_access_token(state.keys, state.grants, &iss.url, token, now).await
         && at.client_id == caller.client_id
     {
         // In the database, not the session store: a revocation must outlive a Redis restart.

@@ -2,7 +2,7 @@
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::storage::ct_eq;
+use crate::crypto::ct_eq;
 
 /// RFC 7636 §4.1: 43-128 characters of [A-Z a-z 0-9 - . _ ~].
 pub fn valid_verifier_or_challenge(s: &str) -> bool {

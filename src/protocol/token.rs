@@ -3,15 +3,18 @@ use super::error::{ErrorCode, OAuthError};
 use super::pkce;
 use super::tokens::{self, AccessToken, IdToken};
 use super::types::{CodeRecord, Scope, TokenResponse};
+use crate::clock::Clock;
+use crate::config::Lifetimes;
+use crate::crypto::{digest, random_token};
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::storage::session::Kind;
-use crate::storage::{AuditEvent, Client, Grant, RefreshOutcome, UserStatus, digest, random_token};
+use crate::keys::KeyRing;
+use crate::storage::session::{Kind, Sessions};
+use crate::storage::{AuditEvent, AuditStore, Client, Grant, GrantStore, PoolStore, RefreshOutcome, UserStatus, UserStore};
 
 /// The workspace a request is addressed to.
 #[derive(Debug, Clone)]
 pub struct Issuer {
-    pub tenant: String,
+    pub tenant: crate::model::TenantId,
     pub workspace: String,
     pub url: String,
 }
@@ -49,7 +52,27 @@ impl TokenParams {
     }
 }
 
-pub async fn post_token(state: &AppState, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
+/// What the token endpoint works with: the grants and codes it spends, the users and pools
+/// it reads claims from, the keys it signs with, the trail it writes, and the clock.
+pub struct TokenService<'a> {
+    pub grants: &'a dyn GrantStore,
+    pub users: &'a dyn UserStore,
+    pub pools: &'a dyn PoolStore,
+    pub audit: &'a dyn AuditStore,
+    /// Authorization codes (`Kind::Code`) and the grants they created (`Kind::CodeGrant`).
+    pub sessions: &'a Sessions,
+    pub keys: &'a KeyRing,
+    pub clock: &'a dyn Clock,
+    pub ttl: &'a Lifetimes,
+}
+
+impl TokenService<'_> {
+    pub async fn post_token(&self, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
+        post_token(self, iss, client, p).await
+    }
+}
+
+async fn post_token(state: &TokenService<'_>, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
     if let Some(d) = &p.duplicate {
         return Err(OAuthError::invalid_request(format!("{d} was given more than once")));
     }
@@ -67,8 +90,8 @@ pub async fn post_token(state: &AppState, iss: &Issuer, client: &Client, p: Toke
     }
 }
 
-async fn exchange_authorization_code(state: &AppState, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
-    let now = state.now();
+async fn exchange_authorization_code(state: &TokenService<'_>, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
+    let now = state.clock.now();
     let code = p.code.ok_or_else(|| OAuthError::invalid_request("code is missing"))?;
     let key = super::authorize::code_key(&iss.tenant, &iss.workspace, &client.client_id, &code);
     let invalid = || OAuthError::invalid_grant("The authorization code is invalid, expired or was already used");
@@ -115,17 +138,17 @@ async fn exchange_authorization_code(state: &AppState, iss: &Issuer, client: &Cl
         revoked_at: None,
     };
     let refresh = refresh_allowed(client, &record.scope).then(|| random_token(32));
-    let ttl = &state.config.ttl;
-    let extra = metadata_claims(state, &user).await?;
+    let ttl = state.ttl;
+    let extra = metadata_claims(state.pools, &user).await?;
     state.grants.create(&grant, refresh.as_ref().map(|r| (digest(r), now + ttl.refresh_token))).await?;
     let access_token = tokens::mint_access_token(
-        &state.keys,
+        state.keys,
         AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &record.scope, grant_id: Some(&grant.id), ttl: ttl.access_token, extra: &extra },
         now,
     )?;
     let id_token = if record.scope.contains("openid") {
         Some(tokens::mint_id_token(
-            &state.keys,
+            state.keys,
             IdToken {
                 issuer: &iss.url,
                 client_id: &client.client_id,
@@ -152,8 +175,8 @@ fn refresh_allowed(client: &Client, scope: &Scope) -> bool {
     client.allows_grant("refresh_token") && (scope.contains("offline_access") || !scope.contains("openid"))
 }
 
-async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
-    let now = state.now();
+async fn exchange_refresh_token(state: &TokenService<'_>, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
+    let now = state.clock.now();
     let presented = p.refresh_token.ok_or_else(|| OAuthError::invalid_request("refresh_token is missing"))?;
     let invalid = || OAuthError::invalid_grant("The refresh token is invalid, expired or revoked");
     let hash = digest(&presented);
@@ -174,7 +197,7 @@ async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client,
         }
     }
     let successor = random_token(32);
-    let ttl = &state.config.ttl;
+    let ttl = state.ttl;
     let grant = match state.grants.rotate(hash, digest(&successor), now + ttl.refresh_token, now).await? {
         RefreshOutcome::Rotated(g) => *g,
         RefreshOutcome::Reused { grant_id } => {
@@ -200,9 +223,9 @@ async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client,
         state.grants.revoke_family(&grant.id, now).await?;
         return Err(OAuthError::invalid_grant("the user can no longer sign in"));
     };
-    let extra = metadata_claims(state, &user).await?;
+    let extra = metadata_claims(state.pools, &user).await?;
     let access_token = tokens::mint_access_token(
-        &state.keys,
+        state.keys,
         AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &scope, grant_id: Some(&grant.id), ttl: ttl.access_token, extra: &extra },
         now,
     )?;
@@ -219,7 +242,7 @@ async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client,
     // OIDC Core §12.2: a refreshed ID token keeps iss, sub, aud and auth_time; no nonce.
     let id_token = if scope.contains("openid") {
         Some(tokens::mint_id_token(
-            &state.keys,
+            state.keys,
             IdToken { issuer: &iss.url, client_id: &client.client_id, alg: client.id_token_alg, user: &user, auth: &auth, scope: &scope, nonce: None, access_token: &access_token, ttl: ttl.id_token, extra: &extra },
             now,
         )?)
@@ -229,7 +252,7 @@ async fn exchange_refresh_token(state: &AppState, iss: &Issuer, client: &Client,
     Ok(TokenResponse { access_token, token_type: "Bearer", expires_in: ttl.access_token, refresh_token: Some(successor), id_token, scope: scope.as_string() })
 }
 
-async fn client_credentials(state: &AppState, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
+async fn client_credentials(state: &TokenService<'_>, iss: &Issuer, client: &Client, p: TokenParams) -> Result<TokenResponse, OAuthError> {
     // RFC 6749 §4.4: confidential clients only.
     if client.is_public() {
         return Err(OAuthError::unauthorized_client("public clients cannot use client_credentials"));
@@ -245,29 +268,29 @@ async fn client_credentials(state: &AppState, iss: &Issuer, client: &Client, p: 
             asked
         }
     };
-    let ttl = state.config.ttl.access_token;
-    let now = state.now();
+    let ttl = state.ttl.access_token;
+    let now = state.clock.now();
     let access_token = tokens::mint_access_token(
-        &state.keys,
+        state.keys,
         AccessToken { issuer: &iss.url, sub: &client.client_id, client_id: &client.client_id, scope: &scope, grant_id: None, ttl, extra: &serde_json::Map::new() },
         now,
     )?;
     Ok(TokenResponse { access_token, token_type: "Bearer", expires_in: ttl, refresh_token: None, id_token: None, scope: scope.as_string() })
 }
 
-async fn audit(state: &AppState, iss: &Issuer, actor: &str, action: &str, subject: &str) {
+async fn audit(state: &TokenService<'_>, iss: &Issuer, actor: &str, action: &str, subject: &str) {
     let event = AuditEvent { tenant_id: iss.tenant.clone(), actor: actor.into(), action: action.into(), subject: subject.into(), detail: serde_json::json!({ "workspace": iss.workspace }) };
-    if let Err(e) = state.audit.record(event, state.now()).await {
+    if let Err(e) = state.audit.record(event, state.clock.now()).await {
         tracing::warn!(error = %e, action, "audit event not recorded");
     }
 }
 
 /// Claims mapped from the user's metadata by the pool's `metadata_claims`. Users without
 /// metadata cost no lookup.
-pub async fn metadata_claims(state: &AppState, user: &crate::storage::User) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
+pub async fn metadata_claims(pools: &dyn PoolStore, user: &crate::storage::User) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
     if user.metadata.is_empty() {
         return Ok(serde_json::Map::new());
     }
-    let keys = state.identity.pool(&user.tenant_id, &user.pool_id).await?.map(|p| p.settings.metadata_claims).unwrap_or_default();
+    let keys = pools.pool(&user.tenant_id, &user.pool_id).await?.map(|p| p.settings.metadata_claims).unwrap_or_default();
     Ok(super::claims::from_metadata(user, &keys))
 }

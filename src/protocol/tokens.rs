@@ -9,7 +9,8 @@ use super::error::OAuthError;
 use super::types::{Authentication, Scope};
 use crate::error::AppError;
 use crate::keys::KeyRing;
-use crate::storage::{GrantStore, SigningAlg, User, random_token};
+use crate::storage::{GrantStore, SigningAlg, User};
+use crate::crypto::random_token;
 
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
 

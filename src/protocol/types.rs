@@ -68,7 +68,7 @@ impl AuthorizationRequest {
 /// Who signed in, how and when: carried by the SSO session and into every grant.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Authentication {
-    pub tenant_id: String,
+    pub tenant_id: crate::model::TenantId,
     pub workspace_id: String,
     pub user_id: String,
     pub auth_time: i64,
@@ -86,7 +86,7 @@ pub struct Authentication {
 /// What an authorization code stands for. Stored under the code's digest, consumed once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CodeRecord {
-    pub tenant_id: String,
+    pub tenant_id: crate::model::TenantId,
     pub workspace_id: String,
     pub client_id: String,
     pub redirect_uri: String,

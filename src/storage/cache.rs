@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
-use super::{Client, ClientStore, DirectoryStore, Result, Workspace};
+use super::{Client, ClientStore, DirectoryStore, Result, TenantId, Workspace};
 use crate::clock::Clock;
 use crate::provision::{Applied, Plan};
 
@@ -45,10 +45,10 @@ pub struct Cached<D, C> {
     clients: Arc<C>,
     clock: Arc<dyn Clock>,
     ttl: i64,
-    workspaces: TtlMap<(String, String), Option<Workspace>>,
-    client_map: TtlMap<(String, String, String), Option<Client>>,
+    workspaces: TtlMap<(TenantId, String), Option<Workspace>>,
+    client_map: TtlMap<(TenantId, String, String), Option<Client>>,
     /// Per workspace: every CORS preflight asks, and anonymous ones must not each cost a query.
-    origins: TtlMap<(String, String), Vec<String>>,
+    origins: TtlMap<(TenantId, String), Vec<String>>,
 }
 
 impl<D, C> Cached<D, C> {
@@ -59,9 +59,9 @@ impl<D, C> Cached<D, C> {
 
 #[async_trait]
 impl<D: DirectoryStore + 'static, C: Send + Sync + 'static> DirectoryStore for Cached<D, C> {
-    async fn workspace(&self, tenant: &str, workspace: &str) -> Result<Option<Workspace>> {
+    async fn workspace(&self, tenant: &TenantId, workspace: &str) -> Result<Option<Workspace>> {
         let now = self.clock.now();
-        let key = (tenant.to_owned(), workspace.to_owned());
+        let key = (tenant.clone(), workspace.to_owned());
         if let Some(w) = self.workspaces.get(&key, now) {
             return Ok(w);
         }
@@ -77,13 +77,25 @@ impl<D: DirectoryStore + 'static, C: Send + Sync + 'static> DirectoryStore for C
         self.origins.clear();
         Ok(applied)
     }
+
+    async fn tenants(&self) -> Result<Vec<(TenantId, String)>> {
+        self.directory.tenants().await
+    }
+
+    async fn tenant(&self, tenant: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>> {
+        self.directory.tenant(tenant).await
+    }
+
+    async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>> {
+        self.directory.workspaces(tenant).await
+    }
 }
 
 #[async_trait]
 impl<D: Send + Sync + 'static, C: ClientStore + 'static> ClientStore for Cached<D, C> {
-    async fn get(&self, tenant: &str, workspace: &str, client_id: &str) -> Result<Option<Client>> {
+    async fn get(&self, tenant: &TenantId, workspace: &str, client_id: &str) -> Result<Option<Client>> {
         let now = self.clock.now();
-        let key = (tenant.to_owned(), workspace.to_owned(), client_id.to_owned());
+        let key = (tenant.clone(), workspace.to_owned(), client_id.to_owned());
         if let Some(c) = self.client_map.get(&key, now) {
             return Ok(c);
         }
@@ -92,9 +104,9 @@ impl<D: Send + Sync + 'static, C: ClientStore + 'static> ClientStore for Cached<
         Ok(c)
     }
 
-    async fn workspace_origins(&self, tenant: &str, workspace: &str) -> Result<Vec<String>> {
+    async fn workspace_origins(&self, tenant: &TenantId, workspace: &str) -> Result<Vec<String>> {
         let now = self.clock.now();
-        let key = (tenant.to_owned(), workspace.to_owned());
+        let key = (tenant.clone(), workspace.to_owned());
         if let Some(o) = self.origins.get(&key, now) {
             return Ok(o);
         }
@@ -103,8 +115,59 @@ impl<D: Send + Sync + 'static, C: ClientStore + 'static> ClientStore for Cached<
         Ok(o)
     }
 
+    async fn clients(&self, tenant: &TenantId, workspace: &str) -> Result<Vec<Client>> {
+        self.clients.clients(tenant, workspace).await
+    }
+
+    async fn delete_client(&self, tenant: &TenantId, workspace: &str, client_id: &str) -> Result<bool> {
+        let gone = self.clients.delete_client(tenant, workspace, client_id).await?;
+        self.forget();
+        Ok(gone)
+    }
+
     fn forget(&self) {
         self.client_map.clear();
         self.origins.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::OffsetClock;
+    use crate::storage::memory::MemoryDb;
+
+    /// The cache keeps what the stores promise: a deleted client is gone at once on this
+    /// node, and listings are never served stale.
+    #[tokio::test]
+    async fn deleting_through_the_cache_forgets_the_client() {
+        let db = Arc::new(MemoryDb::new());
+        let tenant = TenantId::new("acme");
+        db.put_tenant(&tenant, "acme", Default::default()).unwrap();
+        db.put_workspace(&tenant, "shop", "shop", Default::default(), vec![]).unwrap();
+        let client = Client {
+            tenant_id: tenant.clone(),
+            workspace_id: "shop".into(),
+            client_id: "web".into(),
+            name: "web".into(),
+            secret_sha256: None,
+            redirect_uris: vec!["https://a.example/cb".into()],
+            post_logout_redirect_uris: vec![],
+            grant_types: vec![],
+            scopes: vec![],
+            consent: crate::storage::ConsentMode::Implicit,
+            id_token_alg: crate::storage::SigningAlg::ES256,
+            allowed_origins: vec![],
+        };
+        db.put_client(client).unwrap();
+        let cached = Cached::new(db.clone(), db.clone(), Arc::new(OffsetClock::default()), 60);
+        assert!(ClientStore::get(&cached, &tenant, "shop", "web").await.unwrap().is_some());
+        assert_eq!(cached.workspace_origins(&tenant, "shop").await.unwrap(), ["https://a.example"]);
+        assert!(cached.delete_client(&tenant, "shop", "web").await.unwrap());
+        assert!(ClientStore::get(&cached, &tenant, "shop", "web").await.unwrap().is_none());
+        assert!(cached.workspace_origins(&tenant, "shop").await.unwrap().is_empty());
+        assert!(cached.clients(&tenant, "shop").await.unwrap().is_empty());
+        assert!(cached.workspace(&tenant, "shop").await.unwrap().is_some());
+        assert!(cached.workspace(&TenantId::new("other"), "shop").await.unwrap().is_none());
     }
 }

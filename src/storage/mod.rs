@@ -1,16 +1,28 @@
 //! Storage: the domain records and the small, tenant-scoped traits the rest of the code
-//! uses. Nothing here names SeaORM or Redis; `sql` and `session` hold the implementations.
+//! uses. Nothing here names SeaORM or Redis; `sql`, `memory`, `redis` and `session` hold
+//! the implementations, and `contract` the suites each of them passes.
+//!
+//! What every store promises unless its docs say otherwise: a method scoped by a
+//! `TenantId` sees and changes only that tenant's rows (another tenant's id finds nothing
+//! and changes nothing); a method that writes several rows writes all or none; a value
+//! taken by another row is `AppError::Conflict` naming the field; an unreachable backend
+//! is an error for which `AppError::is_unavailable` holds.
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+pub use crate::model::TenantId;
 
 pub mod cache;
+#[cfg(test)]
+pub(crate) mod contract;
 pub mod identity;
 pub mod memory;
 pub mod redis;
 pub mod session;
 pub mod sql;
+
+pub use identity::{CredentialStore, GroupStore, PoolStore, PrivilegeStore, SchemaStore, UserStore};
 
 pub type Result<T> = std::result::Result<T, AppError>;
 
@@ -46,7 +58,7 @@ impl UserStatus {
 
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub id: String,
     pub name: String,
     /// Identity sources in lookup order.
@@ -58,7 +70,7 @@ pub struct Workspace {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
     pub id: String,
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub pool_id: String,
     pub username: String,
     pub status: UserStatus,
@@ -105,7 +117,7 @@ impl SigningAlg {
 /// A relying-party application registered in one workspace.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Client {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub workspace_id: String,
     pub client_id: String,
     pub name: String,
@@ -161,7 +173,7 @@ pub struct StoredKey {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Grant {
     pub id: String,
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub workspace_id: String,
     pub client_id: String,
     pub user_id: String,
@@ -186,39 +198,39 @@ pub enum RefreshOutcome {
 
 #[derive(Debug, Clone)]
 pub struct AuditEvent {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub actor: String,
     pub action: String,
     pub subject: String,
     pub detail: serde_json::Value,
 }
 
-/// Tenants, workspaces and pools.
+/// Tenants and workspaces.
 #[async_trait]
 pub trait DirectoryStore: Send + Sync {
     /// The workspace, or `None` when the tenant or the workspace does not exist.
-    async fn workspace(&self, tenant: &str, workspace: &str) -> Result<Option<Workspace>>;
+    async fn workspace(&self, tenant: &TenantId, workspace: &str) -> Result<Option<Workspace>>;
     /// Applies a provisioning plan in one transaction: create or update, never duplicate.
     async fn apply(&self, plan: &crate::provision::Plan) -> Result<crate::provision::Applied>;
-}
-
-#[async_trait]
-pub trait UserStore: Send + Sync {
-    /// Finds a user of one of `pools` by username or by email address (case-insensitive),
-    /// with the password hash if the user has one.
-    async fn find_for_login(&self, tenant: &str, pools: &[String], login: &str) -> Result<Option<(User, Option<String>)>>;
-    async fn get(&self, tenant: &str, user_id: &str) -> Result<Option<User>>;
-    /// The stored password hash of a user of `pool` by username (provisioning compares it).
-    async fn password_hash(&self, tenant: &str, pool: &str, username: &str) -> Result<Option<String>>;
+    /// Every tenant, ordered by id: (id, name).
+    async fn tenants(&self) -> Result<Vec<(TenantId, String)>>;
+    /// One tenant's name and theme.
+    async fn tenant(&self, tenant: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>>;
+    /// Workspaces of the tenant ordered by id: (id, name, pools in lookup order).
+    async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>>;
 }
 
 #[async_trait]
 pub trait ClientStore: Send + Sync {
-    async fn get(&self, tenant: &str, workspace: &str, client_id: &str) -> Result<Option<Client>>;
+    async fn get(&self, tenant: &TenantId, workspace: &str, client_id: &str) -> Result<Option<Client>>;
     /// The union of the web origins of the workspace's clients (`Client::web_origins`),
     /// sorted and without duplicates: what a CORS preflight, which names no client, may be
     /// allowed from.
-    async fn workspace_origins(&self, tenant: &str, workspace: &str) -> Result<Vec<String>>;
+    async fn workspace_origins(&self, tenant: &TenantId, workspace: &str) -> Result<Vec<String>>;
+    /// The workspace's clients, ordered by client id.
+    async fn clients(&self, tenant: &TenantId, workspace: &str) -> Result<Vec<Client>>;
+    /// Deletes the client and the privileges it held, atomically; false when there was none.
+    async fn delete_client(&self, tenant: &TenantId, workspace: &str, client_id: &str) -> Result<bool>;
     /// Drops anything this node remembers about clients (after a client was deleted).
     fn forget(&self) {}
 }
@@ -243,7 +255,7 @@ pub trait GrantStore: Send + Sync {
     /// Revokes the grant and with it every refresh token of its family.
     async fn revoke_family(&self, grant_id: &str, now: i64) -> Result<()>;
     /// Revokes every live grant of the user; returns how many.
-    async fn revoke_user(&self, tenant: &str, user_id: &str, now: i64) -> Result<u64>;
+    async fn revoke_user(&self, tenant: &TenantId, user_id: &str, now: i64) -> Result<u64>;
     /// Puts an access token's id on the denylist until `expires_at` (RFC 7009 §2.1). The
     /// denylist is durable: losing the session store does not bring the token back.
     async fn revoke_access_token(&self, jti: &str, expires_at: i64) -> Result<()>;
@@ -277,16 +289,33 @@ pub trait Housekeeping: Send + Sync {
     async fn purge_expired(&self, now: i64) -> Result<u64>;
 }
 
+/// A remembered consent: the scopes a user granted a client of a workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub workspace_id: String,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub updated_at: i64,
+}
+
 #[async_trait]
 pub trait ConsentStore: Send + Sync {
-    /// Scopes the user already granted the client.
-    async fn granted(&self, tenant: &str, workspace: &str, user_id: &str, client_id: &str) -> Result<Vec<String>>;
-    async fn remember(&self, tenant: &str, workspace: &str, user_id: &str, client_id: &str, scopes: &[String], now: i64) -> Result<()>;
+    /// Scopes the user already granted the client; empty when none.
+    async fn granted(&self, tenant: &TenantId, workspace: &str, user_id: &str, client_id: &str) -> Result<Vec<String>>;
+    /// Replaces what the user granted the client (one row per user and client).
+    async fn remember(&self, tenant: &TenantId, workspace: &str, user_id: &str, client_id: &str, scopes: &[String], now: i64) -> Result<()>;
+    /// Every consent of the user, ordered by workspace and client.
+    async fn consents(&self, tenant: &TenantId, user_id: &str) -> Result<Vec<Consent>>;
+    /// Forgets one consent, so the user is asked again; false when there was none.
+    async fn revoke(&self, tenant: &TenantId, workspace: &str, user_id: &str, client_id: &str) -> Result<bool>;
 }
 
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn record(&self, event: AuditEvent, now: i64) -> Result<()>;
+    /// Audit events of the tenant, newest first, strictly before the cursor `(at, id)`; at
+    /// most `limit` (clamped to 1..=500).
+    async fn audit_events(&self, tenant: &TenantId, before: Option<(i64, String)>, limit: u64) -> Result<Vec<identity::AuditRecord>>;
 }
 
 #[async_trait]
@@ -294,23 +323,5 @@ pub trait Health: Send + Sync {
     async fn ping(&self) -> Result<()>;
 }
 
-/// Hex-free, URL-safe random token of `bytes` random bytes.
-pub fn random_token(bytes: usize) -> String {
-    use base64::Engine;
-    use rand::RngCore;
-    let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// SHA-256 of a token: codes, refresh tokens and secrets are stored only as digests.
-pub fn digest(token: &str) -> [u8; 32] {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(token.as_bytes()).into()
-}
-
-/// Constant-time equality for secrets (and their digests).
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    use subtle::ConstantTimeEq;
-    a.len() == b.len() && bool::from(a.ct_eq(b))
-}
+/// Kept at its old path: the integration tests draw PKCE verifiers with it.
+pub use crate::crypto::random_token;

@@ -45,7 +45,7 @@ async fn submit_registration(app: &TestApp, browser: &Browser, extra: &[(&str, &
 }
 
 async fn user(app: &TestApp, pool: &str, email: &str) -> Option<portcullis::storage::User> {
-    app.state.identity.find_user("acme", pool, Lookup::Email, email).await.unwrap()
+    app.state.users.find_user(&portcullis::model::TenantId::new("acme"), pool, Lookup::Email, email).await.unwrap()
 }
 
 /// Item 1: `username` (and any field the form does not show) let an attacker take over
@@ -99,7 +99,7 @@ async fn a_code_verifies_only_the_address_it_went_to(backend: Backend) {
     assert_eq!(s, 200, "{body}");
     let (status, _) = browser.submit(&Form::parse(&url, &html).unwrap(), &[("code", &code)], CLUB_REDIRECT).await.page();
     assert_eq!(status, 400);
-    let u = app.state.users.get("acme", &id).await.unwrap().unwrap();
+    let u = app.state.users.get(&portcullis::model::TenantId::new("acme"), &id).await.unwrap().unwrap();
     assert_eq!(u.status, UserStatus::New, "not activated");
     assert!(!u.email_verified, "other@ was never sent a code");
 }
@@ -118,7 +118,7 @@ async fn reregistration_voids_every_earlier_challenge(backend: Backend) {
     // The pending account holds no password: nothing the first registrant chose can take
     // hold by any other way (an administrator activating it, an import).
     let pending = user(&app, "consumers", "vera@example.com").await.unwrap();
-    assert!(app.state.identity.password_hashes(&pending.id).await.unwrap().is_empty());
+    assert!(app.state.credentials.password_hashes(&pending.tenant_id, &pending.id).await.unwrap().is_empty());
     // The victim registers her own address.
     let victim = Browser::default();
     let (_, _, form) = registration_page(&app, &victim).await;
@@ -252,7 +252,7 @@ async fn concurrent_registrations_of_one_address_conflict_cleanly(backend: Backe
         let (status, html) = step.page();
         assert_eq!(status, 200, "{html}");
     }
-    let found = app.state.identity.search_users("acme", "consumers", &portcullis::storage::identity::UserQuery { text: Some("race@".into()), limit: 10, ..Default::default() }).await.unwrap();
+    let found = app.state.users.search_users(&portcullis::model::TenantId::new("acme"), "consumers", &portcullis::storage::identity::UserQuery { text: Some("race@".into()), limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(found.len(), 1);
 }
 
@@ -341,7 +341,7 @@ async fn acting_on_a_user_takes_every_privilege_it_holds(backend: Backend) {
         }
     }
     // Nothing changed: Tom still signs in with his password, at his address.
-    let u = app.state.users.get("acme", &tom).await.unwrap().unwrap();
+    let u = app.state.users.get(&portcullis::model::TenantId::new("acme"), &tom).await.unwrap().unwrap();
     assert_eq!(u.email.as_deref(), Some("tom@example.com"));
     assert_eq!(u.status, UserStatus::Active);
     // Those who hold as much still can: the tenant administrator sets Tom's password; Tina
@@ -388,7 +388,7 @@ async fn writes_keep_what_their_document_leaves_out(backend: Backend) {
     assert_eq!(s, 200, "{body}");
     let (s, body) = api(Method::PUT, &app.admin("/tenants/acme"), &admin, Some(json!({ "name": "ACME Corp" }))).await;
     assert_eq!((s, body["name"].as_str()), (200, Some("ACME Corp")));
-    let (_, theme) = app.state.identity.tenant("acme").await.unwrap().unwrap();
+    let (_, theme) = app.state.directory.tenant(&portcullis::model::TenantId::new("acme")).await.unwrap().unwrap();
     assert_eq!(theme.product_name.as_deref(), Some("Acme Login"), "the theme was left out, so it stays");
 
     let (s, body) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/club"), &admin, Some(json!({ "theme": { "product_name": "Club" } }))).await;
@@ -420,9 +420,9 @@ async fn writes_keep_what_their_document_leaves_out(backend: Backend) {
     // The provisioning file follows the same rule.
     let plan = portcullis::provision::prepare(&app.state, portcullis::provision::parse("tenants: [{id: acme, workspaces: [{id: club}]}]").unwrap(), "t").await.unwrap();
     app.state.directory.apply(&plan).await.unwrap();
-    let (name, theme) = app.state.identity.tenant("acme").await.unwrap().unwrap();
+    let (name, theme) = app.state.directory.tenant(&portcullis::model::TenantId::new("acme")).await.unwrap().unwrap();
     assert_eq!((name.as_str(), theme.product_name.as_deref()), ("ACME Corp", Some("Acme Login")));
-    let ws = app.state.identity.workspaces("acme").await.unwrap().into_iter().find(|w| w.0 == "club").unwrap();
+    let ws = app.state.directory.workspaces(&portcullis::model::TenantId::new("acme")).await.unwrap().into_iter().find(|w| w.0 == "club").unwrap();
     assert_eq!(ws.2, vec!["consumers".to_string()]);
 }
 
@@ -445,7 +445,7 @@ async fn anonymous_calls_never_fill_a_trail(backend: Backend) {
     assert!(!events.iter().any(|e| e["actor"] == "anonymous"), "{events:?}");
     assert!(events.iter().all(|e| e["subject"].as_str().unwrap().len() <= 256 + 8));
     assert!(events.iter().any(|e| e["subject"] == "/api/admin/v1/tenants/nosuch/pools"));
-    assert!(app.state.identity.audit_events("nosuch", None, 10).await.unwrap().is_empty());
+    assert!(app.state.audit.audit_events(&portcullis::model::TenantId::new("nosuch"), None, 10).await.unwrap().is_empty());
 }
 
 /// Low: 415 answers and the constraints of ids and limits were missing from the OpenAPI
@@ -512,8 +512,8 @@ async fn extreme_hash_costs_are_refused(backend: Backend) {
     }
     // A hash stored before these bounds (written here behind the importer's back) is never
     // run: signing in fails like a wrong password, at once rather than after days of bcrypt.
-    let tom = app.state.identity.find_user("acme", "consumers", Lookup::Email, "tom@example.com").await.unwrap().unwrap();
-    app.state.identity.import_password(&tom.id, &rows[0].1, None, 0).await.unwrap();
+    let tom = app.state.users.find_user(&portcullis::model::TenantId::new("acme"), "consumers", Lookup::Email, "tom@example.com").await.unwrap().unwrap();
+    app.state.credentials.import_password(&tom.tenant_id, &tom.id, &rows[0].1, None, 0).await.unwrap();
     let b = Browser::default();
     let (_, _, form) = b.first_form(&club_authorize(&[], &app), CLUB_REDIRECT).await;
     // The bound is the defect itself (a hash that would run for days); any answer within it
@@ -563,7 +563,7 @@ async fn concurrent_guesses_are_counted_before_they_are_checked(backend: Backend
     let app = TestApp::spawn(backend).await;
     // The gate itself, 40 times at once against one account from one IP: at most the limit
     // may go on to a password check (a lock hidden from another name is no check either).
-    let tom = app.state.identity.find_user("acme", "consumers", Lookup::Email, "tom@example.com").await.unwrap().unwrap();
+    let tom = app.state.users.find_user(&portcullis::model::TenantId::new("acme"), "consumers", Lookup::Email, "tom@example.com").await.unwrap().unwrap();
     let now = app.state.now();
     let gates = (0..40).map(|_| {
         let attempt = Attempt { tenant: "acme", name: "tom@example.com", ip: "192.0.2.7", now };
@@ -745,7 +745,7 @@ async fn imports_and_listings_respect_privileges(backend: Backend) {
     let reports: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(reports[0]["outcome"], "rejected", "{text}");
     assert_eq!(reports[1]["outcome"], "rejected", "{text}");
-    assert_eq!(app.state.users.get("acme", &tom).await.unwrap().unwrap().email.as_deref(), Some("tom@example.com"));
+    assert_eq!(app.state.users.get(&portcullis::model::TenantId::new("acme"), &tom).await.unwrap().unwrap().email.as_deref(), Some("tom@example.com"));
     // Tina manages the trial group, Tom included, but Tom now holds more than she does:
     // the listing leaves him out, as `GET` refuses him.
     let tina = app.user_token("tina@example.com", "manager password 2").await;

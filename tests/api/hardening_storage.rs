@@ -111,7 +111,7 @@ async fn bursts_of_refreshes_and_user_writes_never_fail(backend: Backend) {
         assert!(path.ends_with("/verify"), "{path}: {html}");
     }
     for i in 0..8 {
-        assert!(app.state.identity.find_user("acme", "consumers", portcullis::storage::identity::Lookup::Email, &format!("reg{i}@example.com")).await.unwrap().is_some());
+        assert!(app.state.users.find_user(&portcullis::model::TenantId::new("acme"), "consumers", portcullis::storage::identity::Lookup::Email, &format!("reg{i}@example.com")).await.unwrap().is_some());
     }
 }
 

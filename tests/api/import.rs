@@ -134,16 +134,16 @@ async fn imported_hashes_are_upgraded_at_sign_in(backend: Backend) {
     let (_, summary) = upload(&app, &token, "application/x-ndjson", body.clone()).await;
     assert_eq!(summary["created"], 2, "{summary}");
     for (email, password, scheme) in [("bc@example.com", "bcrypt password 1", "$2b$"), ("pb@example.com", "pbkdf2 password 1", "$pbkdf2-sha256$")] {
-        let user = app.state.identity.find_user("acme", "consumers", portcullis::storage::identity::Lookup::Email, email).await.unwrap().unwrap();
-        assert!(app.state.identity.password_hashes(&user.id).await.unwrap()[0].starts_with(scheme));
+        let user = app.state.users.find_user(&portcullis::model::TenantId::new("acme"), "consumers", portcullis::storage::identity::Lookup::Email, email).await.unwrap().unwrap();
+        assert!(app.state.credentials.password_hashes(&user.tenant_id, &user.id).await.unwrap()[0].starts_with(scheme));
         // A wrong password neither signs in nor upgrades.
         let b = Browser::default();
         let (_, _, form) = b.first_form(&club(&app), CLUB_REDIRECT).await;
         assert!(matches!(b.submit(&form, &[("username", email), ("password", "wrong password 1")], CLUB_REDIRECT).await, Step::Page { .. }));
-        assert!(app.state.identity.password_hashes(&user.id).await.unwrap()[0].starts_with(scheme));
+        assert!(app.state.credentials.password_hashes(&user.tenant_id, &user.id).await.unwrap()[0].starts_with(scheme));
         let b = Browser::default();
         assert!(query(&b.sign_in(&club(&app), CLUB_REDIRECT, email, password, "allow").await, "code").is_some());
-        let stored = app.state.identity.password_hashes(&user.id).await.unwrap()[0].clone();
+        let stored = app.state.credentials.password_hashes(&user.tenant_id, &user.id).await.unwrap()[0].clone();
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
         // Still the same password afterwards.
         let b = Browser::default();

@@ -58,7 +58,7 @@ async fn registration_activates_and_signs_in(backend: Backend) {
     assert!(html.contains("name=\"code\""));
 
     // Not active yet: signing in is refused.
-    let user = app.state.identity.find_user("acme", "consumers", portcullis::storage::identity::Lookup::Email, "nora@example.com").await.unwrap().unwrap();
+    let user = app.state.users.find_user(&portcullis::model::TenantId::new("acme"), "consumers", portcullis::storage::identity::Lookup::Email, "nora@example.com").await.unwrap().unwrap();
     assert_eq!(user.status, portcullis::storage::UserStatus::New);
     assert!(!user.email_verified);
     assert_eq!(user.claims["plan"], "plus");
@@ -76,7 +76,7 @@ async fn registration_activates_and_signs_in(backend: Backend) {
     // The right code activates the account and finishes the sign-in: back to the client.
     let back = browser.submit(&form, &[("code", &code)], CLUB_REDIRECT).await.arrived();
     assert!(query(&back, "code").is_some(), "{back}");
-    let user = app.state.users.get("acme", &user.id).await.unwrap().unwrap();
+    let user = app.state.users.get(&portcullis::model::TenantId::new("acme"), &user.id).await.unwrap().unwrap();
     assert_eq!(user.status, portcullis::storage::UserStatus::Active);
     assert!(user.email_verified);
     // A used code cannot be used again.
@@ -115,7 +115,7 @@ async fn registration_reports_every_violation(backend: Backend) {
         assert!(html.to_lowercase().contains(&needle.to_lowercase()), "{needle} missing in {html}");
     }
     // Nothing was written, no message sent.
-    assert!(app.state.identity.find_user("acme", "consumers", portcullis::storage::identity::Lookup::Email, "not-an-email").await.unwrap().is_none());
+    assert!(app.state.users.find_user(&portcullis::model::TenantId::new("acme"), "consumers", portcullis::storage::identity::Lookup::Email, "not-an-email").await.unwrap().is_none());
     // Common passwords and the identifier are refused with their own message.
     let (_, _, form) = registration_page(&app, &browser).await;
     let mut fields = GOOD.to_vec();

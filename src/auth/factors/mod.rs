@@ -10,7 +10,7 @@ pub mod password;
 /// What a factor check needs besides its input: the stores and the hasher, never
 /// `AppState` (see `Authenticator`, which builds these from its ports).
 pub struct FactorPorts<'a> {
-    pub credentials: &'a dyn crate::storage::identity::IdentityStore,
+    pub credentials: &'a (dyn crate::storage::identity::CredentialStore + 'static),
     pub hasher: &'a super::password::Hasher,
     pub now: i64,
 }

@@ -48,7 +48,7 @@ impl Factor for Password {
         if !ports.hasher.is_current(hash) {
             match ports.hasher.hash(password).await {
                 Ok(new) => {
-                    if let Err(e) = ports.credentials.upgrade_password(&user.id, hash, &new, ports.now).await {
+                    if let Err(e) = ports.credentials.upgrade_password(&user.tenant_id, &user.id, hash, &new, ports.now).await {
                         tracing::warn!(error = %e, "password hash upgrade failed");
                     }
                 }

@@ -11,8 +11,9 @@ use crate::http::workspace::CurrentWorkspace;
 use crate::http::{BROWSER_COOKIE, SESSION_COOKIE, cookie, pairs, reencode};
 use crate::protocol::authorize::{self, AuthorizeError, AuthorizeParams};
 use crate::protocol::types::AuthorizationRequest;
-use crate::storage::sql::hex;
-use crate::storage::{Client, digest, random_token};
+use crate::crypto::hex;
+use crate::crypto::{digest, random_token};
+use crate::storage::Client;
 
 pub async fn get_authorize(page: Page) -> PageResult {
     let raw = page.req.query_string().to_owned();

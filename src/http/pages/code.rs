@@ -20,7 +20,7 @@ pub struct ChallengeQuery {
 pub async fn load_challenge(page: &Page, id: Option<String>, purpose: Purpose) -> Result<Challenge, PageError> {
     let c = Challenge::load(&page.state, &id.unwrap_or_default()).await.or_page(page)?;
     let c = c.filter(|c| c.tenant_id == page.cw.issuer.tenant && c.workspace_id == page.cw.issuer.workspace && c.purpose == purpose).ok_or_else(|| code_expired(page))?;
-    if !crate::storage::ct_eq(c.browser.as_bytes(), page.browser.as_bytes()) {
+    if !crate::crypto::ct_eq(c.browser.as_bytes(), page.browser.as_bytes()) {
         return Err(code_expired(page));
     }
     Ok(c)

@@ -31,7 +31,7 @@ impl AsRef<Sessions> for actix_web::web::Data<AppState> {
 pub fn authenticator(state: &AppState) -> Authenticator<'_> {
     Authenticator {
         users: state.users.as_ref(),
-        credentials: state.identity.as_ref(),
+        credentials: state.credentials.as_ref(),
         counters: state.counters.as_ref(),
         sessions: &state.sessions,
         clock: state.clock.as_ref(),
@@ -76,7 +76,7 @@ async fn find(page: &Page, id: Option<String>) -> Result<Flow, PageError> {
     let id = id.filter(|i| !i.is_empty() && i.len() <= 64).ok_or_else(expired)?;
     let flow = Flow::load(&page.state.sessions, &id).await.or_page(page)?;
     let flow = flow.filter(|f| f.tenant_id == page.cw.issuer.tenant && f.workspace_id == page.cw.issuer.workspace).ok_or_else(expired)?;
-    if !crate::storage::ct_eq(page.browser.as_bytes(), flow.browser.as_bytes()) {
+    if !crate::crypto::ct_eq(page.browser.as_bytes(), flow.browser.as_bytes()) {
         return Err(expired());
     }
     Ok(flow)

@@ -16,7 +16,8 @@ use crate::protocol::authorize::MAX_UI_LOCALES;
 use crate::protocol::logout::{self, LogoutParams, LogoutRequest};
 use crate::protocol::types::Authentication;
 use crate::storage::session::Kind;
-use crate::storage::{AuditEvent, random_token};
+use crate::crypto::random_token;
+use crate::storage::AuditEvent;
 use crate::views::{LoggedOutPage, LogoutPage, PageId};
 
 fn logout_params(raw: &[u8]) -> LogoutParams {
@@ -81,7 +82,7 @@ async fn end_session(mut page: Page, raw: &[u8], confirmed: bool) -> PageResult 
 async fn confirmation_valid(page: &Page, raw: &[u8], confirmed: bool) -> bool {
     confirmed
         && match page.state.sessions.consume::<String>(Kind::LogoutCsrf, &field(raw, "csrf").unwrap_or_default()).await {
-            Ok(Some(b)) => crate::storage::ct_eq(b.as_bytes(), page.browser.as_bytes()),
+            Ok(Some(b)) => crate::crypto::ct_eq(b.as_bytes(), page.browser.as_bytes()),
             _ => false,
         }
 }

@@ -14,7 +14,7 @@ use crate::http::{BROWSER_COOKIE, SESSION_COOKIE, cookie, field, removal};
 use crate::identity::otp::Purpose;
 use crate::identity::recovery::{self, Asked, Confirmed, Requested};
 use crate::storage::session::Kind;
-use crate::storage::random_token;
+use crate::crypto::random_token;
 use crate::views::{NoticePage, PageId, ResetPage};
 
 #[derive(serde::Deserialize)]
@@ -48,7 +48,7 @@ pub async fn get_reset(page: Page, q: web::Query<ResetQuery>) -> PageResult {
         Some(b) => (b, false),
         None => (random_token(24), true),
     };
-    let csrf = form_csrf(&page, &crate::storage::sql::hex(&crate::storage::digest(&bid))).await?;
+    let csrf = form_csrf(&page, &crate::crypto::hex(&crate::crypto::digest(&bid))).await?;
     let flow = q.into_inner().flow.filter(|f| f.len() <= 64).unwrap_or_default();
     let mut resp = reset_page(&page, flow, csrf, vec![], StatusCode::OK)?;
     if fresh {
@@ -60,7 +60,7 @@ pub async fn get_reset(page: Page, q: web::Query<ResetQuery>) -> PageResult {
 pub async fn post_reset(page: Page, body: web::Bytes) -> PageResult {
     let csrf = field(&body, "csrf").unwrap_or_default();
     let bound: Option<String> = page.state.sessions.consume(Kind::FormCsrf, &csrf).await.or_page(&page)?;
-    if csrf.is_empty() || !bound.is_some_and(|b| crate::storage::ct_eq(b.as_bytes(), page.browser.as_bytes())) {
+    if csrf.is_empty() || !bound.is_some_and(|b| crate::crypto::ct_eq(b.as_bytes(), page.browser.as_bytes())) {
         return Err(page.invalid("The form could not be verified. Please start again."));
     }
     let flow = field(&body, "flow").filter(|f| !f.is_empty() && f.len() <= 64);

@@ -1,4 +1,4 @@
-//! `IdentityStore` on SeaORM: pools, users, groups, privileges and schemas.
+//! The identity stores on SeaORM: users, pools, groups, privileges and schemas.
 use async_trait::async_trait;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait};
@@ -7,12 +7,17 @@ use super::entities::*;
 use super::{SqlStore, db, to_user};
 use crate::error::AppError;
 use crate::storage::identity::*;
-use crate::storage::{Result, User, UserStatus};
+use crate::storage::{Result, TenantId, User, UserStatus};
 
 fn to_pool(p: pool::Model) -> Result<Pool> {
     let mut settings: PoolSettings = serde_json::from_str(&p.settings)?;
     settings.self_registration = p.self_registration;
-    Ok(Pool { tenant_id: p.tenant_id, id: p.id, name: p.name, settings })
+    Ok(Pool { tenant_id: TenantId::new(p.tenant_id), id: p.id, name: p.name, settings })
+}
+
+/// A write of a record of another tenant than the one named: a bug in the caller.
+fn other_tenant() -> AppError {
+    AppError::Internal("record of another tenant".into())
 }
 
 fn object(m: &serde_json::Map<String, serde_json::Value>) -> String {
@@ -75,7 +80,7 @@ async fn write_addresses(c: &impl ConnectionTrait, user: &User) -> Result<()> {
     Ok(())
 }
 
-fn credential(user_id: &str, kind: &str, secret: &str, source: Option<[u8; 32]>, created_at: i64, now: i64) -> credential::ActiveModel {
+pub(super) fn credential(user_id: &str, kind: &str, secret: &str, source: Option<[u8; 32]>, created_at: i64, now: i64) -> credential::ActiveModel {
     credential::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         user_id: Set(user_id.into()),
@@ -90,7 +95,7 @@ fn credential(user_id: &str, kind: &str, secret: &str, source: Option<[u8; 32]>,
 fn user_row(u: &User) -> user::ActiveModel {
     user::ActiveModel {
         id: Set(u.id.clone()),
-        tenant_id: Set(u.tenant_id.clone()),
+        tenant_id: Set(u.tenant_id.to_string()),
         pool_id: Set(u.pool_id.clone()),
         username: Set(u.username.clone()),
         status: Set(u.status.as_str().into()),
@@ -128,7 +133,7 @@ fn address_rows(u: &User) -> Vec<address::ActiveModel> {
             value.as_ref().map(|v| address::ActiveModel {
                 user_id: Set(u.id.clone()),
                 kind: Set(kind.into()),
-                tenant_id: Set(u.tenant_id.clone()),
+                tenant_id: Set(u.tenant_id.to_string()),
                 pool_id: Set(u.pool_id.clone()),
                 value: Set(v.clone()),
                 verified: Set(verified),
@@ -141,7 +146,7 @@ fn member_rows(u: &User, groups: &[String]) -> Vec<group_member::ActiveModel> {
     groups
         .iter()
         .map(|g| group_member::ActiveModel {
-            tenant_id: Set(u.tenant_id.clone()),
+            tenant_id: Set(u.tenant_id.to_string()),
             pool_id: Set(u.pool_id.clone()),
             group_id: Set(g.clone()),
             user_id: Set(u.id.clone()),
@@ -188,35 +193,79 @@ async fn write_user(c: &impl ConnectionTrait, u: &User, now: i64) -> Result<()> 
 }
 
 #[async_trait]
-impl IdentityStore for SqlStore {
-    async fn tenants(&self) -> Result<Vec<(String, String)>> {
-        Ok(tenant::Entity::find().order_by_asc(tenant::Column::Id).all(&self.conn).await.map_err(db)?.into_iter().map(|t| (t.id, t.name)).collect())
-    }
-
-    async fn tenant(&self, id: &str) -> Result<Option<(String, crate::theme::ThemeSpec)>> {
-        match tenant::Entity::find_by_id(id.to_owned()).one(&self.conn).await.map_err(db)? {
-            Some(t) => Ok(Some((t.name, super::theme_of(&t.settings)?))),
-            None => Ok(None),
-        }
-    }
-
-    async fn pool(&self, tenant: &str, pool: &str) -> Result<Option<Pool>> {
-        pool::Entity::find_by_id((tenant.to_owned(), pool.to_owned())).one(&self.conn).await.map_err(db)?.map(to_pool).transpose()
-    }
-
-    async fn pools(&self, tenant: &str) -> Result<Vec<Pool>> {
-        pool::Entity::find()
-            .filter(pool::Column::TenantId.eq(tenant))
-            .order_by_asc(pool::Column::Id)
+impl UserStore for SqlStore {
+    async fn find_for_login(&self, tenant: &TenantId, pools: &[String], login: &str) -> Result<Option<(User, Option<String>)>> {
+        let login = login.trim().to_lowercase();
+        let mut candidates = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant))
+            .filter(user::Column::PoolId.is_in(pools.iter().cloned()))
+            .filter(user::Column::Username.eq(&login))
             .all(&self.conn)
             .await
+            .map_err(db)?;
+        if candidates.is_empty() && login.contains('@') {
+            let ids: Vec<String> = address::Entity::find()
+                .filter(address::Column::TenantId.eq(tenant))
+                .filter(address::Column::PoolId.is_in(pools.iter().cloned()))
+                .filter(address::Column::Kind.eq("email"))
+                .filter(address::Column::Value.eq(&login))
+                .all(&self.conn)
+                .await
+                .map_err(db)?
+                .into_iter()
+                .map(|a| a.user_id)
+                .collect();
+            if !ids.is_empty() {
+                candidates = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(&self.conn).await.map_err(db)?;
+            }
+        }
+        // The workspace's first pool wins when the same login exists in several.
+        let Some(u) = pools.iter().find_map(|p| candidates.iter().find(|u| &u.pool_id == p)).cloned() else {
+            return Ok(None);
+        };
+        let addrs = address::Entity::find().filter(address::Column::UserId.eq(&u.id)).all(&self.conn).await.map_err(db)?;
+        let hash = credential::Entity::find()
+            .filter(credential::Column::UserId.eq(&u.id))
+            .filter(credential::Column::Kind.eq("password"))
+            .one(&self.conn)
+            .await
             .map_err(db)?
-            .into_iter()
-            .map(to_pool)
-            .collect()
+            .map(|c| c.secret);
+        Ok(Some((to_user(u, &addrs)?, hash)))
     }
 
-    async fn create_users(&self, users: &[NewUser], now: i64) -> Result<Vec<User>> {
+    async fn get(&self, tenant: &TenantId, user_id: &str) -> Result<Option<User>> {
+        let Some(u) = user::Entity::find_by_id(user_id.to_owned()).filter(user::Column::TenantId.eq(tenant)).one(&self.conn).await.map_err(db)? else {
+            return Ok(None);
+        };
+        let addrs = address::Entity::find().filter(address::Column::UserId.eq(&u.id)).all(&self.conn).await.map_err(db)?;
+        to_user(u, &addrs).map(Some)
+    }
+
+    async fn password_hash(&self, tenant: &TenantId, pool: &str, username: &str) -> Result<Option<String>> {
+        let Some(u) = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant))
+            .filter(user::Column::PoolId.eq(pool))
+            .filter(user::Column::Username.eq(username))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        Ok(credential::Entity::find()
+            .filter(credential::Column::UserId.eq(&u.id))
+            .filter(credential::Column::Kind.eq("password"))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+            .map(|c| c.secret))
+    }
+
+    async fn create_users(&self, tenant: &TenantId, users: &[NewUser], now: i64) -> Result<Vec<User>> {
+        if users.iter().any(|u| u.tenant_id != *tenant) {
+            return Err(other_tenant());
+        }
         let records: Vec<User> = users.iter().map(|u| new_user_record(u, now)).collect();
         let txn = self.writer.begin().await.map_err(db)?;
         insert_chunked(&txn, records.iter().map(user_row).collect(), 50).await?;
@@ -228,7 +277,7 @@ impl IdentityStore for SqlStore {
         Ok(records)
     }
 
-    async fn taken(&self, tenant: &str, pool: &str, usernames: &[String], emails: &[String], phones: &[String]) -> Result<Vec<(Lookup, String, String)>> {
+    async fn taken(&self, tenant: &TenantId, pool: &str, usernames: &[String], emails: &[String], phones: &[String]) -> Result<Vec<(Lookup, String, String)>> {
         let mut out = vec![];
         for chunk in usernames.chunks(500) {
             let rows = user::Entity::find()
@@ -256,7 +305,7 @@ impl IdentityStore for SqlStore {
         Ok(out)
     }
 
-    async fn import_view(&self, tenant: &str, ids: &[String]) -> Result<std::collections::HashMap<String, ImportView>> {
+    async fn import_view(&self, tenant: &TenantId, ids: &[String]) -> Result<std::collections::HashMap<String, ImportView>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let rows = user::Entity::find().filter(user::Column::TenantId.eq(tenant)).filter(user::Column::Id.is_in(chunk.iter().cloned())).all(&self.conn).await.map_err(db)?;
@@ -286,42 +335,10 @@ impl IdentityStore for SqlStore {
         Ok(())
     }
 
-    async fn import_password(&self, user_id: &str, phc: &str, source: Option<[u8; 32]>, now: i64) -> Result<()> {
-        let txn = self.writer.begin().await.map_err(db)?;
-        credential::Entity::delete_many()
-            .filter(credential::Column::UserId.eq(user_id))
-            .filter(credential::Column::Kind.eq("password"))
-            .exec(&txn)
-            .await
-            .map_err(db)?;
-        credential::Entity::insert(credential(user_id, "password", phc, source, now, now)).exec(&txn).await.map_err(db)?;
-        txn.commit().await.map_err(db)
-    }
-
-    async fn set_groups(&self, tenant: &str, pool: &str, user_id: &str, groups: &[String]) -> Result<()> {
-        let txn = self.writer.begin().await.map_err(db)?;
-        group_member::Entity::delete_many()
-            .filter(group_member::Column::TenantId.eq(tenant))
-            .filter(group_member::Column::PoolId.eq(pool))
-            .filter(group_member::Column::UserId.eq(user_id))
-            .exec(&txn)
-            .await
-            .map_err(db)?;
-        for g in groups {
-            group_member::Entity::insert(group_member::ActiveModel {
-                tenant_id: Set(tenant.into()),
-                pool_id: Set(pool.into()),
-                group_id: Set(g.clone()),
-                user_id: Set(user_id.into()),
-            })
-            .exec(&txn)
-            .await
-            .map_err(db)?;
+    async fn create_user(&self, tenant: &TenantId, u: &NewUser, now: i64) -> Result<User> {
+        if u.tenant_id != *tenant {
+            return Err(other_tenant());
         }
-        txn.commit().await.map_err(db)
-    }
-
-    async fn create_user(&self, u: &NewUser, now: i64) -> Result<User> {
         let txn = self.writer.begin().await.map_err(db)?;
         let mut addrs = vec![];
         if let Some(e) = &u.email {
@@ -342,13 +359,19 @@ impl IdentityStore for SqlStore {
         Ok(user)
     }
 
-    async fn update_user(&self, u: &User, now: i64) -> Result<()> {
+    async fn update_user(&self, tenant: &TenantId, u: &User, now: i64) -> Result<()> {
+        if u.tenant_id != *tenant {
+            return Err(other_tenant());
+        }
         let txn = self.writer.begin().await.map_err(db)?;
         write_user(&txn, u, now).await?;
         txn.commit().await.map_err(db)
     }
 
-    async fn activate_registration(&self, u: &User, password_phc: &str, now: i64) -> Result<()> {
+    async fn activate_registration(&self, tenant: &TenantId, u: &User, password_phc: &str, now: i64) -> Result<()> {
+        if u.tenant_id != *tenant {
+            return Err(other_tenant());
+        }
         let txn = self.writer.begin().await.map_err(db)?;
         write_user(&txn, u, now).await?;
         credential::Entity::delete_many()
@@ -361,7 +384,7 @@ impl IdentityStore for SqlStore {
         txn.commit().await.map_err(db)
     }
 
-    async fn find_user(&self, tenant: &str, pool: &str, by: Lookup, value: &str) -> Result<Option<User>> {
+    async fn find_user(&self, tenant: &TenantId, pool: &str, by: Lookup, value: &str) -> Result<Option<User>> {
         let row = match by {
             Lookup::Username => user::Entity::find()
                 .filter(user::Column::TenantId.eq(tenant))
@@ -383,13 +406,13 @@ impl IdentityStore for SqlStore {
                 else {
                     return Ok(None);
                 };
-                user::Entity::find_by_id(a.user_id).one(&self.conn).await.map_err(db)?
+                user::Entity::find_by_id(a.user_id).filter(user::Column::TenantId.eq(tenant)).one(&self.conn).await.map_err(db)?
             }
         };
         Ok(load_users(&self.conn, row.into_iter().collect()).await?.pop())
     }
 
-    async fn search_users(&self, tenant: &str, pool: &str, q: &UserQuery) -> Result<Vec<User>> {
+    async fn search_users(&self, tenant: &TenantId, pool: &str, q: &UserQuery) -> Result<Vec<User>> {
         let mut sel = user::Entity::find().filter(user::Column::TenantId.eq(tenant)).filter(user::Column::PoolId.eq(pool));
         if let Some(s) = q.status {
             sel = sel.filter(user::Column::Status.eq(s.as_str()));
@@ -428,65 +451,7 @@ impl IdentityStore for SqlStore {
         load_users(&self.conn, rows).await
     }
 
-    async fn set_password(&self, user_id: &str, phc: &str, keep: u32, now: i64) -> Result<()> {
-        let txn = self.writer.begin().await.map_err(db)?;
-        let current = credential::Entity::find()
-            .filter(credential::Column::UserId.eq(user_id))
-            .filter(credential::Column::Kind.eq("password"))
-            .all(&txn)
-            .await
-            .map_err(db)?;
-        for c in current {
-            credential::Entity::update_many()
-                .col_expr(credential::Column::Kind, Expr::value("password_history"))
-                .col_expr(credential::Column::UpdatedAt, Expr::value(now))
-                .filter(credential::Column::Id.eq(&c.id))
-                .exec(&txn)
-                .await
-                .map_err(db)?;
-        }
-        credential::Entity::insert(credential(user_id, "password", phc, None, now, now)).exec(&txn).await.map_err(db)?;
-        let history = credential::Entity::find()
-            .filter(credential::Column::UserId.eq(user_id))
-            .filter(credential::Column::Kind.eq("password_history"))
-            .order_by_desc(credential::Column::UpdatedAt)
-            .order_by_desc(credential::Column::CreatedAt)
-            .all(&txn)
-            .await
-            .map_err(db)?;
-        let stale: Vec<String> = history.into_iter().skip(keep as usize).map(|c| c.id).collect();
-        if !stale.is_empty() {
-            credential::Entity::delete_many().filter(credential::Column::Id.is_in(stale)).exec(&txn).await.map_err(db)?;
-        }
-        txn.commit().await.map_err(db)
-    }
-
-    async fn password_hashes(&self, user_id: &str) -> Result<Vec<String>> {
-        let mut rows = credential::Entity::find()
-            .filter(credential::Column::UserId.eq(user_id))
-            .filter(credential::Column::Kind.is_in(["password", "password_history"]))
-            .order_by_desc(credential::Column::UpdatedAt)
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
-        rows.sort_by_key(|c| c.kind != "password");
-        Ok(rows.into_iter().map(|c| c.secret).collect())
-    }
-
-    async fn upgrade_password(&self, user_id: &str, old: &str, new: &str, now: i64) -> Result<()> {
-        credential::Entity::update_many()
-            .col_expr(credential::Column::Secret, Expr::value(new))
-            .col_expr(credential::Column::UpdatedAt, Expr::value(now))
-            .filter(credential::Column::UserId.eq(user_id))
-            .filter(credential::Column::Kind.eq("password"))
-            .filter(credential::Column::Secret.eq(old))
-            .exec(&self.writer)
-            .await
-            .map_err(db)?;
-        Ok(())
-    }
-
-    async fn purge_deleted(&self, tenant: &str, pool: &str, before: i64) -> Result<u64> {
+    async fn purge_deleted(&self, tenant: &TenantId, pool: &str, before: i64) -> Result<u64> {
         let due = user::Entity::find()
             .filter(user::Column::TenantId.eq(tenant))
             .filter(user::Column::PoolId.eq(pool))
@@ -521,8 +486,30 @@ impl IdentityStore for SqlStore {
         txn.commit().await.map_err(db)?;
         Ok(due.len() as u64)
     }
+}
 
-    async fn groups(&self, tenant: &str, pool: &str) -> Result<Vec<Group>> {
+#[async_trait]
+impl PoolStore for SqlStore {
+    async fn pool(&self, tenant: &TenantId, pool: &str) -> Result<Option<Pool>> {
+        pool::Entity::find_by_id((tenant.to_string(), pool.to_owned())).one(&self.conn).await.map_err(db)?.map(to_pool).transpose()
+    }
+
+    async fn pools(&self, tenant: &TenantId) -> Result<Vec<Pool>> {
+        pool::Entity::find()
+            .filter(pool::Column::TenantId.eq(tenant))
+            .order_by_asc(pool::Column::Id)
+            .all(&self.conn)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(to_pool)
+            .collect()
+    }
+}
+
+#[async_trait]
+impl GroupStore for SqlStore {
+    async fn groups(&self, tenant: &TenantId, pool: &str) -> Result<Vec<Group>> {
         Ok(group::Entity::find()
             .filter(group::Column::TenantId.eq(tenant))
             .filter(group::Column::PoolId.eq(pool))
@@ -535,7 +522,7 @@ impl IdentityStore for SqlStore {
             .collect())
     }
 
-    async fn create_group(&self, tenant: &str, g: &Group) -> Result<bool> {
+    async fn create_group(&self, tenant: &TenantId, g: &Group) -> Result<bool> {
         let txn = self.writer.begin().await.map_err(db)?;
         // ON CONFLICT DO NOTHING rather than look-then-insert: of two concurrent creations
         // the loser learns the group exists instead of hitting the primary key.
@@ -558,9 +545,9 @@ impl IdentityStore for SqlStore {
         Ok(true)
     }
 
-    async fn delete_group(&self, tenant: &str, pool: &str, id: &str) -> Result<bool> {
+    async fn delete_group(&self, tenant: &TenantId, pool: &str, id: &str) -> Result<bool> {
         let txn = self.writer.begin().await.map_err(db)?;
-        let gone = group::Entity::delete_by_id((tenant.to_owned(), pool.to_owned(), id.to_owned())).exec(&txn).await.map_err(db)?.rows_affected > 0;
+        let gone = group::Entity::delete_by_id((tenant.to_string(), pool.to_owned(), id.to_owned())).exec(&txn).await.map_err(db)?.rows_affected > 0;
         group_member::Entity::delete_many()
             .filter(group_member::Column::TenantId.eq(tenant))
             .filter(group_member::Column::PoolId.eq(pool))
@@ -569,7 +556,7 @@ impl IdentityStore for SqlStore {
             .await
             .map_err(db)?;
         let p = group_privilege(pool, id, "");
-        privilege::Entity::delete_by_id((tenant.to_owned(), p.id.clone())).exec(&txn).await.map_err(db)?;
+        privilege::Entity::delete_by_id((tenant.to_string(), p.id.clone())).exec(&txn).await.map_err(db)?;
         privilege_holder::Entity::delete_many()
             .filter(privilege_holder::Column::TenantId.eq(tenant))
             .filter(Condition::any().add(privilege_holder::Column::PrivilegeId.eq(&p.id)).add(privilege_holder::Column::Holder.eq(group_holder(pool, id))))
@@ -580,8 +567,9 @@ impl IdentityStore for SqlStore {
         Ok(gone)
     }
 
-    async fn user_groups(&self, user_id: &str) -> Result<Vec<String>> {
+    async fn user_groups(&self, tenant: &TenantId, user_id: &str) -> Result<Vec<String>> {
         Ok(group_member::Entity::find()
+            .filter(group_member::Column::TenantId.eq(tenant))
             .filter(group_member::Column::UserId.eq(user_id))
             .order_by_asc(group_member::Column::GroupId)
             .all(&self.conn)
@@ -592,7 +580,7 @@ impl IdentityStore for SqlStore {
             .collect())
     }
 
-    async fn set_member(&self, tenant: &str, pool: &str, group: &str, user_id: &str, member: bool) -> Result<()> {
+    async fn set_member(&self, tenant: &TenantId, pool: &str, group: &str, user_id: &str, member: bool) -> Result<()> {
         if member {
             group_member::Entity::insert(group_member::ActiveModel {
                 tenant_id: Set(tenant.into()),
@@ -610,12 +598,38 @@ impl IdentityStore for SqlStore {
             .await
             .map_err(db)?;
         } else {
-            group_member::Entity::delete_by_id((tenant.to_owned(), pool.to_owned(), group.to_owned(), user_id.to_owned())).exec(&self.writer).await.map_err(db)?;
+            group_member::Entity::delete_by_id((tenant.to_string(), pool.to_owned(), group.to_owned(), user_id.to_owned())).exec(&self.writer).await.map_err(db)?;
         }
         Ok(())
     }
 
-    async fn privileges(&self, tenant: &str) -> Result<Vec<Privilege>> {
+    async fn set_groups(&self, tenant: &TenantId, pool: &str, user_id: &str, groups: &[String]) -> Result<()> {
+        let txn = self.writer.begin().await.map_err(db)?;
+        group_member::Entity::delete_many()
+            .filter(group_member::Column::TenantId.eq(tenant))
+            .filter(group_member::Column::PoolId.eq(pool))
+            .filter(group_member::Column::UserId.eq(user_id))
+            .exec(&txn)
+            .await
+            .map_err(db)?;
+        for g in groups {
+            group_member::Entity::insert(group_member::ActiveModel {
+                tenant_id: Set(tenant.into()),
+                pool_id: Set(pool.into()),
+                group_id: Set(g.clone()),
+                user_id: Set(user_id.into()),
+            })
+            .exec(&txn)
+            .await
+            .map_err(db)?;
+        }
+        txn.commit().await.map_err(db)
+    }
+}
+
+#[async_trait]
+impl PrivilegeStore for SqlStore {
+    async fn privileges(&self, tenant: &TenantId) -> Result<Vec<Privilege>> {
         Ok(privilege::Entity::find()
             .filter(privilege::Column::TenantId.eq(tenant))
             .order_by_asc(privilege::Column::Id)
@@ -627,7 +641,7 @@ impl IdentityStore for SqlStore {
             .collect())
     }
 
-    async fn holders(&self, tenant: &str, privilege: &str) -> Result<Vec<String>> {
+    async fn holders(&self, tenant: &TenantId, privilege: &str) -> Result<Vec<String>> {
         Ok(privilege_holder::Entity::find()
             .filter(privilege_holder::Column::TenantId.eq(tenant))
             .filter(privilege_holder::Column::PrivilegeId.eq(privilege))
@@ -640,7 +654,7 @@ impl IdentityStore for SqlStore {
             .collect())
     }
 
-    async fn holdings(&self, tenant: &str) -> Result<Vec<(String, String)>> {
+    async fn holdings(&self, tenant: &TenantId) -> Result<Vec<(String, String)>> {
         Ok(privilege_holder::Entity::find()
             .filter(privilege_holder::Column::TenantId.eq(tenant))
             .all(&self.conn)
@@ -651,16 +665,16 @@ impl IdentityStore for SqlStore {
             .collect())
     }
 
-    async fn set_holder(&self, tenant: &str, privilege: &str, holder: &str, held: bool) -> Result<()> {
+    async fn set_holder(&self, tenant: &TenantId, privilege: &str, holder: &str, held: bool) -> Result<()> {
         if held {
             grant_holder(&self.writer, tenant, privilege, holder).await?;
         } else {
-            privilege_holder::Entity::delete_by_id((tenant.to_owned(), privilege.to_owned(), holder.to_owned())).exec(&self.writer).await.map_err(db)?;
+            privilege_holder::Entity::delete_by_id((tenant.to_string(), privilege.to_owned(), holder.to_owned())).exec(&self.writer).await.map_err(db)?;
         }
         Ok(())
     }
 
-    async fn privileges_of(&self, tenant: &str, holders: &[String]) -> Result<Vec<String>> {
+    async fn privileges_of(&self, tenant: &TenantId, holders: &[String]) -> Result<Vec<String>> {
         let mut ids: Vec<String> = privilege_holder::Entity::find()
             .filter(privilege_holder::Column::TenantId.eq(tenant))
             .filter(privilege_holder::Column::Holder.is_in(holders.iter().cloned()))
@@ -674,75 +688,11 @@ impl IdentityStore for SqlStore {
         ids.dedup();
         Ok(ids)
     }
+}
 
-    async fn clients(&self, tenant: &str, ws: &str) -> Result<Vec<crate::storage::Client>> {
-        client::Entity::find()
-            .filter(client::Column::TenantId.eq(tenant))
-            .filter(client::Column::WorkspaceId.eq(ws))
-            .order_by_asc(client::Column::ClientId)
-            .all(&self.conn)
-            .await
-            .map_err(db)?
-            .into_iter()
-            .map(super::to_client)
-            .collect()
-    }
-
-    async fn delete_client(&self, tenant: &str, ws: &str, client_id: &str) -> Result<bool> {
-        let txn = self.writer.begin().await.map_err(db)?;
-        let gone = client::Entity::delete_by_id((tenant.to_owned(), ws.to_owned(), client_id.to_owned())).exec(&txn).await.map_err(db)?.rows_affected > 0;
-        privilege_holder::Entity::delete_many()
-            .filter(privilege_holder::Column::TenantId.eq(tenant))
-            .filter(privilege_holder::Column::Holder.eq(client_holder(ws, client_id)))
-            .exec(&txn)
-            .await
-            .map_err(db)?;
-        txn.commit().await.map_err(db)?;
-        Ok(gone)
-    }
-
-    async fn workspaces(&self, tenant: &str) -> Result<Vec<(String, String, Vec<String>)>> {
-        let links = workspace_pool::Entity::find()
-            .filter(workspace_pool::Column::TenantId.eq(tenant))
-            .order_by_asc(workspace_pool::Column::Position)
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
-        Ok(workspace::Entity::find()
-            .filter(workspace::Column::TenantId.eq(tenant))
-            .order_by_asc(workspace::Column::Id)
-            .all(&self.conn)
-            .await
-            .map_err(db)?
-            .into_iter()
-            .map(|w| {
-                let pools = links.iter().filter(|l| l.workspace_id == w.id).map(|l| l.pool_id.clone()).collect();
-                (w.id, w.name, pools)
-            })
-            .collect())
-    }
-
-    async fn audit_events(&self, tenant: &str, before: Option<(i64, String)>, limit: u64) -> Result<Vec<AuditRecord>> {
-        let mut q = audit_event::Entity::find().filter(audit_event::Column::TenantId.eq(tenant));
-        if let Some((at, id)) = before {
-            q = q.filter(
-                Condition::any()
-                    .add(audit_event::Column::At.lt(at))
-                    .add(Condition::all().add(audit_event::Column::At.eq(at)).add(audit_event::Column::Id.lt(id))),
-            );
-        }
-        q.order_by_desc(audit_event::Column::At)
-            .order_by_desc(audit_event::Column::Id)
-            .limit(limit.clamp(1, 500))
-            .all(&self.conn)
-            .await
-            .map_err(db)?
-            .into_iter()
-            .map(|e| Ok(AuditRecord { detail: serde_json::from_str(&e.detail)?, id: e.id, at: e.at, actor: e.actor, action: e.action, subject: e.subject }))
-            .collect()
-    }
-
-    async fn schemas(&self, tenant: &str) -> Result<Vec<(String, serde_json::Value)>> {
+#[async_trait]
+impl SchemaStore for SqlStore {
+    async fn schemas(&self, tenant: &TenantId) -> Result<Vec<(String, serde_json::Value)>> {
         schema::Entity::find()
             .filter(schema::Column::TenantId.eq(tenant))
             .order_by_asc(schema::Column::Id)
@@ -754,18 +704,18 @@ impl IdentityStore for SqlStore {
             .collect()
     }
 
-    async fn schema(&self, tenant: &str, id: &str) -> Result<Option<serde_json::Value>> {
-        match schema::Entity::find_by_id((tenant.to_owned(), id.to_owned())).one(&self.conn).await.map_err(db)? {
+    async fn schema(&self, tenant: &TenantId, id: &str) -> Result<Option<serde_json::Value>> {
+        match schema::Entity::find_by_id((tenant.to_string(), id.to_owned())).one(&self.conn).await.map_err(db)? {
             Some(s) => Ok(Some(serde_json::from_str(&s.body)?)),
             None => Ok(None),
         }
     }
 
-    async fn put_schema(&self, tenant: &str, id: &str, body: &serde_json::Value, now: i64) -> Result<bool> {
+    async fn put_schema(&self, tenant: &TenantId, id: &str, body: &serde_json::Value, now: i64) -> Result<bool> {
         put_schema(&self.writer, tenant, id, body, now).await
     }
 
-    async fn delete_schema(&self, tenant: &str, id: &str) -> Result<bool> {
+    async fn delete_schema(&self, tenant: &TenantId, id: &str) -> Result<bool> {
         let in_use = pool::Entity::find()
             .filter(pool::Column::TenantId.eq(tenant))
             .all(&self.conn)
@@ -777,9 +727,10 @@ impl IdentityStore for SqlStore {
         if in_use {
             return Err(AppError::Conflict("schema is assigned to a pool".into()));
         }
-        Ok(schema::Entity::delete_by_id((tenant.to_owned(), id.to_owned())).exec(&self.writer).await.map_err(db)?.rows_affected > 0)
+        Ok(schema::Entity::delete_by_id((tenant.to_string(), id.to_owned())).exec(&self.writer).await.map_err(db)?.rows_affected > 0)
     }
 }
+
 
 pub(super) async fn put_schema(c: &impl ConnectionTrait, tenant: &str, id: &str, body: &serde_json::Value, now: i64) -> Result<bool> {
     let existed = schema::Entity::find_by_id((tenant.to_owned(), id.to_owned())).one(c).await.map_err(db)?.is_some();

@@ -2,17 +2,21 @@
 use async_trait::async_trait;
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, EntityTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
 use super::*;
+use super::identity as identity_records;
+use crate::crypto::{hex, unhex32};
+use crate::storage::identity::client_holder;
 use crate::provision::{Applied, Plan};
 
 mod entities;
 use entities::*;
+mod credentials;
 mod identity;
 
 #[path = "../../../migrations/mod.rs"]
@@ -40,25 +44,6 @@ fn unique_field(message: &str) -> &'static str {
     } else {
         "id"
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
-fn unhex32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, chunk) in s.as_bytes().chunks(2).enumerate() {
-        out[i] = u8::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
-    }
-    Some(out)
 }
 
 /// How long a request waits for a pooled connection (including connecting) before it
@@ -124,6 +109,12 @@ impl SqlStore {
     }
 }
 
+impl From<&TenantId> for sea_orm::Value {
+    fn from(t: &TenantId) -> Self {
+        t.as_str().into()
+    }
+}
+
 fn json_object(text: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
     Ok(match serde_json::from_str(text)? {
         serde_json::Value::Object(m) => m,
@@ -142,7 +133,7 @@ fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
         phone: find("phone").map(|a| a.value.clone()),
         phone_verified: find("phone").is_some_and(|a| a.verified),
         id: u.id,
-        tenant_id: u.tenant_id,
+        tenant_id: TenantId::new(u.tenant_id),
         pool_id: u.pool_id,
         username: u.username,
         claims,
@@ -188,7 +179,7 @@ fn to_client(m: client::Model) -> Result<Client> {
         None => None,
     };
     Ok(Client {
-        tenant_id: m.tenant_id,
+        tenant_id: TenantId::new(m.tenant_id),
         workspace_id: m.workspace_id,
         client_id: m.client_id,
         name: m.name,
@@ -207,7 +198,7 @@ fn to_grant(g: grant::Model) -> Result<Grant> {
     Ok(Grant {
         amr: serde_json::from_str(&g.amr)?,
         id: g.id,
-        tenant_id: g.tenant_id,
+        tenant_id: TenantId::new(g.tenant_id),
         workspace_id: g.workspace_id,
         client_id: g.client_id,
         user_id: g.user_id,
@@ -222,11 +213,11 @@ fn to_grant(g: grant::Model) -> Result<Grant> {
 
 #[async_trait]
 impl DirectoryStore for SqlStore {
-    async fn workspace(&self, tenant: &str, ws: &str) -> Result<Option<Workspace>> {
-        let Some(w) = workspace::Entity::find_by_id((tenant.to_owned(), ws.to_owned())).one(&self.conn).await.map_err(db)? else {
+    async fn workspace(&self, tenant: &TenantId, ws: &str) -> Result<Option<Workspace>> {
+        let Some(w) = workspace::Entity::find_by_id((tenant.to_string(), ws.to_owned())).one(&self.conn).await.map_err(db)? else {
             return Ok(None);
         };
-        let Some(t) = tenant::Entity::find_by_id(tenant.to_owned()).one(&self.conn).await.map_err(db)? else {
+        let Some(t) = tenant::Entity::find_by_id(tenant.to_string()).one(&self.conn).await.map_err(db)? else {
             return Ok(None);
         };
         let pools = workspace_pool::Entity::find()
@@ -239,7 +230,7 @@ impl DirectoryStore for SqlStore {
         Ok(Some(Workspace {
             tenant_theme: theme_of(&t.settings)?,
             theme: theme_of(&w.settings)?,
-            tenant_id: w.tenant_id,
+            tenant_id: TenantId::new(w.tenant_id),
             id: w.id,
             name: w.name,
             pools: pools.into_iter().map(|p| p.pool_id).collect(),
@@ -507,83 +498,44 @@ impl DirectoryStore for SqlStore {
         txn.commit().await.map_err(db)?;
         Ok(applied)
     }
-}
 
-#[async_trait]
-impl UserStore for SqlStore {
-    async fn find_for_login(&self, tenant: &str, pools: &[String], login: &str) -> Result<Option<(User, Option<String>)>> {
-        let login = login.trim().to_lowercase();
-        let mut candidates = user::Entity::find()
-            .filter(user::Column::TenantId.eq(tenant))
-            .filter(user::Column::PoolId.is_in(pools.iter().cloned()))
-            .filter(user::Column::Username.eq(&login))
+    async fn tenants(&self) -> Result<Vec<(TenantId, String)>> {
+        Ok(tenant::Entity::find().order_by_asc(tenant::Column::Id).all(&self.conn).await.map_err(db)?.into_iter().map(|t| (TenantId::new(t.id), t.name)).collect())
+    }
+
+    async fn tenant(&self, id: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>> {
+        match tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)? {
+            Some(t) => Ok(Some((t.name, theme_of(&t.settings)?))),
+            None => Ok(None),
+        }
+    }
+
+    async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>> {
+        let links = workspace_pool::Entity::find()
+            .filter(workspace_pool::Column::TenantId.eq(tenant))
+            .order_by_asc(workspace_pool::Column::Position)
             .all(&self.conn)
             .await
             .map_err(db)?;
-        if candidates.is_empty() && login.contains('@') {
-            let ids: Vec<String> = address::Entity::find()
-                .filter(address::Column::TenantId.eq(tenant))
-                .filter(address::Column::PoolId.is_in(pools.iter().cloned()))
-                .filter(address::Column::Kind.eq("email"))
-                .filter(address::Column::Value.eq(&login))
-                .all(&self.conn)
-                .await
-                .map_err(db)?
-                .into_iter()
-                .map(|a| a.user_id)
-                .collect();
-            if !ids.is_empty() {
-                candidates = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(&self.conn).await.map_err(db)?;
-            }
-        }
-        // The workspace's first pool wins when the same login exists in several.
-        let Some(u) = pools.iter().find_map(|p| candidates.iter().find(|u| &u.pool_id == p)).cloned() else {
-            return Ok(None);
-        };
-        let addrs = address::Entity::find().filter(address::Column::UserId.eq(&u.id)).all(&self.conn).await.map_err(db)?;
-        let hash = credential::Entity::find()
-            .filter(credential::Column::UserId.eq(&u.id))
-            .filter(credential::Column::Kind.eq("password"))
-            .one(&self.conn)
+        Ok(workspace::Entity::find()
+            .filter(workspace::Column::TenantId.eq(tenant))
+            .order_by_asc(workspace::Column::Id)
+            .all(&self.conn)
             .await
             .map_err(db)?
-            .map(|c| c.secret);
-        Ok(Some((to_user(u, &addrs)?, hash)))
-    }
-
-    async fn get(&self, tenant: &str, user_id: &str) -> Result<Option<User>> {
-        let Some(u) = user::Entity::find_by_id(user_id.to_owned()).filter(user::Column::TenantId.eq(tenant)).one(&self.conn).await.map_err(db)? else {
-            return Ok(None);
-        };
-        let addrs = address::Entity::find().filter(address::Column::UserId.eq(&u.id)).all(&self.conn).await.map_err(db)?;
-        to_user(u, &addrs).map(Some)
-    }
-
-    async fn password_hash(&self, tenant: &str, pool: &str, username: &str) -> Result<Option<String>> {
-        let Some(u) = user::Entity::find()
-            .filter(user::Column::TenantId.eq(tenant))
-            .filter(user::Column::PoolId.eq(pool))
-            .filter(user::Column::Username.eq(username))
-            .one(&self.conn)
-            .await
-            .map_err(db)?
-        else {
-            return Ok(None);
-        };
-        Ok(credential::Entity::find()
-            .filter(credential::Column::UserId.eq(&u.id))
-            .filter(credential::Column::Kind.eq("password"))
-            .one(&self.conn)
-            .await
-            .map_err(db)?
-            .map(|c| c.secret))
+            .into_iter()
+            .map(|w| {
+                let pools = links.iter().filter(|l| l.workspace_id == w.id).map(|l| l.pool_id.clone()).collect();
+                (w.id, w.name, pools)
+            })
+            .collect())
     }
 }
 
 #[async_trait]
 impl ClientStore for SqlStore {
-    async fn get(&self, tenant: &str, ws: &str, client_id: &str) -> Result<Option<Client>> {
-        client::Entity::find_by_id((tenant.to_owned(), ws.to_owned(), client_id.to_owned()))
+    async fn get(&self, tenant: &TenantId, ws: &str, client_id: &str) -> Result<Option<Client>> {
+        client::Entity::find_by_id((tenant.to_string(), ws.to_owned(), client_id.to_owned()))
             .one(&self.conn)
             .await
             .map_err(db)?
@@ -591,10 +543,36 @@ impl ClientStore for SqlStore {
             .transpose()
     }
 
-    async fn workspace_origins(&self, tenant: &str, ws: &str) -> Result<Vec<String>> {
-        let clients = crate::storage::identity::IdentityStore::clients(self, tenant, ws).await?;
+    async fn workspace_origins(&self, tenant: &TenantId, ws: &str) -> Result<Vec<String>> {
+        let clients = ClientStore::clients(self, tenant, ws).await?;
         let origins: std::collections::BTreeSet<String> = clients.iter().flat_map(Client::web_origins).collect();
         Ok(origins.into_iter().collect())
+    }
+
+    async fn clients(&self, tenant: &TenantId, ws: &str) -> Result<Vec<Client>> {
+        client::Entity::find()
+            .filter(client::Column::TenantId.eq(tenant))
+            .filter(client::Column::WorkspaceId.eq(ws))
+            .order_by_asc(client::Column::ClientId)
+            .all(&self.conn)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(to_client)
+            .collect()
+    }
+
+    async fn delete_client(&self, tenant: &TenantId, ws: &str, client_id: &str) -> Result<bool> {
+        let txn = self.writer.begin().await.map_err(db)?;
+        let gone = client::Entity::delete_by_id((tenant.to_string(), ws.to_owned(), client_id.to_owned())).exec(&txn).await.map_err(db)?.rows_affected > 0;
+        privilege_holder::Entity::delete_many()
+            .filter(privilege_holder::Column::TenantId.eq(tenant))
+            .filter(privilege_holder::Column::Holder.eq(client_holder(ws, client_id)))
+            .exec(&txn)
+            .await
+            .map_err(db)?;
+        txn.commit().await.map_err(db)?;
+        Ok(gone)
     }
 }
 
@@ -655,7 +633,7 @@ impl GrantStore for SqlStore {
         let txn = self.writer.begin().await.map_err(db)?;
         grant::Entity::insert(grant::ActiveModel {
             id: Set(g.id.clone()),
-            tenant_id: Set(g.tenant_id.clone()),
+            tenant_id: Set(g.tenant_id.to_string()),
             workspace_id: Set(g.workspace_id.clone()),
             client_id: Set(g.client_id.clone()),
             user_id: Set(g.user_id.clone()),
@@ -742,7 +720,7 @@ impl GrantStore for SqlStore {
         txn.commit().await.map_err(db)
     }
 
-    async fn revoke_user(&self, tenant: &str, user_id: &str, now: i64) -> Result<u64> {
+    async fn revoke_user(&self, tenant: &TenantId, user_id: &str, now: i64) -> Result<u64> {
         let txn = self.writer.begin().await.map_err(db)?;
         // Locked in id order, then revoked one by one (grant, then tokens, as `rotate`
         // locks them): two revocations of one user cannot deadlock each other.
@@ -820,8 +798,8 @@ async fn revoke(c: &impl ConnectionTrait, grant_id: &str, now: i64) -> Result<()
 
 #[async_trait]
 impl ConsentStore for SqlStore {
-    async fn granted(&self, tenant: &str, ws: &str, user_id: &str, client_id: &str) -> Result<Vec<String>> {
-        Ok(consent::Entity::find_by_id((tenant.to_owned(), ws.to_owned(), user_id.to_owned(), client_id.to_owned()))
+    async fn granted(&self, tenant: &TenantId, ws: &str, user_id: &str, client_id: &str) -> Result<Vec<String>> {
+        Ok(consent::Entity::find_by_id((tenant.to_string(), ws.to_owned(), user_id.to_owned(), client_id.to_owned()))
             .one(&self.conn)
             .await
             .map_err(db)?
@@ -829,9 +807,9 @@ impl ConsentStore for SqlStore {
             .unwrap_or_default())
     }
 
-    async fn remember(&self, tenant: &str, ws: &str, user_id: &str, client_id: &str, scopes: &[String], now: i64) -> Result<()> {
+    async fn remember(&self, tenant: &TenantId, ws: &str, user_id: &str, client_id: &str, scopes: &[String], now: i64) -> Result<()> {
         consent::Entity::insert(consent::ActiveModel {
-            tenant_id: Set(tenant.to_owned()),
+            tenant_id: Set(tenant.to_string()),
             workspace_id: Set(ws.to_owned()),
             user_id: Set(user_id.to_owned()),
             client_id: Set(client_id.to_owned()),
@@ -848,6 +826,30 @@ impl ConsentStore for SqlStore {
         .map_err(db)?;
         Ok(())
     }
+
+    async fn consents(&self, tenant: &TenantId, user_id: &str) -> Result<Vec<Consent>> {
+        Ok(consent::Entity::find()
+            .filter(consent::Column::TenantId.eq(tenant))
+            .filter(consent::Column::UserId.eq(user_id))
+            .order_by_asc(consent::Column::WorkspaceId)
+            .order_by_asc(consent::Column::ClientId)
+            .all(&self.conn)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(|c| Consent {
+                scopes: c.scope.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+                workspace_id: c.workspace_id,
+                client_id: c.client_id,
+                updated_at: c.updated_at,
+            })
+            .collect())
+    }
+
+    async fn revoke(&self, tenant: &TenantId, ws: &str, user_id: &str, client_id: &str) -> Result<bool> {
+        let key = (tenant.to_string(), ws.to_owned(), user_id.to_owned(), client_id.to_owned());
+        Ok(consent::Entity::delete_by_id(key).exec(&self.writer).await.map_err(db)?.rows_affected > 0)
+    }
 }
 
 #[async_trait]
@@ -855,7 +857,7 @@ impl AuditStore for SqlStore {
     async fn record(&self, e: AuditEvent, now: i64) -> Result<()> {
         audit_event::Entity::insert(audit_event::ActiveModel {
             id: Set(uuid::Uuid::new_v4().to_string()),
-            tenant_id: Set(e.tenant_id),
+            tenant_id: Set(e.tenant_id.into()),
             at: Set(now),
             actor: Set(e.actor),
             action: Set(e.action),
@@ -866,6 +868,26 @@ impl AuditStore for SqlStore {
         .await
         .map_err(db)?;
         Ok(())
+    }
+
+    async fn audit_events(&self, tenant: &TenantId, before: Option<(i64, String)>, limit: u64) -> Result<Vec<identity_records::AuditRecord>> {
+        let mut q = audit_event::Entity::find().filter(audit_event::Column::TenantId.eq(tenant));
+        if let Some((at, id)) = before {
+            q = q.filter(
+                Condition::any()
+                    .add(audit_event::Column::At.lt(at))
+                    .add(Condition::all().add(audit_event::Column::At.eq(at)).add(audit_event::Column::Id.lt(id))),
+            );
+        }
+        q.order_by_desc(audit_event::Column::At)
+            .order_by_desc(audit_event::Column::Id)
+            .limit(limit.clamp(1, 500))
+            .all(&self.conn)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(|e| Ok(identity_records::AuditRecord { detail: serde_json::from_str(&e.detail)?, id: e.id, at: e.at, actor: e.actor, action: e.action, subject: e.subject }))
+            .collect()
     }
 }
 

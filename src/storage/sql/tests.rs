@@ -1,5 +1,6 @@
-//! One suite for the SQL store, run against SQLite and PostgreSQL.
+//! The contract suites and the SQL store's own suite, run against SQLite and PostgreSQL.
 use super::*;
+use crate::crypto::digest;
 use crate::auth::password::Hasher;
 use crate::provision;
 
@@ -39,6 +40,12 @@ async fn provisioned(store: &SqlStore, hasher: &Hasher) -> provision::Applied {
     store.apply(&plan).await.unwrap()
 }
 
+fn t(id: &str) -> TenantId {
+    TenantId::new(id)
+}
+
+/// Provisioning into the store, and what the SQL store adds to the contracts: unique
+/// indexes that decide races.
 async fn suite(store: SqlStore) {
     let hasher = Hasher::new(2).unwrap();
     let first = provisioned(&store, &hasher).await;
@@ -47,126 +54,31 @@ async fn suite(store: SqlStore) {
     let second = provisioned(&store, &hasher).await;
     assert!(second.created.is_empty(), "{second}");
 
-    let ws = store.workspace("acme", "shop").await.unwrap().unwrap();
+    let ws = store.workspace(&t("acme"), "shop").await.unwrap().unwrap();
     assert_eq!(ws.pools, vec!["customers".to_string()]);
     assert_eq!(ws.tenant_theme.product_name.as_deref(), Some("ACME"));
-    assert!(store.workspace("acme", "nope").await.unwrap().is_none());
-    assert!(store.workspace("other", "shop").await.unwrap().is_none());
+    assert!(store.workspace(&t("acme"), "nope").await.unwrap().is_none());
+    assert!(store.workspace(&t("other"), "shop").await.unwrap().is_none());
 
     // Login by username or email, case-insensitively; not across tenants.
-    let (u, hash) = store.find_for_login("acme", &ws.pools, "ALICE").await.unwrap().unwrap();
+    let (u, hash) = store.find_for_login(&t("acme"), &ws.pools, "ALICE").await.unwrap().unwrap();
     assert!(hasher.verify("correct horse battery", &hash.unwrap()).await.unwrap());
     assert_eq!(u.email.as_deref(), Some("alice@example.com"));
     assert!(u.email_verified);
-    assert_eq!(store.find_for_login("acme", &ws.pools, "alice@example.com").await.unwrap().unwrap().0.id, u.id);
-    assert!(store.find_for_login("other", &ws.pools, "alice").await.unwrap().is_none());
-    assert!(UserStore::get(&store, "other", &u.id).await.unwrap().is_none());
+    assert_eq!(store.find_for_login(&t("acme"), &ws.pools, "alice@example.com").await.unwrap().unwrap().0.id, u.id);
+    assert!(store.find_for_login(&t("other"), &ws.pools, "alice").await.unwrap().is_none());
+    assert!(UserStore::get(&store, &t("other"), &u.id).await.unwrap().is_none());
 
-    let c = ClientStore::get(&store, "acme", "shop", "web").await.unwrap().unwrap();
+    let c = ClientStore::get(&store, &t("acme"), "shop", "web").await.unwrap().unwrap();
     assert_eq!(c.secret_sha256, Some(digest("a-long-secret")));
-
-    // Grants: rotation, reuse detection, family revocation.
-    let g = Grant {
-        id: "g1".into(),
-        tenant_id: "acme".into(),
-        workspace_id: "shop".into(),
-        client_id: "web".into(),
-        user_id: u.id.clone(),
-        scope: "openid".into(),
-        sid: "s".into(),
-        auth_time: 100,
-        acr: "a".into(),
-        amr: vec!["pwd".into()],
-        created_at: 100,
-        revoked_at: None,
-    };
-    let (r1, r2, r3) = (digest("r1"), digest("r2"), digest("r3"));
-    store.create(&g, Some((r1, 1000))).await.unwrap();
-    assert!(matches!(GrantStore::rotate(&store, r1, r2, 1000, 101).await.unwrap(), RefreshOutcome::Rotated(_)));
-    assert!(store.find_by_refresh(r1, 101).await.unwrap().is_none());
-    assert!(store.find_by_refresh(r2, 101).await.unwrap().is_some());
-    assert!(matches!(GrantStore::rotate(&store, r1, r3, 1000, 102).await.unwrap(), RefreshOutcome::Reused { .. }));
-    assert!(matches!(GrantStore::rotate(&store, r2, r3, 1000, 103).await.unwrap(), RefreshOutcome::Invalid));
-    assert!(GrantStore::get(&store, "g1").await.unwrap().unwrap().revoked_at.is_some());
-    // Expiry.
-    let g2 = Grant { id: "g2".into(), ..g };
-    store.create(&g2, Some((digest("x"), 200))).await.unwrap();
-    assert!(matches!(GrantStore::rotate(&store, digest("x"), digest("y"), 1000, 200).await.unwrap(), RefreshOutcome::Invalid));
-
-    // Consent is remembered and replaced.
-    assert!(store.granted("acme", "shop", &u.id, "web").await.unwrap().is_empty());
-    store.remember("acme", "shop", &u.id, "web", &["openid".into(), "email".into()], 1).await.unwrap();
-    store.remember("acme", "shop", &u.id, "web", &["openid".into()], 2).await.unwrap();
-    assert_eq!(store.granted("acme", "shop", &u.id, "web").await.unwrap(), vec!["openid".to_string()]);
-
-    // Key rotation retires the previous key of each algorithm.
-    let k1 = crate::keys::generate(SigningAlg::ES256, 1).unwrap();
-    KeyStore::rotate(&store, vec![k1.clone()], 1).await.unwrap();
-    let k2 = crate::keys::generate(SigningAlg::ES256, 2).unwrap();
-    KeyStore::rotate(&store, vec![k2.clone()], 2).await.unwrap();
-    let keys = store.all().await.unwrap();
-    assert_eq!(keys[0].kid, k2.kid);
-    assert!(keys.iter().find(|k| k.kid == k1.kid).unwrap().retired_at == Some(2));
-
-    store.record(AuditEvent { tenant_id: "acme".into(), actor: "t".into(), action: "a".into(), subject: "s".into(), detail: serde_json::json!({}) }, 3).await.unwrap();
     store.ping().await.unwrap();
 
-    denylist(&store).await;
-    counters(&store).await;
     racing_creations(&store).await;
-}
-
-/// Revoked access tokens, and the grant behind a user token, in one question.
-async fn denylist(store: &SqlStore) {
-    assert!(store.access_token_live("j1", None).await.unwrap());
-    store.revoke_access_token("j1", 500).await.unwrap();
-    store.revoke_access_token("j1", 500).await.unwrap();
-    assert!(!store.access_token_live("j1", None).await.unwrap());
-    assert!(!store.access_token_live("j1", Some("g2")).await.unwrap());
-    // g2 is live, g1 was revoked by the reuse above, g9 does not exist.
-    assert!(store.access_token_live("j2", Some("g2")).await.unwrap());
-    assert!(!store.access_token_live("j2", Some("g1")).await.unwrap());
-    assert!(!store.access_token_live("j2", Some("g9")).await.unwrap());
-}
-
-/// CounterStore: fixed windows, atomic hits, bounded keys, purge.
-async fn counters(store: &SqlStore) {
-    assert_eq!(store.count("k", 1000).await.unwrap(), 0);
-    assert_eq!(store.hit("k", 60, 1000).await.unwrap(), 1);
-    assert_eq!(store.hit("k", 60, 1030).await.unwrap(), 2);
-    assert_eq!(store.count("k", 1059).await.unwrap(), 2);
-    // The window began at the first hit and is not extended by later ones.
-    assert_eq!(store.count("k", 1060).await.unwrap(), 0);
-    assert_eq!(store.hit("k", 60, 1060).await.unwrap(), 1);
-    store.clear("k").await.unwrap();
-    assert_eq!(store.count("k", 1061).await.unwrap(), 0);
-    assert!(store.hit(&"x".repeat(MAX_COUNTER_KEY + 1), 60, 1000).await.is_err());
-    assert_eq!(store.hit(&"x".repeat(MAX_COUNTER_KEY), 60, 1000).await.unwrap(), 1);
-
-    // Concurrent hits each get their own count: 1..=20, each exactly once.
-    let mut hits = tokio::task::JoinSet::new();
-    for _ in 0..20 {
-        let store = store.clone();
-        hits.spawn(async move { store.hit("burst", 60, 2000).await.unwrap() });
-    }
-    let mut seen = hits.join_all().await;
-    seen.sort_unstable();
-    assert_eq!(seen, (1..=20).collect::<Vec<u64>>());
-
-    // Purge: what expired goes, what is live stays.
-    store.hit("old", 10, 0).await.unwrap();
-    store.revoke_access_token("j-old", 5).await.unwrap();
-    store.revoke_access_token("j-new", 100_000).await.unwrap();
-    assert!(store.purge_expired(100).await.unwrap() >= 2);
-    assert_eq!(store.hit("old", 10_000, 1).await.unwrap(), 1, "the expired counter was deleted");
-    assert!(store.access_token_live("j-old", None).await.unwrap());
-    assert!(!store.access_token_live("j-new", None).await.unwrap());
-    assert_eq!(store.count("burst", 2001).await.unwrap(), 20);
 }
 
 fn new_user(username: &str, email: &str) -> crate::storage::identity::NewUser {
     crate::storage::identity::NewUser {
-        tenant_id: "acme".into(),
+        tenant_id: t("acme"),
         pool_id: "customers".into(),
         username: username.into(),
         status: UserStatus::Active,
@@ -185,16 +97,16 @@ fn new_user(username: &str, email: &str) -> crate::storage::identity::NewUser {
 /// Two creations racing for one address (or username): one wins, the other is told which
 /// field is taken, as if its own check had found it (not a database outage).
 async fn racing_creations(store: &SqlStore) {
-    use crate::storage::identity::IdentityStore;
+    let acme = t("acme");
     for round in 0..5 {
         let email = format!("race{round}@example.com");
         let (ua, ub) = (new_user(&format!("ra{round}"), &email), new_user(&format!("rb{round}"), &email));
-        let (a, b) = tokio::join!(store.create_user(&ua, 10), store.create_user(&ub, 10));
+        let (a, b) = tokio::join!(store.create_user(&acme, &ua, 10), store.create_user(&acme, &ub, 10));
         let errors: Vec<String> = [a, b].into_iter().filter_map(|r| r.err()).map(|e| format!("{e:?}")).collect();
         assert_eq!(errors, vec![format!("{:?}", AppError::Conflict("email".into()))], "round {round}");
         let username = format!("same{round}");
         let (ua, ub) = (new_user(&username, &format!("s{round}a@example.com")), new_user(&username, &format!("s{round}b@example.com")));
-        let (a, b) = tokio::join!(store.create_user(&ua, 10), store.create_user(&ub, 10));
+        let (a, b) = tokio::join!(store.create_user(&acme, &ua, 10), store.create_user(&acme, &ub, 10));
         let errors: Vec<String> = [a, b].into_iter().filter_map(|r| r.err()).map(|e| format!("{e:?}")).collect();
         assert_eq!(errors, vec![format!("{:?}", AppError::Conflict("username".into()))], "round {round}");
     }
@@ -208,4 +120,83 @@ async fn sql_store_suite_on_sqlite() {
 #[tokio::test]
 async fn sql_store_suite_on_postgres() {
     suite(postgres().await).await;
+}
+
+/// Writes what `contract::seed` describes, row by row (provisioning is not what is tested).
+async fn seeded(store: SqlStore) -> SqlStore {
+    for s in crate::storage::contract::seed() {
+        let t = s.tenant.to_string();
+        tenant::Entity::insert(tenant::ActiveModel { id: Set(t.clone()), name: Set(t.clone()), settings: Set("{}".into()), created_at: Set(0) }).exec(&store.writer).await.unwrap();
+        for p in &s.pools {
+            pool::Entity::insert(pool::ActiveModel {
+                tenant_id: Set(t.clone()),
+                id: Set(p.id.clone()),
+                name: Set(p.name.clone()),
+                self_registration: Set(p.settings.self_registration),
+                settings: Set(serde_json::to_string(&p.settings).unwrap()),
+            })
+            .exec(&store.writer)
+            .await
+            .unwrap();
+        }
+        let (ws, pools) = s.workspace;
+        workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(t.clone()), id: Set(ws.into()), name: Set(ws.into()), settings: Set("{}".into()) }).exec(&store.writer).await.unwrap();
+        for (pos, p) in pools.iter().enumerate() {
+            workspace_pool::Entity::insert(workspace_pool::ActiveModel { tenant_id: Set(t.clone()), workspace_id: Set(ws.into()), pool_id: Set(p.clone()), position: Set(pos as i32) })
+                .exec(&store.writer)
+                .await
+                .unwrap();
+        }
+        for c in &s.clients {
+            let settings = ClientSettings {
+                redirect_uris: c.redirect_uris.clone(),
+                post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
+                grant_types: c.grant_types.clone(),
+                scopes: c.scopes.clone(),
+                consent: c.consent,
+                id_token_alg: c.id_token_alg,
+                allowed_origins: c.allowed_origins.clone(),
+            };
+            client::Entity::insert(client::ActiveModel {
+                tenant_id: Set(t.clone()),
+                workspace_id: Set(c.workspace_id.clone()),
+                client_id: Set(c.client_id.clone()),
+                name: Set(c.name.clone()),
+                secret_sha256: Set(c.secret_sha256.map(|h| hex(&h))),
+                settings: Set(serde_json::to_string(&settings).unwrap()),
+                updated_at: Set(0),
+            })
+            .exec(&store.writer)
+            .await
+            .unwrap();
+        }
+    }
+    store
+}
+
+struct Sqlite;
+struct Postgres;
+
+#[async_trait]
+impl crate::storage::contract::Backend for Sqlite {
+    async fn fresh(&self) -> crate::storage::contract::Stores {
+        crate::storage::contract::Stores::of(std::sync::Arc::new(seeded(sqlite().await).await))
+    }
+}
+
+#[async_trait]
+impl crate::storage::contract::Backend for Postgres {
+    async fn fresh(&self) -> crate::storage::contract::Stores {
+        crate::storage::contract::Stores::of(std::sync::Arc::new(seeded(postgres().await).await))
+    }
+}
+
+#[tokio::test]
+async fn contract_suites_on_sqlite() {
+    crate::storage::contract::run(&Sqlite).await;
+}
+
+#[tokio::test]
+async fn contract_suites_on_postgres() {
+    crate::storage::contract::run(&Postgres).await;
 }

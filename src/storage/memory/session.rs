@@ -3,8 +3,8 @@ use async_trait::async_trait;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
-use super::Result;
-use super::session::SessionStore;
+use crate::storage::Result;
+use crate::storage::session::SessionStore;
 use crate::clock::Clock;
 use crate::error::AppError;
 

@@ -1,0 +1,613 @@
+//! Contract suites: one per store trait, run against every implementation (memory here,
+//! SQLite and PostgreSQL in `sql::tests`). They test what the trait docs promise: named
+//! conflicts, tenant isolation (tenant `other` never sees a row of `acme`), ordering and
+//! cursors, password history depth, consume-once, atomicity of bulk writes.
+use async_trait::async_trait;
+use std::sync::Arc;
+
+use crate::error::AppError;
+use crate::model::TenantId;
+use crate::storage::identity::*;
+use crate::storage::*;
+
+/// The stores of one backend, each as the rest of the code sees it.
+pub(crate) struct Stores {
+    pub users: Arc<dyn UserStore>,
+    pub credentials: Arc<dyn CredentialStore>,
+    pub pools: Arc<dyn PoolStore>,
+    pub groups: Arc<dyn GroupStore>,
+    pub privileges: Arc<dyn PrivilegeStore>,
+    pub schemas: Arc<dyn SchemaStore>,
+    pub directory: Arc<dyn DirectoryStore>,
+    pub clients: Arc<dyn ClientStore>,
+    pub consents: Arc<dyn ConsentStore>,
+    pub audit: Arc<dyn AuditStore>,
+    pub grants: Arc<dyn GrantStore>,
+    pub keys: Arc<dyn KeyStore>,
+    pub counters: Arc<dyn CounterStore>,
+    pub housekeeping: Arc<dyn Housekeeping>,
+    pub health: Arc<dyn Health>,
+}
+
+impl Stores {
+    /// One object implementing every trait, shared by all fields.
+    pub fn of<T>(all: Arc<T>) -> Self
+    where
+        T: UserStore + CredentialStore + PoolStore + GroupStore + PrivilegeStore + SchemaStore + DirectoryStore + ClientStore + ConsentStore + AuditStore + GrantStore,
+        T: KeyStore + CounterStore + Housekeeping + Health + 'static,
+    {
+        Stores {
+            users: all.clone(),
+            credentials: all.clone(),
+            pools: all.clone(),
+            groups: all.clone(),
+            privileges: all.clone(),
+            schemas: all.clone(),
+            directory: all.clone(),
+            clients: all.clone(),
+            consents: all.clone(),
+            audit: all.clone(),
+            grants: all.clone(),
+            keys: all.clone(),
+            counters: all.clone(),
+            housekeeping: all.clone(),
+            health: all,
+        }
+    }
+}
+
+/// A backend under test: `fresh` returns empty stores holding what `seed` describes.
+#[async_trait]
+pub(crate) trait Backend: Sync {
+    async fn fresh(&self) -> Stores;
+}
+
+/// What every suite starts from, in each of the tenants `acme` and `other`: pools
+/// `customers` (built-in schemas) and `staff` (payload schema `staff-payload`), workspace
+/// `shop` looking users up in `staff` first, then `customers`, and two clients.
+pub(crate) struct Seed {
+    pub tenant: TenantId,
+    pub pools: Vec<Pool>,
+    pub workspace: (&'static str, Vec<String>),
+    pub clients: Vec<Client>,
+}
+
+pub(crate) fn seed() -> Vec<Seed> {
+    [acme(), other()]
+        .into_iter()
+        .map(|tenant| Seed {
+            pools: vec![
+                Pool { tenant_id: tenant.clone(), id: "customers".into(), name: "Customers".into(), settings: PoolSettings::default() },
+                Pool { tenant_id: tenant.clone(), id: "staff".into(), name: "Staff".into(), settings: PoolSettings { payload_schema: "staff-payload".into(), ..PoolSettings::default() } },
+            ],
+            workspace: ("shop", vec!["staff".into(), "customers".into()]),
+            clients: vec![client(&tenant, "web", vec!["https://b.example/cb".into(), "myapp:/cb".into()], vec!["https://a.example".into()]), client(&tenant, "api", vec!["https://b.example/x".into()], vec![])],
+            tenant,
+        })
+        .collect()
+}
+
+fn client(tenant: &TenantId, id: &str, redirect_uris: Vec<String>, allowed_origins: Vec<String>) -> Client {
+    Client {
+        tenant_id: tenant.clone(),
+        workspace_id: "shop".into(),
+        client_id: id.into(),
+        name: id.into(),
+        secret_sha256: None,
+        redirect_uris,
+        post_logout_redirect_uris: vec![],
+        grant_types: vec!["authorization_code".into()],
+        scopes: vec!["openid".into()],
+        consent: ConsentMode::Required,
+        id_token_alg: SigningAlg::ES256,
+        allowed_origins,
+    }
+}
+
+fn acme() -> TenantId {
+    TenantId::new("acme")
+}
+fn other() -> TenantId {
+    TenantId::new("other")
+}
+
+fn new_user(tenant: &TenantId, pool: &str, username: &str, email: Option<&str>) -> NewUser {
+    NewUser {
+        tenant_id: tenant.clone(),
+        pool_id: pool.into(),
+        username: username.into(),
+        status: UserStatus::Active,
+        email: email.map(str::to_owned),
+        email_verified: email.is_some(),
+        phone: None,
+        phone_verified: false,
+        payload: Default::default(),
+        metadata: Default::default(),
+        password_hash: None,
+        password_source: None,
+        groups: vec![],
+    }
+}
+
+fn conflict(r: Result<impl std::fmt::Debug>) -> String {
+    match r {
+        Err(AppError::Conflict(field)) => field,
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+/// Every suite, each on fresh stores.
+pub(crate) async fn run(b: &dyn Backend) {
+    users(&b.fresh().await).await;
+    credentials(&b.fresh().await).await;
+    pools(&b.fresh().await).await;
+    groups(&b.fresh().await).await;
+    privileges(&b.fresh().await).await;
+    schemas(&b.fresh().await).await;
+    directory(&b.fresh().await).await;
+    clients(&b.fresh().await).await;
+    consents(&b.fresh().await).await;
+    audit(&b.fresh().await).await;
+    grants(&b.fresh().await).await;
+    keys(&b.fresh().await).await;
+    counters(&b.fresh().await).await;
+}
+
+pub(crate) async fn users(s: &Stores) {
+    let u = &s.users;
+    let mut n = new_user(&acme(), "customers", "alice", Some("alice@example.com"));
+    n.password_hash = Some("$h1".into());
+    n.groups = vec!["g1".into()];
+    let alice = u.create_user(&acme(), &n, 10).await.unwrap();
+    assert_eq!((alice.created_at, alice.email_verified), (10, true));
+    // The same identifiers are free in another tenant and in another pool.
+    let twin = u.create_user(&other(), &new_user(&other(), "customers", "alice", Some("alice@example.com")), 10).await.unwrap();
+    u.create_user(&acme(), &new_user(&acme(), "staff", "alice", Some("alice@example.com")), 10).await.unwrap();
+    // Conflicts name the field.
+    assert_eq!(conflict(u.create_user(&acme(), &new_user(&acme(), "customers", "alice", None), 11).await), "username");
+    assert_eq!(conflict(u.create_user(&acme(), &new_user(&acme(), "customers", "al2", Some("alice@example.com")), 11).await), "email");
+    let mut p = new_user(&acme(), "customers", "phil", None);
+    p.phone = Some("+15550100".into());
+    u.create_user(&acme(), &p, 11).await.unwrap();
+    p.username = "phil2".into();
+    assert_eq!(conflict(u.create_user(&acme(), &p, 11).await), "phone");
+    // A record of another tenant is refused.
+    assert!(u.create_user(&other(), &new_user(&acme(), "customers", "x", None), 11).await.is_err());
+
+    // Lookups stay in their tenant.
+    assert_eq!(u.get(&acme(), &alice.id).await.unwrap().unwrap().username, "alice");
+    assert!(u.get(&other(), &alice.id).await.unwrap().is_none());
+    assert_eq!(u.find_user(&acme(), "customers", Lookup::Email, "alice@example.com").await.unwrap().unwrap().id, alice.id);
+    assert_eq!(u.find_user(&other(), "customers", Lookup::Email, "alice@example.com").await.unwrap().unwrap().id, twin.id);
+    assert_eq!(u.find_user(&acme(), "customers", Lookup::Phone, "+15550100").await.unwrap().unwrap().username, "phil");
+    assert!(u.find_user(&acme(), "customers", Lookup::Username, "nobody").await.unwrap().is_none());
+    assert_eq!(u.password_hash(&acme(), "customers", "alice").await.unwrap().as_deref(), Some("$h1"));
+    assert!(u.password_hash(&other(), "customers", "alice").await.unwrap().is_none());
+
+    // Sign-in: case-insensitive, by username or email, the first listed pool wins.
+    let pools = vec!["customers".to_string(), "staff".to_string()];
+    let (found, hash) = u.find_for_login(&acme(), &pools, " ALICE ").await.unwrap().unwrap();
+    assert_eq!((found.id.as_str(), hash.as_deref()), (alice.id.as_str(), Some("$h1")));
+    assert_eq!(u.find_for_login(&acme(), &pools, "Alice@Example.com").await.unwrap().unwrap().0.id, alice.id);
+    let staff_first = vec!["staff".to_string(), "customers".to_string()];
+    assert_eq!(u.find_for_login(&acme(), &staff_first, "alice").await.unwrap().unwrap().0.pool_id, "staff");
+    assert!(u.find_for_login(&acme(), &["nope".to_string()], "alice").await.unwrap().is_none());
+    assert_eq!(u.find_for_login(&other(), &pools, "alice").await.unwrap().unwrap().0.id, twin.id);
+
+    // Updates write every field, name conflicts, and never cross tenants.
+    let mut changed = alice.clone();
+    changed.email = Some("alice2@example.com".into());
+    changed.email_verified = false;
+    changed.claims.insert("given_name".into(), "Alice".into());
+    u.update_user(&acme(), &changed, 20).await.unwrap();
+    let stored = u.get(&acme(), &alice.id).await.unwrap().unwrap();
+    assert_eq!((stored.email.as_deref(), stored.email_verified, stored.updated_at), (Some("alice2@example.com"), false, 20));
+    assert_eq!(stored.claims.get("given_name"), Some(&serde_json::json!("Alice")));
+    assert!(u.find_user(&acme(), "customers", Lookup::Email, "alice@example.com").await.unwrap().is_none());
+    changed.username = "phil".into();
+    assert_eq!(conflict(u.update_user(&acme(), &changed, 21).await), "username");
+    assert!(u.update_user(&other(), &stored, 21).await.is_err());
+    assert_eq!(u.get(&other(), &twin.id).await.unwrap().unwrap().email.as_deref(), Some("alice@example.com"));
+
+    // Search: ordered by id, a cursor, a limit, a prefix, filters; one tenant.
+    for i in 0..5 {
+        u.create_user(&acme(), &new_user(&acme(), "customers", &format!("user{i}"), Some(&format!("u{i}@example.com"))), 30).await.unwrap();
+    }
+    let all = u.search_users(&acme(), "customers", &UserQuery { limit: 100, ..Default::default() }).await.unwrap();
+    assert_eq!(all.len(), 7);
+    assert!(all.windows(2).all(|w| w[0].id < w[1].id), "ordered by id");
+    let first = u.search_users(&acme(), "customers", &UserQuery { limit: 3, ..Default::default() }).await.unwrap();
+    let next = u.search_users(&acme(), "customers", &UserQuery { limit: 3, after: Some(first[2].id.clone()), ..Default::default() }).await.unwrap();
+    assert_eq!(first.iter().chain(&next).map(|u| &u.id).collect::<Vec<_>>(), all.iter().take(6).map(|u| &u.id).collect::<Vec<_>>());
+    let by_text = u.search_users(&acme(), "customers", &UserQuery { text: Some("USER".into()), limit: 100, ..Default::default() }).await.unwrap();
+    assert_eq!(by_text.len(), 5);
+    let by_mail = u.search_users(&acme(), "customers", &UserQuery { text: Some("u3@".into()), limit: 100, ..Default::default() }).await.unwrap();
+    assert_eq!(by_mail.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), ["user3"]);
+    let literal = u.search_users(&acme(), "customers", &UserQuery { text: Some("user_".into()), limit: 100, ..Default::default() }).await.unwrap();
+    assert!(literal.is_empty(), "wildcards match literally");
+    let in_group = u.search_users(&acme(), "customers", &UserQuery { groups: Some(vec!["g1".into()]), limit: 100, ..Default::default() }).await.unwrap();
+    assert_eq!(in_group.iter().map(|u| &u.id).collect::<Vec<_>>(), [&alice.id]);
+    let inactive = u.search_users(&acme(), "customers", &UserQuery { status: Some(UserStatus::Inactive), limit: 100, ..Default::default() }).await.unwrap();
+    assert!(inactive.is_empty());
+    assert_eq!(u.search_users(&other(), "customers", &UserQuery { limit: 100, ..Default::default() }).await.unwrap().len(), 1);
+
+    // Bulk: which identifiers are taken; all or none.
+    let taken = u.taken(&acme(), "customers", &["user1".into(), "free".into()], &["u2@example.com".into()], &["+15550100".into()]).await.unwrap();
+    let mut kinds: Vec<Lookup> = taken.iter().map(|t| t.0).collect();
+    kinds.sort_by_key(|k| *k as u8);
+    assert_eq!(kinds, [Lookup::Username, Lookup::Email, Lookup::Phone]);
+    assert!(u.taken(&other(), "customers", &["user1".into()], &[], &[]).await.unwrap().is_empty());
+    let bulk = vec![new_user(&acme(), "customers", "bulk1", None), new_user(&acme(), "customers", "user1", None)];
+    assert!(u.create_users(&acme(), &bulk, 40).await.is_err());
+    assert!(u.find_user(&acme(), "customers", Lookup::Username, "bulk1").await.unwrap().is_none(), "all or none");
+    let mut ok = vec![new_user(&acme(), "customers", "bulk1", None), new_user(&acme(), "customers", "bulk2", None)];
+    ok[1].password_hash = Some("$imported".into());
+    ok[1].password_source = Some([7; 32]);
+    ok[1].groups = vec!["b".into(), "a".into()];
+    let made = u.create_users(&acme(), &ok, 40).await.unwrap();
+    let view = u.import_view(&acme(), &[made[1].id.clone(), alice.id.clone()]).await.unwrap();
+    assert_eq!(view[&made[1].id].groups, ["a", "b"]);
+    assert_eq!(view[&made[1].id].password_source, Some([7; 32]));
+    assert_eq!(view[&alice.id].password_source, None);
+    assert!(u.import_view(&other(), &[made[1].id.clone()]).await.unwrap().is_empty());
+    u.refresh_statistics().await.unwrap();
+
+    // Activation replaces every password, live or retired.
+    s.credentials.set_password(&acme(), &alice.id, "$h2", 5, 50).await.unwrap();
+    u.activate_registration(&acme(), &stored, "$first", 60).await.unwrap();
+    assert_eq!(s.credentials.password_hashes(&acme(), &alice.id).await.unwrap(), ["$first"]);
+
+    // Erasure: once, only past the deadline, only in its tenant and pool.
+    let mut gone = u.get(&acme(), &made[1].id).await.unwrap().unwrap();
+    gone.status = UserStatus::Deleted;
+    gone.deleted_at = Some(100);
+    gone.email = Some("gone@example.com".into());
+    u.update_user(&acme(), &gone, 100).await.unwrap();
+    assert_eq!(u.purge_deleted(&acme(), "customers", 99).await.unwrap(), 0);
+    assert_eq!(u.purge_deleted(&other(), "customers", 200).await.unwrap(), 0);
+    assert_eq!(u.purge_deleted(&acme(), "customers", 200).await.unwrap(), 1);
+    assert_eq!(u.purge_deleted(&acme(), "customers", 200).await.unwrap(), 0, "idempotent");
+    let erased = u.get(&acme(), &gone.id).await.unwrap().unwrap();
+    assert_eq!(erased.username, format!("deleted-{}", gone.id));
+    assert!(erased.email.is_none() && erased.claims.is_empty());
+    assert!(s.credentials.password_hashes(&acme(), &gone.id).await.unwrap().is_empty());
+    assert!(s.groups.user_groups(&acme(), &gone.id).await.unwrap().is_empty());
+}
+
+pub(crate) async fn credentials(s: &Stores) {
+    let c = &s.credentials;
+    let alice = s.users.create_user(&acme(), &new_user(&acme(), "customers", "alice", None), 1).await.unwrap();
+    let twin = s.users.create_user(&other(), &new_user(&other(), "customers", "alice", None), 1).await.unwrap();
+    let pw = |secret: &'static str| NewCredential { user_id: &alice.id, kind: CredentialKind::PASSWORD, secret, source_sha256: None };
+    assert!(c.list(&acme(), &alice.id, CredentialKind::PASSWORD).await.unwrap().is_empty());
+
+    // History: the live one first, then the retired ones, most recent first, `keep` deep.
+    for (i, h) in ["$1", "$2", "$3", "$4"].into_iter().enumerate() {
+        c.add(&acme(), pw(h), Replace::Retire { keep: 2 }, 10 + i as i64).await.unwrap();
+    }
+    assert_eq!(c.password_hashes(&acme(), &alice.id).await.unwrap(), ["$4", "$3", "$2"]);
+    let listed = c.list(&acme(), &alice.id, CredentialKind::PASSWORD).await.unwrap();
+    assert_eq!(listed.iter().map(|c| c.retired).collect::<Vec<_>>(), [false, true, true]);
+    // Several changes within one second: the live one is the last, the depth holds.
+    c.set_password(&acme(), &alice.id, "$5", 2, 13).await.unwrap();
+    c.set_password(&acme(), &alice.id, "$6", 2, 13).await.unwrap();
+    let mut hashes = c.password_hashes(&acme(), &alice.id).await.unwrap();
+    assert_eq!(hashes.remove(0), "$6");
+    hashes.sort();
+    assert_eq!(hashes, ["$4", "$5"]);
+    c.set_password(&acme(), &alice.id, "$7", 0, 14).await.unwrap();
+    assert_eq!(c.password_hashes(&acme(), &alice.id).await.unwrap(), ["$7"], "no history kept at depth 0");
+
+    // An import replaces the live password, keeps the history and the source digest.
+    c.set_password(&acme(), &alice.id, "$8", 3, 15).await.unwrap();
+    c.import_password(&acme(), &alice.id, "$imp", Some([9; 32]), 16).await.unwrap();
+    let listed = c.list(&acme(), &alice.id, CredentialKind::PASSWORD).await.unwrap();
+    assert_eq!(listed.iter().map(|c| c.secret.as_str()).collect::<Vec<_>>(), ["$imp", "$7"]);
+    assert_eq!(listed[0].source_sha256, Some([9; 32]));
+
+    // An upgrade happens only if the old hash is still the live one.
+    assert!(c.touch(&acme(), &alice.id, CredentialKind::PASSWORD, "$imp", Some("$argon"), 17).await.unwrap());
+    assert!(!c.touch(&acme(), &alice.id, CredentialKind::PASSWORD, "$imp", Some("$other"), 18).await.unwrap());
+    assert!(!c.touch(&acme(), &alice.id, CredentialKind::PASSWORD, "$7", Some("$other"), 18).await.unwrap(), "history is never upgraded");
+    let live = &c.list(&acme(), &alice.id, CredentialKind::PASSWORD).await.unwrap()[0];
+    assert_eq!((live.secret.as_str(), live.updated_at, live.source_sha256), ("$argon", 17, Some([9; 32])));
+    c.upgrade_password(&acme(), &alice.id, "$stale", "$x", 19).await.unwrap();
+    assert_eq!(c.password_hashes(&acme(), &alice.id).await.unwrap()[0], "$argon");
+
+    // Replace::All leaves one; Replace::Nothing adds beside.
+    c.add(&acme(), pw("$only"), Replace::All, 20).await.unwrap();
+    assert_eq!(c.password_hashes(&acme(), &alice.id).await.unwrap(), ["$only"]);
+    let extra = c.add(&acme(), pw("$code"), Replace::Nothing, 21).await.unwrap();
+    assert_eq!(c.list(&acme(), &alice.id, CredentialKind::PASSWORD).await.unwrap().len(), 2);
+
+    // Consume-once, also under concurrency.
+    let t = acme();
+    let (a, b) = tokio::join!(c.consume(&t, &alice.id, CredentialKind::PASSWORD, "$code"), c.consume(&t, &alice.id, CredentialKind::PASSWORD, "$code"));
+    assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|x| **x).count(), 1);
+    assert!(!c.consume(&acme(), &alice.id, CredentialKind::PASSWORD, "$code").await.unwrap());
+    assert!(!c.remove(&acme(), &alice.id, &extra.id).await.unwrap(), "consumed already");
+
+    // Tenant isolation: another tenant neither sees nor changes them.
+    let only = c.list(&acme(), &alice.id, CredentialKind::PASSWORD).await.unwrap().remove(0);
+    assert!(c.list(&other(), &alice.id, CredentialKind::PASSWORD).await.unwrap().is_empty());
+    assert!(c.add(&other(), pw("$evil"), Replace::All, 30).await.is_err());
+    assert!(!c.touch(&other(), &alice.id, CredentialKind::PASSWORD, "$only", Some("$evil"), 30).await.unwrap());
+    assert!(!c.consume(&other(), &alice.id, CredentialKind::PASSWORD, "$only").await.unwrap());
+    assert!(!c.remove(&other(), &alice.id, &only.id).await.unwrap());
+    assert_eq!(c.password_hashes(&acme(), &alice.id).await.unwrap(), ["$only"]);
+    assert!(c.password_hashes(&other(), &twin.id).await.unwrap().is_empty());
+
+    assert!(c.remove(&acme(), &alice.id, &only.id).await.unwrap());
+    assert!(!c.remove(&acme(), &alice.id, &only.id).await.unwrap());
+    assert!(s.users.find_for_login(&acme(), &["customers".into()], "alice").await.unwrap().unwrap().1.is_none());
+}
+
+pub(crate) async fn pools(s: &Stores) {
+    let ids = |p: Vec<Pool>| p.into_iter().map(|p| p.id).collect::<Vec<_>>();
+    assert_eq!(ids(s.pools.pools(&acme()).await.unwrap()), ["customers", "staff"]);
+    let staff = s.pools.pool(&acme(), "staff").await.unwrap().unwrap();
+    assert_eq!((staff.tenant_id.as_str(), staff.settings.payload_schema.as_str()), ("acme", "staff-payload"));
+    assert!(s.pools.pool(&acme(), "nope").await.unwrap().is_none());
+    assert!(s.pools.pools(&TenantId::new("nobody")).await.unwrap().is_empty());
+    assert_eq!(s.pools.pool(&other(), "staff").await.unwrap().unwrap().tenant_id, other());
+}
+
+pub(crate) async fn groups(s: &Stores) {
+    let g = &s.groups;
+    let group = |id: &str| Group { pool_id: "customers".into(), id: id.into(), name: id.to_uppercase() };
+    assert!(g.create_group(&acme(), &group("b")).await.unwrap());
+    assert!(g.create_group(&acme(), &group("a")).await.unwrap());
+    assert!(!g.create_group(&acme(), &group("a")).await.unwrap(), "exists already");
+    assert_eq!(g.groups(&acme(), "customers").await.unwrap(), [group("a"), group("b")]);
+    assert!(g.groups(&other(), "customers").await.unwrap().is_empty());
+    assert!(g.groups(&acme(), "staff").await.unwrap().is_empty());
+    // Its dynamic privilege comes with it.
+    let privileges = s.privileges.privileges(&acme()).await.unwrap();
+    assert_eq!(privileges, [group_privilege("customers", "a", "A"), group_privilege("customers", "b", "B")]);
+    assert!(s.privileges.privileges(&other()).await.unwrap().is_empty());
+
+    let (t, t2) = (acme(), other());
+    g.set_member(&t, "customers", "b", "u1", true).await.unwrap();
+    g.set_member(&t, "customers", "a", "u1", true).await.unwrap();
+    g.set_member(&t, "customers", "a", "u1", true).await.unwrap();
+    assert_eq!(g.user_groups(&t, "u1").await.unwrap(), ["a", "b"]);
+    assert!(g.user_groups(&t2, "u1").await.unwrap().is_empty());
+    g.set_member(&t, "customers", "b", "u1", false).await.unwrap();
+    assert_eq!(g.user_groups(&t, "u1").await.unwrap(), ["a"]);
+    g.set_groups(&t, "customers", "u1", &["b".into()]).await.unwrap();
+    assert_eq!(g.user_groups(&t, "u1").await.unwrap(), ["b"]);
+    g.set_groups(&t2, "customers", "u1", &[]).await.unwrap();
+    assert_eq!(g.user_groups(&t, "u1").await.unwrap(), ["b"], "another tenant's write changes nothing here");
+
+    // Deleting takes members, the privilege, its holders and what the group held.
+    let p = group_privilege("customers", "b", "B").id;
+    s.privileges.set_holder(&t, &p, "user:u2", true).await.unwrap();
+    s.privileges.set_holder(&t, "tenant_admin", &group_holder("customers", "b"), true).await.unwrap();
+    assert!(!g.delete_group(&t2, "customers", "b").await.unwrap());
+    assert!(g.delete_group(&t, "customers", "b").await.unwrap());
+    assert!(!g.delete_group(&t, "customers", "b").await.unwrap());
+    assert!(g.user_groups(&t, "u1").await.unwrap().is_empty());
+    assert!(s.privileges.holdings(&t).await.unwrap().is_empty());
+    assert_eq!(s.privileges.privileges(&t).await.unwrap(), [group_privilege("customers", "a", "A")]);
+}
+
+pub(crate) async fn privileges(s: &Stores) {
+    let p = &s.privileges;
+    let t = acme();
+    p.set_holder(&t, "tenant_admin", "user:b", true).await.unwrap();
+    p.set_holder(&t, "tenant_admin", "user:a", true).await.unwrap();
+    p.set_holder(&t, "tenant_admin", "user:a", true).await.unwrap();
+    p.set_holder(&t, "user_admin", "user:a", true).await.unwrap();
+    assert_eq!(p.holders(&t, "tenant_admin").await.unwrap(), ["user:a", "user:b"]);
+    let mut holdings = p.holdings(&t).await.unwrap();
+    holdings.sort();
+    assert_eq!(holdings.len(), 3);
+    assert_eq!(p.privileges_of(&t, &["user:a".into(), "user:b".into()]).await.unwrap(), ["tenant_admin", "user_admin"]);
+    assert!(p.privileges_of(&t, &["user:c".into()]).await.unwrap().is_empty());
+    assert!(p.holders(&other(), "tenant_admin").await.unwrap().is_empty());
+    assert!(p.holdings(&other()).await.unwrap().is_empty());
+    assert!(p.privileges_of(&other(), &["user:a".into()]).await.unwrap().is_empty());
+    p.set_holder(&other(), "tenant_admin", "user:a", false).await.unwrap();
+    p.set_holder(&t, "tenant_admin", "user:a", false).await.unwrap();
+    p.set_holder(&t, "tenant_admin", "user:a", false).await.unwrap();
+    assert_eq!(p.holders(&t, "tenant_admin").await.unwrap(), ["user:b"]);
+}
+
+pub(crate) async fn schemas(s: &Stores) {
+    let sc = &s.schemas;
+    let body = serde_json::json!({ "type": "object" });
+    assert!(!sc.put_schema(&acme(), "zeta", &body, 1).await.unwrap());
+    assert!(!sc.put_schema(&acme(), "staff-payload", &body, 1).await.unwrap());
+    let changed = serde_json::json!({ "type": "object", "title": "t" });
+    assert!(sc.put_schema(&acme(), "zeta", &changed, 2).await.unwrap(), "existed");
+    assert_eq!(sc.schema(&acme(), "zeta").await.unwrap(), Some(changed));
+    assert_eq!(sc.schemas(&acme()).await.unwrap().into_iter().map(|s| s.0).collect::<Vec<_>>(), ["staff-payload", "zeta"]);
+    assert!(sc.schemas(&other()).await.unwrap().is_empty());
+    assert!(sc.schema(&other(), "zeta").await.unwrap().is_none());
+    assert!(matches!(sc.delete_schema(&acme(), "staff-payload").await, Err(AppError::Conflict(_))), "a pool uses it");
+    assert!(!sc.delete_schema(&other(), "zeta").await.unwrap());
+    assert!(sc.delete_schema(&acme(), "zeta").await.unwrap());
+    assert!(!sc.delete_schema(&acme(), "zeta").await.unwrap());
+}
+
+pub(crate) async fn directory(s: &Stores) {
+    let d = &s.directory;
+    let ws = d.workspace(&acme(), "shop").await.unwrap().unwrap();
+    assert_eq!((ws.tenant_id.as_str(), ws.pools.as_slice()), ("acme", ["staff".to_string(), "customers".to_string()].as_slice()));
+    assert!(d.workspace(&acme(), "nope").await.unwrap().is_none());
+    assert!(d.workspace(&TenantId::new("nobody"), "shop").await.unwrap().is_none());
+    assert_eq!(d.tenants().await.unwrap().into_iter().map(|t| t.0).collect::<Vec<_>>(), [acme(), other()]);
+    assert!(d.tenant(&acme()).await.unwrap().is_some());
+    assert!(d.tenant(&TenantId::new("nobody")).await.unwrap().is_none());
+    assert_eq!(d.workspaces(&other()).await.unwrap(), [("shop".to_string(), "shop".to_string(), vec!["staff".to_string(), "customers".to_string()])]);
+    assert!(d.workspaces(&TenantId::new("nobody")).await.unwrap().is_empty());
+}
+
+pub(crate) async fn clients(s: &Stores) {
+    let c = &s.clients;
+    assert_eq!(c.get(&acme(), "shop", "web").await.unwrap().unwrap().tenant_id, acme());
+    assert!(c.get(&acme(), "other", "web").await.unwrap().is_none());
+    assert_eq!(c.clients(&acme(), "shop").await.unwrap().into_iter().map(|c| c.client_id).collect::<Vec<_>>(), ["api", "web"]);
+    assert_eq!(c.workspace_origins(&acme(), "shop").await.unwrap(), ["https://a.example", "https://b.example"]);
+    s.privileges.set_holder(&acme(), "tenant_admin", &client_holder("shop", "web"), true).await.unwrap();
+    s.privileges.set_holder(&other(), "tenant_admin", &client_holder("shop", "web"), true).await.unwrap();
+    assert!(c.delete_client(&acme(), "shop", "web").await.unwrap());
+    assert!(!c.delete_client(&acme(), "shop", "web").await.unwrap());
+    assert!(c.get(&acme(), "shop", "web").await.unwrap().is_none());
+    assert!(s.privileges.holdings(&acme()).await.unwrap().is_empty(), "its privileges went with it");
+    // The namesake in another tenant is untouched.
+    assert!(c.get(&other(), "shop", "web").await.unwrap().is_some());
+    assert_eq!(s.privileges.holdings(&other()).await.unwrap().len(), 1);
+}
+
+pub(crate) async fn consents(s: &Stores) {
+    let c = &s.consents;
+    let (t, t2) = (acme(), other());
+    assert!(c.granted(&t, "shop", "u1", "web").await.unwrap().is_empty());
+    c.remember(&t, "shop", "u1", "web", &["openid".into(), "email".into()], 1).await.unwrap();
+    c.remember(&t, "shop", "u1", "web", &["openid".into()], 2).await.unwrap();
+    c.remember(&t, "shop", "u1", "api", &["openid".into(), "profile".into()], 3).await.unwrap();
+    assert_eq!(c.granted(&t, "shop", "u1", "web").await.unwrap(), ["openid"]);
+    assert!(c.granted(&t2, "shop", "u1", "web").await.unwrap().is_empty());
+    let listed = c.consents(&t, "u1").await.unwrap();
+    assert_eq!(listed.iter().map(|c| c.client_id.as_str()).collect::<Vec<_>>(), ["api", "web"]);
+    assert_eq!((listed[0].scopes.as_slice(), listed[0].updated_at), (["openid".to_string(), "profile".to_string()].as_slice(), 3));
+    assert!(c.consents(&t2, "u1").await.unwrap().is_empty());
+    assert!(!c.revoke(&t2, "shop", "u1", "web").await.unwrap());
+    assert!(c.revoke(&t, "shop", "u1", "web").await.unwrap());
+    assert!(!c.revoke(&t, "shop", "u1", "web").await.unwrap());
+    assert!(c.granted(&t, "shop", "u1", "web").await.unwrap().is_empty());
+    assert_eq!(c.consents(&t, "u1").await.unwrap().len(), 1);
+}
+
+pub(crate) async fn audit(s: &Stores) {
+    let event = |tenant: TenantId, action: &str| AuditEvent { tenant_id: tenant, actor: "t".into(), action: action.into(), subject: "s".into(), detail: serde_json::json!({ "n": action }) };
+    for (i, action) in ["a", "b", "c", "d"].into_iter().enumerate() {
+        s.audit.record(event(acme(), action), 10 + (i as i64 / 2)).await.unwrap();
+    }
+    s.audit.record(event(other(), "x"), 10).await.unwrap();
+    let all = s.audit.audit_events(&acme(), None, 100).await.unwrap();
+    assert_eq!(all.len(), 4);
+    assert!(all.windows(2).all(|w| (w[0].at, &w[0].id) > (w[1].at, &w[1].id)), "newest first, then by id");
+    assert_eq!(all[0].at, 11);
+    let page = s.audit.audit_events(&acme(), None, 2).await.unwrap();
+    let last = page.last().unwrap();
+    let rest = s.audit.audit_events(&acme(), Some((last.at, last.id.clone())), 100).await.unwrap();
+    assert_eq!(page.iter().chain(&rest).map(|e| &e.id).collect::<Vec<_>>(), all.iter().map(|e| &e.id).collect::<Vec<_>>());
+    assert_eq!(s.audit.audit_events(&other(), None, 100).await.unwrap().len(), 1);
+    assert!(s.audit.audit_events(&TenantId::new("nobody"), None, 100).await.unwrap().is_empty());
+}
+
+pub(crate) async fn grants(s: &Stores) {
+    use crate::crypto::digest;
+    let g = &s.grants;
+    let grant = Grant {
+        id: "g1".into(),
+        tenant_id: acme(),
+        workspace_id: "shop".into(),
+        client_id: "web".into(),
+        user_id: "u1".into(),
+        scope: "openid".into(),
+        sid: "s".into(),
+        auth_time: 100,
+        acr: "a".into(),
+        amr: vec!["pwd".into()],
+        created_at: 100,
+        revoked_at: None,
+    };
+    let (r1, r2, r3) = (digest("r1"), digest("r2"), digest("r3"));
+    g.create(&grant, Some((r1, 1000))).await.unwrap();
+    assert!(matches!(g.rotate(r1, r2, 1000, 101).await.unwrap(), RefreshOutcome::Rotated(_)));
+    assert!(g.find_by_refresh(r1, 101).await.unwrap().is_none());
+    assert_eq!(g.find_by_refresh(r2, 101).await.unwrap().unwrap().id, "g1");
+    // A spent token presented again revokes the family.
+    assert!(matches!(g.rotate(r1, r3, 1000, 102).await.unwrap(), RefreshOutcome::Reused { .. }));
+    assert!(matches!(g.rotate(r2, r3, 1000, 103).await.unwrap(), RefreshOutcome::Invalid));
+    assert!(g.get("g1").await.unwrap().unwrap().revoked_at.is_some());
+    assert!(matches!(g.rotate(digest("unknown"), r3, 1000, 103).await.unwrap(), RefreshOutcome::Invalid));
+    // Expiry.
+    g.create(&Grant { id: "g2".into(), ..grant.clone() }, Some((digest("x"), 200))).await.unwrap();
+    assert!(matches!(g.rotate(digest("x"), digest("y"), 1000, 200).await.unwrap(), RefreshOutcome::Invalid));
+    // The denylist and the grant behind a user token, in one question.
+    assert!(g.access_token_live("j1", None).await.unwrap());
+    g.revoke_access_token("j1", 500).await.unwrap();
+    g.revoke_access_token("j1", 500).await.unwrap();
+    assert!(!g.access_token_live("j1", None).await.unwrap());
+    assert!(g.access_token_live("j2", Some("g2")).await.unwrap());
+    assert!(!g.access_token_live("j2", Some("g1")).await.unwrap());
+    assert!(!g.access_token_live("j2", Some("g9")).await.unwrap());
+    // Revoking a user's grants stays in the tenant.
+    g.create(&Grant { id: "g3".into(), tenant_id: other(), ..grant.clone() }, None).await.unwrap();
+    assert_eq!(g.revoke_user(&acme(), "u1", 300).await.unwrap(), 1);
+    assert_eq!(g.revoke_user(&acme(), "u1", 300).await.unwrap(), 0);
+    assert!(g.get("g3").await.unwrap().unwrap().revoked_at.is_none());
+    g.revoke_family("g3", 301).await.unwrap();
+    assert_eq!(g.get("g3").await.unwrap().unwrap().revoked_at, Some(301));
+    // Purge: expired denylist entries go.
+    g.revoke_access_token("j-old", 5).await.unwrap();
+    assert!(s.housekeeping.purge_expired(600).await.unwrap() >= 2);
+    assert!(g.access_token_live("j1", None).await.unwrap());
+}
+
+pub(crate) async fn keys(s: &Stores) {
+    // The store keeps keys as text; what the PEM holds is the key ring's business.
+    let key = |kid: &str, alg, at| StoredKey { kid: kid.into(), alg, private_pem: format!("pem of {kid}"), created_at: at, retired_at: None };
+    s.keys.rotate(vec![key("e1", SigningAlg::ES256, 1), key("r1", SigningAlg::RS256, 1)], 1).await.unwrap();
+    s.keys.rotate(vec![key("e2", SigningAlg::ES256, 2)], 2).await.unwrap();
+    let keys = s.keys.all().await.unwrap();
+    assert_eq!(keys.iter().map(|k| k.kid.as_str()).collect::<Vec<_>>(), ["e2", "r1", "e1"], "newest first, then by kid");
+    let retired = |kid: &str| keys.iter().find(|k| k.kid == kid).unwrap().retired_at;
+    // Each rotation retires the previous signing key of its algorithm only.
+    assert_eq!((retired("e1"), retired("e2"), retired("r1")), (Some(2), None, None));
+    assert_eq!(keys[0].private_pem, "pem of e2");
+}
+
+pub(crate) async fn counters(s: &Stores) {
+    s.health.ping().await.unwrap();
+    let c = &s.counters;
+    assert_eq!(c.count("k", 1000).await.unwrap(), 0);
+    assert_eq!(c.hit("k", 60, 1000).await.unwrap(), 1);
+    assert_eq!(c.hit("k", 60, 1030).await.unwrap(), 2);
+    assert_eq!(c.count("k", 1059).await.unwrap(), 2);
+    // The window began at the first hit and is not extended by later ones.
+    assert_eq!(c.count("k", 1060).await.unwrap(), 0);
+    assert_eq!(c.hit("k", 60, 1060).await.unwrap(), 1);
+    c.clear("k").await.unwrap();
+    assert_eq!(c.count("k", 1061).await.unwrap(), 0);
+    assert!(c.hit(&"x".repeat(MAX_COUNTER_KEY + 1), 60, 1000).await.is_err());
+    assert_eq!(c.hit(&"x".repeat(MAX_COUNTER_KEY), 60, 1000).await.unwrap(), 1);
+    // Concurrent hits each get their own count.
+    let mut hits = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let c = c.clone();
+        hits.spawn(async move { c.hit("burst", 60, 2000).await.unwrap() });
+    }
+    let mut seen = hits.join_all().await;
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=20).collect::<Vec<u64>>());
+    c.hit("old", 10, 0).await.unwrap();
+    assert!(s.housekeeping.purge_expired(100).await.unwrap() >= 1);
+    assert_eq!(c.hit("old", 10_000, 1).await.unwrap(), 1, "the expired counter was deleted");
+    assert_eq!(c.count("burst", 2001).await.unwrap(), 20);
+}
+
+/// `MemoryDb`, seeded.
+pub(crate) struct Memory;
+
+#[async_trait]
+impl Backend for Memory {
+    async fn fresh(&self) -> Stores {
+        let db = Arc::new(crate::storage::memory::MemoryDb::new());
+        for s in seed() {
+            db.put_tenant(&s.tenant, s.tenant.as_str(), Default::default()).unwrap();
+            for p in s.pools {
+                db.put_pool(p).unwrap();
+            }
+            db.put_workspace(&s.tenant, s.workspace.0, s.workspace.0, Default::default(), s.workspace.1).unwrap();
+            for c in s.clients {
+                db.put_client(c).unwrap();
+            }
+        }
+        Stores::of(db)
+    }
+}
