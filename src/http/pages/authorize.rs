@@ -15,6 +15,7 @@ use crate::crypto::hex;
 use crate::crypto::{digest, random_token};
 use crate::storage::Client;
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_authorize(page: Page) -> PageResult {
     let raw = page.req.query_string().to_owned();
     authorize(page, raw.as_bytes()).await
@@ -60,6 +61,7 @@ async fn validated(page: &Page, params: AuthorizeParams) -> Result<Result<(Autho
     match authorize::validate(params, client.as_ref()) {
         Ok(r) => {
             let client = client.ok_or_else(|| page.fail(AppError::Internal("validated request without client".into())))?;
+            tracing::Span::current().record("client_id", client.client_id.as_str());
             Ok(Ok((r, client)))
         }
         Err(AuthorizeError::Show(e)) => Err(page.invalid_as(e.error.as_str(), e.error_description.as_deref().unwrap_or(""))),

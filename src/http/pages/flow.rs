@@ -86,6 +86,8 @@ async fn with_client(page: &mut Page, flow: Flow) -> Result<FlowCtx, PageError> 
     page.speak(&flow.request.ui_locales);
     let found = page.state.clients.get(&page.cw.issuer.tenant, &page.cw.issuer.workspace, &flow.request.client_id).await.or_page(page)?;
     let client = found.ok_or_else(|| page.error(StatusCode::BAD_REQUEST, "invalid_client", "The application is no longer registered."))?;
+    // The handler's span names the client from here on.
+    tracing::Span::current().record("client_id", client.client_id.as_str());
     Ok(FlowCtx { flow, client })
 }
 

@@ -34,6 +34,7 @@ async fn login_page(page: &Page, fc: &FlowCtx, shown: Shown) -> PageResult {
     Ok(page.render(shown.status, &view.page.nonce, &view))
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_login(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
     let fc = flow::load(&mut page, q.into_inner().flow).await?;
     let username = fc.flow.request.login_hint.clone().unwrap_or_default();
@@ -41,6 +42,7 @@ pub async fn get_login(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
 }
 
 /// The password factor; a throttled attempt answers 429 (with `Retry-After` while paced).
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_login(mut page: Page, body: web::Bytes) -> PageResult {
     let fc = flow::posted(&mut page, &body).await?;
     let username = field(&body, "username").unwrap_or_default();
@@ -65,6 +67,7 @@ fn to_login(page: &Page, fc: &FlowCtx) -> HttpResponse {
     crate::http::response::see_other(&format!("{}?flow={}", page.path("login"), fc.flow.id))
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_consent(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
     let fc = flow::load(&mut page, q.into_inner().flow).await?;
     if fc.flow.auth().is_none() {
@@ -82,6 +85,7 @@ pub async fn get_consent(mut page: Page, q: web::Query<FlowQuery>) -> PageResult
     Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_consent(mut page: Page, body: web::Bytes) -> PageResult {
     let fc = flow::posted(&mut page, &body).await?;
     if fc.flow.auth().is_none() {

@@ -36,12 +36,14 @@ fn logout_params(raw: &[u8]) -> LogoutParams {
     p
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_logout(page: Page) -> PageResult {
     let raw = page.req.query_string().to_owned();
     end_session(page, raw.as_bytes(), false).await
 }
 
 /// RP-Initiated Logout §2: the RP may also POST; our own confirmation form posts here too.
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_logout(page: Page, body: web::Bytes) -> PageResult {
     let confirmed = field(&body, "confirm").as_deref() == Some("yes");
     // A cross-site POST carries no SameSite=Lax cookie: continue as a top-level GET,

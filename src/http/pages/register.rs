@@ -114,12 +114,14 @@ async fn registration_form(page: &Page) -> Result<(Pool, Compiled, RegistrationF
     Ok((pool, schema, form))
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_register(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
     let FlowCtx { flow, .. } = flow::load(&mut page, q.into_inner().flow).await?;
     let (pool, _, spec) = registration_form(&page).await?;
     register_page(&page, &Registration { flow: &flow, pool: &pool, spec: &spec }, Form { values: &[], errors: &[] }, StatusCode::OK)
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_register(mut page: Page, body: web::Bytes) -> PageResult {
     let FlowCtx { flow, .. } = flow::posted(&mut page, &body).await?;
     let (pool, schema, spec) = registration_form(&page).await?;
@@ -143,6 +145,7 @@ pub async fn post_register(mut page: Page, body: web::Bytes) -> PageResult {
     }
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_verify(page: Page, q: web::Query<ChallengeQuery>) -> PageResult {
     let q = q.into_inner();
     let c = load_challenge(&page, q.challenge, Purpose::Activation).await?;
@@ -154,6 +157,7 @@ fn activated(page: &Page) -> PageResult {
     Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_verify(mut page: Page, body: web::Bytes) -> PageResult {
     let c = match check_code(&page, &body, Purpose::Activation, vec![]).await? {
         Ok(c) => spend(&page, *c).await?,
@@ -180,12 +184,14 @@ pub struct TokenQuery {
 
 /// The page an activation link opens. Activation itself is a POST, so that mail scanners
 /// that fetch links do not spend it.
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_activate(page: Page, q: web::Query<TokenQuery>) -> PageResult {
     let token = q.into_inner().token.filter(|t| t.len() <= 64).unwrap_or_default();
     let view = ActivatePage { page: page.ctx(PageId::Activate, "Activate your account"), action: page.path("activate"), token };
     Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_activate(page: Page, body: web::Bytes) -> PageResult {
     match lifecycle::use_activation_link(&page.state, &field(&body, "token").unwrap_or_default()).await.or_page(&page)? {
         Some(_) => activated(&page),

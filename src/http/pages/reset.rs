@@ -42,6 +42,7 @@ fn reset_page(page: &Page, flow: String, csrf: String, errors: Vec<String>, stat
     Ok(page.render(status, &view.page.nonce, &view))
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_reset(page: Page, q: web::Query<ResetQuery>) -> PageResult {
     // The page may be the first of this browser here: give it a browser id.
     let (bid, fresh) = match page.cookie(BROWSER_COOKIE) {
@@ -57,6 +58,7 @@ pub async fn get_reset(page: Page, q: web::Query<ResetQuery>) -> PageResult {
     Ok(resp)
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_reset(page: Page, body: web::Bytes) -> PageResult {
     let csrf = field(&body, "csrf").unwrap_or_default();
     let bound: Option<String> = page.state.sessions.consume(Kind::FormCsrf, &csrf).await.or_page(&page)?;
@@ -75,6 +77,7 @@ pub async fn post_reset(page: Page, body: web::Bytes) -> PageResult {
     reset_page(&page, flow.unwrap_or_default(), csrf, vec![error], status)
 }
 
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_reset_confirm(page: Page, q: web::Query<ChallengeQuery>) -> PageResult {
     let q = q.into_inner();
     let code = q.code.clone().filter(|c| c.len() <= 12).unwrap_or_default();
@@ -86,6 +89,7 @@ pub async fn get_reset_confirm(page: Page, q: web::Query<ChallengeQuery>) -> Pag
 /// The code is checked first, the same way for a real account and a decoy; only a right
 /// code (which a decoy never has) reaches the password policy; a refused password keeps
 /// the challenge, so the user can choose another with the same code.
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_reset_confirm(page: Page, body: web::Bytes) -> PageResult {
     let pre = load_challenge(&page, field(&body, "challenge"), Purpose::Reset).await?;
     let rules = recovery::rules(&page.state, &pre).await;
