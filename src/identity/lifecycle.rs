@@ -131,18 +131,6 @@ pub async fn revoke_everything(state: &Deps<'_>, user: &User) -> Result<(), AppE
     state.sessions.put(Kind::UserEpoch, &user.id, &state.now_ms(), state.config.ttl.session.max(state.config.ttl.refresh_token)).await
 }
 
-/// Whether a session survived every revocation since it was made.
-pub async fn session_valid(state: &Deps<'_>, auth: &crate::protocol::types::Authentication) -> Result<bool, AppError> {
-    let Some(epoch) = state.sessions.get::<i64>(Kind::UserEpoch, &auth.user_id).await? else {
-        return Ok(true);
-    };
-    // Markers written before they had milliseconds hold seconds (a count of seconds since
-    // 1970 stays below 10^11 until the year 5138), as do sessions of that time.
-    let epoch_ms = if epoch < 100_000_000_000 { epoch * 1000 + 999 } else { epoch };
-    let made_ms = if auth.session_ms > 0 { auth.session_ms } else { auth.auth_time * 1000 };
-    Ok(made_ms > epoch_ms)
-}
-
 /// Allowed status changes; `new` is only left by activation.
 pub fn transition_allowed(from: UserStatus, to: UserStatus) -> bool {
     use UserStatus::*;

@@ -5,6 +5,7 @@ pub mod hashes;
 pub mod lifecycle;
 pub mod otp;
 pub mod policy;
+pub mod recovery;
 pub mod registration;
 pub mod schema;
 pub mod users;

@@ -91,6 +91,18 @@ pub enum Outcome {
     Limited,
 }
 
+/// The first of `pools` that accepts self-registration: where a workspace's sign-up goes.
+pub async fn pool_for(state: &AppState, tenant: &crate::model::TenantId, pools: &[String]) -> Result<Option<Pool>, AppError> {
+    for p in pools {
+        if let Some(pool) = state.pools.pool(tenant, p).await?
+            && pool.settings.self_registration
+        {
+            return Ok(Some(pool));
+        }
+    }
+    Ok(None)
+}
+
 /// One registration as posted: the form's values (checked by [`RegistrationForm::unexpected`]
 /// already), where it comes from and the client's IP.
 pub struct Request<'a> {

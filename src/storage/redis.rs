@@ -77,6 +77,32 @@ impl SessionStore for RedisStore {
         Ok(n)
     }
 
+    async fn set_add(&self, key: &str, member: &str, ttl_secs: i64) -> Result<()> {
+        // SADD and EXPIRE in one transaction: the index lives as long as its newest member.
+        let key = self.key(key);
+        redis::pipe()
+            .atomic()
+            .cmd("SADD")
+            .arg(&key)
+            .arg(member)
+            .ignore()
+            .cmd("EXPIRE")
+            .arg(&key)
+            .arg(ttl_secs.max(1))
+            .ignore()
+            .query_async::<()>(&mut self.conn.clone())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn set_members(&self, key: &str) -> Result<Vec<String>> {
+        redis::cmd("SMEMBERS").arg(self.key(key)).query_async(&mut self.conn.clone()).await.map_err(unavailable)
+    }
+
+    async fn set_remove(&self, key: &str, member: &str) -> Result<()> {
+        redis::cmd("SREM").arg(self.key(key)).arg(member).query_async::<()>(&mut self.conn.clone()).await.map_err(unavailable)
+    }
+
     async fn ping(&self) -> Result<()> {
         redis::cmd("PING").query_async::<()>(&mut self.conn.clone()).await.map_err(unavailable)
     }
