@@ -2,6 +2,13 @@
 //! parsed, validated as a whole, turned into a `Plan` (passwords hashed, secrets digested)
 //! and applied in one transaction. Applying the same file twice changes nothing.
 //!
+//! The rules live here; the store only executes the plan's typed writes
+//! (`storage::write`): what a document merges with the stored objects, the defaults,
+//! what counts as created or updated, which grants a writer may make. Users are checked
+//! by the one user-write path, `identity::users`. Refusals are [`PlanError::Invalid`],
+//! a field error with a JSON pointer into the file (`/tenants/0/pools/1/users/2/email`;
+//! shown to a file's author as `tenants[0].pools[1].users[2].email`).
+//!
 //! A write never changes what its document does not mention: a key left out keeps the
 //! stored value (or takes the default, for a new object). The admin API writes through the
 //! same planner, so `PUT …/workspaces/{w}` with only a theme keeps the pools and clients,
@@ -10,17 +17,21 @@
 //! `redirect_uris`, …) replace the stored list; listed groups and clients are created or
 //! updated, others kept.
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::auth::password::Hasher;
 use crate::error::AppError;
 use crate::theme::{self, ThemeSpec};
 use crate::identity::policy::PasswordPolicy;
 use crate::identity::schema;
+use crate::identity::users::{self, Draft, FieldError, Writer};
 use crate::storage::identity::{Activation, Identifier, PoolSettings, client_holder, group_holder};
 use crate::protocol::authorize::MAX_REDIRECT_URI;
-use crate::storage::{Client, ConsentMode, SigningAlg, UserStatus, UserStore};
+use crate::storage::identity::Group;
+use crate::storage::write::{Batch, Holder, Write};
+use crate::storage::{AuditEvent, Client, ConsentMode, PrivilegeStore, SigningAlg, UserStore};
 use crate::crypto::digest;
+use crate::model::TenantId;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -155,82 +166,75 @@ pub struct ClientSpec {
     pub allowed_origins: Option<Vec<String>>,
 }
 
-/// Everything ready to be written.
+/// Everything ready to be written: the typed writes one store transaction executes
+/// (`storage::write`), in order: per tenant its row, schemas, pools with their groups and
+/// users, workspaces with their clients, privilege grants, and an audit event.
 #[derive(Debug, Default)]
 pub struct Plan {
-    pub now: i64,
-    pub source: String,
-    pub tenants: Vec<TenantPlan>,
+    batch: Batch,
 }
 
-#[derive(Debug)]
-pub struct TenantPlan {
-    /// Only create the tenant row if missing: an admin API write of one of its objects.
-    pub partial: bool,
-    pub id: String,
-    pub name: String,
-    pub theme: ThemeSpec,
-    pub schemas: Vec<(String, serde_json::Value)>,
-    pub pools: Vec<PoolPlan>,
-    pub workspaces: Vec<WorkspacePlan>,
-    /// (privilege id, holder) pairs to grant; user holders name the username as
-    /// `user:{pool}/{username}` and are resolved at apply time.
-    pub holders: Vec<(String, String)>,
-}
-
-#[derive(Debug)]
-pub struct PoolPlan {
-    pub id: String,
-    pub name: String,
-    pub self_registration: bool,
-    pub settings: PoolSettings,
-    pub groups: Vec<(String, String)>,
-    pub users: Vec<UserPlan>,
-}
-
-#[derive(Debug)]
-pub struct UserPlan {
-    pub username: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub status: UserStatus,
-    pub groups: Vec<String>,
-    pub claims: serde_json::Map<String, serde_json::Value>,
-    pub metadata: serde_json::Map<String, serde_json::Value>,
-    /// A new PHC hash, or `None` to keep the stored one.
-    pub password_hash: Option<String>,
-}
-
-#[derive(Debug)]
-pub struct WorkspacePlan {
-    /// Only create the workspace row (and its pool links) if missing.
-    pub partial: bool,
-    pub id: String,
-    pub name: String,
-    pub theme: ThemeSpec,
-    pub pools: Vec<String>,
-    pub clients: Vec<Client>,
-}
-
-/// Counts of objects created and updated, by kind.
-#[derive(Debug, Default)]
-pub struct Applied {
-    pub created: BTreeMap<&'static str, usize>,
-    pub updated: BTreeMap<&'static str, usize>,
-}
-
-impl Applied {
-    pub fn count(&mut self, kind: &'static str, existed: bool) {
-        *if existed { &mut self.updated } else { &mut self.created }.entry(kind).or_default() += 1;
+impl std::ops::Deref for Plan {
+    type Target = Batch;
+    fn deref(&self) -> &Batch {
+        &self.batch
     }
 }
 
-impl std::fmt::Display for Applied {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let list = |m: &BTreeMap<&str, usize>| m.iter().map(|(k, v)| format!("{v} {k}(s)")).collect::<Vec<_>>().join(", ");
-        write!(f, "created: [{}]; updated: [{}]", list(&self.created), list(&self.updated))
+impl Plan {
+    /// For an admin API write of one object of a tenant (or of a workspace): stored tenant
+    /// (workspace) rows are kept as they are; missing ones are created.
+    pub fn keep_stored(&mut self, tenants: bool, workspaces: bool) {
+        for c in &mut self.batch.writes {
+            match &mut c.write {
+                Write::Tenant { replace, .. } if tenants => *replace = false,
+                Write::Workspace { replace, .. } if workspaces => *replace = false,
+                _ => {}
+            }
+        }
+    }
+
+    /// The privileges the plan grants: (tenant, privilege, holder). A user named in the
+    /// file is `user:{pool}/{username}`.
+    pub fn grants(&self) -> impl Iterator<Item = (&TenantId, &str, String)> {
+        self.batch.writes.iter().filter_map(|c| match &c.write {
+            Write::Grant { tenant, privilege, holder } => Some((tenant, privilege.as_str(), match holder {
+                Holder::Id(h) => h.clone(),
+                Holder::User { pool, username } => format!("user:{pool}/{username}"),
+            })),
+            _ => None,
+        })
+    }
+
+    /// The clients the plan writes.
+    pub fn clients(&self) -> impl Iterator<Item = &Client> {
+        self.batch.writes.iter().filter_map(|c| match &c.write {
+            Write::Client(client) => Some(client),
+            _ => None,
+        })
+    }
+
+    /// Whether every grant of the plan is one the writer may make (`may_grant(tenant,
+    /// privilege)`) or one its holder has already, so that a document read back and
+    /// written unchanged stays writable.
+    pub async fn grants_allowed(&self, store: &dyn PrivilegeStore, may_grant: impl Fn(&TenantId, &str) -> bool) -> Result<bool, AppError> {
+        let mut held: HashMap<&TenantId, Vec<(String, String)>> = HashMap::new();
+        for (tenant, privilege, holder) in self.grants() {
+            if may_grant(tenant, privilege) {
+                continue;
+            }
+            if !held.contains_key(tenant) {
+                held.insert(tenant, store.holdings(tenant).await?);
+            }
+            if !held[tenant].iter().any(|(p, h)| p == privilege && *h == holder) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }
+
+pub use crate::storage::write::Applied;
 
 /// Reserved first path segments (DESIGN.md): never a tenant id.
 const RESERVED: &[&str] = &["api", "static", "healthz", "readyz", "metrics", ".well-known"];
@@ -239,13 +243,75 @@ const SCOPES: &[&str] = &["openid", "profile", "email", "phone", "address", "off
 pub const BUILTIN_PRIVILEGES: &[&str] = &["system-admin", "tenant-admin", "user-admin"];
 const GRANTS: &[&str] = &["authorization_code", "refresh_token", "client_credentials"];
 
-/// A field of the provisioning file to fix (the pointer is the file's dotted path).
-fn err(path: impl std::fmt::Display, msg: impl std::fmt::Display) -> AppError {
-    AppError::invalid(path.to_string(), msg.to_string())
+/// Why a file (or an admin API document) cannot be planned: a field to fix, named by its
+/// JSON pointer into the file, or a failure to read what it refers to.
+#[derive(Debug)]
+pub enum PlanError {
+    Invalid(FieldError),
+    App(AppError),
+}
+
+impl From<AppError> for PlanError {
+    fn from(e: AppError) -> Self {
+        PlanError::App(e)
+    }
+}
+
+/// `/tenants/0/pools/1/id` → `tenants[0].pools[1].id`: how a file's author reads a path.
+fn dotted(pointer: &str) -> String {
+    let mut out = String::new();
+    for part in pointer.split('/').skip(1) {
+        if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&part.replace("~1", "/").replace("~0", "~"));
+        }
+    }
+    out
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanError::Invalid(e) => write!(f, "{}: {}", dotted(&e.pointer), e.message),
+            PlanError::App(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+impl From<PlanError> for AppError {
+    fn from(e: PlanError) -> Self {
+        match e {
+            PlanError::Invalid(f) => AppError::Invalid(vec![f]),
+            PlanError::App(e) => e,
+        }
+    }
+}
+
+fn err(pointer: impl Into<String>, msg: impl std::fmt::Display) -> PlanError {
+    PlanError::Invalid(FieldError::new(pointer, msg.to_string()))
+}
+
+/// The first refusal of a user's check, as a pointer into the file (which calls the
+/// payload `claims`).
+fn user_error(up: &str, errors: Vec<FieldError>) -> PlanError {
+    let Some(first) = errors.into_iter().next() else {
+        return PlanError::App(AppError::internal("a refused user without an error"));
+    };
+    let pointer = match first.pointer.strip_prefix("/payload") {
+        Some(rest) => format!("{up}/claims{rest}"),
+        None => format!("{up}{}", first.pointer),
+    };
+    PlanError::Invalid(FieldError { pointer, message: first.message })
 }
 
 /// Ids appear in URLs and keys: a conservative alphabet keeps them unambiguous.
-fn check_id(path: &str, id: &str) -> Result<(), AppError> {
+fn check_id(path: &str, id: &str) -> Result<(), PlanError> {
     let ok = !id.is_empty()
         && id.len() <= 64
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
@@ -261,7 +327,7 @@ fn is_loopback(u: &url::Url) -> bool {
 /// hint or an error. Only schemes that name a web page or an app are accepted, so a
 /// registered `javascript:`, `data:` or `file:` URI cannot run script or read files in the
 /// user's browser.
-fn check_uri(path: &str, uri: &str) -> Result<(), AppError> {
+fn check_uri(path: &str, uri: &str) -> Result<(), PlanError> {
     // /authorize refuses longer ones before looking anything up.
     if uri.len() > MAX_REDIRECT_URI {
         return Err(err(path, format!("at most {MAX_REDIRECT_URI} characters")));
@@ -285,7 +351,7 @@ fn check_uri(path: &str, uri: &str) -> Result<(), AppError> {
 /// A CORS origin (`scheme://host[:port]`, as browsers send it in `Origin`): https, or http
 /// for a loopback host, nothing else. Returns it as browsers serialize it, so that it
 /// compares equal to their `Origin` header.
-fn check_origin(path: &str, origin: &str) -> Result<String, AppError> {
+fn check_origin(path: &str, origin: &str) -> Result<String, PlanError> {
     let bad = |why: &str| err(path, format!("{origin:?}: {why}; expected an origin such as https://app.example.com"));
     let u = url::Url::parse(origin).map_err(|e| bad(&e.to_string()))?;
     let secure = match u.scheme() {
@@ -323,7 +389,7 @@ fn describe(errors: &[schema::FieldError]) -> String {
 }
 
 /// A privilege a file may grant: built-in, or the dynamic privilege of a group of the tenant.
-fn check_privilege(path: &str, t: &TenantSpec, existing: &Existing, id: &str) -> Result<(), AppError> {
+fn check_privilege(path: &str, t: &TenantSpec, existing: &Existing, id: &str) -> Result<(), PlanError> {
     if BUILTIN_PRIVILEGES.contains(&id) {
         return Ok(());
     }
@@ -334,13 +400,13 @@ fn check_privilege(path: &str, t: &TenantSpec, existing: &Existing, id: &str) ->
     if known { Ok(()) } else { Err(err(path, format!("unknown privilege {id:?} (built-in: {}; or group:<pool>:<group>)", BUILTIN_PRIVILEGES.join(", ")))) }
 }
 
-fn dup<'a>(path: &str, seen: &mut HashSet<&'a str>, id: &'a str) -> Result<(), AppError> {
+fn dup<'a>(path: &str, seen: &mut HashSet<&'a str>, id: &'a str) -> Result<(), PlanError> {
     if seen.insert(id) { Ok(()) } else { Err(err(path, format!("{id:?} appears twice"))) }
 }
 
 /// Plans a file against the current state: loads what its objects may refer to or leave
 /// unmentioned (only the tenants, workspaces and users the file names).
-pub async fn prepare(state: &crate::state::AppState, file: File, source: &str) -> Result<Plan, AppError> {
+pub async fn prepare(state: &crate::state::AppState, file: File, source: &str) -> Result<Plan, PlanError> {
     use crate::storage::identity::Lookup;
     let mut existing = Existing::default();
     for t in &file.tenants {
@@ -386,45 +452,48 @@ pub fn parse(text: &str) -> Result<File, AppError> {
 
 /// Validates the whole file, then hashes what must be hashed. Stored password hashes that
 /// still verify the file's password are kept, so re-applying does not rewrite them.
-pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, hasher: &Hasher, existing: &Existing) -> Result<Plan, AppError> {
-    let mut plan = Plan { now, source: source.to_owned(), tenants: vec![] };
+pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStore, hasher: &Hasher, existing: &Existing) -> Result<Plan, PlanError> {
+    let mut plan = Plan { batch: Batch { now, writes: vec![] } };
     let mut tenant_ids = HashSet::new();
     for (ti, t) in file.tenants.iter().enumerate() {
-        let tp = format!("tenants[{ti}]");
-        check_id(&format!("{tp}.id"), &t.id)?;
+        let tp = format!("/tenants/{ti}");
+        // A tenant id enters the system here, from the provisioning file.
+        let tenant = TenantId::new(t.id.clone());
+        check_id(&format!("{tp}/id"), &t.id)?;
         if RESERVED.contains(&t.id.as_str()) {
-            return Err(err(format!("{tp}.id"), format!("{:?} is reserved", t.id)));
+            return Err(err(format!("{tp}/id"), format!("{:?} is reserved", t.id)));
         }
-        dup(&format!("{tp}.id"), &mut tenant_ids, &t.id)?;
+        dup(&format!("{tp}/id"), &mut tenant_ids, &t.id)?;
         let mut schemas = vec![];
         let mut schema_ids = HashSet::new();
         for (si, sc) in t.schemas.iter().enumerate() {
-            let sp = format!("{tp}.schemas[{si}]");
-            check_id(&format!("{sp}.id"), &sc.id)?;
-            dup(&format!("{sp}.id"), &mut schema_ids, &sc.id)?;
+            let sp = format!("{tp}/schemas/{si}");
+            check_id(&format!("{sp}/id"), &sc.id)?;
+            dup(&format!("{sp}/id"), &mut schema_ids, &sc.id)?;
             if schema::builtin(&sc.id).is_some() {
-                return Err(err(format!("{sp}.id"), format!("{:?} is a built-in schema and cannot be changed", sc.id)));
+                return Err(err(format!("{sp}/id"), format!("{:?} is a built-in schema and cannot be changed", sc.id)));
             }
-            schema::compile(&sc.schema).map_err(|e| err(format!("{sp}.schema"), describe(&e)))?;
-            schemas.push((sc.id.clone(), sc.schema.clone()));
+            schema::compile(&sc.schema).map_err(|e| err(format!("{sp}/schema"), describe(&e)))?;
+            schemas.push(Write::Schema { tenant: tenant.clone(), id: sc.id.clone(), body: sc.schema.clone() });
         }
-        let mut holders = vec![];
-        let mut pools = vec![];
+        // Written after the tenant's own row, which is known once everything else is.
+        let mut writes = Batch::default();
+        let mut holders: Vec<(String, Holder)> = vec![];
         let mut pool_ids = HashSet::new();
         for (pi, p) in t.pools.iter().enumerate() {
-            let pp = format!("{tp}.pools[{pi}]");
-            check_id(&format!("{pp}.id"), &p.id)?;
-            dup(&format!("{pp}.id"), &mut pool_ids, &p.id)?;
+            let pp = format!("{tp}/pools/{pi}");
+            check_id(&format!("{pp}/id"), &p.id)?;
+            dup(&format!("{pp}/id"), &mut pool_ids, &p.id)?;
             let mut group_ids = HashSet::new();
             for (gi, g) in p.groups.iter().enumerate() {
-                check_id(&format!("{pp}.groups[{gi}].id"), &g.id)?;
-                dup(&format!("{pp}.groups[{gi}].id"), &mut group_ids, &g.id)?;
+                check_id(&format!("{pp}/groups/{gi}/id"), &g.id)?;
+                dup(&format!("{pp}/groups/{gi}/id"), &mut group_ids, &g.id)?;
             }
             let pool_key = (t.id.clone(), p.id.clone());
             // Unmentioned settings keep their stored values (defaults for a new pool).
             let was = existing.pools.get(&pool_key).cloned().unwrap_or_default();
             let policy = p.password_policy.clone().unwrap_or(was.password_policy);
-            policy.validate().map_err(|(f, m)| err(format!("{pp}.password_policy.{f}"), m))?;
+            policy.validate().map_err(|(f, m)| err(format!("{pp}/password_policy/{f}"), m))?;
             let settings = PoolSettings {
                 self_registration: p.self_registration.unwrap_or(was.self_registration),
                 identifier: p.identifier.unwrap_or(was.identifier),
@@ -435,9 +504,7 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
                 retention_days: p.retention_days.unwrap_or(was.retention_days),
                 metadata_claims: p.metadata_claims.clone().unwrap_or(was.metadata_claims),
             };
-            // Groups a user may join: those of the file and those stored.
-            let known_group = |g: &str| group_ids.contains(g) || existing.groups.contains_key(&(t.id.clone(), p.id.clone(), g.to_owned()));
-            let find_schema = |path: String, id: &str| -> Result<schema::Compiled, AppError> {
+            let find_schema = |path: String, id: &str| -> Result<schema::Compiled, PlanError> {
                 let body = schema::builtin(id)
                     .cloned()
                     .or_else(|| t.schemas.iter().find(|s| s.id == id).map(|s| s.schema.clone()))
@@ -445,171 +512,169 @@ pub async fn plan(file: File, source: &str, now: i64, users: &dyn UserStore, has
                     .ok_or_else(|| err(&path, format!("no schema {id:?} in tenant {:?}", t.id)))?;
                 schema::compile(&body).map_err(|e| err(&path, format!("schema {id:?} is not valid: {}", describe(&e))))
             };
-            let payload_schema = find_schema(format!("{pp}.payload_schema"), &settings.payload_schema)?;
-            let metadata_schema = find_schema(format!("{pp}.metadata_schema"), &settings.metadata_schema)?;
+            let payload_schema = find_schema(format!("{pp}/payload_schema"), &settings.payload_schema)?;
+            let metadata_schema = find_schema(format!("{pp}/metadata_schema"), &settings.metadata_schema)?;
             for (gi, g) in p.groups.iter().enumerate() {
                 for (xi, x) in g.privileges.iter().enumerate() {
-                    check_privilege(&format!("{pp}.groups[{gi}].privileges[{xi}]"), t, existing, x)?;
-                    holders.push((x.clone(), group_holder(&p.id, &g.id)));
+                    check_privilege(&format!("{pp}/groups/{gi}/privileges/{xi}"), t, existing, x)?;
+                    holders.push((x.clone(), Holder::Id(group_holder(&p.id, &g.id))));
                 }
             }
+            // Groups a user may join: those of the file and those stored.
+            let mut groups_known: HashSet<String> = group_ids.iter().map(|g| (*g).to_owned()).collect();
+            groups_known.extend(existing.groups.keys().filter(|(tn, pn, _)| *tn == t.id && *pn == p.id).map(|(_, _, g)| g.clone()));
+            let rules = users::Rules::new(&tenant, &p.id, &settings, payload_schema, metadata_schema, groups_known);
             let mut users_out = vec![];
             let mut names = HashSet::new();
             for (ui, u) in p.users.iter().enumerate() {
-                let up = format!("{pp}.users[{ui}]");
-                let username = crate::identity::normalize_username(&u.username).map_err(|m| err(format!("{up}.username"), m))?;
+                let up = format!("{pp}/users/{ui}");
+                let username = crate::identity::normalize_username(&u.username).map_err(|m| err(format!("{up}/username"), m))?;
                 if !names.insert(username.clone()) {
-                    return Err(err(format!("{up}.username"), format!("{username:?} appears twice")));
+                    return Err(err(format!("{up}/username"), format!("{username:?} appears twice")));
                 }
                 let was = existing.users.get(&(t.id.clone(), p.id.clone(), username.clone()));
-                let email = match &u.email {
-                    Some(Some(e)) => Some(crate::identity::normalize_email(e).map_err(|m| err(format!("{up}.email"), m))?),
-                    Some(None) => None,
-                    None => was.and_then(|(w, _)| w.email.clone()),
+                // What the file leaves out keeps its stored value (`null` removes an address).
+                let draft = Draft {
+                    username: Some(username.clone()),
+                    email: u.email.clone().unwrap_or_else(|| was.and_then(|(w, _)| w.email.clone())),
+                    phone: u.phone.clone().unwrap_or_else(|| was.and_then(|(w, _)| w.phone.clone())),
+                    password: u.password.clone(),
+                    password_hash: None,
+                    status: u.status.clone(),
+                    groups: u.groups.clone().unwrap_or_else(|| was.map(|(_, g)| g.clone()).unwrap_or_default()),
+                    payload: u.claims.clone().unwrap_or_else(|| was.map(|(w, _)| w.claims.clone()).unwrap_or_default()),
+                    metadata: u.metadata.clone().unwrap_or_else(|| was.map(|(w, _)| w.metadata.clone()).unwrap_or_default()),
                 };
-                let phone = match &u.phone {
-                    Some(Some(e)) => Some(crate::identity::normalize_phone(e).map_err(|m| err(format!("{up}.phone"), m))?),
-                    Some(None) => None,
-                    None => was.and_then(|(w, _)| w.phone.clone()),
-                };
-                let status = match u.status.as_deref() {
-                    // A deleted user stays deleted unless the file says otherwise.
-                    None => was.map(|(w, _)| w.status).unwrap_or(UserStatus::Active),
-                    Some("active") => UserStatus::Active,
-                    Some("inactive") => UserStatus::Inactive,
-                    Some(other) => return Err(err(format!("{up}.status"), format!("active or inactive, not {other:?}"))),
-                };
-                let groups = u.groups.clone().unwrap_or_else(|| was.map(|(_, g)| g.clone()).unwrap_or_default());
-                for (gi, g) in groups.iter().enumerate() {
-                    if !known_group(g) {
-                        return Err(err(format!("{up}.groups[{gi}]"), format!("no group {g:?} in pool {:?}", p.id)));
-                    }
+                let mut user = rules.check(Writer::Provisioning, &draft).map_err(|e| user_error(&up, e))?;
+                // A deleted (or inactive) user keeps its status unless the file says otherwise.
+                if let (None, Some((w, _))) = (&u.status, was) {
+                    users::set_status(&mut user, w.status);
                 }
-                let claims = u.claims.clone().unwrap_or_else(|| was.map(|(w, _)| w.claims.clone()).unwrap_or_default());
-                let metadata = u.metadata.clone().unwrap_or_else(|| was.map(|(w, _)| w.metadata.clone()).unwrap_or_default());
-                payload_schema
-                    .validate(&serde_json::Value::Object(claims.clone()))
-                    .map_err(|e| err(format!("{up}.claims"), describe(&e)))?;
-                metadata_schema
-                    .validate(&serde_json::Value::Object(metadata.clone()))
-                    .map_err(|e| err(format!("{up}.metadata"), describe(&e)))?;
                 for (xi, x) in u.privileges.iter().enumerate() {
-                    check_privilege(&format!("{up}.privileges[{xi}]"), t, existing, x)?;
-                    holders.push((x.clone(), format!("user:{}/{username}", p.id)));
+                    check_privilege(&format!("{up}/privileges/{xi}"), t, existing, x)?;
+                    holders.push((x.clone(), Holder::User { pool: p.id.clone(), username: username.clone() }));
                 }
-                let password_hash = match &u.password {
+                // Stored hashes that still verify the file's password are kept, so
+                // re-applying does not rewrite them.
+                user.password_hash = match &u.password {
                     None => None,
-                    Some(pw) => {
-                        let ids: Vec<&str> = [Some(username.as_str()), email.as_deref(), phone.as_deref()].into_iter().flatten().collect();
-                        if let Some(v) = settings.password_policy.check(pw, &ids).first() {
-                            return Err(err(format!("{up}.password"), &v.message));
-                        }
-                        match users.password_hash(&crate::model::TenantId::new(t.id.clone()), &p.id, &username).await? {
-                            Some(stored) if hasher.verify(pw, &stored).await? => None,
-                            _ => Some(hasher.hash(pw).await?),
-                        }
-                    }
+                    Some(pw) => match users_store.password_hash(&tenant, &p.id, &username).await? {
+                        Some(stored) if hasher.verify(pw, &stored).await? => None,
+                        _ => Some(hasher.hash(pw).await?),
+                    },
                 };
-                users_out.push(UserPlan { username, email, phone, status, groups, claims, metadata, password_hash });
+                users_out.push(user);
             }
             let group_name = |g: &GroupSpec| {
                 g.name.clone().or_else(|| existing.groups.get(&(t.id.clone(), p.id.clone(), g.id.clone())).cloned()).unwrap_or_else(|| g.id.clone())
             };
-            pools.push(PoolPlan {
-                id: p.id.clone(),
-                name: p.name.clone().or_else(|| existing.pool_names.get(&pool_key).cloned()).unwrap_or_else(|| p.id.clone()),
-                self_registration: settings.self_registration,
-                groups: p.groups.iter().map(|g| (g.id.clone(), group_name(g))).collect(),
-                settings,
-                users: users_out,
-            });
+            let name = p.name.clone().or_else(|| existing.pool_names.get(&pool_key).cloned()).unwrap_or_else(|| p.id.clone());
+            writes.push(Some("pool"), Write::Pool { tenant: tenant.clone(), id: p.id.clone(), name, self_registration: settings.self_registration, settings });
+            for g in &p.groups {
+                let group = Group { pool_id: p.id.clone(), id: g.id.clone(), name: group_name(g) };
+                writes.push(Some("group"), Write::Group { tenant: tenant.clone(), group });
+            }
+            for u in users_out {
+                writes.push(Some("user"), Write::User(u));
+            }
         }
-        let mut workspaces = vec![];
         let mut ws_ids = HashSet::new();
         for (wi, w) in t.workspaces.iter().enumerate() {
-            let wp = format!("{tp}.workspaces[{wi}]");
-            check_id(&format!("{wp}.id"), &w.id)?;
-            dup(&format!("{wp}.id"), &mut ws_ids, &w.id)?;
+            let wp = format!("{tp}/workspaces/{wi}");
+            check_id(&format!("{wp}/id"), &w.id)?;
+            dup(&format!("{wp}/id"), &mut ws_ids, &w.id)?;
             let was = existing.workspaces.get(&(t.id.clone(), w.id.clone()));
             let ws_pools = w.pools.clone().unwrap_or_else(|| was.map(|x| x.pools.clone()).unwrap_or_default());
             for (pi, p) in ws_pools.iter().enumerate() {
                 if !pool_ids.contains(p.as_str()) && !existing.pools.contains_key(&(t.id.clone(), p.clone())) {
-                    return Err(err(format!("{wp}.pools[{pi}]"), format!("no pool {p:?} in tenant {:?}", t.id)));
+                    return Err(err(format!("{wp}/pools/{pi}"), format!("no pool {p:?} in tenant {:?}", t.id)));
                 }
             }
             let mut clients = vec![];
             let mut client_ids = HashSet::new();
             for (ci, c) in w.clients.iter().enumerate() {
                 let stored = existing.clients.get(&(t.id.clone(), w.id.clone(), c.client_id.clone()));
-                clients.push(client_plan(&format!("{wp}.clients[{ci}]"), &crate::model::TenantId::new(t.id.clone()), &w.id, c, stored, &mut client_ids)?);
+                clients.push(client_plan(&format!("{wp}/clients/{ci}"), &tenant, &w.id, c, stored, &mut client_ids)?);
                 for (xi, x) in c.privileges.iter().enumerate() {
-                    check_privilege(&format!("{wp}.clients[{ci}].privileges[{xi}]"), t, existing, x)?;
-                    holders.push((x.clone(), client_holder(&w.id, &c.client_id)));
+                    check_privilege(&format!("{wp}/clients/{ci}/privileges/{xi}"), t, existing, x)?;
+                    holders.push((x.clone(), Holder::Id(client_holder(&w.id, &c.client_id))));
                 }
             }
             let theme = w.theme.clone().or_else(|| was.map(|x| x.theme.clone())).unwrap_or_default();
-            theme::validate(&theme).map_err(|e| err(format!("{wp}.theme"), e))?;
+            theme::validate(&theme).map_err(|e| err(format!("{wp}/theme"), e))?;
             let name = w.name.clone().or_else(|| was.map(|x| x.name.clone())).unwrap_or_else(|| w.id.clone());
-            workspaces.push(WorkspacePlan { partial: false, id: w.id.clone(), name, theme, pools: ws_pools, clients });
+            writes.push(Some("workspace"), Write::Workspace { tenant: tenant.clone(), id: w.id.clone(), name, theme, pools: ws_pools, replace: true });
+            for c in clients {
+                writes.push(Some("client"), Write::Client(c));
+            }
         }
         let was = existing.tenants.get(&t.id);
         let theme = t.theme.clone().or_else(|| was.map(|x| x.1.clone())).unwrap_or_default();
-        theme::validate(&theme).map_err(|e| err(format!("{tp}.theme"), e))?;
+        theme::validate(&theme).map_err(|e| err(format!("{tp}/theme"), e))?;
         let name = t.name.clone().or_else(|| was.map(|x| x.0.clone())).unwrap_or_else(|| t.id.clone());
-        plan.tenants.push(TenantPlan { partial: false, id: t.id.clone(), name, theme, schemas, pools, workspaces, holders });
+        plan.batch.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, theme, replace: true });
+        for sc in schemas {
+            plan.batch.push(Some("schema"), sc);
+        }
+        plan.batch.writes.append(&mut writes.writes);
+        for (privilege, holder) in holders {
+            plan.batch.push(None, Write::Grant { tenant: tenant.clone(), privilege, holder });
+        }
+        let event = AuditEvent { tenant_id: tenant.clone(), actor: "provisioning".into(), action: "tenant.applied".into(), subject: t.id.clone(), detail: serde_json::json!({ "source": source }) };
+        plan.batch.push(None, Write::Audit(event));
     }
     Ok(plan)
 }
 
 /// The client a document describes; what it leaves out comes from `stored` (or defaults).
-fn client_plan<'a>(cp: &str, tenant: &crate::model::TenantId, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, seen: &mut HashSet<&'a str>) -> Result<Client, AppError> {
+fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, seen: &mut HashSet<&'a str>) -> Result<Client, PlanError> {
     let id_ok = !c.client_id.is_empty() && c.client_id.len() <= 128 && c.client_id.bytes().all(|b| b.is_ascii_graphic() && b != b':');
     if !id_ok {
-        return Err(err(format!("{cp}.client_id"), "1-128 visible ASCII characters, no ':'"));
+        return Err(err(format!("{cp}/client_id"), "1-128 visible ASCII characters, no ':'"));
     }
-    dup(&format!("{cp}.client_id"), seen, &c.client_id)?;
+    dup(&format!("{cp}/client_id"), seen, &c.client_id)?;
     let grant_types = c.grant_types.clone().or_else(|| stored.map(|s| s.grant_types.clone())).unwrap_or_else(|| vec!["authorization_code".into()]);
     for (i, g) in grant_types.iter().enumerate() {
         if !GRANTS.contains(&g.as_str()) {
-            return Err(err(format!("{cp}.grant_types[{i}]"), format!("unsupported grant type {g:?}")));
+            return Err(err(format!("{cp}/grant_types/{i}"), format!("unsupported grant type {g:?}")));
         }
     }
     let scopes = c.scopes.clone().or_else(|| stored.map(|s| s.scopes.clone())).unwrap_or_else(|| vec!["openid".into()]);
     for (i, s) in scopes.iter().enumerate() {
         if !SCOPES.contains(&s.as_str()) {
-            return Err(err(format!("{cp}.scopes[{i}]"), format!("unknown scope {s:?}")));
+            return Err(err(format!("{cp}/scopes/{i}"), format!("unknown scope {s:?}")));
         }
     }
     // Random client secrets need no slow hash: a SHA-256 digest compared in constant time.
     let secret_sha256 = match &c.client_secret {
-        Some(Some(s)) if s.len() < 12 => return Err(err(format!("{cp}.client_secret"), "at least 12 characters")),
+        Some(Some(s)) if s.len() < 12 => return Err(err(format!("{cp}/client_secret"), "at least 12 characters")),
         Some(Some(s)) => Some(digest(s)),
         Some(None) => None,
         None => stored.and_then(|s| s.secret_sha256),
     };
     if secret_sha256.is_none() && grant_types.iter().any(|g| g == "client_credentials") {
-        return Err(err(format!("{cp}.grant_types"), "client_credentials needs a confidential client (client_secret)"));
+        return Err(err(format!("{cp}/grant_types"), "client_credentials needs a confidential client (client_secret)"));
     }
     let redirect_uris = c.redirect_uris.clone().or_else(|| stored.map(|s| s.redirect_uris.clone())).unwrap_or_default();
     let post_logout_redirect_uris = c.post_logout_redirect_uris.clone().or_else(|| stored.map(|s| s.post_logout_redirect_uris.clone())).unwrap_or_default();
     if grant_types.iter().any(|g| g == "authorization_code") && redirect_uris.is_empty() {
-        return Err(err(format!("{cp}.redirect_uris"), "authorization_code needs at least one redirect URI"));
+        return Err(err(format!("{cp}/redirect_uris"), "authorization_code needs at least one redirect URI"));
     }
     for (i, u) in redirect_uris.iter().enumerate() {
-        check_uri(&format!("{cp}.redirect_uris[{i}]"), u)?;
+        check_uri(&format!("{cp}/redirect_uris/{i}"), u)?;
     }
     for (i, u) in post_logout_redirect_uris.iter().enumerate() {
-        check_uri(&format!("{cp}.post_logout_redirect_uris[{i}]"), u)?;
+        check_uri(&format!("{cp}/post_logout_redirect_uris/{i}"), u)?;
     }
     let allowed_origins = match &c.allowed_origins {
-        Some(list) => list.iter().enumerate().map(|(i, o)| check_origin(&format!("{cp}.allowed_origins[{i}]"), o)).collect::<Result<Vec<_>, _>>()?,
+        Some(list) => list.iter().enumerate().map(|(i, o)| check_origin(&format!("{cp}/allowed_origins/{i}"), o)).collect::<Result<Vec<_>, _>>()?,
         None => stored.map(|s| s.allowed_origins.clone()).unwrap_or_default(),
     };
     let id_token_alg = match c.id_token_signed_response_alg.as_deref() {
         None => stored.map(|s| s.id_token_alg).unwrap_or(SigningAlg::RS256),
         Some("RS256") => SigningAlg::RS256,
         Some("ES256") => SigningAlg::ES256,
-        Some(other) => return Err(err(format!("{cp}.id_token_signed_response_alg"), format!("RS256 or ES256, not {other:?}"))),
+        Some(other) => return Err(err(format!("{cp}/id_token_signed_response_alg"), format!("RS256 or ES256, not {other:?}"))),
     };
     Ok(Client {
         tenant_id: tenant.clone(),
@@ -633,7 +698,7 @@ mod tests {
 
     fn client_err(yaml: &str) -> String {
         let spec: ClientSpec = serde_yaml_ng::from_str(yaml).unwrap();
-        client_plan("c", &crate::model::TenantId::new("t"), "w", &spec, None, &mut HashSet::new()).unwrap_err().to_string()
+        client_plan("/c", &TenantId::new("t"), "w", &spec, None, &mut HashSet::new()).unwrap_err().to_string()
     }
 
     #[test]
@@ -667,7 +732,7 @@ mod tests {
             "/relative/cb",
         ];
         for uri in bad {
-            let e = check_uri("c.redirect_uris[0]", uri).unwrap_err().to_string();
+            let e = check_uri("/c/redirect_uris/0", uri).unwrap_err().to_string();
             assert!(e.contains("c.redirect_uris[0]"), "{uri}: {e}");
         }
         assert!(check_uri("u", &format!("https://app.example.com/{}", "a".repeat(MAX_REDIRECT_URI))).is_err());
@@ -713,11 +778,28 @@ mod tests {
         assert!(plan_of("tenants: [{id: t, schemas: [{id: s, schema: {type: object, properties: {n: {type: integer}}, required: [n]}}], pools: [{id: p, payload_schema: s, users: [{username: u, claims: {n: 1}}]}]}]").is_ok());
     }
 
-    fn plan_of(yaml: &str) -> Result<Plan, AppError> {
+    fn plan_of(yaml: &str) -> Result<Plan, PlanError> {
         let file = parse(yaml)?;
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let hasher = Hasher::new(1).unwrap();
         rt.block_on(plan(file, "t", 0, &crate::storage::memory::MemoryDb::new(), &hasher, &Existing::default()))
+    }
+
+    #[test]
+    fn a_plan_applies_on_the_memory_store_and_reapplies_as_updates() {
+        use crate::storage::DirectoryStore;
+        let yaml = "tenants: [{id: t, pools: [{id: p, groups: [{id: g, privileges: [user-admin]}], users: [{username: Ann, email: Ann@Example.com, password: 'long enough pass', groups: [g], privileges: [user-admin]}]}], workspaces: [{id: w, pools: [p], clients: [{client_id: c, redirect_uris: ['http://127.0.0.1/cb']}]}]}]";
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let hasher = Hasher::new(1).unwrap();
+        let db = crate::storage::memory::MemoryDb::new();
+        let run = || async { db.apply(&plan(parse(yaml).unwrap(), "t", 0, &db, &hasher, &Existing::default()).await.unwrap()).await.unwrap() };
+        let first = rt.block_on(run());
+        assert_eq!(first.to_string(), "created: [1 client(s), 1 group(s), 1 pool(s), 1 tenant(s), 1 user(s), 1 workspace(s)]; updated: []");
+        let second = rt.block_on(run());
+        assert!(second.created.is_empty(), "{second}");
+        let plan = rt.block_on(plan(parse(yaml).unwrap(), "t", 0, &db, &hasher, &Existing::default())).unwrap();
+        let grants: Vec<_> = plan.grants().map(|(_, p, h)| format!("{p} {h}")).collect();
+        assert_eq!(grants, ["user-admin group:p/g", "user-admin user:p/ann"]);
     }
 
     #[test]

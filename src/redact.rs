@@ -125,7 +125,7 @@ mod tests {
         }))
         .unwrap_or_else(|e| panic!("fixture out of date: {e}"));
         let flow = crate::auth::Flow { id: SECRET.into(), tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), browser: "b".into(), csrf: SECRET.into(), request, stage: crate::auth::Stage::Started };
-        assert!(shown(&flow).contains("Started"));
+        assert!(shown(&flow).contains("Flow"));
         let challenge: crate::identity::otp::Challenge = serde_json::from_value(serde_json::json!({
             "id": SECRET, "purpose": "reset", "tenant_id": "t", "workspace_id": "w", "pool_id": "p",
             "user_id": "u1", "channel": "email", "to": "a@example.com", "code_sha256": SECRET,

@@ -138,7 +138,7 @@ fn background(state: &web::Data<AppState>) -> Background {
     let purge = every(Duration::from_secs(3600), true, rx, move || {
         let state = retention.clone();
         async move {
-            match crate::identity::lifecycle::purge_deleted(&state).await {
+            match crate::identity::lifecycle::purge_deleted(&state.lifecycle()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(users = n, "personal data of deleted users erased"),
                 Err(e) => tracing::warn!(error = %e, "erasing deleted users failed"),
@@ -191,6 +191,9 @@ fn bind(state: AppState, listener: TcpListener, workers: usize, shutdown: Option
             .app_data(web::QueryConfig::default())
             .wrap(crate::http::security_headers())
             .wrap(actix_web::middleware::from_fn(crate::http::access_log::access_log))
+            // The admin API first: its `/api/admin/v1` scope must not be taken for a
+            // `/{tenant}/{workspace}` issuer (`api` is a reserved tenant id).
+            .configure(crate::admin::configure)
             .configure(crate::http::configure)
     })
     .workers(workers.max(1))

@@ -45,4 +45,24 @@ impl AppState {
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
+
+    /// What the user lifecycle needs of the state.
+    pub fn lifecycle(&self) -> crate::identity::lifecycle::Deps<'_> {
+        crate::identity::lifecycle::Deps {
+            directory: self.directory.as_ref(),
+            users: self.users.as_ref(),
+            credentials: self.credentials.as_ref(),
+            pools: self.pools.as_ref(),
+            groups: self.groups.as_ref(),
+            schemas: self.schemas.as_ref(),
+            grants: self.grants.as_ref(),
+            sessions: &self.sessions,
+            audit: self.audit.as_ref(),
+            counters: self.counters.as_ref(),
+            hasher: &self.hasher,
+            clock: self.clock.as_ref(),
+            delivery: &self.delivery,
+            config: &self.config,
+        }
+    }
 }

@@ -158,8 +158,80 @@ impl Strings {
     }
 }
 
+/// Every hosted page. Its `as_str` is the `data-page` attribute of the page's body, which
+/// scripts and test drivers decide from (not from which inputs a page happens to have).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageId {
+    Login,
+    Consent,
+    Register,
+    /// The code sent to a new address (activation).
+    Verify,
+    /// The request for a password reset code.
+    Reset,
+    /// The reset code with the new password.
+    ResetConfirm,
+    /// The page an activation link opens.
+    Activate,
+    Notice,
+    Logout,
+    LoggedOut,
+    Error,
+}
+
+impl PageId {
+    pub const ALL: &[PageId] = &[
+        PageId::Login,
+        PageId::Consent,
+        PageId::Register,
+        PageId::Verify,
+        PageId::Reset,
+        PageId::ResetConfirm,
+        PageId::Activate,
+        PageId::Notice,
+        PageId::Logout,
+        PageId::LoggedOut,
+        PageId::Error,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageId::Login => "login",
+            PageId::Consent => "consent",
+            PageId::Register => "register",
+            PageId::Verify => "verify",
+            PageId::Reset => "reset",
+            PageId::ResetConfirm => "reset-confirm",
+            PageId::Activate => "activate",
+            PageId::Notice => "notice",
+            PageId::Logout => "logout",
+            PageId::LoggedOut => "logged-out",
+            PageId::Error => "error",
+        }
+    }
+
+    /// The workspace endpoint that shows this page for a flow (`?flow=`), for the pages a
+    /// flow redirects to.
+    pub fn flow_endpoint(self) -> Option<&'static str> {
+        match self {
+            PageId::Login => Some("login"),
+            PageId::Consent => Some("consent"),
+            PageId::Register => Some("register"),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for PageId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What every page needs: theme, language, the CSP nonce of its inline style.
 pub struct PageCtx {
+    /// Which page this is (`data-page`).
+    pub id: PageId,
     pub title: String,
     pub theme: Theme,
     pub t: &'static Strings,
@@ -300,9 +372,115 @@ pub struct ActivatePage {
     pub token: String,
 }
 
+/// Sample models of every page, from made-up data: the theme preview renders these, and a
+/// test renders each, so a page missing here fails the build of the registry.
+pub mod samples {
+    use super::*;
+
+    fn ctx(id: PageId, title: &str, theme: &Theme, t: &'static Strings) -> PageCtx {
+        PageCtx { id, title: title.into(), theme: theme.clone(), t, nonce: "sample-nonce".into(), css: "sample" }
+    }
+
+    fn field(name: &str, label: &str, kind: &'static str) -> Field {
+        Field { name: name.into(), label: label.into(), kind, required: true, value: String::new(), options: vec![], help: None, autocomplete: "off", error: None }
+    }
+
+    fn code(id: PageId, theme: &Theme, t: &'static Strings) -> CodePage {
+        CodePage {
+            page: ctx(id, "Confirm your address", theme, t),
+            heading: "Confirm your address".into(),
+            intro: "If a***@example.com belongs to an account here, we sent a 6-digit code to it.".into(),
+            action: "/acme/shop/verify".into(),
+            challenge: "sample-challenge".into(),
+            csrf: "sample-csrf".into(),
+            code: String::new(),
+            new_password: id == PageId::ResetConfirm,
+            password_rules: vec!["At least 10 characters".into()],
+            errors: vec![],
+            notice: None,
+        }
+    }
+
+    /// The template of `id` filled with sample data.
+    pub fn sample(id: PageId, theme: &Theme, t: &'static Strings) -> Box<dyn askama::DynTemplate> {
+        let flow = || "sample-flow".to_string();
+        let csrf = || "sample-csrf".to_string();
+        match id {
+            PageId::Login => Box::new(LoginPage {
+                page: ctx(id, t.sign_in, theme, t),
+                action: "/acme/shop/login".into(),
+                flow: flow(),
+                csrf: csrf(),
+                client_name: "Shop".into(),
+                username: String::new(),
+                error: None,
+                register_url: Some("/acme/shop/register?flow=sample-flow".into()),
+                reset_url: "/acme/shop/reset?flow=sample-flow".into(),
+            }),
+            PageId::Consent => Box::new(ConsentPage {
+                page: ctx(id, t.consent_title, theme, t),
+                action: "/acme/shop/consent".into(),
+                flow: flow(),
+                csrf: csrf(),
+                client_name: "Shop".into(),
+                scopes: t.scope_lines(&["openid".into(), "profile".into(), "email".into()]),
+            }),
+            PageId::Register => Box::new(RegisterPage {
+                page: ctx(id, "Create your account", theme, t),
+                action: "/acme/shop/register".into(),
+                flow: flow(),
+                csrf: csrf(),
+                fields: vec![field("email", "Email address", "email"), field("given_name", "Given name", "text")],
+                password_rules: vec!["At least 10 characters".into()],
+                password_error: vec![],
+                errors: vec![],
+                login_url: "/acme/shop/login?flow=sample-flow".into(),
+            }),
+            PageId::Verify | PageId::ResetConfirm => Box::new(code(id, theme, t)),
+            PageId::Reset => Box::new(ResetPage {
+                page: ctx(id, "Reset your password", theme, t),
+                action: "/acme/shop/reset".into(),
+                flow: flow(),
+                csrf: csrf(),
+                label: "Email address or phone number".into(),
+                input_type: "text",
+                errors: vec![],
+            }),
+            PageId::Activate => Box::new(ActivatePage { page: ctx(id, "Activate your account", theme, t), action: "/acme/shop/activate".into(), token: "sample-token".into() }),
+            PageId::Notice => Box::new(NoticePage { page: ctx(id, "Account activated", theme, t), heading: "Account activated".into(), text: "Your account is ready.".into(), link: None }),
+            PageId::Logout => Box::new(LogoutPage {
+                page: ctx(id, t.sign_out_title, theme, t),
+                action: "/acme/shop/logout".into(),
+                csrf: csrf(),
+                id_token_hint: String::new(),
+                post_logout_redirect_uri: String::new(),
+                state: String::new(),
+                client_id: "shop".into(),
+            }),
+            PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, t.signed_out, theme, t) }),
+            PageId::Error => Box::new(ErrorPage { page: ctx(id, t.error_title, theme, t), code: "invalid_request".into(), message: "This is a sample error.".into() }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_page_renders_its_sample_and_names_itself() {
+        let theme = crate::theme::resolve(&[crate::theme::builtin()]);
+        for t in [&EN, &DE] {
+            for &id in PageId::ALL {
+                let html = samples::sample(id, &theme, t).dyn_render().unwrap_or_else(|e| panic!("{id}: {e}"));
+                assert!(html.contains(&format!("data-page=\"{id}\"")), "{id} carries its data-page");
+            }
+        }
+        let mut names: Vec<&str> = PageId::ALL.iter().map(|p| p.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), PageId::ALL.len(), "page ids are distinct");
+    }
 
     #[test]
     fn every_scope_of_a_grant_has_a_consent_line() {

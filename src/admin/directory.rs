@@ -43,30 +43,18 @@ fn require(allowed: bool) -> Result<(), ApiError> {
     if allowed { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
-/// Turns provisioning errors (dotted paths) into field errors with JSON pointers.
-fn plan_error(e: crate::error::AppError, prefix: &str) -> ApiError {
+/// A planner refusal as the admin API shows it: the pointer relative to the document the
+/// call took (`prefix`: where the planner put that document in its one-tenant file).
+fn plan_error(e: provision::PlanError, prefix: &str) -> ApiError {
     match e {
-        crate::error::AppError::Invalid(errors) => ApiError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| {
-                    let path = e.pointer.strip_prefix(prefix).unwrap_or(&e.pointer);
-                    schema::FieldError { pointer: dotted_to_pointer(path), message: e.message }
-                })
-                .collect(),
-        ),
-        e => e.into(),
+        provision::PlanError::Invalid(mut f) => {
+            if let Some(rest) = f.pointer.strip_prefix(prefix) {
+                f.pointer = rest.to_owned();
+            }
+            ApiError::Invalid(vec![f])
+        }
+        provision::PlanError::App(e) => e.into(),
     }
-}
-
-/// `a.b[2].c` → `/a/b/2/c`.
-pub fn dotted_to_pointer(path: &str) -> String {
-    let mut out = String::new();
-    for part in path.split(['.', '[']).filter(|p| !p.is_empty()) {
-        out.push('/');
-        out.push_str(part.trim_end_matches(']'));
-    }
-    out
 }
 
 /// Plans and applies one tenant's worth of objects; `partial`: the tenant (and workspace)
@@ -78,29 +66,16 @@ pub fn dotted_to_pointer(path: &str) -> String {
 async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tenant: bool, partial_ws: bool, prefix: &str) -> Result<(), ApiError> {
     let file = provision::File { tenants: vec![spec] };
     let mut plan = provision::prepare(state, file, "admin-api").await.map_err(|e| plan_error(e, prefix))?;
-    for t in &plan.tenants {
-        let tenant = TenantId::new(t.id.clone());
-        let held = state.privileges.holdings(&tenant).await?;
-        for grant in &t.holders {
-            if !caller.may_grant(&t.id, &grant.0) && !held.contains(grant) {
-                return Err(ApiError::Forbidden);
-            }
-        }
-        // Rewriting a client (its secret, its redirect URIs) is acting as it: that takes
-        // every privilege the client holds, or a tenant administrator could give the
-        // system administrator's client a secret of its own.
-        for w in &t.workspaces {
-            for c in &w.clients {
-                client_outranked(state, caller, &tenant, &w.id, &c.client_id).await?;
-            }
-        }
+    if !plan.grants_allowed(state.privileges.as_ref(), |tenant, privilege| caller.may_grant(tenant, privilege)).await? {
+        return Err(ApiError::Forbidden);
     }
-    for t in &mut plan.tenants {
-        t.partial = partial_tenant;
-        for w in &mut t.workspaces {
-            w.partial = partial_ws;
-        }
+    // Rewriting a client (its secret, its redirect URIs) is acting as it: that takes every
+    // privilege the client holds, or a tenant administrator could give the system
+    // administrator's client a secret of its own.
+    for c in plan.clients() {
+        client_outranked(state, caller, &c.tenant_id, &c.workspace_id, &c.client_id).await?;
     }
+    plan.keep_stored(partial_tenant, partial_ws);
     state.directory.apply(&plan).await?;
     Ok(())
 }
@@ -202,7 +177,7 @@ async fn put_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<
     require(existed || caller.system_admin())?;
     let body: TenantBody = body.parse().await?;
     let spec = TenantSpec { name: body.name, theme: body.theme, ..tenant_shell(&id) };
-    apply(&state, &caller, spec, false, false, "tenants[0].").await?;
+    apply(&state, &caller, spec, false, false, "/tenants/0").await?;
     let (id, name) = tenant_exists(&state, &id).await?.ok_or(ApiError::NotFound("tenant"))?;
     if existed { ok(&TenantView { id, name }) } else { created(&TenantView { id, name }) }
 }
@@ -285,7 +260,7 @@ async fn put_pool(state: web::Data<AppState>, caller: Caller, path: web::Path<(T
     obj.insert("id".into(), pool.clone().into());
     let spec: PoolSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.pools.pool(&tenant, &pool).await?.is_some();
-    apply(&state, &caller, TenantSpec { pools: vec![spec], ..tenant_shell(&tenant) }, true, true, "tenants[0].pools[0].").await?;
+    apply(&state, &caller, TenantSpec { pools: vec![spec], ..tenant_shell(&tenant) }, true, true, "/tenants/0/pools/0").await?;
     let out = pool_of(&state, &tenant, &pool).await?;
     if existed { ok(&out) } else { created(&out) }
 }
@@ -349,7 +324,7 @@ async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<
         groups: vec![],
         users: vec![],
     };
-    apply(&state, &caller, TenantSpec { pools: vec![spec], ..tenant_shell(&tenant) }, true, true, "tenants[0].pools[0].password_policy.").await?;
+    apply(&state, &caller, TenantSpec { pools: vec![spec], ..tenant_shell(&tenant) }, true, true, "/tenants/0/pools/0/password_policy").await?;
     ok(&pool_of(&state, &tenant, &pool).await?.settings.password_policy)
 }
 
@@ -420,7 +395,7 @@ async fn put_workspace(state: web::Data<AppState>, caller: Caller, path: web::Pa
     obj.insert("id".into(), ws.clone().into());
     let spec: WorkspaceSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.directory.workspace(&tenant, &ws).await?.is_some();
-    apply(&state, &caller, TenantSpec { workspaces: vec![spec], ..tenant_shell(&tenant) }, true, false, "tenants[0].workspaces[0].").await?;
+    apply(&state, &caller, TenantSpec { workspaces: vec![spec], ..tenant_shell(&tenant) }, true, false, "/tenants/0/workspaces/0").await?;
     let (id, name, pools) = state.directory.workspaces(&tenant).await?.into_iter().find(|w| w.0 == ws).ok_or(ApiError::NotFound("workspace"))?;
     let view = WorkspaceView { issuer: state.config.issuer(&tenant, &id), id, name, pools };
     if existed { ok(&view) } else { created(&view) }
@@ -535,7 +510,7 @@ async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
     let spec: ClientSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.clients.clients(&tenant, &ws).await?.iter().any(|c| c.client_id == id);
     let w = WorkspaceSpec { id: ws.clone(), name: None, theme: None, pools: None, clients: vec![spec] };
-    apply(&state, &caller, TenantSpec { workspaces: vec![w], ..tenant_shell(&tenant) }, true, true, "tenants[0].workspaces[0].clients[0].").await?;
+    apply(&state, &caller, TenantSpec { workspaces: vec![w], ..tenant_shell(&tenant) }, true, true, "/tenants/0/workspaces/0/clients/0").await?;
     let view = ClientView::from(find_client(&state, &tenant, &ws, &id).await?);
     if existed { ok(&view) } else { created(&view) }
 }
@@ -653,7 +628,7 @@ async fn put_schema(state: web::Data<AppState>, caller: Caller, path: web::Path<
     let spec = SchemaSpec { id: id.clone(), schema: body.clone() };
     // Pools using the schema keep working only if their users still validate: checked
     // at each user's next write, so a stricter schema never loses data.
-    apply(&state, &caller, TenantSpec { schemas: vec![spec], ..tenant_shell(&tenant) }, true, true, "tenants[0].schemas[0].schema").await?;
+    apply(&state, &caller, TenantSpec { schemas: vec![spec], ..tenant_shell(&tenant) }, true, true, "/tenants/0/schemas/0/schema").await?;
     ok(&SchemaView { id, builtin: false, schema: body })
 }
 

@@ -85,7 +85,7 @@ async fn post_import(state: web::Data<AppState>, caller: Caller, req: HttpReques
         let _spool = spool;
         let last = match import::run(&state, &tenant, &pool, reader, format, tx, limits).await {
             Ok(summary) => {
-                crate::identity::lifecycle::audit(&state, &tenant, &actor, "users.import_uploaded", &pool, serde_json::to_value(&summary).unwrap_or_default()).await;
+                crate::identity::lifecycle::audit(&state.lifecycle(), &tenant, &actor, "users.import_uploaded", &pool, serde_json::to_value(&summary).unwrap_or_default()).await;
                 serde_json::json!({ "summary": summary })
             }
             Err(e) => {

@@ -61,7 +61,7 @@ use super::{directory, import, users};
         directory::PrivilegeView,
         users::UserView,
         crate::storage::UserStatus,
-        users::UserPatch,
+        crate::identity::users::Change,
         users::StatusBody,
         users::PasswordBody,
         users::GroupBody,

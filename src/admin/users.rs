@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{ApiError, ApiResult, Args, Body, Caller, created, invalid, ok};
 use crate::identity::lifecycle::{self, UserInput};
+use crate::identity::users::{Change, Rules, Writer};
 use crate::state::AppState;
 use crate::storage::identity::{Group, Pool, UserQuery, group_holder, user_holder};
 use crate::storage::{User, UserStatus};
@@ -243,16 +244,13 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, path: web::Path
     }
     // Creating a user into a group grants it the group's privileges.
     outranks_groups(&state, &caller, &tenant, &pool_id, &input.groups).await?;
-    let status = match input.status.unwrap_or(UserStatus::Active) {
-        s @ (UserStatus::Active | UserStatus::Inactive) => s,
-        _ => return Err(invalid("/status", "active or inactive")),
-    };
-    let new = lifecycle::prepare_new_user(&state, &pool, input, status).await?;
+    let new = lifecycle::create_draft(&state.lifecycle(), &pool, Writer::Admin, input.into()).await?;
+    let status = new.status;
     let user = state.users.create_user(&new.tenant_id, &new, state.now()).await?;
     if status == UserStatus::Inactive {
-        lifecycle::send_activation_link(&state, &user).await?;
+        lifecycle::send_activation_link(&state.lifecycle(), &user).await?;
     }
-    lifecycle::audit(&state, &tenant, &caller.actor(), "user.created", &user.id, serde_json::json!({ "pool": pool_id, "status": status.as_str() })).await;
+    lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.created", &user.id, serde_json::json!({ "pool": pool_id, "status": status.as_str() })).await;
     created(&view(user, new.groups))
 }
 
@@ -276,27 +274,13 @@ async fn get_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(T
     ok(&view(user, groups))
 }
 
-/// A partial update: only the fields present change. `payload` and `metadata` replace the
-/// whole object (validated against the pool's schemas).
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UserPatch {
-    username: Option<String>,
-    email: Option<Option<String>>,
-    phone: Option<Option<String>>,
-    email_verified: Option<bool>,
-    phone_verified: Option<bool>,
-    payload: Option<Map<String, Value>>,
-    metadata: Option<Map<String, Value>>,
-}
-
 /// Update a user.
 #[utoipa::path(
     patch,
     path = "/tenants/{tenant}/pools/{pool}/users/{user}",
     tag = "users",
     params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("pool" = String, Path, description = "Pool id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("user" = String, Path, description = "User id", max_length = 64)),
-    request_body = UserPatch,
+    request_body = Change,
     responses(
         (status = 200, description = "The updated user", body = UserView),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -311,50 +295,18 @@ pub struct UserPatch {
 )]
 async fn patch_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>, body: Body) -> ApiResult {
     let (tenant, pool_id, id) = path.into_inner();
-    let (mut user, groups, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
-    let p: UserPatch = body.parse().await?;
+    let (user, groups, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
+    let p: Change = body.parse().await?;
     if p.metadata.is_some() && !caller.user_admin(&tenant) {
         return Err(ApiError::Forbidden);
     }
     if user.status == UserStatus::Deleted {
         return Err(ApiError::Conflict("a deleted user cannot be changed".into()));
     }
-    let mut errors = vec![];
-    let input = UserInput {
-        username: p.username.clone().or_else(|| Some(user.username.clone())),
-        email: p.email.clone().unwrap_or_else(|| user.email.clone()),
-        phone: p.phone.clone().unwrap_or_else(|| user.phone.clone()),
-        ..Default::default()
-    };
-    let (username, email, phone) = lifecycle::identifiers(&pool, &input, &mut errors);
-    let (payload_schema, metadata_schema) = lifecycle::schemas(&state, &pool).await?;
-    if let Some(payload) = &p.payload
-        && let Err(e) = payload_schema.validate(&Value::Object(payload.clone()))
-    {
-        errors.extend(lifecycle::prefixed("/payload", e));
-    }
-    if let Some(metadata) = &p.metadata
-        && let Err(e) = metadata_schema.validate(&Value::Object(metadata.clone()))
-    {
-        errors.extend(lifecycle::prefixed("/metadata", e));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    // A changed address is unverified unless the administrator says otherwise.
-    user.email_verified = p.email_verified.unwrap_or(user.email_verified && email == user.email);
-    user.phone_verified = p.phone_verified.unwrap_or(user.phone_verified && phone == user.phone);
-    user.username = username;
-    user.email = email;
-    user.phone = phone;
-    if let Some(payload) = p.payload {
-        user.claims = payload;
-    }
-    if let Some(metadata) = p.metadata {
-        user.metadata = metadata;
-    }
+    let rules = Rules::load(state.schemas.as_ref(), state.groups.as_ref(), &pool).await?;
+    let user = rules.check_change(&user, p).map_err(ApiError::Invalid)?;
     state.users.update_user(&user.tenant_id, &user, state.now()).await?;
-    lifecycle::audit(&state, &tenant, &caller.actor(), "user.updated", &user.id, Value::Null).await;
+    lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.updated", &user.id, Value::Null).await;
     let fresh = state.users.get(&tenant, &id).await?.ok_or(ApiError::NotFound("user"))?;
     ok(&view(fresh, groups))
 }
@@ -388,7 +340,7 @@ async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<
     let (tenant, pool, id) = path.into_inner();
     let (user, groups, _) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
     let to = body.parse::<StatusBody>().await?.status;
-    let user = lifecycle::set_status(&state, &caller.actor(), user, to).await?;
+    let user = lifecycle::set_status(&state.lifecycle(), &caller.actor(), user, to).await?;
     ok(&view(user, groups))
 }
 
@@ -410,7 +362,7 @@ async fn put_status(state: web::Data<AppState>, caller: Caller, path: web::Path<
 async fn delete_user(state: web::Data<AppState>, caller: Caller, path: web::Path<(TenantId, String, String)>) -> ApiResult {
     let (tenant, pool, id) = path.into_inner();
     let (user, _, _) = managed_user(&state, &caller, &tenant, &pool, &id).await?;
-    lifecycle::set_status(&state, &caller.actor(), user, UserStatus::Deleted).await?;
+    lifecycle::set_status(&state.lifecycle(), &caller.actor(), user, UserStatus::Deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -446,8 +398,8 @@ async fn put_password(state: web::Data<AppState>, caller: Caller, path: web::Pat
     let (tenant, pool_id, id) = path.into_inner();
     let (user, _, pool) = managed_user(&state, &caller, &tenant, &pool_id, &id).await?;
     let password = body.parse::<PasswordBody>().await?.password;
-    lifecycle::reset_password(&state, &pool, &user, &password).await?;
-    lifecycle::audit(&state, &tenant, &caller.actor(), "user.password_set", &user.id, Value::Null).await;
+    lifecycle::reset_password(&state.lifecycle(), &pool, &user, &password).await?;
+    lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.password_set", &user.id, Value::Null).await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -521,7 +473,7 @@ async fn create_group(state: web::Data<AppState>, caller: Caller, path: web::Pat
     if !state.groups.create_group(&tenant, &group).await? {
         return Err(ApiError::Conflict(format!("group {} exists", group.id)));
     }
-    lifecycle::audit(&state, &tenant, &caller.actor(), "group.created", &group.id, serde_json::json!({ "pool": pool })).await;
+    lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "group.created", &group.id, serde_json::json!({ "pool": pool })).await;
     created(&group)
 }
 
@@ -578,7 +530,7 @@ async fn delete_group(state: web::Data<AppState>, caller: Caller, path: web::Pat
     }
     group_for(&state, &caller, &tenant, &pool, &group).await?;
     if state.groups.delete_group(&tenant, &pool, &group).await? {
-        lifecycle::audit(&state, &tenant, &caller.actor(), "group.deleted", &group, serde_json::json!({ "pool": pool })).await;
+        lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "group.deleted", &group, serde_json::json!({ "pool": pool })).await;
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(ApiError::NotFound("group"))
@@ -648,7 +600,7 @@ async fn membership(state: &AppState, caller: &Caller, (tenant, pool, group, use
     let (user, _, _) = managed_user(state, caller, &tenant, &pool, &user).await?;
     state.groups.set_member(&tenant, &pool, &group, &user.id, member).await?;
     let action = if member { "group.member_added" } else { "group.member_removed" };
-    lifecycle::audit(state, &tenant, &caller.actor(), action, &user.id, serde_json::json!({ "pool": pool, "group": group })).await;
+    lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), action, &user.id, serde_json::json!({ "pool": pool, "group": group })).await;
     Ok(HttpResponse::NoContent().finish())
 }
 

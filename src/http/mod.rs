@@ -1,4 +1,6 @@
-//! HTTP: one handler module per endpoint family, all routes in `configure`.
+//! HTTP: one handler module per endpoint family, all routes in `configure`. The hosted
+//! pages (and the authorization endpoint that starts them) live in `pages`; the
+//! back-channel endpoints in `oauth2` and `oidc`.
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{HttpRequest, Route, guard, web};
@@ -8,11 +10,9 @@ pub mod assets;
 pub mod client_ip;
 pub mod cors;
 pub mod health;
-pub mod login;
 pub mod oauth2;
 pub mod oidc;
-pub mod register;
-pub mod reset;
+pub mod pages;
 pub mod response;
 pub mod services;
 pub mod workspace;
@@ -25,7 +25,8 @@ pub fn get() -> Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
-/// Every route. Workspace endpoints live under `/{tenant}/{workspace}` (the issuer).
+/// Every route but the admin API's (`admin::configure`, which `startup` registers first).
+/// Workspace endpoints live under `/{tenant}/{workspace}` (the issuer).
 ///
 /// Each path is one `web::resource` holding all its methods, so a method it does not
 /// support answers 405 with an `Allow` header (RFC 9110 §15.5.6) instead of falling
@@ -37,19 +38,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/healthz").route(get().to(health::get_healthz)))
         .service(web::resource("/readyz").route(get().to(health::get_readyz)))
         .configure(assets::configure)
-        .configure(crate::admin::configure)
         .service(
             web::scope("/{tenant}/{workspace}")
                 .service(web::resource("/.well-known/openid-configuration").route(get().to(oidc::get_discovery)))
                 .service(web::resource("/jwks").route(get().to(oidc::get_jwks)))
-                .service(web::resource("/authorize").route(get().to(oauth2::get_authorize)).route(web::post().to(oauth2::post_authorize)))
-                .service(web::resource("/login").route(get().to(login::get_login)).route(web::post().to(login::post_login)))
-                .service(web::resource("/register").route(get().to(register::get_register)).route(web::post().to(register::post_register)))
-                .service(web::resource("/verify").route(get().to(register::get_verify)).route(web::post().to(register::post_verify)))
-                .service(web::resource("/activate").route(get().to(register::get_activate)).route(web::post().to(register::post_activate)))
-                .service(web::resource("/reset").route(get().to(reset::get_reset)).route(web::post().to(reset::post_reset)))
-                .service(web::resource("/reset/confirm").route(get().to(reset::get_reset_confirm)).route(web::post().to(reset::post_reset_confirm)))
-                .service(web::resource("/consent").route(get().to(login::get_consent)).route(web::post().to(login::post_consent)))
+                .service(web::resource("/authorize").route(get().to(pages::authorize::get_authorize)).route(web::post().to(pages::authorize::post_authorize)))
+                .service(web::resource("/login").route(get().to(pages::login::get_login)).route(web::post().to(pages::login::post_login)))
+                .service(web::resource("/register").route(get().to(pages::register::get_register)).route(web::post().to(pages::register::post_register)))
+                .service(web::resource("/verify").route(get().to(pages::register::get_verify)).route(web::post().to(pages::register::post_verify)))
+                .service(web::resource("/activate").route(get().to(pages::register::get_activate)).route(web::post().to(pages::register::post_activate)))
+                .service(web::resource("/reset").route(get().to(pages::reset::get_reset)).route(web::post().to(pages::reset::post_reset)))
+                .service(web::resource("/reset/confirm").route(get().to(pages::reset::get_reset_confirm)).route(web::post().to(pages::reset::post_reset_confirm)))
+                .service(web::resource("/consent").route(get().to(pages::login::get_consent)).route(web::post().to(pages::login::post_consent)))
                 // The endpoints browser apps call directly answer CORS preflights.
                 .service(web::resource("/token").route(web::post().to(oauth2::post_token)).route(cors::preflight("POST")))
                 .service(web::resource("/introspect").route(web::post().to(oauth2::post_introspect)).route(cors::preflight("POST")))
@@ -57,7 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/userinfo").route(get().to(oidc::get_userinfo)).route(web::post().to(oidc::post_userinfo)).route(cors::preflight("GET, POST")),
                 )
-                .service(web::resource("/logout").route(get().to(oidc::get_logout)).route(web::post().to(oidc::post_logout))),
+                .service(web::resource("/logout").route(get().to(pages::logout::get_logout)).route(web::post().to(pages::logout::post_logout))),
         );
 }
 

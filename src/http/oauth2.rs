@@ -1,79 +1,16 @@
-//! OAuth 2.0 endpoints: authorization (RFC 6749 §4.1), token (§3.2), introspection
-//! (RFC 7662) and revocation (RFC 7009). Handlers extract, call the core, map the outcome.
-use actix_web::http::{StatusCode, header};
+//! OAuth 2.0 back-channel endpoints: token (RFC 6749 §3.2), introspection (RFC 7662) and
+//! revocation (RFC 7009). Handlers extract, call the core, map the outcome. (The
+//! authorization endpoint starts the hosted pages: `pages::authorize`.)
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::response::{self, app_error_page, error_page, json_ok, oauth_error};
-use super::workspace::{CurrentWorkspace, strings};
+use super::response::{self, json_ok, oauth_error};
+use super::workspace::CurrentWorkspace;
 use super::cors::{self, Audience};
-use super::{BROWSER_COOKIE, cookie, cookie_value, field, login, pairs};
-use crate::auth::Flow;
-use crate::protocol::authorize::{self, AuthorizeError, AuthorizeParams};
+use super::{field, pairs};
 use crate::protocol::client_auth::{self, Presented};
 use crate::protocol::{OAuthError, introspection, token};
 use crate::state::AppState;
-use crate::crypto::hex;
-use crate::crypto::{digest, random_token};
-
-pub async fn get_authorize(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest) -> HttpResponse {
-    authorize(&state, &cw, &req, req.query_string().as_bytes()).await
-}
-
-/// OIDC Core §3.1.2.1: the authorization endpoint MUST support POST as well.
-/// A cross-site POST carries no SameSite=Lax cookie, so it continues as a top-level GET
-/// with the same parameters, which sees the browser's session like any other request.
-pub async fn post_authorize(cw: CurrentWorkspace, body: web::Bytes) -> HttpResponse {
-    response::see_other(&format!("{}?{}", cw.path("authorize"), super::reencode(&body)))
-}
-
-async fn authorize(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, raw: &[u8]) -> HttpResponse {
-    let params = AuthorizeParams::from_pairs(pairs(raw));
-    // The page language, before validation: only as many tags as a valid request has.
-    let locales: Vec<String> = params.ui_locales.as_deref().unwrap_or("").split(' ').take(authorize::MAX_UI_LOCALES).map(str::to_owned).collect();
-    let t = strings(req, &locales);
-    let client = match params.lookup_client_id() {
-        Some(id) => match state.clients.get(&cw.issuer.tenant, &cw.issuer.workspace, id).await {
-            Ok(c) => c,
-            Err(e) => return app_error_page(&e, cw.theme(), t),
-        },
-        None => None,
-    };
-    let request = match authorize::validate(params, client.as_ref()) {
-        Ok(r) => r,
-        Err(AuthorizeError::Show(e)) => {
-            return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, e.error.as_str(), e.error_description.as_deref().unwrap_or(""));
-        }
-        Err(AuthorizeError::Redirect { redirect_uri, state: st, error }) => {
-            return match authorize::error_redirect(&redirect_uri, &error, st.as_deref(), &cw.issuer.url) {
-                Ok(url) => found(url.as_str()),
-                Err(e) => app_error_page(&e, cw.theme(), t),
-            };
-        }
-    };
-    let Some(client) = client else {
-        return app_error_page(&crate::error::AppError::internal("validated request without client"), cw.theme(), t);
-    };
-    // Bind the flow to this browser: its forms are only accepted with this cookie.
-    let (bid, new_bid) = match cookie_value(req, BROWSER_COOKIE) {
-        Some(b) => (b, false),
-        None => (random_token(24), true),
-    };
-    let sso = match login::sso_session(state, cw, req).await {
-        Ok(s) => s,
-        Err(e) => return app_error_page(&e, cw.theme(), t),
-    };
-    let flow = Flow::start(&cw.issuer.tenant, &cw.issuer.workspace, hex(&digest(&bid)), request);
-    let mut resp = login::advance(state, cw, t, flow, &client, sso.as_ref(), false).await;
-    if new_bid {
-        let _ = resp.add_cookie(&cookie(BROWSER_COOKIE, bid, "/".into(), state.config.secure_cookies(), None));
-    }
-    resp
-}
-
-/// Authorization responses use 302 Found (RFC 6749 §4.1.2 example).
-pub fn found(location: &str) -> HttpResponse {
-    response::no_store(HttpResponse::Found()).insert_header((header::LOCATION, location)).finish()
-}
 
 fn is_form(req: &HttpRequest) -> bool {
     req.headers()

@@ -1,22 +1,16 @@
-//! OpenID Connect endpoints: discovery, JWKS, userinfo (OIDC Core §5.3) and
-//! RP-Initiated Logout.
-use actix_web::http::{StatusCode, header};
+//! OpenID Connect endpoints: discovery, JWKS and userinfo (OIDC Core §5.3).
+//! (RP-Initiated Logout shows pages: `pages::logout`.)
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
-use super::oauth2::found;
-use super::response::{app_error_page, bearer_error, error_page, json_ok, page_ctx, render};
-use super::workspace::{CurrentWorkspace, strings};
+use super::response::{bearer_error, json_ok};
+use super::workspace::CurrentWorkspace;
 use super::cors::{self, Audience};
-use super::{SESSION_COOKIE, cookie_value, field, pairs, removal};
-use crate::protocol::logout::{self, LogoutParams};
+use super::field;
 use crate::protocol::{ErrorCode, OAuthError, claims, discovery, tokens};
 use crate::state::AppState;
-use crate::storage::session::Kind;
-use crate::crypto::hex;
-use crate::storage::{AuditEvent, UserStatus};
-use crate::crypto::{digest, random_token};
-use crate::views::{LoggedOutPage, LogoutPage};
+use crate::storage::UserStatus;
 
 #[tracing::instrument(skip_all, fields(tenant = %cw.issuer.tenant, workspace = %cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_discovery(cw: CurrentWorkspace) -> HttpResponse {
@@ -112,100 +106,4 @@ async fn userinfo_for(state: &AppState, cw: &CurrentWorkspace, at: &tokens::Acce
     }
     body.insert("sub".into(), Value::String(user.id));
     json_ok(&body)
-}
-
-fn logout_params(raw: &[u8]) -> LogoutParams {
-    let mut p = LogoutParams::default();
-    for (k, v) in pairs(raw) {
-        let v = Some(v.into_owned()).filter(|v| !v.is_empty());
-        match k.as_ref() {
-            "id_token_hint" => p.id_token_hint = v,
-            "post_logout_redirect_uri" => p.post_logout_redirect_uri = v,
-            "state" => p.state = v,
-            "client_id" => p.client_id = v,
-            "ui_locales" => p.ui_locales = v,
-            _ => {}
-        }
-    }
-    p
-}
-
-pub async fn get_logout(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest) -> HttpResponse {
-    end_session(&state, &cw, &req, req.query_string().as_bytes(), false).await
-}
-
-/// RP-Initiated Logout §2: the RP may also POST; our own confirmation form posts here too.
-pub async fn post_logout(state: web::Data<AppState>, cw: CurrentWorkspace, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let confirmed = field(&body, "confirm").as_deref() == Some("yes");
-    // A cross-site POST carries no SameSite=Lax cookie: continue as a top-level GET,
-    // which does, so the session is found (and confirmation asked for) as usual.
-    if !confirmed && cookie_value(&req, SESSION_COOKIE).is_none() {
-        return super::response::see_other(&format!("{}?{}", cw.path("logout"), super::reencode(&body)));
-    }
-    end_session(&state, &cw, &req, &body, confirmed).await
-}
-
-async fn end_session(state: &AppState, cw: &CurrentWorkspace, req: &HttpRequest, raw: &[u8], confirmed: bool) -> HttpResponse {
-    let params = logout_params(raw);
-    let locales: Vec<String> = params.ui_locales.as_deref().unwrap_or("").split(' ').take(crate::protocol::authorize::MAX_UI_LOCALES).map(str::to_owned).collect();
-    let t = strings(req, &locales);
-    let echo = (params.id_token_hint.clone(), params.post_logout_redirect_uri.clone(), params.state.clone(), params.client_id.clone());
-    let request = match logout::validate(&state.keys, state.clients.as_ref(), &cw.issuer, params).await {
-        Ok(r) => r,
-        Err(e) => return error_page(StatusCode::BAD_REQUEST, cw.theme(), t, e.error.as_str(), e.error_description.as_deref().unwrap_or("")),
-    };
-    let session = match super::login::sso_session(state, cw, req).await {
-        Ok(s) => s,
-        Err(e) => return app_error_page(&e, cw.theme(), t),
-    };
-    let browser = super::browser_digest(req);
-    if let Some(s) = &session {
-        let hinted = request.hint_sid.as_deref() == Some(s.sid.as_str());
-        let csrf_ok = confirmed && match state.sessions.consume::<String>(Kind::LogoutCsrf, &field(raw, "csrf").unwrap_or_default()).await {
-            Ok(Some(b)) => crate::crypto::ct_eq(b.as_bytes(), browser.as_bytes()),
-            _ => false,
-        };
-        // §2: without proof that the RP acts for this session, ask the user first.
-        if !hinted && !csrf_ok {
-            let csrf = random_token(18);
-            if let Err(e) = state.sessions.put(Kind::LogoutCsrf, &csrf, &browser, state.config.ttl.flow).await {
-                return app_error_page(&e, cw.theme(), t);
-            }
-            let (hint, uri, st, cid) = echo;
-            let page = LogoutPage {
-                page: page_ctx(t.sign_out_title, cw.theme(), t),
-                action: cw.path("logout"),
-                csrf,
-                id_token_hint: hint.unwrap_or_default(),
-                post_logout_redirect_uri: uri.unwrap_or_default(),
-                state: st.unwrap_or_default(),
-                client_id: cid.unwrap_or_default(),
-            };
-            return render(StatusCode::OK, &page.page.nonce, &page);
-        }
-        if let Some(v) = cookie_value(req, SESSION_COOKIE)
-            && let Err(e) = state.sessions.delete(Kind::Session, &hex(&digest(&v))).await
-        {
-            return app_error_page(&e, cw.theme(), t);
-        }
-        let event = AuditEvent {
-            tenant_id: cw.issuer.tenant.clone(),
-            actor: s.user_id.clone(),
-            action: "session.ended".into(),
-            subject: s.sid.clone(),
-            detail: serde_json::json!({ "workspace": cw.issuer.workspace, "client": request.client_name }),
-        };
-        if let Err(e) = state.audit.record(event, state.now()).await {
-            tracing::warn!(error = %e, "audit event not recorded");
-        }
-    }
-    let mut resp = match &request.redirect {
-        Some(url) => found(url.as_str()),
-        None => {
-            let page = LoggedOutPage { page: page_ctx(t.signed_out, cw.theme(), t) };
-            render(StatusCode::OK, &page.page.nonce, &page)
-        }
-    };
-    let _ = resp.add_cookie(&removal(SESSION_COOKIE, cw.cookie_path(), state.config.secure_cookies()));
-    resp
 }

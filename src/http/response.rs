@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::protocol::{ErrorCode, OAuthError};
 use crate::crypto::random_token;
 use crate::theme::{self, Theme};
-use crate::views::{ErrorPage, PageCtx, Strings};
+use crate::views::{ErrorPage, PageCtx, PageId, Strings};
 
 /// JSON bodies of the protocol endpoints carry tokens or token metadata: never cached
 /// (RFC 6749 §5.1).
@@ -49,14 +49,19 @@ pub fn bearer_error(err: &OAuthError) -> HttpResponse {
     b.json(err)
 }
 
+/// Authorization responses use 302 Found (RFC 6749 §4.1.2 example).
+pub fn found(location: &str) -> HttpResponse {
+    no_store(HttpResponse::Found()).insert_header((header::LOCATION, location)).finish()
+}
+
 /// A 303 See Other: the browser follows with GET, whatever method it used.
 pub fn see_other(location: &str) -> HttpResponse {
     no_store(HttpResponse::SeeOther()).insert_header((header::LOCATION, location)).finish()
 }
 
-/// Page context for `theme` in the language `t`.
-pub fn page_ctx(title: &str, theme: Theme, t: &'static Strings) -> PageCtx {
-    PageCtx { title: title.to_owned(), theme, t, nonce: random_token(16), css: super::assets::app_css_hash() }
+/// Page context of page `id` for `theme` in the language `t`.
+pub fn page_ctx(id: PageId, title: &str, theme: Theme, t: &'static Strings) -> PageCtx {
+    PageCtx { id, title: title.to_owned(), theme, t, nonce: random_token(16), css: super::assets::app_css_hash() }
 }
 
 /// Renders a page with its CSP: the inline theme style is allowed by nonce only.
@@ -78,18 +83,25 @@ pub fn render(status: StatusCode, nonce: &str, page: &impl Template) -> HttpResp
 
 /// The themed error page.
 pub fn error_page(status: StatusCode, theme: Theme, t: &'static Strings, code: &str, message: &str) -> HttpResponse {
-    let page = ErrorPage { page: page_ctx(t.error_title, theme, t), code: code.to_owned(), message: message.to_owned() };
+    let page = ErrorPage { page: page_ctx(PageId::Error, t.error_title, theme, t), code: code.to_owned(), message: message.to_owned() };
     render(status, &page.page.nonce.clone(), &page)
+}
+
+/// Logs an internal error with a new correlation id and says what a page shows for it:
+/// status, error code and a message carrying the id, never the details.
+pub fn report(err: &AppError) -> (StatusCode, &'static str, String) {
+    let id = crate::error::report(err);
+    if err.is_unavailable() {
+        (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", format!("The service is temporarily unavailable. Please try again. (ref {id})"))
+    } else {
+        (StatusCode::INTERNAL_SERVER_ERROR, "server_error", format!("An internal error occurred. (ref {id})"))
+    }
 }
 
 /// An internal error shown in the browser: a correlation id, never the details.
 pub fn app_error_page(err: &AppError, theme: Theme, t: &'static Strings) -> HttpResponse {
-    let id = crate::error::report(err);
-    if err.is_unavailable() {
-        error_page(StatusCode::SERVICE_UNAVAILABLE, theme, t, "temporarily_unavailable", &format!("The service is temporarily unavailable. Please try again. (ref {id})"))
-    } else {
-        error_page(StatusCode::INTERNAL_SERVER_ERROR, theme, t, "server_error", &format!("An internal error occurred. (ref {id})"))
-    }
+    let (status, code, message) = report(err);
+    error_page(status, theme, t, code, &message)
 }
 
 /// The default theme, for pages outside any workspace.

@@ -1,61 +1,66 @@
-//! The user lifecycle: `new` → `active` ↔ `inactive` → `deleted` (DESIGN.md), and every
-//! write path's checks: identifiers, password policy (with history), payload and metadata
-//! schemas. Errors carry JSON pointers into the user document
-//! `{username, email, phone, password, status, payload: {…}, metadata: {…}}`.
+//! The user lifecycle: `new` → `active` ↔ `inactive` → `deleted` (DESIGN.md): status
+//! changes, activation, password resets (with the policy's history), revocation, retention.
+//! What a write may contain is decided in one place, `identity::users`; errors carry JSON
+//! pointers into the user document `{username, email, phone, password, status, payload: {…},
+//! metadata: {…}}`.
 use serde_json::{Map, Value};
 
-use super::schema::{self, Compiled, FieldError};
-use super::{normalize_email, normalize_phone, normalize_username};
-use crate::error::AppError;
-use crate::state::AppState;
-use crate::storage::identity::{Identifier, NewUser, Pool};
-use crate::storage::session::Kind;
-use crate::storage::{AuditEvent, User, UserStatus};
+use std::sync::Arc;
 
-/// A write rejected for reasons the caller can fix, each with a pointer.
-#[derive(Debug)]
-pub enum Rejected {
-    Invalid(Vec<FieldError>),
-    /// Internal failure (database, session store).
-    App(AppError),
+use super::schema::{Compiled, FieldError};
+use super::users::{self, Draft, Rules, Writer};
+use crate::auth::password::Hasher;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::delivery::Delivery;
+use crate::error::AppError;
+use crate::model::TenantId;
+use crate::storage::identity::{NewUser, Pool};
+use crate::storage::session::{Kind, Sessions};
+use crate::storage::{AuditEvent, AuditStore, CounterStore, CredentialStore, DirectoryStore, GrantStore, GroupStore, PoolStore, SchemaStore, User, UserStatus, UserStore};
+
+pub use super::users::{Rejected, fe, prefixed};
+
+/// What the lifecycle reads and writes: the identity stores, the grants and sessions it
+/// ends, the audit trail, the lockout counters a reset clears, the hasher, the clock, the
+/// delivery of activation links and the configuration they point into.
+#[derive(Clone, Copy)]
+pub struct Deps<'a> {
+    pub directory: &'a dyn DirectoryStore,
+    pub users: &'a dyn UserStore,
+    /// `'static`: the password helpers are methods of `dyn CredentialStore`.
+    pub credentials: &'a (dyn CredentialStore + 'static),
+    pub pools: &'a dyn PoolStore,
+    pub groups: &'a dyn GroupStore,
+    pub schemas: &'a dyn SchemaStore,
+    pub grants: &'a dyn GrantStore,
+    pub sessions: &'a Sessions,
+    pub audit: &'a dyn AuditStore,
+    pub counters: &'a dyn CounterStore,
+    pub hasher: &'a Hasher,
+    pub clock: &'a dyn Clock,
+    pub delivery: &'a Arc<dyn Delivery>,
+    pub config: &'a Config,
 }
 
-impl From<AppError> for Rejected {
-    fn from(e: AppError) -> Self {
-        match e {
-            AppError::Conflict(field) => Rejected::Invalid(vec![fe(&format!("/{field}"), "is already taken")]),
-            AppError::Invalid(errors) => Rejected::Invalid(errors),
-            e => Rejected::App(e),
-        }
+impl Deps<'_> {
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 }
 
-pub fn fe(pointer: &str, message: &str) -> FieldError {
-    FieldError { pointer: pointer.into(), message: message.into() }
-}
-
-/// Errors of a nested document (the payload, the metadata) as pointers into the user document.
-pub fn prefixed(prefix: &str, errors: Vec<FieldError>) -> Vec<FieldError> {
-    errors.into_iter().map(|e| FieldError { pointer: format!("{prefix}{}", e.pointer), message: e.message }).collect()
-}
-
-/// The pool's payload and metadata schemas, compiled.
-pub async fn schemas(state: &AppState, pool: &Pool) -> Result<(Compiled, Compiled), AppError> {
-    Ok((load_schema(state, &pool.tenant_id, &pool.settings.payload_schema).await?, load_schema(state, &pool.tenant_id, &pool.settings.metadata_schema).await?))
-}
-
-pub async fn load_schema(state: &AppState, tenant: &crate::model::TenantId, id: &str) -> Result<Compiled, AppError> {
-    let body = match schema::builtin(id) {
-        Some(b) => b.clone(),
-        None => state.schemas.schema(tenant, id).await?.ok_or_else(|| AppError::corrupt(format!("pool: its schema {id:?} of tenant {tenant:?} is missing")))?,
-    };
-    schema::compile(&body).map_err(|e| AppError::corrupt(format!("schema {id:?}")).because(format!("{e:?}")))
+pub async fn load_schema(state: &Deps<'_>, tenant: &TenantId, id: &str) -> Result<Compiled, AppError> {
+    users::load_schema(state.schemas, tenant, id).await
 }
 
 /// Rules a new password breaks, including reuse of the last `history` passwords.
-pub async fn check_new_password(state: &AppState, pool: &Pool, ids: &[&str], password: &str, user_id: Option<&str>) -> Result<Vec<FieldError>, AppError> {
+pub async fn check_new_password(state: &Deps<'_>, pool: &Pool, ids: &[&str], password: &str, user_id: Option<&str>) -> Result<Vec<FieldError>, AppError> {
     let policy = &pool.settings.password_policy;
-    let mut errors: Vec<FieldError> = policy.check(password, ids).into_iter().map(|v| fe("/password", &v.message)).collect();
+    let mut errors: Vec<FieldError> = users::password_errors(policy, password, ids);
     if let (true, Some(uid), true) = (errors.is_empty(), user_id, policy.history > 0) {
         for old in state.credentials.password_hashes(&pool.tenant_id, uid).await?.iter().take(policy.history as usize + 1) {
             if state.hasher.verify(password, old).await? {
@@ -67,7 +72,9 @@ pub async fn check_new_password(state: &AppState, pool: &Pool, ids: &[&str], pas
     Ok(errors)
 }
 
-/// What a user document says, before checks. `Debug` hides the password.
+/// What a user document says, before checks: the admin API's `POST …/users` body, and
+/// what a registration posts. `identity::users` checks it as a [`users::Draft`]. `Debug`
+/// hides the password.
 #[derive(Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
@@ -107,108 +114,38 @@ impl std::fmt::Debug for UserInput {
     }
 }
 
-/// Normalised identifiers: (username, email, phone).
-pub fn identifiers(pool: &Pool, input: &UserInput, errors: &mut Vec<FieldError>) -> (String, Option<String>, Option<String>) {
-    let mut norm = |ptr: &str, v: &Option<String>, f: fn(&str) -> Result<String, String>| match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => None,
-        Some(v) => match f(v) {
-            Ok(n) => Some(n),
-            Err(m) => {
-                errors.push(fe(ptr, &m));
-                None
-            }
-        },
-    };
-    let email = norm("/email", &input.email, normalize_email);
-    let phone = norm("/phone", &input.phone, normalize_phone);
-    let username = norm("/username", &input.username, normalize_username);
-    let id = match pool.settings.identifier {
-        Identifier::Username => username.clone(),
-        Identifier::Email => username.clone().or_else(|| email.clone()),
-        Identifier::Phone => username.clone().or_else(|| phone.clone()),
-    };
-    let required = match pool.settings.identifier {
-        Identifier::Username => ("/username", "A username is required."),
-        Identifier::Email => ("/email", "An email address is required."),
-        Identifier::Phone => ("/phone", "A phone number is required."),
-    };
-    let primary = match pool.settings.identifier {
-        Identifier::Username => &username,
-        Identifier::Email => &email,
-        Identifier::Phone => &phone,
-    };
-    // Missing, empty or blank alike (a malformed value has its own error already).
-    if primary.is_none() && !errors.iter().any(|e| e.pointer == required.0) {
-        errors.push(fe(required.0, required.1));
+impl From<UserInput> for Draft {
+    fn from(i: UserInput) -> Draft {
+        Draft {
+            username: i.username,
+            email: i.email,
+            phone: i.phone,
+            password: i.password,
+            password_hash: None,
+            status: i.status.map(|s| s.as_str().to_owned()),
+            groups: i.groups,
+            payload: i.payload,
+            metadata: i.metadata,
+        }
     }
-    (id.unwrap_or_default(), email, phone)
 }
 
-/// Checks a new user against the pool; hashes the password. Group ids must exist.
-pub async fn prepare_new_user(state: &AppState, pool: &Pool, input: UserInput, status: UserStatus) -> Result<NewUser, Rejected> {
-    let mut errors = vec![];
-    let (username, email, phone) = identifiers(pool, &input, &mut errors);
-    let (payload_schema, metadata_schema) = schemas(state, pool).await?;
-    if let Err(e) = payload_schema.validate(&Value::Object(input.payload.clone())) {
-        errors.extend(prefixed("/payload", e));
+/// Checks a new user against the pool (`identity::users`) and hashes its password.
+pub async fn create_draft(state: &Deps<'_>, pool: &Pool, writer: Writer, draft: Draft) -> Result<NewUser, Rejected> {
+    let rules = Rules::load(state.schemas, state.groups, pool).await?;
+    let mut user = rules.check(writer, &draft)?;
+    if let Some(pw) = &draft.password {
+        user.password_hash = Some(state.hasher.hash(pw).await?);
     }
-    if let Err(e) = metadata_schema.validate(&Value::Object(input.metadata.clone())) {
-        errors.extend(prefixed("/metadata", e));
-    }
-    let known: Vec<String> = state.groups.groups(&pool.tenant_id, &pool.id).await?.into_iter().map(|g| g.id).collect();
-    for (i, g) in input.groups.iter().enumerate() {
-        if !known.contains(g) {
-            errors.push(fe(&format!("/groups/{i}"), &format!("no group {g:?} in pool {:?}", pool.id)));
-        }
-    }
-    let password_hash = match &input.password {
-        Some(pw) => {
-            let ids: Vec<&str> = [Some(username.as_str()), email.as_deref(), phone.as_deref()].into_iter().flatten().collect();
-            errors.extend(check_new_password(state, pool, &ids, pw, None).await?);
-            if errors.is_empty() { Some(state.hasher.hash(pw).await?) } else { None }
-        }
-        None => None,
-    };
-    if !errors.is_empty() {
-        return Err(Rejected::Invalid(errors));
-    }
-    // Active users' addresses count as verified (an administrator vouches for them).
-    let verified = status == UserStatus::Active;
-    Ok(NewUser {
-        tenant_id: pool.tenant_id.clone(),
-        pool_id: pool.id.clone(),
-        username,
-        status,
-        email_verified: verified && email.is_some(),
-        phone_verified: verified && phone.is_some(),
-        email,
-        phone,
-        payload: input.payload,
-        metadata: input.metadata,
-        password_hash,
-        password_source: None,
-        groups: input.groups,
-    })
+    Ok(user)
 }
 
 /// Ends every session and grant of the user: after a password reset, a deactivation or a
 /// deletion. Sessions are found by time: any made up to now (to the millisecond) no longer
 /// counts; one made a moment later, in the same second, does.
-pub async fn revoke_everything(state: &AppState, user: &User) -> Result<(), AppError> {
+pub async fn revoke_everything(state: &Deps<'_>, user: &User) -> Result<(), AppError> {
     state.grants.revoke_user(&user.tenant_id, &user.id, state.now()).await?;
     state.sessions.put(Kind::UserEpoch, &user.id, &state.now_ms(), state.config.ttl.session.max(state.config.ttl.refresh_token)).await
-}
-
-/// Whether a session survived every revocation since it was made.
-pub async fn session_valid(state: &AppState, auth: &crate::protocol::types::Authentication) -> Result<bool, AppError> {
-    let Some(epoch) = state.sessions.get::<i64>(Kind::UserEpoch, &auth.user_id).await? else {
-        return Ok(true);
-    };
-    // Markers written before they had milliseconds hold seconds (a count of seconds since
-    // 1970 stays below 10^11 until the year 5138), as do sessions of that time.
-    let epoch_ms = if epoch < 100_000_000_000 { epoch * 1000 + 999 } else { epoch };
-    let made_ms = if auth.session_ms > 0 { auth.session_ms } else { auth.auth_time * 1000 };
-    Ok(made_ms > epoch_ms)
 }
 
 /// Allowed status changes; `new` is only left by activation.
@@ -218,7 +155,7 @@ pub fn transition_allowed(from: UserStatus, to: UserStatus) -> bool {
 }
 
 /// Changes the status; leaving `active` ends the user's sessions and tokens.
-pub async fn set_status(state: &AppState, actor: &str, mut user: User, to: UserStatus) -> Result<User, Rejected> {
+pub async fn set_status(state: &Deps<'_>, actor: &str, mut user: User, to: UserStatus) -> Result<User, Rejected> {
     if !transition_allowed(user.status, to) {
         return Err(Rejected::Invalid(vec![fe("/status", &format!("cannot change from {} to {}", user.status.as_str(), to.as_str()))]));
     }
@@ -244,7 +181,7 @@ pub async fn set_status(state: &AppState, actor: &str, mut user: User, to: UserS
 /// so by an administrator) qualifies, and only while `to` is still its address: a link
 /// proves control of the address it went to, nothing else. (Self-registrations activate
 /// through `registration::activate`.)
-pub async fn activate(state: &AppState, tenant: &crate::model::TenantId, user_id: &str, channel: crate::delivery::Channel, to: &str) -> Result<Option<User>, AppError> {
+pub async fn activate(state: &Deps<'_>, tenant: &TenantId, user_id: &str, channel: crate::delivery::Channel, to: &str) -> Result<Option<User>, AppError> {
     let Some(mut user) = state.users.get(tenant, user_id).await? else {
         return Ok(None);
     };
@@ -279,7 +216,7 @@ pub struct ActivationLink {
 
 pub const ACTIVATION_LINK_TTL: i64 = 7 * 86_400;
 
-pub async fn send_activation_link(state: &AppState, user: &User) -> Result<(), AppError> {
+pub async fn send_activation_link(state: &Deps<'_>, user: &User) -> Result<(), AppError> {
     use crate::delivery::{Channel, Message};
     let (channel, to) = match (&user.email, &user.phone) {
         (Some(e), _) => (Channel::Email, e.clone()),
@@ -308,7 +245,7 @@ pub async fn send_activation_link(state: &AppState, user: &User) -> Result<(), A
 }
 
 /// Spends an activation link: the user becomes active with a verified address.
-pub async fn use_activation_link(state: &AppState, token: &str) -> Result<Option<User>, AppError> {
+pub async fn use_activation_link(state: &Deps<'_>, token: &str) -> Result<Option<User>, AppError> {
     if token.is_empty() || token.len() > 64 {
         return Ok(None);
     }
@@ -320,7 +257,7 @@ pub async fn use_activation_link(state: &AppState, token: &str) -> Result<Option
 }
 
 /// Sets a new password chosen by the user (reset), then ends all sessions and grants.
-pub async fn reset_password(state: &AppState, pool: &Pool, user: &User, password: &str) -> Result<(), Rejected> {
+pub async fn reset_password(state: &Deps<'_>, pool: &Pool, user: &User, password: &str) -> Result<(), Rejected> {
     let errors = check_new_password(state, pool, &super::identifiers(user), password, Some(&user.id)).await?;
     if !errors.is_empty() {
         return Err(Rejected::Invalid(errors));
@@ -330,18 +267,18 @@ pub async fn reset_password(state: &AppState, pool: &Pool, user: &User, password
 
 /// The second half of `reset_password`, for a password `check_new_password` accepted
 /// already (its history check costs one argon2 verification per remembered password).
-pub async fn replace_password(state: &AppState, pool: &Pool, user: &User, password: &str) -> Result<(), AppError> {
+pub async fn replace_password(state: &Deps<'_>, pool: &Pool, user: &User, password: &str) -> Result<(), AppError> {
     let hash = state.hasher.hash(password).await?;
     state.credentials.set_password(&user.tenant_id, &user.id, &hash, pool.settings.password_policy.history, state.now()).await?;
     revoke_everything(state, user).await?;
     // Whoever locked the account by guessing, its owner now knows the password.
-    crate::auth::throttle::unlock(state.counters.as_ref(), &user.tenant_id, &user.id, state.now()).await?;
+    crate::auth::throttle::unlock(state.counters, &user.tenant_id, &user.id, state.now()).await?;
     audit(state, &user.tenant_id, &format!("user:{}", user.id), "user.password_reset", &user.id, Value::Null).await;
     Ok(())
 }
 
 /// Erases personal data of users deleted longer ago than their pool's retention period.
-pub async fn purge_deleted(state: &AppState) -> Result<u64, AppError> {
+pub async fn purge_deleted(state: &Deps<'_>) -> Result<u64, AppError> {
     let mut total = 0;
     for (tenant, _) in state.directory.tenants().await? {
         for pool in state.pools.pools(&tenant).await? {
@@ -357,7 +294,7 @@ pub async fn purge_deleted(state: &AppState) -> Result<u64, AppError> {
 }
 
 /// Records an audit event; a failure to record is logged, not fatal to the request.
-pub async fn audit(state: &AppState, tenant: &crate::model::TenantId, actor: &str, action: &str, subject: &str, detail: Value) {
+pub async fn audit(state: &Deps<'_>, tenant: &TenantId, actor: &str, action: &str, subject: &str, detail: Value) {
     let event = AuditEvent { tenant_id: tenant.clone(), actor: actor.into(), action: action.into(), subject: subject.into(), detail };
     if let Err(e) = state.audit.record(event, state.now()).await {
         tracing::error!(error = %e, action, "audit event not recorded");

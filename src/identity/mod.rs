@@ -5,8 +5,10 @@ pub mod hashes;
 pub mod lifecycle;
 pub mod otp;
 pub mod policy;
+pub mod recovery;
 pub mod registration;
 pub mod schema;
+pub mod users;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_security::MixedScript;

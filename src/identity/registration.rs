@@ -21,6 +21,7 @@
 use serde_json::{Map, Value};
 
 use super::lifecycle::{self, Rejected, UserInput, fe};
+use super::users::Writer;
 use super::otp::{self, Challenge, Origin, PendingRegistration, Purpose, Recipient};
 use super::schema::{Compiled, FormField};
 use crate::delivery::{Channel, Message};
@@ -90,6 +91,18 @@ pub enum Outcome {
     Limited,
 }
 
+/// The first of `pools` that accepts self-registration: where a workspace's sign-up goes.
+pub async fn pool_for(state: &AppState, tenant: &crate::model::TenantId, pools: &[String]) -> Result<Option<Pool>, AppError> {
+    for p in pools {
+        if let Some(pool) = state.pools.pool(tenant, p).await?
+            && pool.settings.self_registration
+        {
+            return Ok(Some(pool));
+        }
+    }
+    Ok(None)
+}
+
 /// One registration as posted: the form's values (checked by [`RegistrationForm::unexpected`]
 /// already), where it comes from and the client's IP.
 pub struct Request<'a> {
@@ -131,7 +144,7 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
     {
         return Ok(Outcome::Limited);
     }
-    let new_user = match lifecycle::prepare_new_user(state, r.pool, input, UserStatus::New).await {
+    let new_user = match lifecycle::create_draft(&state.lifecycle(), r.pool, Writer::Registration, input.into()).await {
         Ok(u) => Some(u),
         Err(Rejected::Invalid(e)) => {
             errors.extend(e);
@@ -176,7 +189,7 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
             }
             None => match state.users.create_user(&new_user.tenant_id, &new_user, state.now()).await {
                 Ok(u) => {
-                    lifecycle::audit(state, &u.tenant_id, &format!("user:{}", u.id), "user.registered", &u.id, serde_json::json!({ "pool": r.pool.id })).await;
+                    lifecycle::audit(&state.lifecycle(), &u.tenant_id, &format!("user:{}", u.id), "user.registered", &u.id, serde_json::json!({ "pool": r.pool.id })).await;
                     Some(u.id)
                 }
                 Err(AppError::Conflict(_)) if attempt == 0 => continue,
@@ -275,6 +288,6 @@ pub async fn activate(state: &AppState, c: &Challenge) -> Result<Result<User, No
         Err(e) => return Err(e),
     }
     c.retire(state).await?;
-    lifecycle::audit(state, &c.tenant_id, &format!("user:{user_id}"), "user.activated", user_id, Value::Null).await;
+    lifecycle::audit(&state.lifecycle(), &c.tenant_id, &format!("user:{user_id}"), "user.activated", user_id, Value::Null).await;
     Ok(Ok(user))
 }

@@ -15,19 +15,17 @@
 //!
 //! Users are matched by their identifier: an existing user is updated (or left unchanged
 //! when nothing differs), never duplicated.
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 use crate::error::AppError;
-use crate::identity::lifecycle::{self, UserInput};
-use crate::identity::schema::{Compiled, FieldError};
-use crate::identity::hashes;
+use crate::identity::lifecycle;
+use crate::identity::users::{self, Draft, FieldError, Rules, Writer, fe};
 use crate::state::AppState;
 use crate::storage::identity::{ImportView, Lookup, NewUser, Pool};
 use crate::storage::{User, UserStatus};
-use crate::crypto::digest;
 
 pub const BATCH: usize = 500;
 
@@ -47,23 +45,8 @@ impl Format {
     }
 }
 
-/// One input row as written.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Row {
-    pub username: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub password: Option<String>,
-    pub password_hash: Option<String>,
-    pub status: Option<String>,
-    #[serde(default)]
-    pub groups: Vec<String>,
-    #[serde(default)]
-    pub payload: Map<String, Value>,
-    #[serde(default)]
-    pub metadata: Map<String, Value>,
-}
+/// One input row as written: a user draft (`identity::users`), checked as the import's.
+pub type Row = Draft;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -206,9 +189,7 @@ pub struct Importer<'a> {
     state: &'a AppState,
     pool: Pool,
     limits: Limits,
-    payload: Compiled,
-    metadata: Compiled,
-    groups: HashSet<String>,
+    rules: Rules,
     /// Identifiers met so far in this file (hashed, 8 bytes each): the first row with an
     /// identifier wins, in whichever batch a later one comes.
     seen: HashMap<u64, u64>,
@@ -231,74 +212,24 @@ fn reject(line: u64, username: Option<String>, errors: Vec<FieldError>) -> RowRe
 impl<'a> Importer<'a> {
     pub async fn new(state: &'a AppState, tenant: &crate::model::TenantId, pool: &str, limits: Limits) -> Result<Importer<'a>, AppError> {
         let pool = state.pools.pool(tenant, pool).await?.ok_or_else(|| AppError::invalid("/pool", format!("no pool {pool:?} in tenant {tenant:?}")))?;
-        let (payload, metadata) = lifecycle::schemas(state, &pool).await?;
-        let groups = state.groups.groups(tenant, &pool.id).await?.into_iter().map(|g| g.id).collect();
-        Ok(Importer { state, pool, limits, payload, metadata, groups, seen: HashMap::new(), hash_keys: Default::default(), summary: Summary::default() })
+        let rules = Rules::load(state.schemas.as_ref(), state.groups.as_ref(), &pool).await?;
+        Ok(Importer { state, pool, limits, rules, seen: HashMap::new(), hash_keys: Default::default(), summary: Summary::default() })
     }
 
-    /// Checks one row without touching the database (hashing a plaintext password aside).
-    async fn check(&self, line: u64, row: Row) -> Result<Checked, RowReport> {
-        let mut errors = vec![];
-        let input = UserInput { username: row.username.clone(), email: row.email.clone(), phone: row.phone.clone(), ..Default::default() };
-        let (username, email, phone) = lifecycle::identifiers(&self.pool, &input, &mut errors);
-        let shown = (!username.is_empty()).then(|| username.clone()).or(row.username.clone());
-        let status = match row.status.as_deref().unwrap_or("active") {
-            "active" => UserStatus::Active,
-            "inactive" => UserStatus::Inactive,
-            other => {
-                errors.push(lifecycle::fe("/status", &format!("active or inactive, not {other:?}")));
-                UserStatus::Active
-            }
-        };
-        for (i, g) in row.groups.iter().enumerate() {
-            if !self.groups.contains(g) {
-                errors.push(lifecycle::fe(&format!("/groups/{i}"), &format!("no group {g:?} in pool {:?}", self.pool.id)));
-            } else if self.limits.groups.contains(g) {
-                errors.push(lifecycle::fe(&format!("/groups/{i}"), "this group gives privileges the importer does not hold"));
+    /// Checks one row without touching the database: the pool's rules (`identity::users`),
+    /// then the importer's limits.
+    fn check(&self, line: u64, row: Row) -> Result<Checked, RowReport> {
+        let checked = self.rules.check(Writer::Import, &row);
+        let limited = row.groups.iter().enumerate().filter(|(_, g)| self.limits.groups.contains(*g));
+        let mut errors: Vec<FieldError> = limited.map(|(i, _)| fe(&format!("/groups/{i}"), "this group gives privileges the importer does not hold")).collect();
+        match checked {
+            Ok(user) if errors.is_empty() => Ok(Checked { line, plaintext: row.password, user }),
+            Ok(user) => Err(reject(line, Some(user.username), errors)),
+            Err(mut e) => {
+                e.append(&mut errors);
+                Err(reject(line, self.rules.username(&row).or(row.username), e))
             }
         }
-        if let Err(e) = self.payload.validate(&Value::Object(row.payload.clone())) {
-            errors.extend(lifecycle::prefixed("/payload", e));
-        }
-        if let Err(e) = self.metadata.validate(&Value::Object(row.metadata.clone())) {
-            errors.extend(lifecycle::prefixed("/metadata", e));
-        }
-        match (&row.password, &row.password_hash) {
-            (Some(_), Some(_)) => errors.push(lifecycle::fe("/password_hash", "give either password or password_hash, not both")),
-            (None, Some(h)) => {
-                if let Err(m) = hashes::parse(h) {
-                    errors.push(lifecycle::fe("/password_hash", &m));
-                }
-            }
-            (Some(pw), None) => {
-                let ids: Vec<&str> = [Some(username.as_str()), email.as_deref(), phone.as_deref()].into_iter().flatten().collect();
-                errors.extend(self.pool.settings.password_policy.check(pw, &ids).into_iter().map(|v| lifecycle::fe("/password", &v.message)));
-            }
-            (None, None) => {}
-        }
-        if !errors.is_empty() {
-            return Err(reject(line, shown, errors));
-        }
-        let verified = status == UserStatus::Active;
-        Ok(Checked {
-            line,
-            plaintext: row.password.clone(),
-            user: NewUser {
-                tenant_id: self.pool.tenant_id.clone(),
-                pool_id: self.pool.id.clone(),
-                username,
-                status,
-                email_verified: verified && email.is_some(),
-                phone_verified: verified && phone.is_some(),
-                email,
-                phone,
-                payload: row.payload,
-                metadata: row.metadata,
-                password_source: row.password_hash.as_deref().map(digest),
-                password_hash: row.password_hash,
-                groups: row.groups,
-            },
-        })
     }
 
     /// Imports one batch of parsed rows; reports go to `out` in line order.
@@ -307,8 +238,8 @@ impl<'a> Importer<'a> {
         let mut checked = vec![];
         for (line, row) in rows {
             match row {
-                Err(e) => reports.push(reject(line, None, vec![lifecycle::fe("", &e)])),
-                Ok(row) => match self.check(line, row).await {
+                Err(e) => reports.push(reject(line, None, vec![fe("", &e)])),
+                Ok(row) => match self.check(line, row) {
                     Ok(c) => checked.push(c),
                     Err(r) => reports.push(r),
                 },
@@ -329,7 +260,7 @@ impl<'a> Importer<'a> {
                     Lookup::Email => "/email",
                     Lookup::Phone => "/phone",
                 };
-                reports.push(reject(c.line, Some(c.user.username.clone()), vec![lifecycle::fe(field, &format!("same as line {first}"))]));
+                reports.push(reject(c.line, Some(c.user.username.clone()), vec![fe(field, &format!("same as line {first}"))]));
                 continue;
             }
             for (_, h) in keys {
@@ -352,7 +283,7 @@ impl<'a> Importer<'a> {
                 .into_iter()
                 .find_map(|(k, v, f)| v.and_then(|v| owner.get(&(k, v)).filter(|id| Some(*id) != by_name.as_ref()).map(|_| f)));
             if let Some(field) = clash {
-                reports.push(reject(c.line, Some(c.user.username.clone()), vec![lifecycle::fe(field, "belongs to another user of the pool")]));
+                reports.push(reject(c.line, Some(c.user.username.clone()), vec![fe(field, "belongs to another user of the pool")]));
                 continue;
             }
             match by_name {
@@ -402,7 +333,7 @@ impl<'a> Importer<'a> {
                 for c in &fresh {
                     out.push(match self.state.users.create_user(&self.pool.tenant_id, &c.user, now).await {
                         Ok(u) => report(c, &u),
-                        Err(AppError::Conflict(f)) => reject(c.line, Some(c.user.username.clone()), vec![lifecycle::fe(&format!("/{f}"), "is already taken")]),
+                        Err(AppError::Conflict(f)) => reject(c.line, Some(c.user.username.clone()), vec![users::taken(&f)]),
                         Err(e) => return Err(e),
                     });
                 }
@@ -416,13 +347,13 @@ impl<'a> Importer<'a> {
     async fn update(&self, c: Checked, id: &str, stored: Option<ImportView>) -> Result<RowReport, AppError> {
         let state = self.state;
         let Some(ImportView { mut user, groups, password_source }) = stored else {
-            return Ok(reject(c.line, Some(c.user.username), vec![lifecycle::fe("/username", "vanished during the import")]));
+            return Ok(reject(c.line, Some(c.user.username), vec![fe("/username", "vanished during the import")]));
         };
         if user.status == UserStatus::Deleted {
-            return Ok(reject(c.line, Some(c.user.username), vec![lifecycle::fe("/username", "belongs to a deleted user")]));
+            return Ok(reject(c.line, Some(c.user.username), vec![fe("/username", "belongs to a deleted user")]));
         }
         if self.limits.users.contains(id) {
-            return Ok(reject(c.line, Some(c.user.username), vec![lifecycle::fe("/username", "belongs to a user with privileges the importer does not hold")]));
+            return Ok(reject(c.line, Some(c.user.username), vec![fe("/username", "belongs to a user with privileges the importer does not hold")]));
         }
         let mut wanted_groups = c.user.groups.clone();
         wanted_groups.sort();
@@ -453,7 +384,7 @@ impl<'a> Importer<'a> {
             user.status = n.status;
             state.users.update_user(&user.tenant_id, &user, now).await?;
             if was_active && user.status != UserStatus::Active {
-                lifecycle::revoke_everything(state, &user).await?;
+                lifecycle::revoke_everything(&state.lifecycle(), &user).await?;
             }
         }
         if !same_password {
@@ -504,7 +435,7 @@ pub async fn run<R: BufRead + Send + 'static>(state: &AppState, tenant: &crate::
         }
     }
     parser.await.map_err(|e| AppError::internal("import parser task").because(e))?;
-    lifecycle::audit(state, tenant, "import", "users.imported", pool, serde_json::to_value(&importer.summary)?).await;
+    lifecycle::audit(&state.lifecycle(), tenant, "import", "users.imported", pool, serde_json::to_value(&importer.summary)?).await;
     Ok(importer.summary)
 }
 

@@ -30,6 +30,10 @@ pub const MAX_UI_LOCALES: usize = 10;
 const MAX_LANGUAGE_TAG: usize = 35;
 /// RFC 7636 §4.2: a code challenge is 43-128 characters.
 const MAX_CODE_CHALLENGE: usize = 128;
+/// `acr_values` (OIDC Core §3.1.2.1): at most this many values of at most `MAX_ACR_VALUE`
+/// characters each (URNs such as `urn:portcullis:acr:password`).
+pub const MAX_ACR_VALUES: usize = 10;
+const MAX_ACR_VALUE: usize = 128;
 /// Short enough for any registered value (`code`, `query`, `S256`).
 const MAX_KEYWORD: usize = 32;
 
@@ -47,6 +51,7 @@ pub struct AuthorizeParams {
     pub max_age: Option<String>,
     pub login_hint: Option<String>,
     pub ui_locales: Option<String>,
+    pub acr_values: Option<String>,
     pub code_challenge: Option<String>,
     pub code_challenge_method: Option<String>,
     pub request: Option<String>,
@@ -71,6 +76,7 @@ impl AuthorizeParams {
                 "max_age" => &mut p.max_age,
                 "login_hint" => &mut p.login_hint,
                 "ui_locales" => &mut p.ui_locales,
+                "acr_values" => &mut p.acr_values,
                 "code_challenge" => &mut p.code_challenge,
                 "code_challenge_method" => &mut p.code_challenge_method,
                 "request" => &mut p.request,
@@ -94,7 +100,7 @@ impl AuthorizeParams {
     }
 
     /// Parameters with a length bound, checked once client and redirect URI are trusted.
-    fn bounded(&self) -> [(&'static str, Option<&String>, usize); 10] {
+    fn bounded(&self) -> [(&'static str, Option<&String>, usize); 11] {
         [
             ("response_type", self.response_type.as_ref(), MAX_KEYWORD),
             ("response_mode", self.response_mode.as_ref(), MAX_KEYWORD),
@@ -104,6 +110,7 @@ impl AuthorizeParams {
             ("max_age", self.max_age.as_ref(), MAX_MAX_AGE),
             ("login_hint", self.login_hint.as_ref(), MAX_LOGIN_HINT),
             ("ui_locales", self.ui_locales.as_ref(), MAX_UI_LOCALES * (MAX_LANGUAGE_TAG + 1)),
+            ("acr_values", self.acr_values.as_ref(), MAX_ACR_VALUES * (MAX_ACR_VALUE + 1)),
             ("code_challenge", self.code_challenge.as_ref(), MAX_CODE_CHALLENGE),
             ("code_challenge_method", self.code_challenge_method.as_ref(), MAX_KEYWORD),
         ]
@@ -116,6 +123,23 @@ fn ui_locales(raw: Option<&str>) -> Option<Vec<String>> {
     let tags: Vec<String> = raw.unwrap_or("").split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
     let well_formed = |t: &String| t.len() <= MAX_LANGUAGE_TAG && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     (tags.len() <= MAX_UI_LOCALES && tags.iter().all(well_formed)).then_some(tags)
+}
+
+/// `acr_values` (OIDC Core §3.1.2.1): space-separated, in order of preference, each a
+/// printable ASCII token (no quote or backslash, so it can be echoed in a claim or error);
+/// bounded in number and length; `None` if it is not that. Carried on the request, not yet
+/// enforced (OIDC Core §5.5.1.1: a voluntary claim, the OP may satisfy it or not).
+fn acr_values(raw: Option<&str>) -> Option<Vec<String>> {
+    let mut values: Vec<String> = vec![];
+    for v in raw.unwrap_or("").split(' ').filter(|s| !s.is_empty()) {
+        if v.len() > MAX_ACR_VALUE || !v.bytes().all(|b| (0x21..=0x7E).contains(&b) && b != b'"' && b != b'\\') {
+            return None;
+        }
+        if !values.iter().any(|x| x == v) {
+            values.push(v.to_owned());
+        }
+    }
+    (values.len() <= MAX_ACR_VALUES).then_some(values)
 }
 
 /// Why a request is refused.
@@ -171,6 +195,9 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
     }
     let Some(ui_locales) = ui_locales(p.ui_locales.as_deref()) else {
         return Err(bad(&format!("ui_locales must be at most {MAX_UI_LOCALES} language tags (RFC 5646) of at most {MAX_LANGUAGE_TAG} characters")));
+    };
+    let Some(acr_values) = acr_values(p.acr_values.as_deref()) else {
+        return Err(bad(&format!("acr_values must be at most {MAX_ACR_VALUES} values of at most {MAX_ACR_VALUE} printable characters")));
     };
     if p.request.is_some() {
         return Err(redirect(OAuthError::new(ErrorCode::RequestNotSupported, "request objects are not supported")));
@@ -237,6 +264,7 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
         max_age,
         login_hint: p.login_hint,
         ui_locales,
+        acr_values,
         code_challenge,
     })
 }
@@ -244,7 +272,13 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
 /// What the authorization endpoint does next.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AuthorizeOutcome {
+    /// No usable authentication (none, stale for max_age, or prompt=login): sign in.
     NeedsLogin,
+    /// The user is signed in, but not strongly enough for the requested level of
+    /// assurance: pass a further factor, upgrading the same session. Not returned yet:
+    /// `acr_values` are carried but not enforced until a second factor exists (the
+    /// factor work decides here from `req.acr_values` and `Authentication::acr`).
+    NeedsStepUp,
     NeedsConsent,
     Issue(Authentication),
     RedirectError(OAuthError),
@@ -456,6 +490,18 @@ mod tests {
         let ok = validate(params(&[("ui_locales", &ten.join(" ")), ("state", &long(MAX_STATE)), ("prompt", "login login consent")]), Some(&c)).unwrap();
         assert_eq!(ok.ui_locales.len(), 10);
         assert_eq!(ok.prompt, vec![Prompt::Login, Prompt::Consent], "duplicates are stored once");
+    }
+
+    #[test]
+    fn acr_values_are_carried_de_duplicated_and_bounded() {
+        let c = client(false, ConsentMode::Required);
+        let ok = validate(params(&[("acr_values", "urn:a urn:b  urn:a")]), Some(&c)).unwrap();
+        assert_eq!(ok.acr_values, vec!["urn:a".to_string(), "urn:b".to_string()]);
+        let eleven = (0..11).map(|i| format!("urn:{i}")).collect::<Vec<_>>().join(" ");
+        for bad in [eleven, "a".repeat(129), "urn:\"x".into()] {
+            let e = validate(params(&[("acr_values", &bad)]), Some(&c)).unwrap_err();
+            assert!(matches!(e, AuthorizeError::Redirect { error, .. } if error.error == ErrorCode::InvalidRequest), "{bad}");
+        }
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub struct AuthorizationRequest {
     pub max_age: Option<i64>,
     pub login_hint: Option<String>,
     pub ui_locales: Vec<String>,
+    /// Requested ACR values in order of preference (OIDC Core §3.1.2.1); carried, not yet
+    /// enforced.
+    #[serde(default)]
+    pub acr_values: Vec<String>,
     pub code_challenge: Option<String>,
 }
 

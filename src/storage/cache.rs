@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use super::{Client, ClientStore, DirectoryStore, Result, TenantId, Workspace};
 use crate::clock::Clock;
-use crate::provision::{Applied, Plan};
+use super::write::{Applied, Batch};
 
 /// Most entries kept before the map is emptied (a bound, not a tuning knob).
 const MAX_ENTRIES: usize = 10_000;
@@ -70,8 +70,8 @@ impl<D: DirectoryStore + 'static, C: Send + Sync + 'static> DirectoryStore for C
         Ok(w)
     }
 
-    async fn apply(&self, plan: &Plan) -> Result<Applied> {
-        let applied = self.directory.apply(plan).await?;
+    async fn apply(&self, batch: &Batch) -> Result<Applied> {
+        let applied = self.directory.apply(batch).await?;
         self.workspaces.clear();
         self.client_map.clear();
         self.origins.clear();

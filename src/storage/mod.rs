@@ -21,6 +21,7 @@ pub mod memory;
 pub mod redis;
 pub mod session;
 pub mod sql;
+pub mod write;
 
 pub use identity::{CredentialStore, GroupStore, PoolStore, PrivilegeStore, SchemaStore, UserStore};
 
@@ -244,8 +245,8 @@ pub struct AuditEvent {
 pub trait DirectoryStore: Send + Sync {
     /// The workspace, or `None` when the tenant or the workspace does not exist.
     async fn workspace(&self, tenant: &TenantId, workspace: &str) -> Result<Option<Workspace>>;
-    /// Applies a provisioning plan in one transaction: create or update, never duplicate.
-    async fn apply(&self, plan: &crate::provision::Plan) -> Result<crate::provision::Applied>;
+    /// Executes the writes in order, in one transaction: all or none (`storage::write`).
+    async fn apply(&self, batch: &write::Batch) -> Result<write::Applied>;
     /// Every tenant, ordered by id: (id, name).
     async fn tenants(&self) -> Result<Vec<(TenantId, String)>>;
     /// One tenant's name and theme.

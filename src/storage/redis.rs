@@ -134,6 +134,47 @@ impl SessionStore for RedisStore {
             .map_err(unavailable)
     }
 
+    async fn set_add(&self, key: &str, member: &str, ttl_secs: i64) -> Result<()> {
+        // A sorted set scored by each member's deadline (by the injected clock): members
+        // past it read as absent and are dropped here; EXPIRE (the lifetime from the newest
+        // addition) only collects the garbage. One transaction.
+        let (key, ttl, now) = (self.key(key), ttl_secs.max(1), self.clock.now());
+        redis::pipe()
+            .atomic()
+            .cmd("ZREMRANGEBYSCORE")
+            .arg(&key)
+            .arg("-inf")
+            .arg(now)
+            .ignore()
+            .cmd("ZADD")
+            .arg(&key)
+            .arg(now + ttl)
+            .arg(member)
+            .ignore()
+            .cmd("EXPIRE")
+            .arg(&key)
+            .arg(ttl)
+            .ignore()
+            .query_async::<()>(&mut self.conn.clone())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn set_members(&self, key: &str) -> Result<Vec<String>> {
+        // Members whose deadline is still ahead: `(now` is exclusive.
+        redis::cmd("ZRANGEBYSCORE")
+            .arg(self.key(key))
+            .arg(format!("({}", self.clock.now()))
+            .arg("+inf")
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn set_remove(&self, key: &str, member: &str) -> Result<()> {
+        redis::cmd("ZREM").arg(self.key(key)).arg(member).query_async::<()>(&mut self.conn.clone()).await.map_err(unavailable)
+    }
+
     async fn ping(&self) -> Result<()> {
         redis::cmd("PING").query_async::<()>(&mut self.conn.clone()).await.map_err(unavailable)
     }

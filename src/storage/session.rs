@@ -26,6 +26,13 @@ pub trait SessionStore: Send + Sync {
     /// Adds one to a counter and returns the new count. The window (`ttl_secs`) starts
     /// with the first increment and is not extended by later ones (fixed-window limits).
     async fn incr(&self, key: &str, ttl_secs: i64) -> Result<u64>;
+    /// Adds `member` to the set at `key` (an index, e.g. a user's sessions). The set lives
+    /// `ttl_secs` from this addition, so it outlives its newest member's record; members
+    /// whose record expired are pruned by whoever lists them.
+    async fn set_add(&self, key: &str, member: &str, ttl_secs: i64) -> Result<()>;
+    /// The members of the set at `key`, in no particular order (empty if there is none).
+    async fn set_members(&self, key: &str) -> Result<Vec<String>>;
+    async fn set_remove(&self, key: &str, member: &str) -> Result<()>;
     async fn ping(&self) -> Result<()>;
 }
 
@@ -52,6 +59,8 @@ pub enum Kind {
     UserEpoch,
     /// A browser that signed in to an account (sign-in throttling gives it its own counter).
     KnownBrowser,
+    /// The index of a user's single sign-on sessions (a set of `Session` keys).
+    UserSessions,
 }
 
 impl Kind {
@@ -67,6 +76,7 @@ impl Kind {
             Kind::Counter => "count:",
             Kind::UserEpoch => "epoch:",
             Kind::KnownBrowser => "known:",
+            Kind::UserSessions => "usess:",
         }
     }
 }
@@ -113,6 +123,18 @@ impl Sessions {
         self.store.incr(&Self::key(kind, id), ttl.max(1)).await
     }
 
+    pub async fn index_add(&self, kind: Kind, id: &str, member: &str, ttl: i64) -> Result<()> {
+        self.store.set_add(&Self::key(kind, id), member, ttl.max(1)).await
+    }
+
+    pub async fn index_members(&self, kind: Kind, id: &str) -> Result<Vec<String>> {
+        self.store.set_members(&Self::key(kind, id)).await
+    }
+
+    pub async fn index_remove(&self, kind: Kind, id: &str, member: &str) -> Result<()> {
+        self.store.set_remove(&Self::key(kind, id), member).await
+    }
+
     pub async fn ping(&self) -> Result<()> {
         self.store.ping().await
     }
@@ -153,10 +175,24 @@ pub(crate) mod suite {
         advance(61);
         assert_eq!(s.incr(Kind::Counter, "n", 60).await.unwrap(), 1);
 
+        // Sets (the per-user session index): add, list, remove one, gone after the TTL.
+        s.index_add(Kind::UserSessions, "u", "k1", 60).await.unwrap();
+        s.index_add(Kind::UserSessions, "u", "k2", 60).await.unwrap();
+        s.index_add(Kind::UserSessions, "u", "k1", 60).await.unwrap();
+        let mut m = s.index_members(Kind::UserSessions, "u").await.unwrap();
+        m.sort();
+        assert_eq!(m, ["k1", "k2"]);
+        assert!(s.index_members(Kind::UserSessions, "nobody").await.unwrap().is_empty());
+        assert!(s.index_members(Kind::Session, "u").await.unwrap().is_empty(), "kinds do not collide");
+        s.index_remove(Kind::UserSessions, "u", "k1").await.unwrap();
+        assert_eq!(s.index_members(Kind::UserSessions, "u").await.unwrap(), ["k2"]);
+        s.index_add(Kind::UserSessions, "short", "k", 1).await.unwrap();
+
         // TTL: gone after it elapses.
         s.put(Kind::Session, "short", &true, 1).await.unwrap();
         advance(2);
         assert_eq!(s.get::<bool>(Kind::Session, "short").await.unwrap(), None);
+        assert!(s.index_members(Kind::UserSessions, "short").await.unwrap().is_empty());
         store.ping().await.unwrap();
     }
 }

@@ -162,7 +162,7 @@ async fn user_lifecycle(backend: Backend) {
     assert_eq!(body["status"], "deleted");
     assert_eq!(body["email"], "uma@example.com");
     app.clock.advance(31 * 86_400);
-    let purged = portcullis::identity::lifecycle::purge_deleted(&app.state).await.unwrap();
+    let purged = portcullis::identity::lifecycle::purge_deleted(&app.state.lifecycle()).await.unwrap();
     assert_eq!(purged, 1);
     let admin = app.client_token("acme-useradmin").await;
     let (s, body) = api(Method::GET, &user_path, &admin, None).await;

@@ -309,8 +309,11 @@ impl Form {
         Some(Form { action, fields, buttons })
     }
 
-    pub fn has_input(html: &str, name: &str) -> bool {
-        html.contains(&format!("name=\"{name}\""))
+    /// The `data-page` attribute of the page's body: which hosted page this is.
+    pub fn page_id(html: &str) -> Option<String> {
+        let doc = scraper::Html::parse_document(html);
+        let body = scraper::Selector::parse("body[data-page]").unwrap();
+        doc.select(&body).next().and_then(|b| b.value().attr("data-page")).map(str::to_owned)
     }
 }
 
@@ -382,10 +385,10 @@ impl Browser {
                 }
             };
             let form = Form::parse(&url, &html).unwrap_or_else(|| panic!("no form at {url}: {html}"));
-            step = if Form::has_input(&html, "password") {
-                self.submit(&form, &[("username", username), ("password", password)], stop).await
-            } else {
-                self.submit(&form, &[("decision", decision)], stop).await
+            step = match Form::page_id(&html).as_deref() {
+                Some("login") => self.submit(&form, &[("username", username), ("password", password)], stop).await,
+                Some("consent") => self.submit(&form, &[("decision", decision)], stop).await,
+                other => panic!("sign_in does not know the page {other:?} at {url}: {html}"),
             };
         }
         step.arrived()

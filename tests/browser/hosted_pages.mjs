@@ -26,6 +26,8 @@ try {
 
   await page.goto(authorizeUrl);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  // Every page names itself; scripts decide from that, not from its inputs.
+  assert.equal(await page.getAttribute('body', 'data-page'), 'login');
   // Every input has a visible label.
   assert.equal(await page.getByLabel('Username or email').count(), 1);
   assert.equal(await page.getByLabel('Password').count(), 1);
@@ -50,6 +52,7 @@ try {
   await page.keyboard.type('correct horse battery');
   await Promise.all([page.waitForURL(/consent/), page.keyboard.press('Enter')]);
   assert.match(await page.textContent('h1'), /Allow access/);
+  assert.equal(await page.getAttribute('body', 'data-page'), 'consent');
   await page.screenshot({ path: `${shots}/consent.png`, fullPage: true });
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.waitForURL(`${redirectPrefix}**`);
@@ -77,6 +80,7 @@ try {
   await reg.locator('#password').fill('a long enough secret 7');
   await Promise.all([reg.waitForURL(/verify/), reg.getByRole('button', { name: 'Create account' }).click()]);
   assert.equal(await reg.getByLabel('Code').count(), 1);
+  assert.equal(await reg.getAttribute('body', 'data-page'), 'verify');
   await reg.screenshot({ path: `${shots}/verify.png`, fullPage: true });
   await fresh.close();
 

@@ -2,7 +2,6 @@
 use async_trait::async_trait;
 
 use super::MemoryDb;
-use crate::error::AppError;
 use crate::storage::identity::{AuditRecord, client_holder};
 use crate::storage::{AuditEvent, AuditStore, Client, ClientStore, Consent, ConsentStore, DirectoryStore, Result, TenantId, Workspace};
 
@@ -23,10 +22,13 @@ impl DirectoryStore for MemoryDb {
         }))
     }
 
-    /// Provisioning is being moved out of the store (it will orchestrate the typed
-    /// operations); until then `MemoryDb` is filled with its `put_*` methods.
-    async fn apply(&self, _plan: &crate::provision::Plan) -> Result<crate::provision::Applied> {
-        Err(AppError::internal("the memory store does not apply provisioning plans"))
+    async fn apply(&self, batch: &crate::storage::write::Batch) -> Result<crate::storage::write::Applied> {
+        let mut d = self.lock()?;
+        // All or none: the writes go into a copy, which replaces the data once all went in.
+        let mut copy = d.clone();
+        let applied = copy.apply(batch)?;
+        *d = copy;
+        Ok(applied)
     }
 
     async fn tenants(&self) -> Result<Vec<(TenantId, String)>> {

@@ -17,7 +17,7 @@ impl Data {
     }
 
     /// The user of the pool holding `value` as username, email or phone.
-    fn holder(&self, tenant: &TenantId, pool: &str, by: Lookup, value: &str) -> Option<&User> {
+    pub(super) fn holder(&self, tenant: &TenantId, pool: &str, by: Lookup, value: &str) -> Option<&User> {
         self.users.values().find(|u| {
             u.tenant_id == *tenant
                 && u.pool_id == pool
@@ -45,7 +45,7 @@ impl Data {
         Ok(())
     }
 
-    fn insert_user(&mut self, n: &NewUser, now: i64) -> Result<User> {
+    pub(super) fn insert_user(&mut self, n: &NewUser, now: i64) -> Result<User> {
         let user = User {
             id: uuid::Uuid::new_v4().to_string(),
             tenant_id: n.tenant_id.clone(),
@@ -73,7 +73,7 @@ impl Data {
         Ok(user)
     }
 
-    fn write_user(&mut self, u: &User, now: i64) -> Result<()> {
+    pub(super) fn write_user(&mut self, u: &User, now: i64) -> Result<()> {
         self.check_unique(u)?;
         let Some(stored) = self.users.get_mut(&u.id).filter(|s| s.tenant_id == u.tenant_id) else {
             return Ok(());
@@ -96,7 +96,7 @@ impl Data {
     }
 }
 
-fn new_credential(user_id: &str, kind: CredentialKind, secret: &str, source: Option<[u8; 32]>, now: i64) -> Credential {
+pub(super) fn new_credential(user_id: &str, kind: CredentialKind, secret: &str, source: Option<[u8; 32]>, now: i64) -> Credential {
     Credential { id: uuid::Uuid::new_v4().to_string(), user_id: user_id.into(), kind, secret: secret.into(), source_sha256: source, retired: false, created_at: now, updated_at: now }
 }
 

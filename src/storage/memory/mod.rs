@@ -10,6 +10,7 @@ use crate::storage::identity::{AuditRecord, Credential, Group, Pool, Privilege};
 use crate::storage::{Client, Grant, Result, StoredKey, TenantId, User};
 use crate::theme::ThemeSpec;
 
+mod apply;
 mod directory;
 mod identity;
 mod session;

@@ -1,6 +1,6 @@
 //! In-process session store: the embedded default for a single node.
 use async_trait::async_trait;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use crate::storage::Result;
@@ -10,15 +10,22 @@ use crate::error::AppError;
 
 /// Value and expiry (seconds since the epoch) by key.
 type Entries = HashMap<String, (Vec<u8>, i64)>;
+/// Members and expiry by key.
+type Sets = HashMap<String, (BTreeSet<String>, i64)>;
 
 pub struct MemoryStore {
     clock: Arc<dyn Clock>,
     entries: Mutex<Entries>,
+    sets: Mutex<Sets>,
 }
 
 impl MemoryStore {
     pub fn new(clock: Arc<dyn Clock>) -> Self {
-        Self { clock, entries: Mutex::new(HashMap::new()) }
+        Self { clock, entries: Mutex::new(HashMap::new()), sets: Mutex::new(HashMap::new()) }
+    }
+
+    fn sets(&self) -> Result<std::sync::MutexGuard<'_, Sets>> {
+        self.sets.lock().map_err(|_| AppError::internal("memory session store poisoned"))
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Entries>> {
@@ -64,6 +71,33 @@ impl SessionStore for MemoryStore {
         let n = std::str::from_utf8(&entry.0).ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
         entry.0 = n.to_string().into_bytes();
         Ok(n)
+    }
+
+    async fn set_add(&self, key: &str, member: &str, ttl_secs: i64) -> Result<()> {
+        let now = self.clock.now();
+        let mut sets = self.sets()?;
+        if sets.len() > 1024 && sets.len().is_power_of_two() {
+            sets.retain(|_, (_, exp)| *exp > now);
+        }
+        let entry = sets.entry(key.to_owned()).or_insert_with(|| (BTreeSet::new(), now));
+        if entry.1 <= now {
+            entry.0.clear();
+        }
+        entry.0.insert(member.to_owned());
+        entry.1 = now + ttl_secs;
+        Ok(())
+    }
+
+    async fn set_members(&self, key: &str) -> Result<Vec<String>> {
+        let now = self.clock.now();
+        Ok(self.sets()?.get(key).filter(|(_, exp)| *exp > now).map(|(m, _)| m.iter().cloned().collect()).unwrap_or_default())
+    }
+
+    async fn set_remove(&self, key: &str, member: &str) -> Result<()> {
+        if let Some((m, _)) = self.sets()?.get_mut(key) {
+            m.remove(member);
+        }
+        Ok(())
     }
 
     async fn ping(&self) -> Result<()> {

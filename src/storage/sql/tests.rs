@@ -2,7 +2,7 @@
 use super::*;
 use crate::crypto::digest;
 use crate::auth::password::Hasher;
-use crate::provision;
+use crate::storage::write::{Applied, Batch};
 
 async fn sqlite() -> SqlStore {
     let dir = std::env::temp_dir().join(format!("portcullis-unit-{}", uuid::Uuid::new_v4().simple()));
@@ -19,25 +19,41 @@ async fn postgres() -> SqlStore {
     SqlStore::connect(url.as_str()).await.unwrap()
 }
 
-const FILE: &str = r#"
-tenants:
-  - id: acme
-    theme: { product_name: ACME }
-    pools:
-      - id: customers
-        groups: [ { id: premium } ]
-        users:
-          - { username: Alice, email: Alice@Example.com, password: "correct horse battery", groups: [premium] }
-    workspaces:
-      - id: shop
-        pools: [customers]
-        clients:
-          - { client_id: web, client_secret: "a-long-secret", redirect_uris: ["http://127.0.0.1:1/cb"] }
-"#;
-
-async fn provisioned(store: &SqlStore, hasher: &Hasher) -> provision::Applied {
-    let plan = provision::plan(provision::parse(FILE).unwrap(), "test", 100, store, hasher, &provision::Existing::default()).await.unwrap();
-    store.apply(&plan).await.unwrap()
+/// A tenant with a pool, a group, a user, a workspace and a client, as typed writes
+/// (what a provisioning file turns into).
+async fn provisioned(store: &SqlStore, hasher: &Hasher) -> Applied {
+    use crate::storage::identity::{Group, NewUser, PoolSettings};
+    use crate::storage::write::Write;
+    let t = || TenantId::new("acme");
+    let mut batch = Batch { now: 100, writes: vec![] };
+    let theme = crate::theme::ThemeSpec { product_name: Some("ACME".into()), ..Default::default() };
+    batch.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme, replace: true });
+    batch.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "customers".into(), self_registration: false, settings: PoolSettings::default() });
+    batch.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "premium".into(), name: "premium".into() } });
+    let alice = NewUser {
+        password_hash: Some(hasher.hash("correct horse battery").await.unwrap()),
+        groups: vec!["premium".into()],
+        email_verified: true,
+        ..new_user("alice", "alice@example.com")
+    };
+    batch.push(Some("user"), Write::User(alice));
+    batch.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "shop".into(), theme: Default::default(), pools: vec!["customers".into()], replace: true });
+    let web = Client {
+        tenant_id: t(),
+        workspace_id: "shop".into(),
+        client_id: "web".into(),
+        name: "web".into(),
+        secret_sha256: Some(digest("a-long-secret")),
+        redirect_uris: vec!["http://127.0.0.1:1/cb".into()],
+        post_logout_redirect_uris: vec![],
+        grant_types: vec!["authorization_code".into()],
+        scopes: vec!["openid".into()],
+        consent: ConsentMode::Required,
+        id_token_alg: SigningAlg::RS256,
+        allowed_origins: vec![],
+    };
+    batch.push(Some("client"), Write::Client(web));
+    store.apply(&batch).await.unwrap()
 }
 
 fn t(id: &str) -> TenantId {

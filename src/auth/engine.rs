@@ -1,0 +1,130 @@
+//! The sign-in engine: feeds events to a flow (`flow::Flow::step`) and carries out what
+//! each transition asks for — storing the flow, creating or upgrading the SSO session,
+//! remembering consent, issuing the code. HTTP-free: the page layer turns its
+//! `Advanced` into a redirect and a cookie.
+use url::Url;
+
+use super::authenticator::{Authenticator, Realm};
+use super::factors;
+use super::flow::{Decision, Event, Flow, Next, Policy, Refused};
+use crate::error::AppError;
+use crate::protocol::authorize;
+use crate::storage::{Client, ConsentMode, ConsentStore};
+use crate::views::PageId;
+
+pub struct Engine<'a> {
+    pub authenticator: Authenticator<'a>,
+    pub consents: &'a dyn ConsentStore,
+    /// Lifetime of a stored flow and of an authorization code, seconds.
+    pub flow_ttl: i64,
+    pub code_ttl: i64,
+}
+
+/// The request a flow is advanced in.
+pub struct Context<'a> {
+    pub realm: Realm<'a>,
+    pub issuer: &'a str,
+    pub client: &'a Client,
+    /// The session cookie the browser presented, if any.
+    pub cookie: Option<&'a str>,
+}
+
+/// Where the browser goes next.
+#[derive(Debug)]
+pub enum Destination {
+    /// A page of this flow (its id).
+    Page(PageId, String),
+    /// Back to the client: a code or an error (RFC 6749 §4.1.2).
+    Client(Url),
+}
+
+#[derive(Debug)]
+pub struct Advanced {
+    pub to: Destination,
+    /// A new session cookie value to set (after a sign-in).
+    pub session_cookie: Option<String>,
+}
+
+impl Engine<'_> {
+    /// Moves `flow` on by `event` until it needs the browser again. `Ok(Err(_))`: the
+    /// event does not fit the flow's stage and nothing was changed.
+    pub async fn advance(&self, ctx: &Context<'_>, mut flow: Flow, mut event: Event) -> Result<Result<Advanced, Refused>, AppError> {
+        // A flow seen only by /authorize was never stored: silent SSO costs no
+        // session-store round trip to delete it.
+        let stored = !matches!(event, Event::Authorize { .. });
+        let mut session_cookie = None;
+        let required = factors::required();
+        let now = self.authenticator.clock.now();
+        loop {
+            if let (Event::Consent(Decision::Allow), Some(a)) = (&event, flow.auth()) {
+                self.remember_consent(ctx, &flow, &a.user_id).await?;
+            }
+            let granted = self.granted(ctx, &flow, &event).await?;
+            let policy = Policy { client: ctx.client, granted: &granted, required: &required, page_of: factors::page_of };
+            let (next_flow, next) = match flow.step(event, &policy, now) {
+                Ok(s) => s,
+                Err(r) => return Ok(Err(r)),
+            };
+            if let Next::StartSession { user_id, amr } = next {
+                let est = self.authenticator.establish(&ctx.realm, &user_id, &amr, ctx.cookie).await?;
+                session_cookie = Some(est.cookie);
+                (flow, event) = (next_flow, Event::SessionReady(est.auth));
+                continue;
+            }
+            let to = self.carry_out(ctx, next_flow, next, stored, now).await?;
+            return Ok(Ok(Advanced { to, session_cookie }));
+        }
+    }
+
+    /// Stores the flow for its next page, or finishes it with the client's answer.
+    async fn carry_out(&self, ctx: &Context<'_>, flow: Flow, next: Next, stored: bool, now: i64) -> Result<Destination, AppError> {
+        let sessions = self.authenticator.sessions;
+        let req = &flow.request;
+        match next {
+            Next::ShowPage(page) => {
+                flow.save(sessions, self.flow_ttl).await?;
+                Ok(Destination::Page(page, flow.id))
+            }
+            Next::IssueCode(auth) => {
+                self.finish(&flow, stored).await?;
+                let code = authorize::issue_code(sessions, req, auth, self.code_ttl, now).await?;
+                Ok(Destination::Client(authorize::success_redirect(&req.redirect_uri, &code, req.state.as_deref(), ctx.issuer)?))
+            }
+            Next::Redirect(e) => {
+                self.finish(&flow, stored).await?;
+                Ok(Destination::Client(authorize::error_redirect(&req.redirect_uri, &e, req.state.as_deref(), ctx.issuer)?))
+            }
+            Next::StartSession { .. } => Err(AppError::internal("a session step reached the end of the engine")),
+        }
+    }
+
+    async fn finish(&self, flow: &Flow, stored: bool) -> Result<(), AppError> {
+        if stored { Flow::delete(self.authenticator.sessions, &flow.id).await } else { Ok(()) }
+    }
+
+    /// Scopes the user granted the client before, when a decision is due and the client
+    /// asks for consent.
+    async fn granted(&self, ctx: &Context<'_>, flow: &Flow, event: &Event) -> Result<Vec<String>, AppError> {
+        let user = match event {
+            Event::Authorize { sso: Some(a) } | Event::SessionReady(a) => Some(a.user_id.as_str()),
+            Event::Consent(_) => flow.auth().map(|a| a.user_id.as_str()),
+            _ => None,
+        };
+        match (user, ctx.client.consent) {
+            (Some(u), ConsentMode::Required) => self.consents.granted(ctx.realm.tenant, ctx.realm.workspace, u, &ctx.client.client_id).await,
+            _ => Ok(vec![]),
+        }
+    }
+
+    /// Adds the requested scopes to what the user granted the client.
+    async fn remember_consent(&self, ctx: &Context<'_>, flow: &Flow, user_id: &str) -> Result<(), AppError> {
+        let (tenant, workspace, client_id) = (ctx.realm.tenant, ctx.realm.workspace, &ctx.client.client_id);
+        let mut scopes = self.consents.granted(tenant, workspace, user_id, client_id).await?;
+        for s in &flow.request.scope.0 {
+            if !scopes.contains(s) {
+                scopes.push(s.clone());
+            }
+        }
+        self.consents.remember(tenant, workspace, user_id, client_id, &scopes, self.authenticator.clock.now()).await
+    }
+}

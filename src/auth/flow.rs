@@ -1,0 +1,374 @@
+//! The sign-in flow as a state machine: pure transitions, no I/O (the engine does that).
+//!
+//! ```text
+//!                 Authorize{sso} ── valid SSO session, nothing to ask ──────────────────► Done (IssueCode)
+//!                      │         └─ SSO session, consent needed ──► Authenticated ─┐
+//!  /authorize ──► Started ──Identified{user}──► Identified{user}                    │
+//!                      │                              │                             │
+//!                      └────────Passed{user, amr}─────┴──► Challenged{passed, required}
+//!                                                            │  (more factors: ShowPage(factor page))
+//!                                                            └─ all passed: StartSession
+//!                                                                 │ SessionReady(auth)
+//!                                                                 ▼
+//!                                   Authenticated ──Consent(Allow)──► Consented ──► Done (IssueCode)
+//!                                         │    └────Consent(Deny)─────────────────► Done (Redirect access_denied)
+//!                                         └── nothing to ask ───────────────────────► Done (IssueCode)
+//! ```
+//!
+//! Every transition consumes the flow and is guarded: an event that does not fit the
+//! stage is `Refused` (consent before authentication, a session for another user than
+//! the one who passed the factors, anything after `Done`). The one backward edge is
+//! `Passed` at `Authenticated`: a user waiting at the consent page who goes back and signs
+//! in again starts the authentication over (as the back button allows).
+//!
+//! Who may do what: only the browser that started a flow may advance it, and only with
+//! the flow's CSRF token (`accepts`, checked by the page layer before any event is fed);
+//! only the `Authenticator` produces `Passed` and `SessionReady` (after a factor check and
+//! creating or upgrading the SSO session); only the engine stores, finishes and issues.
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::protocol::authorize::{self, AuthorizeOutcome, FlowPosition};
+use crate::protocol::types::{AuthorizationRequest, Authentication};
+use crate::protocol::OAuthError;
+use crate::storage::session::{Kind, Sessions};
+use crate::crypto::{ct_eq, random_token};
+use crate::storage::Client;
+use crate::views::PageId;
+
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Stage {
+    Started,
+    /// The user named an account (identifier-first pages; the password page names and
+    /// checks at once, so it goes from `Started` straight to `Challenged`).
+    Identified { user_id: String },
+    /// Factors passed so far (AMR values, RFC 8176) and those the policy requires.
+    Challenged { user_id: String, passed: Vec<String>, required: Vec<String> },
+    Authenticated(Authentication),
+    Consented(Authentication),
+    /// The client got its answer; the flow is deleted.
+    Done,
+}
+
+impl Stage {
+    fn name(&self) -> &'static str {
+        match self {
+            Stage::Started => "started",
+            Stage::Identified { .. } => "identified",
+            Stage::Challenged { .. } => "challenged",
+            Stage::Authenticated(_) => "authenticated",
+            Stage::Consented(_) => "consented",
+            Stage::Done => "done",
+        }
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Flow {
+    pub id: String,
+    pub tenant_id: crate::model::TenantId,
+    pub workspace_id: String,
+    /// Digest of the browser-id cookie of the browser that started the flow.
+    pub browser: String,
+    /// Synchronizer token every form of this flow carries.
+    pub csrf: String,
+    pub request: AuthorizationRequest,
+    pub stage: Stage,
+}
+
+/// Flows hold the CSRF token and the user's authentication: `Debug` shows neither.
+impl std::fmt::Debug for Flow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Flow").field("tenant_id", &self.tenant_id).field("workspace_id", &self.workspace_id).field("client_id", &self.request.client_id).field("stage", &self.stage.name()).finish_non_exhaustive()
+    }
+}
+
+/// The consent page's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny,
+}
+
+/// What happened to a flow.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The flow arrived from /authorize with the browser's valid SSO session, if any.
+    Authorize { sso: Option<Authentication> },
+    /// The user named an account (no factor passed yet).
+    Identified { user_id: String },
+    /// `user_id` passed the factor whose AMR value is `amr`.
+    Passed { user_id: String, amr: String },
+    /// The authenticator created or upgraded the SSO session after the factors passed.
+    SessionReady(Authentication),
+    Consent(Decision),
+}
+
+impl Event {
+    fn name(&self) -> &'static str {
+        match self {
+            Event::Authorize { .. } => "authorize",
+            Event::Identified { .. } => "identified",
+            Event::Passed { .. } => "passed",
+            Event::SessionReady(_) => "session_ready",
+            Event::Consent(_) => "consent",
+        }
+    }
+}
+
+/// What the engine does after a transition.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Store the flow and show this page of it.
+    ShowPage(PageId),
+    /// Every required factor passed: create or upgrade the SSO session of `user_id` with
+    /// these AMR values and feed `Event::SessionReady`. (Not one of the pages the
+    /// browser sees: the engine takes this step itself, it is the one edge that needs the
+    /// session store between two transitions.)
+    StartSession { user_id: String, amr: Vec<String> },
+    /// Send the error back to the client (RFC 6749 §4.1.2.1).
+    Redirect(OAuthError),
+    /// Issue a code for this authentication and send it to the client.
+    IssueCode(Authentication),
+}
+
+/// An event that does not fit the flow's stage.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub stage: &'static str,
+    pub event: &'static str,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "event {} refused at stage {}", self.event, self.stage)
+    }
+}
+
+/// What a transition may depend on besides the flow: the client, the scopes the user
+/// granted it before, and the factors (AMR values) the workspace requires.
+pub struct Policy<'a> {
+    pub client: &'a Client,
+    pub granted: &'a [String],
+    pub required: &'a [String],
+    /// The page that asks for a factor, by AMR value (the factor registry).
+    pub page_of: fn(&str) -> PageId,
+}
+
+impl Flow {
+    pub fn start(tenant: &crate::model::TenantId, workspace: &str, browser: String, request: AuthorizationRequest) -> Self {
+        Flow { id: random_token(18), tenant_id: tenant.clone(), workspace_id: workspace.into(), browser, csrf: random_token(18), request, stage: Stage::Started }
+    }
+
+    /// The authentication made within this flow (or taken from the SSO session), if any.
+    pub fn auth(&self) -> Option<&Authentication> {
+        match &self.stage {
+            Stage::Authenticated(a) | Stage::Consented(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The user this flow is about, once named.
+    pub fn user_id(&self) -> Option<&str> {
+        match &self.stage {
+            Stage::Identified { user_id } | Stage::Challenged { user_id, .. } => Some(user_id),
+            Stage::Authenticated(a) | Stage::Consented(a) => Some(&a.user_id),
+            Stage::Started | Stage::Done => None,
+        }
+    }
+
+    /// A form post belongs to this flow only from the browser that started it and with
+    /// the flow's CSRF token (both compared in constant time).
+    pub fn accepts(&self, browser: &str, csrf: &str) -> bool {
+        ct_eq(self.browser.as_bytes(), browser.as_bytes()) & ct_eq(self.csrf.as_bytes(), csrf.as_bytes())
+    }
+
+    /// The one transition function. `now` is for `max_age` (OIDC Core §3.1.2.1).
+    pub fn step(self, event: Event, policy: &Policy<'_>, now: i64) -> Result<(Flow, Next), Refused> {
+        let refused = Refused { stage: self.stage.name(), event: event.name() };
+        match (&self.stage, event) {
+            (Stage::Started, Event::Authorize { sso }) => Ok(self.decide(sso, false, false, policy, now)),
+            (Stage::Started | Stage::Identified { .. }, Event::Identified { user_id }) => {
+                let page = policy.required.first().map(|f| (policy.page_of)(f)).unwrap_or(PageId::Login);
+                Ok((self.to(Stage::Identified { user_id }), Next::ShowPage(page)))
+            }
+            (Stage::Started | Stage::Authenticated(_), Event::Passed { user_id, amr }) => Ok(self.challenged(user_id, vec![], amr, policy)),
+            (Stage::Identified { user_id: named }, Event::Passed { user_id, amr }) if *named == user_id => Ok(self.challenged(user_id, vec![], amr, policy)),
+            (Stage::Challenged { user_id: named, passed, .. }, Event::Passed { user_id, amr }) if *named == user_id => {
+                let passed = passed.clone();
+                Ok(self.challenged(user_id, passed, amr, policy))
+            }
+            (Stage::Challenged { user_id, passed, required }, Event::SessionReady(auth)) if auth.user_id == *user_id && required.iter().all(|r| passed.contains(r)) => {
+                Ok(self.decide(Some(auth), true, false, policy, now))
+            }
+            (Stage::Authenticated(a), Event::Consent(Decision::Allow)) => {
+                let a = a.clone();
+                Ok(self.to(Stage::Consented(a.clone())).decide(Some(a), true, true, policy, now))
+            }
+            (Stage::Authenticated(_), Event::Consent(Decision::Deny)) => Ok((self.to(Stage::Done), Next::Redirect(OAuthError::access_denied("the user denied the request")))),
+            _ => Err(refused),
+        }
+    }
+
+    fn to(self, stage: Stage) -> Flow {
+        Flow { stage, ..self }
+    }
+
+    fn challenged(self, user_id: String, mut passed: Vec<String>, amr: String, policy: &Policy<'_>) -> (Flow, Next) {
+        if !passed.contains(&amr) {
+            passed.push(amr);
+        }
+        let required = policy.required.to_vec();
+        let next = match required.iter().find(|r| !passed.contains(r)) {
+            Some(missing) => Next::ShowPage((policy.page_of)(missing)),
+            None => Next::StartSession { user_id: user_id.clone(), amr: passed.clone() },
+        };
+        (self.to(Stage::Challenged { user_id, passed, required }), next)
+    }
+
+    /// Asks the protocol what the request needs now. `fresh`: the authentication was made
+    /// within this flow (it satisfies prompt=login and max_age).
+    fn decide(self, auth: Option<Authentication>, fresh: bool, consented: bool, policy: &Policy<'_>, now: i64) -> (Flow, Next) {
+        let at = FlowPosition { auth: auth.as_ref(), fresh, consented, granted: policy.granted };
+        match authorize::decide(&self.request, policy.client, at, now) {
+            AuthorizeOutcome::NeedsLogin | AuthorizeOutcome::NeedsStepUp => {
+                let page = policy.required.first().map(|f| (policy.page_of)(f)).unwrap_or(PageId::Login);
+                (self.to(Stage::Started), Next::ShowPage(page))
+            }
+            AuthorizeOutcome::NeedsConsent => match auth {
+                Some(a) => (self.to(Stage::Authenticated(a)), Next::ShowPage(PageId::Consent)),
+                None => (self.to(Stage::Started), Next::ShowPage(PageId::Login)),
+            },
+            AuthorizeOutcome::Issue(a) => (self.to(Stage::Done), Next::IssueCode(a)),
+            AuthorizeOutcome::RedirectError(e) => (self.to(Stage::Done), Next::Redirect(e)),
+        }
+    }
+
+    pub async fn save(&self, sessions: &Sessions, ttl: i64) -> Result<(), AppError> {
+        sessions.put(Kind::Flow, &self.id, self, ttl).await
+    }
+
+    /// The stored flow `id` (any state holder that has the session store will do).
+    pub async fn load(store: &impl AsRef<Sessions>, id: &str) -> Result<Option<Self>, AppError> {
+        store.as_ref().get(Kind::Flow, id).await
+    }
+
+    pub async fn delete(sessions: &Sessions, id: &str) -> Result<(), AppError> {
+        sessions.delete(Kind::Flow, id).await
+    }
+}
+
+impl AsRef<Sessions> for Sessions {
+    fn as_ref(&self) -> &Sessions {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::types::{Prompt, Scope};
+    use crate::storage::{ConsentMode, SigningAlg};
+
+    fn client(consent: ConsentMode) -> Client {
+        Client {
+            tenant_id: crate::model::TenantId::new("t"),
+            workspace_id: "w".into(),
+            client_id: "c".into(),
+            name: "c".into(),
+            secret_sha256: Some([0; 32]),
+            redirect_uris: vec!["http://127.0.0.1/cb".into()],
+            post_logout_redirect_uris: vec![],
+            grant_types: vec!["authorization_code".into()],
+            scopes: vec!["openid".into()],
+            consent,
+            id_token_alg: SigningAlg::RS256,
+            allowed_origins: vec![],
+        }
+    }
+
+    fn flow(prompt: Vec<Prompt>) -> Flow {
+        let request = AuthorizationRequest {
+            client_id: "c".into(),
+            redirect_uri: "http://127.0.0.1/cb".into(),
+            scope: Scope(vec!["openid".into()]),
+            state: None,
+            nonce: None,
+            prompt,
+            max_age: None,
+            login_hint: None,
+            ui_locales: vec![],
+            acr_values: vec![],
+            code_challenge: None,
+        };
+        Flow::start(&crate::model::TenantId::new("t"), "w", "b".into(), request)
+    }
+
+    fn auth(user: &str) -> Authentication {
+        Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: user.into(), auth_time: 0, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: 0 }
+    }
+
+    fn page_of(_: &str) -> PageId {
+        PageId::Login
+    }
+
+    fn policy(c: &Client) -> Policy<'_> {
+        Policy { client: c, granted: &[], required: &REQUIRED, page_of }
+    }
+
+    static REQUIRED: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| vec!["pwd".to_string()]);
+
+    #[test]
+    fn consent_before_authentication_is_refused() {
+        let c = client(ConsentMode::Required);
+        let r = flow(vec![]).step(Event::Consent(Decision::Allow), &policy(&c), 0);
+        assert_eq!(r.err(), Some(Refused { stage: "started", event: "consent" }));
+    }
+
+    #[test]
+    fn a_session_needs_every_required_factor_and_the_same_user() {
+        let c = client(ConsentMode::Required);
+        let p = policy(&c);
+        assert!(flow(vec![]).step(Event::SessionReady(auth("u")), &p, 0).is_err(), "no factor passed");
+        let (f, next) = flow(vec![]).step(Event::Passed { user_id: "u".into(), amr: "pwd".into() }, &p, 0).unwrap();
+        assert_eq!(next, Next::StartSession { user_id: "u".into(), amr: vec!["pwd".into()] });
+        assert!(f.clone().step(Event::SessionReady(auth("mallory")), &p, 0).is_err(), "another user's session");
+        let (f, next) = f.step(Event::SessionReady(auth("u")), &p, 0).unwrap();
+        assert_eq!(next, Next::ShowPage(PageId::Consent));
+        let (f, next) = f.step(Event::Consent(Decision::Allow), &p, 0).unwrap();
+        assert!(matches!(next, Next::IssueCode(a) if a.user_id == "u"));
+        assert!(f.step(Event::Consent(Decision::Allow), &p, 0).is_err(), "nothing after done");
+    }
+
+    #[test]
+    fn a_missing_factor_shows_its_page() {
+        let c = client(ConsentMode::Implicit);
+        let required = vec!["pwd".to_string(), "otp".to_string()];
+        let p = Policy { client: &c, granted: &[], required: &required, page_of: |a| if a == "otp" { PageId::Verify } else { PageId::Login } };
+        let (f, next) = flow(vec![]).step(Event::Passed { user_id: "u".into(), amr: "pwd".into() }, &p, 0).unwrap();
+        assert_eq!(next, Next::ShowPage(PageId::Verify));
+        assert!(f.clone().step(Event::SessionReady(auth("u")), &p, 0).is_err(), "otp not passed yet");
+        assert!(f.clone().step(Event::Passed { user_id: "other".into(), amr: "otp".into() }, &p, 0).is_err(), "another user's factor");
+        let (_, next) = f.step(Event::Passed { user_id: "u".into(), amr: "otp".into() }, &p, 0).unwrap();
+        assert!(matches!(next, Next::StartSession { .. }));
+    }
+
+    #[test]
+    fn sso_without_consent_issues_at_once_and_prompt_login_asks_again() {
+        let c = client(ConsentMode::Implicit);
+        let (_, next) = flow(vec![]).step(Event::Authorize { sso: Some(auth("u")) }, &policy(&c), 0).unwrap();
+        assert!(matches!(next, Next::IssueCode(_)));
+        let (f, next) = flow(vec![Prompt::Login]).step(Event::Authorize { sso: Some(auth("u")) }, &policy(&c), 0).unwrap();
+        assert_eq!(next, Next::ShowPage(PageId::Login));
+        assert!(f.stage == Stage::Started);
+    }
+
+    #[test]
+    fn deny_redirects_with_access_denied() {
+        let c = client(ConsentMode::Required);
+        let f = flow(vec![]).to(Stage::Authenticated(auth("u")));
+        let (f, next) = f.step(Event::Consent(Decision::Deny), &policy(&c), 0).unwrap();
+        assert!(matches!(next, Next::Redirect(e) if e.error == crate::protocol::ErrorCode::AccessDenied));
+        assert!(f.stage == Stage::Done);
+    }
+}

@@ -1,0 +1,95 @@
+//! One-time-code pages (activation and password reset share them): finding the
+//! challenge a page addresses, the code form, resends and code checks.
+//!
+//! Who may do what: a challenge is bound to the browser that started it (and carries its
+//! own CSRF token); a decoy challenge answers exactly like a real one and never verifies.
+use actix_web::http::StatusCode;
+
+use super::{OrPage, Page, PageError, PageResult};
+use crate::http::field;
+use crate::identity::otp::{self, Challenge, Checked, Purpose};
+use crate::views::{CodePage, PageId};
+
+#[derive(serde::Deserialize)]
+pub struct ChallengeQuery {
+    pub challenge: Option<String>,
+    pub code: Option<String>,
+}
+
+/// The challenge a page addresses: it must exist, be for this workspace and this browser.
+pub async fn load_challenge(page: &Page, id: Option<String>, purpose: Purpose) -> Result<Challenge, PageError> {
+    let c = Challenge::load(&page.state, &id.unwrap_or_default()).await.or_page(page)?;
+    let c = c.filter(|c| c.tenant_id == page.cw.issuer.tenant && c.workspace_id == page.cw.issuer.workspace && c.purpose == purpose).ok_or_else(|| code_expired(page))?;
+    if !crate::crypto::ct_eq(c.browser.as_bytes(), page.browser.as_bytes()) {
+        return Err(code_expired(page));
+    }
+    Ok(c)
+}
+
+/// What the code page shows besides the form.
+pub struct CodeView {
+    pub errors: Vec<String>,
+    pub notice: Option<String>,
+    pub code: String,
+    pub status: StatusCode,
+}
+
+impl CodeView {
+    pub fn empty(code: String) -> Self {
+        CodeView { errors: vec![], notice: None, code, status: StatusCode::OK }
+    }
+}
+
+pub fn code_page(page: &Page, c: &Challenge, rules: Vec<String>, v: CodeView) -> PageResult {
+    let (id, heading, action, new_password) = match c.purpose {
+        Purpose::Activation => (PageId::Verify, "Confirm your address", page.path("verify"), false),
+        Purpose::Reset => (PageId::ResetConfirm, "Choose a new password", page.path("reset/confirm"), true),
+    };
+    let view = CodePage {
+        page: page.ctx(id, heading),
+        heading: heading.into(),
+        intro: format!("If {} belongs to an account here, we sent a 6-digit code to it. It expires in {} minutes.", otp::mask(&c.to), otp::CODE_TTL / 60),
+        action,
+        challenge: c.id.clone(),
+        csrf: c.csrf.clone(),
+        code: v.code,
+        new_password,
+        password_rules: rules,
+        errors: v.errors,
+        notice: v.notice,
+    };
+    Ok(page.render(v.status, &view.page.nonce, &view))
+}
+
+/// Answers a posted code form: a resend (`Err` with the page), or a code check. `Ok`
+/// carries the challenge whose code was right (not spent yet).
+pub async fn check_code(page: &Page, body: &[u8], purpose: Purpose, rules: Vec<String>) -> Result<Result<Box<Challenge>, actix_web::HttpResponse>, PageError> {
+    let c = load_challenge(page, field(body, "challenge"), purpose).await?;
+    if !c.accepts(&page.browser, &field(body, "csrf").unwrap_or_default()) {
+        return Err(page.invalid("The form could not be verified. Please start again."));
+    }
+    let view = |errors: Vec<String>, notice: Option<String>, status| CodeView { errors, notice, code: String::new(), status };
+    if field(body, "resend").is_some() {
+        let shown = c.clone();
+        let resp = match c.resend(&page.state, &page.ip).await.or_page(page)? {
+            true => code_page(page, &shown, rules, view(vec![], Some("We sent a new code.".into()), StatusCode::OK))?,
+            false => code_page(page, &shown, rules, view(vec!["Too many codes were requested. Please wait an hour, or use the last code you received.".into()], None, StatusCode::TOO_MANY_REQUESTS))?,
+        };
+        return Ok(Err(resp));
+    }
+    match c.check(&page.state, &field(body, "code").unwrap_or_default(), &page.ip).await.or_page(page)? {
+        Checked::Right => Ok(Ok(Box::new(c))),
+        Checked::Wrong { left } => Ok(Err(code_page(page, &c, rules, view(vec![format!("That code is not right. {left} attempts left.")], None, StatusCode::UNPROCESSABLE_ENTITY))?)),
+        Checked::Locked => Err(code_expired(page)),
+    }
+}
+
+/// The answer to a challenge that is gone, spent, locked or superseded: one page for all.
+pub fn code_expired(page: &Page) -> PageError {
+    page.invalid("This code has expired or was used too often. Please start again.")
+}
+
+/// Spends a challenge whose code `check_code` found right; of two concurrent uses, one wins.
+pub async fn spend(page: &Page, c: Challenge) -> Result<Challenge, PageError> {
+    c.spend(&page.state).await.or_page(page)?.ok_or_else(|| code_expired(page))
+}

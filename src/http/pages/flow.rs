@@ -1,0 +1,117 @@
+//! Flow plumbing shared by the pages: finding the flow a request addresses (it must exist,
+//! belong to this workspace and to this browser), checking a posted form's CSRF token,
+//! looking up the flow's client, and running the sign-in engine.
+//!
+//! Who may do what: only the browser that started a flow (its browser-id cookie, bound
+//! at /authorize) may see or advance it, and a post only with the flow's CSRF token.
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+
+use super::{OrPage, Page, PageError};
+use crate::auth::{Advanced, Authenticator, Context, Destination, Engine, Event, Flow, Realm};
+use crate::http::{SESSION_COOKIE, cookie, field};
+use crate::state::AppState;
+use crate::storage::Client;
+use crate::storage::session::Sessions;
+
+/// Tests and tools reach a stored flow with `Flow::load(&state, id)`.
+impl AsRef<Sessions> for AppState {
+    fn as_ref(&self) -> &Sessions {
+        &self.sessions
+    }
+}
+
+impl AsRef<Sessions> for actix_web::web::Data<AppState> {
+    fn as_ref(&self) -> &Sessions {
+        &self.sessions
+    }
+}
+
+/// The authenticator over the app's stores.
+pub fn authenticator(state: &AppState) -> Authenticator<'_> {
+    Authenticator {
+        users: state.users.as_ref(),
+        credentials: state.credentials.as_ref(),
+        counters: state.counters.as_ref(),
+        sessions: &state.sessions,
+        clock: state.clock.as_ref(),
+        hasher: &state.hasher,
+        session_ttl: state.config.ttl.session,
+    }
+}
+
+pub fn engine(state: &AppState) -> Engine<'_> {
+    Engine { authenticator: authenticator(state), consents: state.consents.as_ref(), flow_ttl: state.config.ttl.flow, code_ttl: state.config.ttl.code }
+}
+
+pub fn realm(page: &Page) -> Realm<'_> {
+    Realm { tenant: &page.cw.issuer.tenant, workspace: &page.cw.issuer.workspace, pools: &page.cw.workspace.pools }
+}
+
+/// A flow and its client.
+pub struct FlowCtx {
+    pub flow: Flow,
+    pub client: Client,
+}
+
+/// The flow `id` of a page request, with its client; the page speaks the flow's language
+/// from here on.
+pub async fn load(page: &mut Page, id: Option<String>) -> Result<FlowCtx, PageError> {
+    let flow = find(page, id).await?;
+    with_client(page, flow).await
+}
+
+/// The flow of a posted form, whose CSRF token must be the flow's.
+pub async fn posted(page: &mut Page, body: &[u8]) -> Result<FlowCtx, PageError> {
+    let flow = find(page, field(body, "flow")).await?;
+    if !flow.accepts(&page.browser, &field(body, "csrf").unwrap_or_default()) {
+        page.speak(&flow.request.ui_locales);
+        return Err(page.invalid("The form could not be verified. Please return to the application and try again."));
+    }
+    with_client(page, flow).await
+}
+
+async fn find(page: &Page, id: Option<String>) -> Result<Flow, PageError> {
+    let expired = || page.invalid("This sign-in has expired or is not valid. Please return to the application and try again.");
+    let id = id.filter(|i| !i.is_empty() && i.len() <= 64).ok_or_else(expired)?;
+    let flow = Flow::load(&page.state.sessions, &id).await.or_page(page)?;
+    let flow = flow.filter(|f| f.tenant_id == page.cw.issuer.tenant && f.workspace_id == page.cw.issuer.workspace).ok_or_else(expired)?;
+    if !crate::crypto::ct_eq(page.browser.as_bytes(), flow.browser.as_bytes()) {
+        return Err(expired());
+    }
+    Ok(flow)
+}
+
+async fn with_client(page: &mut Page, flow: Flow) -> Result<FlowCtx, PageError> {
+    page.speak(&flow.request.ui_locales);
+    let found = page.state.clients.get(&page.cw.issuer.tenant, &page.cw.issuer.workspace, &flow.request.client_id).await.or_page(page)?;
+    let client = found.ok_or_else(|| page.error(StatusCode::BAD_REQUEST, "invalid_client", "The application is no longer registered."))?;
+    // The handler's span names the client from here on.
+    tracing::Span::current().record("client_id", client.client_id.as_str());
+    Ok(FlowCtx { flow, client })
+}
+
+/// Feeds `event` to the flow and answers with where the browser goes next (and the new
+/// session cookie after a sign-in).
+pub async fn advance(page: &Page, flow: Flow, client: &Client, event: Event) -> Result<HttpResponse, PageError> {
+    let cookie = page.cookie(SESSION_COOKIE);
+    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref() };
+    let advanced = engine(&page.state).advance(&ctx, flow, event).await.or_page(page)?;
+    let advanced = advanced.map_err(|refused| {
+        tracing::info!(%refused, "flow event refused");
+        page.invalid("Please sign in first.")
+    })?;
+    Ok(respond(page, advanced))
+}
+
+fn respond(page: &Page, advanced: Advanced) -> HttpResponse {
+    let mut resp = match advanced.to {
+        Destination::Page(id, flow) => crate::http::response::see_other(&format!("{}?flow={flow}", page.path(id.flow_endpoint().unwrap_or("login")))),
+        Destination::Client(url) => crate::http::response::found(url.as_str()),
+    };
+    if let Some(value) = advanced.session_cookie {
+        let state = &page.state;
+        let _ = resp.add_cookie(&cookie(SESSION_COOKIE, value, page.cw.cookie_path(), state.config.secure_cookies(), Some(state.config.ttl.session)));
+    }
+    resp
+}

@@ -1,0 +1,100 @@
+//! The sign-in and consent pages of a flow.
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderValue, RETRY_AFTER};
+use actix_web::{HttpResponse, web};
+
+use super::flow::{self, FlowCtx};
+use super::{FlowQuery, OrPage, Page, PageResult};
+use crate::auth::factors::{Factor, Input, password::Password};
+use crate::auth::{Decision, Event, Origin, Verdict};
+use crate::http::{field, pairs};
+use crate::views::{ConsentPage, LoginPage, PageId};
+
+/// What the sign-in page shows besides the form.
+struct Shown {
+    username: String,
+    error: Option<String>,
+    status: StatusCode,
+}
+
+async fn login_page(page: &Page, fc: &FlowCtx, shown: Shown) -> PageResult {
+    let register = crate::identity::registration::pool_for(&page.state, &page.cw.issuer.tenant, &page.cw.workspace.pools).await.or_page(page)?.is_some();
+    let t = page.t;
+    let view = LoginPage {
+        register_url: register.then(|| format!("{}?flow={}", page.path("register"), fc.flow.id)),
+        reset_url: format!("{}?flow={}", page.path("reset"), fc.flow.id),
+        page: page.ctx(PageId::Login, t.sign_in),
+        action: page.path("login"),
+        flow: fc.flow.id.clone(),
+        csrf: fc.flow.csrf.clone(),
+        client_name: fc.client.name.clone(),
+        username: shown.username,
+        error: shown.error,
+    };
+    Ok(page.render(shown.status, &view.page.nonce, &view))
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn get_login(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
+    let fc = flow::load(&mut page, q.into_inner().flow).await?;
+    let username = fc.flow.request.login_hint.clone().unwrap_or_default();
+    login_page(&page, &fc, Shown { username, error: None, status: StatusCode::OK }).await
+}
+
+/// The password factor; a throttled attempt answers 429 (with `Retry-After` while paced).
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn post_login(mut page: Page, body: web::Bytes) -> PageResult {
+    let fc = flow::posted(&mut page, &body).await?;
+    let username = field(&body, "username").unwrap_or_default();
+    let fields: Vec<(String, String)> = pairs(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let from = Origin { browser: &page.browser, ip: &page.ip };
+    let verdict = flow::authenticator(&page.state).verify(&flow::realm(&page), &Password, username.trim(), &Input { fields: &fields }, from).await.or_page(&page)?;
+    let t = page.t;
+    let (error, status, retry) = match verdict {
+        Verdict::Passed(user) => return flow::advance(&page, fc.flow, &fc.client, Event::Passed { user_id: user.id, amr: Password.amr().into() }).await,
+        Verdict::Rejected => (t.bad_credentials.to_owned(), StatusCode::OK, None),
+        Verdict::Wait(s) => (t.wait_seconds.replace("{n}", &s.to_string()), StatusCode::TOO_MANY_REQUESTS, Some(s)),
+        Verdict::Locked => (t.too_many_attempts.to_owned(), StatusCode::TOO_MANY_REQUESTS, None),
+    };
+    let mut resp = login_page(&page, &fc, Shown { username, error: Some(error), status }).await?;
+    if let Some(v) = retry.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        resp.headers_mut().insert(RETRY_AFTER, v);
+    }
+    Ok(resp)
+}
+
+fn to_login(page: &Page, fc: &FlowCtx) -> HttpResponse {
+    crate::http::response::see_other(&format!("{}?flow={}", page.path("login"), fc.flow.id))
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn get_consent(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
+    let fc = flow::load(&mut page, q.into_inner().flow).await?;
+    if fc.flow.auth().is_none() {
+        return Ok(to_login(&page, &fc));
+    }
+    let t = page.t;
+    let view = ConsentPage {
+        page: page.ctx(PageId::Consent, t.consent_title),
+        action: page.path("consent"),
+        flow: fc.flow.id.clone(),
+        csrf: fc.flow.csrf.clone(),
+        client_name: fc.client.name.clone(),
+        scopes: t.scope_lines(&fc.flow.request.scope.0),
+    };
+    Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn post_consent(mut page: Page, body: web::Bytes) -> PageResult {
+    let fc = flow::posted(&mut page, &body).await?;
+    if fc.flow.auth().is_none() {
+        return Ok(to_login(&page, &fc));
+    }
+    let decision = match field(&body, "decision").as_deref() {
+        Some("allow") => Decision::Allow,
+        Some("deny") => Decision::Deny,
+        _ => return Err(page.invalid("Please choose Allow or Deny.")),
+    };
+    flow::advance(&page, fc.flow, &fc.client, Event::Consent(decision)).await
+}

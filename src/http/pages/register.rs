@@ -1,0 +1,200 @@
+//! Self-registration and activation pages: the form is generated from the pool's payload
+//! schema; a one-time code sent to the new address activates the account and signs the
+//! user in to the flow that brought them here. The rules live in
+//! `identity::registration`; these handlers map its outcomes to pages.
+use actix_web::http::StatusCode;
+use actix_web::web;
+
+use super::code::{ChallengeQuery, CodeView, check_code, code_expired, code_page, load_challenge, spend};
+use super::flow::{self, FlowCtx};
+use super::{FlowQuery, OrPage, Page, PageError, PageResult};
+use crate::auth::Event;
+use crate::auth::factors::{Factor, password::Password};
+use crate::http::{field, pairs};
+use crate::identity::lifecycle::{self, Rejected};
+use crate::identity::otp::{Origin, Purpose};
+use crate::identity::registration::{self, Outcome, RegistrationForm};
+use crate::identity::schema::{Compiled, FieldError, FieldKind};
+use crate::storage::identity::Pool;
+use crate::views::{ActivatePage, Field, NoticePage, PageId, RegisterPage};
+
+fn identifier_label(name: &str) -> &'static str {
+    match name {
+        "username" => "Username",
+        "email" => "Email address",
+        _ => "Phone number",
+    }
+}
+
+fn input_type(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Text => "text",
+        FieldKind::Email => "email",
+        FieldKind::Tel => "tel",
+        FieldKind::Date => "date",
+        FieldKind::Number | FieldKind::Integer => "number",
+        FieldKind::Checkbox => "checkbox",
+        FieldKind::Select => "select",
+    }
+}
+
+/// The values and errors a form is shown with.
+struct Form<'a> {
+    values: &'a [(String, String)],
+    errors: &'a [FieldError],
+}
+
+impl Form<'_> {
+    fn value(&self, name: &str) -> String {
+        self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+    fn error(&self, pointer: &str) -> Option<String> {
+        let m: Vec<&str> = self.errors.iter().filter(|e| e.pointer == pointer).map(|e| e.message.as_str()).collect();
+        (!m.is_empty()).then(|| m.join(" "))
+    }
+}
+
+fn fields(spec: &RegistrationForm, form: &Form<'_>) -> Vec<Field> {
+    let ids = spec.identifiers.iter().map(|i| Field {
+        name: i.name.into(),
+        label: identifier_label(i.name).into(),
+        kind: i.kind,
+        required: true,
+        value: form.value(i.name),
+        options: vec![],
+        help: None,
+        autocomplete: i.autocomplete,
+        error: form.error(&format!("/{}", i.name)),
+    });
+    let payload = spec.payload.iter().map(|f| Field {
+        value: form.value(&f.name),
+        error: form.error(&format!("/payload/{}", f.name)),
+        kind: input_type(f.kind),
+        autocomplete: "off",
+        name: f.name.clone(),
+        label: f.label.clone(),
+        required: f.required,
+        options: f.options.clone(),
+        help: f.help.clone(),
+    });
+    ids.chain(payload).collect()
+}
+
+/// The registration form of a flow, with `form`'s values and errors.
+struct Registration<'a> {
+    flow: &'a crate::auth::Flow,
+    pool: &'a Pool,
+    spec: &'a RegistrationForm,
+}
+
+fn register_page(page: &Page, r: &Registration<'_>, form: Form<'_>, status: StatusCode) -> PageResult {
+    let fields = fields(r.spec, &form);
+    // Errors without a field of their own are listed above the form.
+    let placed = |p: &str| p == "/password" || fields.iter().any(|f| p == format!("/{}", f.name) || p == format!("/payload/{}", f.name));
+    let view = RegisterPage {
+        page: page.ctx(PageId::Register, "Create your account"),
+        action: page.path("register"),
+        flow: r.flow.id.clone(),
+        csrf: r.flow.csrf.clone(),
+        password_rules: r.pool.settings.password_policy.describe(),
+        password_error: form.errors.iter().filter(|e| e.pointer == "/password").map(|e| e.message.clone()).collect(),
+        errors: form.errors.iter().filter(|e| !placed(&e.pointer)).map(|e| format!("{} {}", e.pointer.trim_start_matches('/'), e.message)).collect(),
+        fields,
+        login_url: format!("{}?flow={}", page.path("login"), r.flow.id),
+    };
+    Ok(page.render(status, &view.page.nonce, &view))
+}
+
+/// The registration pool of the workspace with its compiled payload schema and form.
+async fn registration_form(page: &Page) -> Result<(Pool, Compiled, RegistrationForm), PageError> {
+    let pool = registration::pool_for(&page.state, &page.cw.issuer.tenant, &page.cw.workspace.pools).await.or_page(page)?;
+    let pool = pool.ok_or_else(|| page.error(StatusCode::NOT_FOUND, "not_found", "This application does not offer registration."))?;
+    let schema = lifecycle::load_schema(&page.state.lifecycle(), &pool.tenant_id, &pool.settings.payload_schema).await.or_page(page)?;
+    let form = RegistrationForm::of(&pool, &schema);
+    Ok((pool, schema, form))
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn get_register(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
+    let FlowCtx { flow, .. } = flow::load(&mut page, q.into_inner().flow).await?;
+    let (pool, _, spec) = registration_form(&page).await?;
+    register_page(&page, &Registration { flow: &flow, pool: &pool, spec: &spec }, Form { values: &[], errors: &[] }, StatusCode::OK)
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn post_register(mut page: Page, body: web::Bytes) -> PageResult {
+    let FlowCtx { flow, .. } = flow::posted(&mut page, &body).await?;
+    let (pool, schema, spec) = registration_form(&page).await?;
+    let posted: Vec<(String, String)> = pairs(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    // The form is the contract: a field it does not show was not sent by it.
+    if spec.unexpected(&posted).is_some() {
+        return Err(page.invalid("The form could not be verified. Please start again."));
+    }
+    let shown: Vec<(String, String)> = posted.iter().filter(|(k, _)| k != "password" && k != "csrf").cloned().collect();
+    let pages = page.cw.issuer.url.clone();
+    let origin = Origin { tenant: &page.cw.issuer.tenant, workspace: &page.cw.issuer.workspace, pool: &pool.id, browser: &page.browser, flow: Some(&flow.id), pages: &pages };
+    let r = Registration { flow: &flow, pool: &pool, spec: &spec };
+    match registration::register(&page.state, &spec, &schema, registration::Request { pool: &pool, posted: &posted, origin, ip: &page.ip }).await {
+        Ok(Outcome::Started(c)) => Ok(crate::http::response::see_other(&format!("{}?challenge={}", page.path("verify"), c.id))),
+        Ok(Outcome::Limited) => {
+            let errors = vec![lifecycle::fe("", page.t.too_many_codes)];
+            register_page(&page, &r, Form { values: &shown, errors: &errors }, StatusCode::TOO_MANY_REQUESTS)
+        }
+        Err(Rejected::Invalid(errors)) => register_page(&page, &r, Form { values: &shown, errors: &errors }, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(Rejected::App(e)) => Err(page.fail(e)),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn get_verify(page: Page, q: web::Query<ChallengeQuery>) -> PageResult {
+    let q = q.into_inner();
+    let c = load_challenge(&page, q.challenge, Purpose::Activation).await?;
+    code_page(&page, &c, vec![], CodeView::empty(q.code.unwrap_or_default()))
+}
+
+fn activated(page: &Page) -> PageResult {
+    let view = NoticePage { page: page.ctx(PageId::Notice, "Account activated"), heading: "Account activated".into(), text: "Your account is ready. Return to the application to sign in.".into(), link: None };
+    Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn post_verify(mut page: Page, body: web::Bytes) -> PageResult {
+    let c = match check_code(&page, &body, Purpose::Activation, vec![]).await? {
+        Ok(c) => spend(&page, *c).await?,
+        Err(resp) => return Ok(resp),
+    };
+    let Ok(user) = registration::activate(&page.state, &c).await.or_page(&page)? else {
+        return Err(code_expired(&page));
+    };
+    // Back to the application that sent the user here, signed in: the password was set
+    // at registration and the code proved the address, so the session is a password one
+    // (as before the engine: amr `pwd`).
+    if let Some(flow_id) = c.flow.clone()
+        && let Ok(FlowCtx { flow, client }) = flow::load(&mut page, Some(flow_id)).await
+    {
+        return flow::advance(&page, flow, &client, Event::Passed { user_id: user.id, amr: Password.amr().into() }).await;
+    }
+    activated(&page)
+}
+
+#[derive(serde::Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The page an activation link opens. Activation itself is a POST, so that mail scanners
+/// that fetch links do not spend it.
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn get_activate(page: Page, q: web::Query<TokenQuery>) -> PageResult {
+    let token = q.into_inner().token.filter(|t| t.len() <= 64).unwrap_or_default();
+    let view = ActivatePage { page: page.ctx(PageId::Activate, "Activate your account"), action: page.path("activate"), token };
+    Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn post_activate(page: Page, body: web::Bytes) -> PageResult {
+    match lifecycle::use_activation_link(&page.state.lifecycle(), &field(&body, "token").unwrap_or_default()).await.or_page(&page)? {
+        Some(_) => activated(&page),
+        None => Err(page.invalid("This activation link has expired or was used already.")),
+    }
+}
