@@ -119,7 +119,7 @@ fn raw_argon2id(d: Duration) -> Result<f64, Error> {
     let params = argon2::Params::new(19 * 1024, 2, 1, None).map_err(|e| e.to_string())?;
     let (mut n, start) = (0u64, Instant::now());
     while start.elapsed() < d {
-        std::hint::black_box(portcullis::auth::password::hash_with(&params, "pw")?);
+        std::hint::black_box(portcullis::identity::password::hash_with(&params, "pw")?);
         n += 1;
     }
     Ok(n as f64 / start.elapsed().as_secs_f64())

@@ -19,7 +19,7 @@
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
-use crate::auth::password::Hasher;
+use crate::identity::password::Hasher;
 use crate::error::AppError;
 use crate::theme::{self, ThemeSpec};
 use crate::identity::policy::PasswordPolicy;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::auth::password::Hasher;
+use crate::identity::password::Hasher;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::AppError;

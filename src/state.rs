@@ -2,7 +2,7 @@
 //! start and shared by every request. No HTTP types here.
 use std::sync::Arc;
 
-use crate::auth::password::Hasher;
+use crate::identity::password::Hasher;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::keys::KeyRing;

@@ -18,7 +18,7 @@
 //!   session cookie planted in the browser before can never be promoted to a signed-in or
 //!   upgraded one (session fixation).
 use super::factors::{Claimant, Factor, FactorPorts, Input};
-use super::password::Hasher;
+use crate::identity::password::Hasher;
 use super::{session, throttle};
 use crate::clock::Clock;
 use crate::error::AppError;

@@ -16,7 +16,7 @@ pub mod authenticator;
 pub mod engine;
 pub mod factors;
 pub mod flow;
-pub mod password;
+
 pub mod session;
 pub mod throttle;
 

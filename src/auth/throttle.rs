@@ -39,8 +39,6 @@ pub const MAX_FAILURES_PER_ACCOUNT: u64 = 100;
 pub const WINDOW: i64 = 15 * 60;
 /// How long a browser stays known to an account after a sign-in, seconds.
 pub const KNOWN_BROWSER_TTL: i64 = 90 * 86_400;
-/// How long an unlock (a new generation of counters) is remembered: longer than any window.
-const GENERATION_TTL: i64 = 400 * 86_400;
 
 /// Whose guesses an attempt counts against.
 pub enum Subject<'a> {
@@ -89,10 +87,6 @@ fn digest_key(raw: &str) -> String {
     hex(&digest(raw))
 }
 
-fn generation_key(tenant: &str, user_id: &str) -> String {
-    digest_key(&format!("login|{tenant}|generation|{user_id}"))
-}
-
 struct Stores<'a> {
     counters: &'a dyn CounterStore,
     sessions: &'a Sessions,
@@ -131,7 +125,7 @@ pub async fn admit(counters: &dyn CounterStore, sessions: &Sessions, a: Attempt<
     let name = Counter { key: digest_key(&format!("login|{t}|name|{}|ip|{}", a.name, a.ip)), durable: is_account };
     let (primary, ceiling) = match subject {
         Subject::Account { user_id, browser } => {
-            let generation = counters.count(&generation_key(t, user_id), a.now).await?;
+            let generation = crate::identity::lockout::generation(counters, t, user_id, a.now).await?;
             let base = format!("login|{t}|account|{user_id}|{generation}");
             match browser {
                 Some(b) => (Counter { key: digest_key(&format!("{base}|browser|{b}")), durable: true }, None),
@@ -178,10 +172,8 @@ pub async fn succeeded(counters: &dyn CounterStore, sessions: &Sessions, ticket:
 }
 
 /// A new password was set (reset, administrator): the account is unlocked everywhere, for
-/// every IP and browser at once (its counters start a new generation).
-pub async fn unlock(counters: &dyn CounterStore, tenant: &str, user_id: &str, now: i64) -> Result<(), AppError> {
-    counters.hit(&generation_key(tenant, user_id), GENERATION_TTL, now).await.map(|_| ())
-}
+/// every IP and browser at once (its counters start a new generation, kept by identity).
+pub use crate::identity::lockout::unlock;
 
 fn browser_id(user_id: &str, browser: &str) -> String {
     format!("{user_id}:{browser}")
@@ -211,6 +203,5 @@ mod tests {
     fn attempts_are_paced_after_the_free_ones() {
         let delays: Vec<i64> = (0..MAX_FAILURES).map(delay).collect();
         assert_eq!(delays, vec![0, 0, 0, 0, 0, 2, 4, 8, 16, 32]);
-        assert_eq!(generation_key("t", "u").len(), 64);
     }
 }

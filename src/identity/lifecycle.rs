@@ -5,53 +5,17 @@
 //! metadata: {…}}`.
 use serde_json::{Map, Value};
 
-use std::sync::Arc;
-
 use super::schema::{Compiled, FieldError};
 use super::users::{self, Draft, Rules, Writer};
-use crate::auth::password::Hasher;
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::delivery::Delivery;
 use crate::error::AppError;
 use crate::model::TenantId;
 use crate::storage::identity::{NewUser, Pool};
-use crate::storage::session::{Kind, Sessions};
-use crate::storage::{AuditEvent, AuditStore, CounterStore, CredentialStore, DirectoryStore, GrantStore, GroupStore, PoolStore, SchemaStore, User, UserStatus, UserStore};
+use crate::storage::session::Kind;
+use crate::storage::{AuditEvent, User, UserStatus};
 
 pub use super::users::{Rejected, fe, prefixed};
 
-/// What the lifecycle reads and writes: the identity stores, the grants and sessions it
-/// ends, the audit trail, the lockout counters a reset clears, the hasher, the clock, the
-/// delivery of activation links and the configuration they point into.
-#[derive(Clone, Copy)]
-pub struct Deps<'a> {
-    pub directory: &'a dyn DirectoryStore,
-    pub users: &'a dyn UserStore,
-    /// `'static`: the password helpers are methods of `dyn CredentialStore`.
-    pub credentials: &'a (dyn CredentialStore + 'static),
-    pub pools: &'a dyn PoolStore,
-    pub groups: &'a dyn GroupStore,
-    pub schemas: &'a dyn SchemaStore,
-    pub grants: &'a dyn GrantStore,
-    pub sessions: &'a Sessions,
-    pub audit: &'a dyn AuditStore,
-    pub counters: &'a dyn CounterStore,
-    pub hasher: &'a Hasher,
-    pub clock: &'a dyn Clock,
-    pub delivery: &'a Arc<dyn Delivery>,
-    pub config: &'a Config,
-}
-
-impl Deps<'_> {
-    pub fn now(&self) -> i64 {
-        self.clock.now()
-    }
-
-    pub fn now_ms(&self) -> i64 {
-        self.clock.now_ms()
-    }
-}
+pub use super::deps::Deps;
 
 pub async fn load_schema(state: &Deps<'_>, tenant: &TenantId, id: &str) -> Result<Compiled, AppError> {
     users::load_schema(state.schemas, tenant, id).await
@@ -272,7 +236,7 @@ pub async fn replace_password(state: &Deps<'_>, pool: &Pool, user: &User, passwo
     state.credentials.set_password(&user.tenant_id, &user.id, &hash, pool.settings.password_policy.history, state.now()).await?;
     revoke_everything(state, user).await?;
     // Whoever locked the account by guessing, its owner now knows the password.
-    crate::auth::throttle::unlock(state.counters, &user.tenant_id, &user.id, state.now()).await?;
+    super::lockout::unlock(state.counters, &user.tenant_id, &user.id, state.now()).await?;
     audit(state, &user.tenant_id, &format!("user:{}", user.id), "user.password_reset", &user.id, Value::Null).await;
     Ok(())
 }

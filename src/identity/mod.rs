@@ -1,9 +1,12 @@
 //! Identity pools: pool settings, password policy, identity schemas, imported password
 //! hashes, one-time codes and the user lifecycle (registration, activation, reset, status).
 //! Nothing here knows HTTP: the hosted pages, the admin API and the importer call in.
+pub mod deps;
 pub mod hashes;
 pub mod lifecycle;
+pub mod lockout;
 pub mod otp;
+pub mod password;
 pub mod policy;
 pub mod recovery;
 pub mod registration;

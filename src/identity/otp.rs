@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::delivery::{Channel, Delivery, Message};
 use crate::error::AppError;
-use crate::state::AppState;
+use super::deps::Deps;
 use crate::storage::session::Kind;
 use crate::crypto::hex;
 use crate::crypto::{ct_eq, digest, random_token};
@@ -124,7 +124,7 @@ pub struct Recipient<'a> {
 /// Counts one message about to be sent to `to` at the request of `ip`, before anything is
 /// sent (also for decoys, whose messages are never sent): false when the address or the IP
 /// has had its hourly share.
-pub async fn allow_send(state: &AppState, to: &str, ip: &str) -> Result<bool, AppError> {
+pub async fn allow_send(state: &Deps<'_>, to: &str, ip: &str) -> Result<bool, AppError> {
     if state.sessions.incr(Kind::Counter, &format!("otp-ip:{}", hex(&digest(ip))), SEND_WINDOW).await? > MAX_SENDS_PER_IP {
         return Ok(false);
     }
@@ -167,7 +167,7 @@ pub fn mask(to: &str) -> String {
 }
 
 impl Challenge {
-    pub async fn start(state: &AppState, purpose: Purpose, at: Origin<'_>, to: Recipient<'_>) -> Result<Challenge, AppError> {
+    pub async fn start(state: &Deps<'_>, purpose: Purpose, at: Origin<'_>, to: Recipient<'_>) -> Result<Challenge, AppError> {
         let code = new_code();
         let c = Challenge {
             id: random_token(18),
@@ -194,7 +194,7 @@ impl Challenge {
     }
 
     /// A registration challenge becomes the one that counts for its account.
-    async fn make_current(&self, state: &AppState) -> Result<(), AppError> {
+    async fn make_current(&self, state: &Deps<'_>) -> Result<(), AppError> {
         match (&self.registration, &self.user_id) {
             (Some(_), Some(uid)) => state.sessions.put(Kind::Otp, &current_key(uid), &self.id, CODE_TTL).await,
             _ => Ok(()),
@@ -202,7 +202,7 @@ impl Challenge {
     }
 
     /// Whether no newer registration replaced this one (registration challenges only).
-    pub async fn is_current(&self, state: &AppState) -> Result<bool, AppError> {
+    pub async fn is_current(&self, state: &Deps<'_>) -> Result<bool, AppError> {
         let Some(uid) = &self.user_id else {
             return Ok(false);
         };
@@ -211,14 +211,14 @@ impl Challenge {
     }
 
     /// Forgets which registration counts for the account (it was activated).
-    pub async fn retire(&self, state: &AppState) -> Result<(), AppError> {
+    pub async fn retire(&self, state: &Deps<'_>) -> Result<(), AppError> {
         match &self.user_id {
             Some(uid) => state.sessions.delete(Kind::Otp, &current_key(uid)).await,
             None => Ok(()),
         }
     }
 
-    pub async fn load(state: &AppState, id: &str) -> Result<Option<Challenge>, AppError> {
+    pub async fn load(state: &Deps<'_>, id: &str) -> Result<Option<Challenge>, AppError> {
         if id.is_empty() || id.len() > 64 {
             return Ok(None);
         }
@@ -232,7 +232,7 @@ impl Challenge {
 
     /// A new code replaces the old one, within the challenge's and the address's hourly
     /// send limits. False when limited.
-    pub async fn resend(mut self, state: &AppState, ip: &str) -> Result<bool, AppError> {
+    pub async fn resend(mut self, state: &Deps<'_>, ip: &str) -> Result<bool, AppError> {
         if state.sessions.incr(Kind::Counter, &format!("otp-sends:{}", self.id), SEND_WINDOW).await? > MAX_SENDS || !allow_send(state, &self.to, ip).await? {
             return Ok(false);
         }
@@ -251,7 +251,7 @@ impl Challenge {
     /// usable (a reset can then ask again for a password the policy refused). The guess
     /// counts against the challenge and against its address; a decoy never matches, so it
     /// answers exactly like a real challenge given a wrong code.
-    pub async fn check(&self, state: &AppState, code: &str, ip: &str) -> Result<Checked, AppError> {
+    pub async fn check(&self, state: &Deps<'_>, code: &str, ip: &str) -> Result<Checked, AppError> {
         // Increment first, then compare: concurrent guesses each take an attempt.
         let attempts = state.sessions.incr(Kind::Counter, &format!("otp-attempts:{}", self.id), CODE_TTL).await?;
         let address = hex(&digest(&self.to));
@@ -281,12 +281,12 @@ impl Challenge {
     }
 
     /// Spends the challenge (GETDEL): of two concurrent uses of a right code, one wins.
-    pub async fn spend(self, state: &AppState) -> Result<Option<Challenge>, AppError> {
+    pub async fn spend(self, state: &Deps<'_>) -> Result<Option<Challenge>, AppError> {
         state.sessions.consume::<Challenge>(Kind::Otp, &self.id).await
     }
 
     /// Sends off the request path: the response must not wait on (or reveal) delivery.
-    fn deliver(&self, state: &AppState, code: &str) {
+    fn deliver(&self, state: &Deps<'_>, code: &str) {
         let Some(_) = &self.user_id else {
             return;
         };

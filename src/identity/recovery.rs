@@ -10,7 +10,7 @@ use crate::delivery::Channel;
 use crate::error::AppError;
 use crate::identity::otp::{self, Challenge, Origin, Purpose, Recipient};
 use crate::identity::{lifecycle, normalize_email, normalize_phone};
-use crate::state::AppState;
+use super::deps::Deps;
 use crate::storage::identity::{Lookup, Pool};
 use crate::storage::{User, UserStatus};
 
@@ -36,7 +36,7 @@ pub enum Requested {
 }
 
 /// Starts a reset for the email address or phone number `raw`.
-pub async fn request(state: &AppState, at: Asked<'_>, raw: &str) -> Result<Requested, AppError> {
+pub async fn request(state: &Deps<'_>, at: Asked<'_>, raw: &str) -> Result<Requested, AppError> {
     let (by, channel, to) = if let Ok(e) = normalize_email(raw) {
         (Lookup::Email, Channel::Email, e)
     } else if let Ok(p) = normalize_phone(raw) {
@@ -63,7 +63,7 @@ pub async fn request(state: &AppState, at: Asked<'_>, raw: &str) -> Result<Reque
 }
 
 /// The password rules shown with a challenge's form.
-pub async fn rules(state: &AppState, c: &Challenge) -> Vec<String> {
+pub async fn rules(state: &Deps<'_>, c: &Challenge) -> Vec<String> {
     match state.pools.pool(&c.tenant_id, &c.pool_id).await {
         Ok(Some(p)) => p.settings.password_policy.describe(),
         _ => crate::identity::policy::PasswordPolicy::default().describe(),
@@ -79,7 +79,7 @@ pub enum Confirmed {
     Refused(Vec<String>),
 }
 
-async fn target(state: &AppState, c: &Challenge) -> Result<Option<(Pool, User)>, AppError> {
+async fn target(state: &Deps<'_>, c: &Challenge) -> Result<Option<(Pool, User)>, AppError> {
     let (Some(uid), Some(pool)) = (&c.user_id, state.pools.pool(&c.tenant_id, &c.pool_id).await?) else {
         return Ok(None);
     };
@@ -89,11 +89,11 @@ async fn target(state: &AppState, c: &Challenge) -> Result<Option<(Pool, User)>,
 /// Sets `password` for the account of a challenge whose code was found right (a decoy
 /// never gets here with a right code). The code is checked before the policy, the same way
 /// for real accounts and decoys, so a wrong code's answer never depends on the account.
-pub async fn confirm(state: &AppState, c: Challenge, password: &str) -> Result<Confirmed, AppError> {
+pub async fn confirm(state: &Deps<'_>, c: Challenge, password: &str) -> Result<Confirmed, AppError> {
     let Some((pool, user)) = target(state, &c).await? else {
         return Ok(Confirmed::Expired);
     };
-    let errors = lifecycle::check_new_password(&state.lifecycle(), &pool, &crate::identity::identifiers(&user), password, Some(&user.id)).await?;
+    let errors = lifecycle::check_new_password(state, &pool, &crate::identity::identifiers(&user), password, Some(&user.id)).await?;
     if !errors.is_empty() {
         return Ok(Confirmed::Refused(errors.into_iter().map(|e| e.message).collect()));
     }
@@ -102,6 +102,6 @@ pub async fn confirm(state: &AppState, c: Challenge, password: &str) -> Result<C
         return Ok(Confirmed::Expired);
     };
     // The password passed the policy above.
-    lifecycle::replace_password(&state.lifecycle(), &pool, &user, password).await?;
+    lifecycle::replace_password(state, &pool, &user, password).await?;
     Ok(Confirmed::Changed { flow: c.flow })
 }

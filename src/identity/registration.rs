@@ -26,7 +26,7 @@ use super::otp::{self, Challenge, Origin, PendingRegistration, Purpose, Recipien
 use super::schema::{Compiled, FormField};
 use crate::delivery::{Channel, Message};
 use crate::error::AppError;
-use crate::state::AppState;
+use super::deps::Deps;
 use crate::storage::identity::{Activation, Identifier, Lookup, NewUser, Pool};
 use crate::storage::{User, UserStatus};
 
@@ -92,7 +92,7 @@ pub enum Outcome {
 }
 
 /// The first of `pools` that accepts self-registration: where a workspace's sign-up goes.
-pub async fn pool_for(state: &AppState, tenant: &crate::model::TenantId, pools: &[String]) -> Result<Option<Pool>, AppError> {
+pub async fn pool_for(state: &Deps<'_>, tenant: &crate::model::TenantId, pools: &[String]) -> Result<Option<Pool>, AppError> {
     for p in pools {
         if let Some(pool) = state.pools.pool(tenant, p).await?
             && pool.settings.self_registration
@@ -114,7 +114,7 @@ pub struct Request<'a> {
 
 /// Checks a registration and starts the challenge that activates it. `Rejected::Invalid`
 /// lists every field to fix; nothing is written or sent then.
-pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema: &Compiled, r: Request<'_>) -> Result<Outcome, Rejected> {
+pub async fn register(state: &Deps<'_>, form: &RegistrationForm, payload_schema: &Compiled, r: Request<'_>) -> Result<Outcome, Rejected> {
     let mut errors = vec![];
     let payload = payload_schema.from_form_fields(r.posted, &form.payload).unwrap_or_else(|e| {
         errors.extend(lifecycle::prefixed("/payload", e));
@@ -144,7 +144,7 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
     {
         return Ok(Outcome::Limited);
     }
-    let new_user = match lifecycle::create_draft(&state.lifecycle(), r.pool, Writer::Registration, input.into()).await {
+    let new_user = match lifecycle::create_draft(state, r.pool, Writer::Registration, input.into()).await {
         Ok(u) => Some(u),
         Err(Rejected::Invalid(e)) => {
             errors.extend(e);
@@ -189,7 +189,7 @@ pub async fn register(state: &AppState, form: &RegistrationForm, payload_schema:
             }
             None => match state.users.create_user(&new_user.tenant_id, &new_user, state.now()).await {
                 Ok(u) => {
-                    lifecycle::audit(&state.lifecycle(), &u.tenant_id, &format!("user:{}", u.id), "user.registered", &u.id, serde_json::json!({ "pool": r.pool.id })).await;
+                    lifecycle::audit(state, &u.tenant_id, &format!("user:{}", u.id), "user.registered", &u.id, serde_json::json!({ "pool": r.pool.id })).await;
                     Some(u.id)
                 }
                 Err(AppError::Conflict(_)) if attempt == 0 => continue,
@@ -217,7 +217,7 @@ fn owns(u: &User, channel: Channel, to: &str) -> bool {
 }
 
 /// Every account of the pool holding one of the new user's identifiers, once each.
-async fn accounts_with(state: &AppState, pool: &Pool, u: &NewUser) -> Result<Vec<User>, AppError> {
+async fn accounts_with(state: &Deps<'_>, pool: &Pool, u: &NewUser) -> Result<Vec<User>, AppError> {
     let probes = [(Lookup::Email, u.email.as_deref()), (Lookup::Phone, u.phone.as_deref()), (Lookup::Username, Some(u.username.as_str()))];
     let mut found: Vec<User> = vec![];
     for (by, value) in probes {
@@ -231,7 +231,7 @@ async fn accounts_with(state: &AppState, pool: &Pool, u: &NewUser) -> Result<Vec
     Ok(found)
 }
 
-fn notify_existing(state: &AppState, pages: &str, channel: Channel, to: &str, tenant: &str) {
+fn notify_existing(state: &Deps<'_>, pages: &str, channel: Channel, to: &str, tenant: &str) {
     let msg = Message {
         channel,
         to: to.into(),
@@ -260,7 +260,7 @@ pub enum NotActivated {
 /// Activates the account of a spent registration challenge with exactly that
 /// registration's username, profile and password, and marks verified only the address the
 /// code went to.
-pub async fn activate(state: &AppState, c: &Challenge) -> Result<Result<User, NotActivated>, AppError> {
+pub async fn activate(state: &Deps<'_>, c: &Challenge) -> Result<Result<User, NotActivated>, AppError> {
     let (Some(user_id), Some(reg)) = (&c.user_id, &c.registration) else {
         return Ok(Err(NotActivated::Superseded));
     };
@@ -288,6 +288,6 @@ pub async fn activate(state: &AppState, c: &Challenge) -> Result<Result<User, No
         Err(e) => return Err(e),
     }
     c.retire(state).await?;
-    lifecycle::audit(&state.lifecycle(), &c.tenant_id, &format!("user:{user_id}"), "user.activated", user_id, Value::Null).await;
+    lifecycle::audit(state, &c.tenant_id, &format!("user:{user_id}"), "user.activated", user_id, Value::Null).await;
     Ok(Ok(user))
 }

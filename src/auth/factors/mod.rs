@@ -11,7 +11,7 @@ pub mod password;
 /// `AppState` (see `Authenticator`, which builds these from its ports).
 pub struct FactorPorts<'a> {
     pub credentials: &'a (dyn crate::storage::identity::CredentialStore + 'static),
-    pub hasher: &'a super::password::Hasher,
+    pub hasher: &'a crate::identity::password::Hasher,
     pub now: i64,
 }
 

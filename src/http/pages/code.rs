@@ -18,7 +18,7 @@ pub struct ChallengeQuery {
 
 /// The challenge a page addresses: it must exist, be for this workspace and this browser.
 pub async fn load_challenge(page: &Page, id: Option<String>, purpose: Purpose) -> Result<Challenge, PageError> {
-    let c = Challenge::load(&page.state, &id.unwrap_or_default()).await.or_page(page)?;
+    let c = Challenge::load(&page.state.lifecycle(), &id.unwrap_or_default()).await.or_page(page)?;
     let c = c.filter(|c| c.tenant_id == page.cw.issuer.tenant && c.workspace_id == page.cw.issuer.workspace && c.purpose == purpose).ok_or_else(|| code_expired(page))?;
     if !crate::crypto::ct_eq(c.browser.as_bytes(), page.browser.as_bytes()) {
         return Err(code_expired(page));
@@ -71,13 +71,13 @@ pub async fn check_code(page: &Page, body: &[u8], purpose: Purpose, rules: Vec<S
     let view = |errors: Vec<String>, notice: Option<String>, status| CodeView { errors, notice, code: String::new(), status };
     if field(body, "resend").is_some() {
         let shown = c.clone();
-        let resp = match c.resend(&page.state, &page.ip).await.or_page(page)? {
+        let resp = match c.resend(&page.state.lifecycle(), &page.ip).await.or_page(page)? {
             true => code_page(page, &shown, rules, view(vec![], Some("We sent a new code.".into()), StatusCode::OK))?,
             false => code_page(page, &shown, rules, view(vec!["Too many codes were requested. Please wait an hour, or use the last code you received.".into()], None, StatusCode::TOO_MANY_REQUESTS))?,
         };
         return Ok(Err(resp));
     }
-    match c.check(&page.state, &field(body, "code").unwrap_or_default(), &page.ip).await.or_page(page)? {
+    match c.check(&page.state.lifecycle(), &field(body, "code").unwrap_or_default(), &page.ip).await.or_page(page)? {
         Checked::Right => Ok(Ok(Box::new(c))),
         Checked::Wrong { left } => Ok(Err(code_page(page, &c, rules, view(vec![format!("That code is not right. {left} attempts left.")], None, StatusCode::UNPROCESSABLE_ENTITY))?)),
         Checked::Locked => Err(code_expired(page)),
@@ -91,5 +91,5 @@ pub fn code_expired(page: &Page) -> PageError {
 
 /// Spends a challenge whose code `check_code` found right; of two concurrent uses, one wins.
 pub async fn spend(page: &Page, c: Challenge) -> Result<Challenge, PageError> {
-    c.spend(&page.state).await.or_page(page)?.ok_or_else(|| code_expired(page))
+    c.spend(&page.state.lifecycle()).await.or_page(page)?.ok_or_else(|| code_expired(page))
 }

@@ -18,7 +18,7 @@ struct Shown {
 }
 
 async fn login_page(page: &Page, fc: &FlowCtx, shown: Shown) -> PageResult {
-    let register = crate::identity::registration::pool_for(&page.state, &page.cw.issuer.tenant, &page.cw.workspace.pools).await.or_page(page)?.is_some();
+    let register = crate::identity::registration::pool_for(&page.state.lifecycle(), &page.cw.issuer.tenant, &page.cw.workspace.pools).await.or_page(page)?.is_some();
     let t = page.t;
     let view = LoginPage {
         register_url: register.then(|| format!("{}?flow={}", page.path("register"), fc.flow.id)),

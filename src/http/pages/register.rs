@@ -107,7 +107,7 @@ fn register_page(page: &Page, r: &Registration<'_>, form: Form<'_>, status: Stat
 
 /// The registration pool of the workspace with its compiled payload schema and form.
 async fn registration_form(page: &Page) -> Result<(Pool, Compiled, RegistrationForm), PageError> {
-    let pool = registration::pool_for(&page.state, &page.cw.issuer.tenant, &page.cw.workspace.pools).await.or_page(page)?;
+    let pool = registration::pool_for(&page.state.lifecycle(), &page.cw.issuer.tenant, &page.cw.workspace.pools).await.or_page(page)?;
     let pool = pool.ok_or_else(|| page.error(StatusCode::NOT_FOUND, "not_found", "This application does not offer registration."))?;
     let schema = lifecycle::load_schema(&page.state.lifecycle(), &pool.tenant_id, &pool.settings.payload_schema).await.or_page(page)?;
     let form = RegistrationForm::of(&pool, &schema);
@@ -134,7 +134,7 @@ pub async fn post_register(mut page: Page, body: web::Bytes) -> PageResult {
     let pages = page.cw.issuer.url.clone();
     let origin = Origin { tenant: &page.cw.issuer.tenant, workspace: &page.cw.issuer.workspace, pool: &pool.id, browser: &page.browser, flow: Some(&flow.id), pages: &pages };
     let r = Registration { flow: &flow, pool: &pool, spec: &spec };
-    match registration::register(&page.state, &spec, &schema, registration::Request { pool: &pool, posted: &posted, origin, ip: &page.ip }).await {
+    match registration::register(&page.state.lifecycle(), &spec, &schema, registration::Request { pool: &pool, posted: &posted, origin, ip: &page.ip }).await {
         Ok(Outcome::Started(c)) => Ok(crate::http::response::see_other(&format!("{}?challenge={}", page.path("verify"), c.id))),
         Ok(Outcome::Limited) => {
             let errors = vec![lifecycle::fe("", page.t.too_many_codes)];
@@ -163,7 +163,7 @@ pub async fn post_verify(mut page: Page, body: web::Bytes) -> PageResult {
         Ok(c) => spend(&page, *c).await?,
         Err(resp) => return Ok(resp),
     };
-    let Ok(user) = registration::activate(&page.state, &c).await.or_page(&page)? else {
+    let Ok(user) = registration::activate(&page.state.lifecycle(), &c).await.or_page(&page)? else {
         return Err(code_expired(&page));
     };
     // Back to the application that sent the user here, signed in: the password was set

@@ -68,7 +68,7 @@ pub async fn post_reset(page: Page, body: web::Bytes) -> PageResult {
     let flow = field(&body, "flow").filter(|f| !f.is_empty() && f.len() <= 64);
     let cw = &page.cw;
     let at = Asked { tenant: &cw.issuer.tenant, workspace: &cw.issuer.workspace, pools: &cw.workspace.pools, pages: &cw.issuer.url, browser: &page.browser, ip: &page.ip, flow: flow.as_deref() };
-    let (error, status) = match recovery::request(&page.state, at, &field(&body, "identifier").unwrap_or_default()).await.or_page(&page)? {
+    let (error, status) = match recovery::request(&page.state.lifecycle(), at, &field(&body, "identifier").unwrap_or_default()).await.or_page(&page)? {
         Requested::Started(c) => return Ok(see_other(&format!("{}?challenge={}", page.path("reset/confirm"), c.id))),
         Requested::NotAnAddress => ("Enter the email address or phone number of your account.".to_owned(), StatusCode::UNPROCESSABLE_ENTITY),
         Requested::Limited => (page.t.too_many_codes.to_owned(), StatusCode::TOO_MANY_REQUESTS),
@@ -82,7 +82,7 @@ pub async fn get_reset_confirm(page: Page, q: web::Query<ChallengeQuery>) -> Pag
     let q = q.into_inner();
     let code = q.code.clone().filter(|c| c.len() <= 12).unwrap_or_default();
     let c = load_challenge(&page, q.challenge, Purpose::Reset).await?;
-    let rules = recovery::rules(&page.state, &c).await;
+    let rules = recovery::rules(&page.state.lifecycle(), &c).await;
     code_page(&page, &c, rules, CodeView::empty(code))
 }
 
@@ -92,14 +92,14 @@ pub async fn get_reset_confirm(page: Page, q: web::Query<ChallengeQuery>) -> Pag
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_reset_confirm(page: Page, body: web::Bytes) -> PageResult {
     let pre = load_challenge(&page, field(&body, "challenge"), Purpose::Reset).await?;
-    let rules = recovery::rules(&page.state, &pre).await;
+    let rules = recovery::rules(&page.state.lifecycle(), &pre).await;
     let c = match check_code(&page, &body, Purpose::Reset, rules.clone()).await? {
         Ok(c) => c,
         Err(resp) => return Ok(resp),
     };
     let shown = (*c).clone();
     let password = field(&body, "password").unwrap_or_default();
-    match recovery::confirm(&page.state, *c, &password).await.or_page(&page)? {
+    match recovery::confirm(&page.state.lifecycle(), *c, &password).await.or_page(&page)? {
         Confirmed::Changed { flow } => changed(&page, flow),
         Confirmed::Expired => Err(code_expired(&page)),
         Confirmed::Refused(errors) => {

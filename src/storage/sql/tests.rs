@@ -1,7 +1,7 @@
 //! The contract suites and the SQL store's own suite, run against SQLite and PostgreSQL.
 use super::*;
 use crate::crypto::digest;
-use crate::auth::password::Hasher;
+use crate::identity::password::Hasher;
 use crate::storage::write::{Applied, Batch};
 
 async fn sqlite() -> SqlStore {

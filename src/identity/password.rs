@@ -68,7 +68,7 @@ impl Hasher {
     /// like a wrong password, after the work of a normal verification (so the time says
     /// nothing), and a warning is logged; the user can reset the password.
     pub async fn verify(&self, password: &str, phc: &str) -> Result<bool, AppError> {
-        if let Err(why) = crate::identity::hashes::parse(phc) {
+        if let Err(why) = super::hashes::parse(phc) {
             tracing::warn!(reason = %why, "stored password hash refused");
             return self.verify_nobody(password).await;
         }
@@ -77,7 +77,7 @@ impl Hasher {
             if phc.starts_with("$argon2") {
                 return verify_argon2(&pw, &phc);
             }
-            crate::identity::hashes::verify(&pw, &phc).map_err(|e| AppError::corrupt("stored password hash").because(e))
+            super::hashes::verify(&pw, &phc).map_err(|e| AppError::corrupt("stored password hash").because(e))
         })
         .await
     }
@@ -85,7 +85,7 @@ impl Hasher {
     /// Whether a stored hash already uses this hasher's argon2id parameters; if not, it is
     /// replaced after the next successful sign-in.
     pub fn is_current(&self, phc: &str) -> bool {
-        crate::identity::hashes::is_current(phc, &self.params)
+        super::hashes::is_current(phc, &self.params)
     }
 
     /// Spends the same work as a real verification and answers false.
