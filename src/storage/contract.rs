@@ -151,6 +151,7 @@ pub(crate) async fn run(b: &dyn Backend) {
     grants(&b.fresh().await).await;
     keys(&b.fresh().await).await;
     counters(&b.fresh().await).await;
+    apply(&b.fresh().await).await;
 }
 
 pub(crate) async fn users(s: &Stores) {
@@ -589,6 +590,156 @@ pub(crate) async fn counters(s: &Stores) {
     assert!(s.housekeeping.purge_expired(100).await.unwrap() >= 1);
     assert_eq!(c.hit("old", 10_000, 1).await.unwrap(), 1, "the expired counter was deleted");
     assert_eq!(c.count("burst", 2001).await.unwrap(), 20);
+}
+
+/// What `other` holds, to show that a batch for `acme` changes none of it.
+async fn snapshot(s: &Stores, t: &TenantId) -> String {
+    let users = s.users.search_users(t, "customers", &UserQuery { limit: 100, ..Default::default() }).await.unwrap();
+    let clients = s.clients.clients(t, "shop").await.unwrap();
+    format!(
+        "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+        s.directory.tenant(t).await.unwrap(),
+        s.directory.workspaces(t).await.unwrap(),
+        s.pools.pools(t).await.unwrap().into_iter().map(|p| (p.id, p.name, p.settings.self_registration)).collect::<Vec<_>>(),
+        s.groups.groups(t, "customers").await.unwrap(),
+        users.iter().map(|u| (&u.id, &u.username, &u.email, u.updated_at)).collect::<Vec<_>>(),
+        clients.iter().map(|c| (&c.client_id, &c.name)).collect::<Vec<_>>(),
+        s.schemas.schemas(t).await.unwrap(),
+        { let mut h = s.privileges.holdings(t).await.unwrap(); h.sort(); h },
+        s.audit.audit_events(t, None, 100).await.unwrap().len(),
+    )
+}
+
+/// `DirectoryStore::apply` (typed write batches, what provisioning runs): upserts by key,
+/// counts as the batch labels, idempotent, `replace: false` keeps stored rows, all or none,
+/// one tenant only, the audit event recorded at the batch's time.
+pub(crate) async fn apply(s: &Stores) {
+    use crate::storage::write::{Batch, Holder, Write};
+    let t = acme;
+    // A namesake of acme's user in the other tenant: grants to `alice` resolve in their tenant.
+    let twin = s.users.create_user(&other(), &new_user(&other(), "customers", "alice", Some("alice@example.com")), 1).await.unwrap();
+    s.users.create_user(&other(), &new_user(&other(), "customers", "carol", None), 1).await.unwrap();
+    let before_other = snapshot(s, &other()).await;
+
+    let mut alice = new_user(&t(), "customers", "alice", Some("alice@example.com"));
+    alice.password_hash = Some("$p1".into());
+    alice.groups = vec!["premium".into()];
+    let web = Client { name: "Web 2".into(), ..client(&t(), "web", vec!["https://b.example/cb".into()], vec![]) };
+    let mut b = Batch { now: 100, writes: vec![] };
+    // `replace: false` (what `Plan::keep_stored` sets): stored rows are kept, missing ones created.
+    b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME (partial)".into(), theme: Default::default(), replace: false });
+    b.push(Some("schema"), Write::Schema { tenant: t(), id: "extra".into(), body: serde_json::json!({ "type": "object" }) });
+    b.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "Buyers".into(), self_registration: false, settings: PoolSettings::default() });
+    b.push(Some("pool"), Write::Pool { tenant: t(), id: "vip".into(), name: "VIP".into(), self_registration: true, settings: PoolSettings::default() });
+    b.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "premium".into(), name: "Premium".into() } });
+    b.push(Some("user"), Write::User(alice.clone()));
+    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Renamed".into(), theme: Default::default(), pools: vec!["customers".into()], replace: false });
+    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "admin".into(), name: "Admin".into(), theme: Default::default(), pools: vec!["staff".into()], replace: false });
+    b.push(Some("client"), Write::Client(web));
+    b.push(Some("client"), Write::Client(Client { client_id: "cli".into(), name: "cli".into(), ..client(&t(), "cli", vec!["http://127.0.0.1/cb".into()], vec![]) }));
+    b.push(None, Write::Grant { tenant: t(), privilege: "tenant_admin".into(), holder: Holder::User { pool: "customers".into(), username: "alice".into() } });
+    b.push(None, Write::Grant { tenant: t(), privilege: "user_admin".into(), holder: Holder::Id(client_holder("shop", "cli")) });
+    let event = AuditEvent { tenant_id: t(), actor: "provision".into(), action: "tenant.provision".into(), subject: "acme".into(), detail: serde_json::json!({ "file": "acme.yaml" }) };
+    b.push(None, Write::Audit(event.clone()));
+
+    // Counts: a labelled write is created when its key was new, updated otherwise; unlabelled ones are not counted.
+    let counts = |m: &std::collections::BTreeMap<&'static str, usize>| m.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>();
+    let first = s.directory.apply(&b).await.unwrap();
+    assert_eq!(counts(&first.created), [("client", 1), ("group", 1), ("pool", 1), ("schema", 1), ("user", 1), ("workspace", 1)], "{first}");
+    assert_eq!(counts(&first.updated), [("client", 1), ("pool", 1), ("tenant", 1), ("workspace", 1)], "{first}");
+
+    // What the batch wrote.
+    let stored = s.users.find_user(&t(), "customers", Lookup::Username, "alice").await.unwrap().unwrap();
+    assert_eq!((stored.created_at, stored.email.as_deref(), stored.email_verified), (100, Some("alice@example.com"), true));
+    assert_eq!(s.groups.user_groups(&t(), &stored.id).await.unwrap(), ["premium"]);
+    assert_eq!(s.credentials.password_hashes(&t(), &stored.id).await.unwrap(), ["$p1"]);
+    assert_eq!(s.privileges.privileges_of(&t(), &[user_holder(&stored.id)]).await.unwrap(), ["tenant_admin"]);
+    assert_eq!(s.privileges.privileges_of(&t(), &[client_holder("shop", "cli")]).await.unwrap(), ["user_admin"]);
+    assert!(s.privileges.privileges(&t()).await.unwrap().contains(&group_privilege("customers", "premium", "Premium")), "the group's privilege");
+    assert_eq!(s.pools.pool(&t(), "customers").await.unwrap().unwrap().name, "Buyers");
+    assert!(s.pools.pool(&t(), "vip").await.unwrap().unwrap().settings.self_registration, "the write's field, over the settings' copy");
+    assert_eq!(s.schemas.schema(&t(), "extra").await.unwrap(), Some(serde_json::json!({ "type": "object" })));
+    assert_eq!(s.clients.get(&t(), "shop", "web").await.unwrap().unwrap().name, "Web 2");
+    assert_eq!(s.clients.clients(&t(), "shop").await.unwrap().into_iter().map(|c| c.client_id).collect::<Vec<_>>(), ["api", "cli", "web"]);
+    // Kept as stored: the tenant's name, the workspace's name and pools; the missing workspace was created.
+    assert_eq!(s.directory.tenant(&t()).await.unwrap().unwrap().0, "acme");
+    let mut workspaces = s.directory.workspaces(&t()).await.unwrap();
+    workspaces.sort();
+    assert_eq!(workspaces, [("admin".to_string(), "Admin".to_string(), vec!["staff".to_string()]), ("shop".into(), "shop".into(), vec!["staff".into(), "customers".into()])]);
+    // The audit event, at the batch's time.
+    let audit = s.audit.audit_events(&t(), None, 100).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!((audit[0].at, audit[0].actor.as_str(), audit[0].action.as_str(), audit[0].subject.as_str()), (100, "provision", "tenant.provision", "acme"));
+    assert_eq!(audit[0].detail, event.detail);
+
+    // Re-applying the same batch creates nothing: every labelled write counts as updated,
+    // the objects are the same ones (same user id), only a second audit event is recorded.
+    let users_before = s.users.search_users(&t(), "customers", &UserQuery { limit: 100, ..Default::default() }).await.unwrap().len();
+    let holdings_before = s.privileges.holdings(&t()).await.unwrap().len();
+    let again = Batch { now: 200, ..b.clone() };
+    let second = s.directory.apply(&again).await.unwrap();
+    assert!(second.created.is_empty(), "{second}");
+    assert_eq!(counts(&second.updated), [("client", 2), ("group", 1), ("pool", 2), ("schema", 1), ("tenant", 1), ("user", 1), ("workspace", 2)], "{second}");
+    assert_eq!(s.users.find_user(&t(), "customers", Lookup::Username, "alice").await.unwrap().unwrap().id, stored.id);
+    assert_eq!(s.users.search_users(&t(), "customers", &UserQuery { limit: 100, ..Default::default() }).await.unwrap().len(), users_before);
+    assert_eq!(s.privileges.holdings(&t()).await.unwrap().len(), holdings_before);
+    assert_eq!(s.groups.groups(&t(), "customers").await.unwrap().len(), 1);
+    assert_eq!(s.clients.clients(&t(), "shop").await.unwrap().len(), 3);
+    assert_eq!(s.audit.audit_events(&t(), None, 100).await.unwrap().len(), 2);
+    assert_eq!(s.users.get(&t(), &stored.id).await.unwrap().unwrap().updated_at, 200);
+
+    // `replace: true` does overwrite.
+    let mut full = Batch { now: 300, writes: vec![] };
+    full.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme: Default::default(), replace: true });
+    full.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Shop".into(), theme: Default::default(), pools: vec!["customers".into()], replace: true });
+    assert_eq!(counts(&s.directory.apply(&full).await.unwrap().updated), [("tenant", 1), ("workspace", 1)]);
+    assert_eq!(s.directory.tenant(&t()).await.unwrap().unwrap().0, "ACME");
+    assert_eq!(s.directory.workspace(&t(), "shop").await.unwrap().unwrap().pools, ["customers"]);
+
+    // A user write replaces the live password (the history stays) or, without a hash,
+    // keeps the stored one.
+    s.credentials.set_password(&t(), &stored.id, "$p2", 5, 310).await.unwrap();
+    let mut pw = Batch { now: 320, writes: vec![] };
+    pw.push(Some("user"), Write::User(NewUser { password_hash: Some("$p3".into()), ..alice.clone() }));
+    s.directory.apply(&pw).await.unwrap();
+    assert_eq!(s.credentials.password_hashes(&t(), &stored.id).await.unwrap(), ["$p3", "$p1"]);
+    let mut keep = Batch { now: 330, writes: vec![] };
+    keep.push(Some("user"), Write::User(NewUser { password_hash: None, groups: vec![], ..alice.clone() }));
+    s.directory.apply(&keep).await.unwrap();
+    assert_eq!(s.credentials.password_hashes(&t(), &stored.id).await.unwrap(), ["$p3", "$p1"]);
+    assert!(s.groups.user_groups(&t(), &stored.id).await.unwrap().is_empty(), "memberships are replaced");
+
+    // All or none: the last write fails (a grant to a user that exists only in the other
+    // tenant), so nothing of the batch is left, neither what it created nor what it updated.
+    let before_acme = snapshot(s, &t()).await;
+    let alice_before = s.users.get(&t(), &stored.id).await.unwrap().unwrap();
+    let mut bad = Batch { now: 400, writes: vec![] };
+    bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("fresh"), name: "Fresh".into(), theme: Default::default(), replace: true });
+    bad.push(Some("tenant"), Write::Tenant { id: t(), name: "Rolled back".into(), theme: Default::default(), replace: true });
+    bad.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "Rolled back".into(), self_registration: false, settings: PoolSettings::default() });
+    bad.push(Some("pool"), Write::Pool { tenant: t(), id: "temp".into(), name: "Temp".into(), self_registration: false, settings: PoolSettings::default() });
+    bad.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "temp".into(), name: "Temp".into() } });
+    bad.push(Some("user"), Write::User(NewUser { status: UserStatus::Inactive, password_hash: Some("$rolled".into()), groups: vec!["temp".into()], ..alice.clone() }));
+    bad.push(Some("user"), Write::User(new_user(&t(), "customers", "bob", Some("bob@example.com"))));
+    bad.push(Some("schema"), Write::Schema { tenant: t(), id: "extra".into(), body: serde_json::json!({ "type": "string" }) });
+    bad.push(Some("client"), Write::Client(Client { name: "Rolled back".into(), ..client(&t(), "web", vec![], vec![]) }));
+    bad.push(None, Write::Grant { tenant: t(), privilege: "tenant_admin".into(), holder: Holder::Id("user:x".into()) });
+    bad.push(None, Write::Audit(event.clone()));
+    bad.push(None, Write::Grant { tenant: t(), privilege: "tenant_admin".into(), holder: Holder::User { pool: "customers".into(), username: "carol".into() } });
+    assert!(s.directory.apply(&bad).await.is_err());
+    assert!(s.directory.tenant(&TenantId::new("fresh")).await.unwrap().is_none());
+    assert!(s.pools.pool(&t(), "temp").await.unwrap().is_none());
+    assert!(s.users.find_user(&t(), "customers", Lookup::Username, "bob").await.unwrap().is_none());
+    let alice_after = s.users.get(&t(), &stored.id).await.unwrap().unwrap();
+    assert_eq!((alice_after.status, alice_after.updated_at), (alice_before.status, alice_before.updated_at));
+    assert_eq!(s.credentials.password_hashes(&t(), &stored.id).await.unwrap(), ["$p3", "$p1"]);
+    assert!(s.groups.user_groups(&t(), &stored.id).await.unwrap().is_empty());
+    assert_eq!(snapshot(s, &t()).await, before_acme, "nothing of the failed batch");
+
+    // Tenant isolation: nothing of `other` changed, and its `alice` was granted nothing.
+    assert_eq!(snapshot(s, &other()).await, before_other);
+    assert!(s.privileges.privileges_of(&other(), &[user_holder(&twin.id)]).await.unwrap().is_empty());
+    assert!(s.directory.workspace(&other(), "admin").await.unwrap().is_none());
 }
 
 /// `MemoryDb`, seeded.

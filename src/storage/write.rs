@@ -16,12 +16,13 @@ pub enum Write {
     /// Creates the tenant; `replace`: also overwrites the name and theme of a stored one.
     Tenant { id: TenantId, name: String, theme: ThemeSpec, replace: bool },
     Schema { tenant: TenantId, id: String, body: serde_json::Value },
+    /// `self_registration` is what the stored pool reports, whatever `settings` says.
     Pool { tenant: TenantId, id: String, name: String, self_registration: bool, settings: PoolSettings },
     /// The group and its dynamic privilege (`identity::group_privilege`).
     Group { tenant: TenantId, group: Group },
     /// The user's profile, status and addresses as given (with whether each is verified),
-    /// its memberships replaced by `groups`, its password replaced by `password_hash`
-    /// unless that is `None` (then the stored one stays).
+    /// its memberships replaced by `groups`, its live password replaced by `password_hash`
+    /// unless that is `None` (then the stored one stays); retired passwords stay either way.
     User(NewUser),
     /// Creates the workspace with its pools (in lookup order); `replace`: also overwrites
     /// the name, theme and pools of a stored one.

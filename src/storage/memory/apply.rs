@@ -3,7 +3,7 @@
 use super::{Data, TenantRow, WorkspaceRow};
 use super::identity::new_credential;
 use crate::error::AppError;
-use crate::storage::identity::{CredentialKind, Lookup, Pool, group_privilege, user_holder};
+use crate::storage::identity::{CredentialKind, Lookup, Pool, PoolSettings, group_privilege, user_holder};
 use crate::storage::write::{Applied, Batch, Holder, Write};
 use crate::storage::{AuditEvent, Result};
 use crate::storage::identity::AuditRecord;
@@ -31,9 +31,11 @@ impl Data {
                 existed
             }
             Write::Schema { tenant, id, body } => self.schemas.insert((tenant.to_string(), id.clone()), body.clone()).is_some(),
-            Write::Pool { tenant, id, name, self_registration: _, settings } => {
-                // `self_registration` is a column of the SQL row; here it lives in the settings.
-                let pool = Pool { tenant_id: tenant.clone(), id: id.clone(), name: name.clone(), settings: settings.clone() };
+            Write::Pool { tenant, id, name, self_registration, settings } => {
+                // `self_registration` is a column of the SQL row, read back over the settings'
+                // copy; here it lives in the settings, so the write's field wins here too.
+                let settings = PoolSettings { self_registration: *self_registration, ..settings.clone() };
+                let pool = Pool { tenant_id: tenant.clone(), id: id.clone(), name: name.clone(), settings };
                 self.pools.insert((tenant.to_string(), id.clone()), pool).is_some()
             }
             Write::Group { tenant, group } => {
@@ -54,7 +56,8 @@ impl Data {
                 (u.email, u.email_verified, u.phone, u.phone_verified) = (n.email.clone(), n.email_verified, n.phone.clone(), n.phone_verified);
                 self.write_user(&u, now)?;
                 if let Some(h) = &n.password_hash {
-                    self.credentials.retain(|c| !(c.user_id == id && c.kind == CredentialKind::PASSWORD));
+                    // The live password is replaced; retired ones (the history) stay, as in SQL.
+                    self.credentials.retain(|c| !(c.user_id == id && c.kind == CredentialKind::PASSWORD && !c.retired));
                     self.credentials.push(new_credential(&id, CredentialKind::PASSWORD, h, None, now));
                 }
                 self.members.retain(|m| m.3 != id);
