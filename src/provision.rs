@@ -454,176 +454,231 @@ pub fn parse(text: &str) -> Result<File, AppError> {
 /// still verify the file's password are kept, so re-applying does not rewrite them.
 pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStore, hasher: &Hasher, existing: &Existing) -> Result<Plan, PlanError> {
     let mut plan = Plan { batch: Batch { now, writes: vec![] } };
+    let planner = Planner { users_store, hasher, existing };
     let mut tenant_ids = HashSet::new();
     for (ti, t) in file.tenants.iter().enumerate() {
         let tp = format!("/tenants/{ti}");
-        // A tenant id enters the system here, from the provisioning file.
-        let tenant = TenantId::new(t.id.clone());
         check_id(&format!("{tp}/id"), &t.id)?;
         if RESERVED.contains(&t.id.as_str()) {
             return Err(err(format!("{tp}/id"), format!("{:?} is reserved", t.id)));
         }
         dup(&format!("{tp}/id"), &mut tenant_ids, &t.id)?;
-        let mut schemas = vec![];
-        let mut schema_ids = HashSet::new();
-        for (si, sc) in t.schemas.iter().enumerate() {
-            let sp = format!("{tp}/schemas/{si}");
-            check_id(&format!("{sp}/id"), &sc.id)?;
-            dup(&format!("{sp}/id"), &mut schema_ids, &sc.id)?;
-            if schema::builtin(&sc.id).is_some() {
-                return Err(err(format!("{sp}/id"), format!("{:?} is a built-in schema and cannot be changed", sc.id)));
-            }
-            schema::compile(&sc.schema).map_err(|e| err(format!("{sp}/schema"), describe(&e)))?;
-            schemas.push(Write::Schema { tenant: tenant.clone(), id: sc.id.clone(), body: sc.schema.clone() });
-        }
-        // Written after the tenant's own row, which is known once everything else is.
-        let mut writes = Batch::default();
-        let mut holders: Vec<(String, Holder)> = vec![];
+        planner.tenant(&tp, t, source, &mut plan.batch).await?;
+    }
+    Ok(plan)
+}
+
+/// What planning one file reads: the stored password hashes (kept when they still verify),
+/// the hasher, and the stored state the file's objects may refer to or leave unmentioned.
+struct Planner<'a> {
+    users_store: &'a dyn UserStore,
+    hasher: &'a Hasher,
+    existing: &'a Existing,
+}
+
+/// The tenant being planned, where its document sits, and what its pools and objects
+/// gather for the tenant's batch: writes in order, and the privileges they hold.
+struct TenantPlan<'a> {
+    t: &'a TenantSpec,
+    tenant: TenantId,
+    writes: Batch,
+    holders: Vec<(String, Holder)>,
+}
+
+impl Planner<'_> {
+    /// One tenant: its schemas, pools, workspaces, its own row (known once everything else
+    /// is), its grants and an audit record, appended to `out` in that order.
+    async fn tenant(&self, tp: &str, t: &TenantSpec, source: &str, out: &mut Batch) -> Result<(), PlanError> {
+        // A tenant id enters the system here, from the provisioning file.
+        let mut tx = TenantPlan { t, tenant: TenantId::new(t.id.clone()), writes: Batch::default(), holders: vec![] };
+        let schemas = schemas_plan(tp, t, &tx.tenant)?;
         let mut pool_ids = HashSet::new();
         for (pi, p) in t.pools.iter().enumerate() {
             let pp = format!("{tp}/pools/{pi}");
             check_id(&format!("{pp}/id"), &p.id)?;
             dup(&format!("{pp}/id"), &mut pool_ids, &p.id)?;
-            let mut group_ids = HashSet::new();
-            for (gi, g) in p.groups.iter().enumerate() {
-                check_id(&format!("{pp}/groups/{gi}/id"), &g.id)?;
-                dup(&format!("{pp}/groups/{gi}/id"), &mut group_ids, &g.id)?;
-            }
-            let pool_key = (t.id.clone(), p.id.clone());
-            // Unmentioned settings keep their stored values (defaults for a new pool).
-            let was = existing.pools.get(&pool_key).cloned().unwrap_or_default();
-            let policy = p.password_policy.clone().unwrap_or(was.password_policy);
-            policy.validate().map_err(|(f, m)| err(format!("{pp}/password_policy/{f}"), m))?;
-            let settings = PoolSettings {
-                self_registration: p.self_registration.unwrap_or(was.self_registration),
-                identifier: p.identifier.unwrap_or(was.identifier),
-                activation: p.activation.unwrap_or(was.activation),
-                password_policy: policy,
-                payload_schema: p.payload_schema.clone().unwrap_or(was.payload_schema),
-                metadata_schema: p.metadata_schema.clone().unwrap_or(was.metadata_schema),
-                retention_days: p.retention_days.unwrap_or(was.retention_days),
-                metadata_claims: p.metadata_claims.clone().unwrap_or(was.metadata_claims),
-            };
-            let find_schema = |path: String, id: &str| -> Result<schema::Compiled, PlanError> {
-                let body = schema::builtin(id)
-                    .cloned()
-                    .or_else(|| t.schemas.iter().find(|s| s.id == id).map(|s| s.schema.clone()))
-                    .or_else(|| existing.schemas.get(&(t.id.clone(), id.to_owned())).cloned())
-                    .ok_or_else(|| err(&path, format!("no schema {id:?} in tenant {:?}", t.id)))?;
-                schema::compile(&body).map_err(|e| err(&path, format!("schema {id:?} is not valid: {}", describe(&e))))
-            };
-            let payload_schema = find_schema(format!("{pp}/payload_schema"), &settings.payload_schema)?;
-            let metadata_schema = find_schema(format!("{pp}/metadata_schema"), &settings.metadata_schema)?;
-            for (gi, g) in p.groups.iter().enumerate() {
-                for (xi, x) in g.privileges.iter().enumerate() {
-                    check_privilege(&format!("{pp}/groups/{gi}/privileges/{xi}"), t, existing, x)?;
-                    holders.push((x.clone(), Holder::Id(group_holder(&p.id, &g.id))));
-                }
-            }
-            // Groups a user may join: those of the file and those stored.
-            let mut groups_known: HashSet<String> = group_ids.iter().map(|g| (*g).to_owned()).collect();
-            groups_known.extend(existing.groups.keys().filter(|(tn, pn, _)| *tn == t.id && *pn == p.id).map(|(_, _, g)| g.clone()));
-            let rules = users::Rules::new(&tenant, &p.id, &settings, payload_schema, metadata_schema, groups_known);
-            let mut users_out = vec![];
-            let mut names = HashSet::new();
-            for (ui, u) in p.users.iter().enumerate() {
-                let up = format!("{pp}/users/{ui}");
-                let username = crate::identity::normalize_username(&u.username).map_err(|m| err(format!("{up}/username"), m))?;
-                if !names.insert(username.clone()) {
-                    return Err(err(format!("{up}/username"), format!("{username:?} appears twice")));
-                }
-                let was = existing.users.get(&(t.id.clone(), p.id.clone(), username.clone()));
-                // What the file leaves out keeps its stored value (`null` removes an address).
-                let draft = Draft {
-                    username: Some(username.clone()),
-                    email: u.email.clone().unwrap_or_else(|| was.and_then(|(w, _)| w.email.clone())),
-                    phone: u.phone.clone().unwrap_or_else(|| was.and_then(|(w, _)| w.phone.clone())),
-                    password: u.password.clone(),
-                    password_hash: None,
-                    status: u.status.clone(),
-                    groups: u.groups.clone().unwrap_or_else(|| was.map(|(_, g)| g.clone()).unwrap_or_default()),
-                    payload: u.claims.clone().unwrap_or_else(|| was.map(|(w, _)| w.claims.clone()).unwrap_or_default()),
-                    metadata: u.metadata.clone().unwrap_or_else(|| was.map(|(w, _)| w.metadata.clone()).unwrap_or_default()),
-                };
-                let mut user = rules.check(Writer::Provisioning, &draft).map_err(|e| user_error(&up, e))?;
-                // A deleted (or inactive) user keeps its status unless the file says otherwise.
-                if let (None, Some((w, _))) = (&u.status, was) {
-                    users::set_status(&mut user, w.status);
-                }
-                for (xi, x) in u.privileges.iter().enumerate() {
-                    check_privilege(&format!("{up}/privileges/{xi}"), t, existing, x)?;
-                    holders.push((x.clone(), Holder::User { pool: p.id.clone(), username: username.clone() }));
-                }
-                // Stored hashes that still verify the file's password are kept, so
-                // re-applying does not rewrite them.
-                user.password_hash = match &u.password {
-                    None => None,
-                    Some(pw) => match users_store.password_hash(&tenant, &p.id, &username).await? {
-                        Some(stored) if hasher.verify(pw, &stored).await? => None,
-                        _ => Some(hasher.hash(pw).await?),
-                    },
-                };
-                users_out.push(user);
-            }
-            let group_name = |g: &GroupSpec| {
-                g.name.clone().or_else(|| existing.groups.get(&(t.id.clone(), p.id.clone(), g.id.clone())).cloned()).unwrap_or_else(|| g.id.clone())
-            };
-            let name = p.name.clone().or_else(|| existing.pool_names.get(&pool_key).cloned()).unwrap_or_else(|| p.id.clone());
-            writes.push(Some("pool"), Write::Pool { tenant: tenant.clone(), id: p.id.clone(), name, self_registration: settings.self_registration, settings });
-            for g in &p.groups {
-                let group = Group { pool_id: p.id.clone(), id: g.id.clone(), name: group_name(g) };
-                writes.push(Some("group"), Write::Group { tenant: tenant.clone(), group });
-            }
-            for u in users_out {
-                writes.push(Some("user"), Write::User(u));
-            }
+            self.pool(&mut tx, &pp, p).await?;
         }
         let mut ws_ids = HashSet::new();
         for (wi, w) in t.workspaces.iter().enumerate() {
             let wp = format!("{tp}/workspaces/{wi}");
             check_id(&format!("{wp}/id"), &w.id)?;
             dup(&format!("{wp}/id"), &mut ws_ids, &w.id)?;
-            let was = existing.workspaces.get(&(t.id.clone(), w.id.clone()));
-            let ws_pools = w.pools.clone().unwrap_or_else(|| was.map(|x| x.pools.clone()).unwrap_or_default());
-            for (pi, p) in ws_pools.iter().enumerate() {
-                if !pool_ids.contains(p.as_str()) && !existing.pools.contains_key(&(t.id.clone(), p.clone())) {
-                    return Err(err(format!("{wp}/pools/{pi}"), format!("no pool {p:?} in tenant {:?}", t.id)));
-                }
-            }
-            let mut clients = vec![];
-            let mut client_ids = HashSet::new();
-            for (ci, c) in w.clients.iter().enumerate() {
-                let stored = existing.clients.get(&(t.id.clone(), w.id.clone(), c.client_id.clone()));
-                clients.push(client_plan(&format!("{wp}/clients/{ci}"), &tenant, &w.id, c, stored, &mut client_ids)?);
-                for (xi, x) in c.privileges.iter().enumerate() {
-                    check_privilege(&format!("{wp}/clients/{ci}/privileges/{xi}"), t, existing, x)?;
-                    holders.push((x.clone(), Holder::Id(client_holder(&w.id, &c.client_id))));
-                }
-            }
-            let theme = w.theme.clone().or_else(|| was.map(|x| x.theme.clone())).unwrap_or_default();
-            theme::validate(&theme).map_err(|e| err(format!("{wp}/theme"), e))?;
-            let name = w.name.clone().or_else(|| was.map(|x| x.name.clone())).unwrap_or_else(|| w.id.clone());
-            writes.push(Some("workspace"), Write::Workspace { tenant: tenant.clone(), id: w.id.clone(), name, theme, pools: ws_pools, replace: true });
-            for c in clients {
-                writes.push(Some("client"), Write::Client(c));
-            }
+            self.workspace(&mut tx, &wp, w, &pool_ids)?;
         }
-        let was = existing.tenants.get(&t.id);
+        let was = self.existing.tenants.get(&t.id);
         let theme = t.theme.clone().or_else(|| was.map(|x| x.1.clone())).unwrap_or_default();
         theme::validate(&theme).map_err(|e| err(format!("{tp}/theme"), e))?;
         let name = t.name.clone().or_else(|| was.map(|x| x.0.clone())).unwrap_or_else(|| t.id.clone());
-        plan.batch.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, theme, replace: true });
+        let tenant = tx.tenant.clone();
+        out.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, theme, replace: true });
         for sc in schemas {
-            plan.batch.push(Some("schema"), sc);
+            out.push(Some("schema"), sc);
         }
-        plan.batch.writes.append(&mut writes.writes);
-        for (privilege, holder) in holders {
-            plan.batch.push(None, Write::Grant { tenant: tenant.clone(), privilege, holder });
+        out.writes.append(&mut tx.writes.writes);
+        for (privilege, holder) in tx.holders {
+            out.push(None, Write::Grant { tenant: tenant.clone(), privilege, holder });
         }
-        let event = AuditEvent { tenant_id: tenant.clone(), actor: "provisioning".into(), action: "tenant.applied".into(), subject: t.id.clone(), detail: serde_json::json!({ "source": source }) };
-        plan.batch.push(None, Write::Audit(event));
+        let event = AuditEvent { tenant_id: tenant, actor: "provisioning".into(), action: "tenant.applied".into(), subject: t.id.clone(), detail: serde_json::json!({ "source": source }) };
+        out.push(None, Write::Audit(event));
+        Ok(())
     }
-    Ok(plan)
+
+    /// One pool: its settings (unmentioned ones keep their stored values), groups and users.
+    async fn pool(&self, tx: &mut TenantPlan<'_>, pp: &str, p: &PoolSpec) -> Result<(), PlanError> {
+        let (t, existing) = (tx.t, self.existing);
+        let mut group_ids = HashSet::new();
+        for (gi, g) in p.groups.iter().enumerate() {
+            check_id(&format!("{pp}/groups/{gi}/id"), &g.id)?;
+            dup(&format!("{pp}/groups/{gi}/id"), &mut group_ids, &g.id)?;
+        }
+        let pool_key = (t.id.clone(), p.id.clone());
+        let settings = pool_settings(pp, p, existing.pools.get(&pool_key).cloned().unwrap_or_default())?;
+        let payload_schema = self.find_schema(t, format!("{pp}/payload_schema"), &settings.payload_schema)?;
+        let metadata_schema = self.find_schema(t, format!("{pp}/metadata_schema"), &settings.metadata_schema)?;
+        for (gi, g) in p.groups.iter().enumerate() {
+            for (xi, x) in g.privileges.iter().enumerate() {
+                check_privilege(&format!("{pp}/groups/{gi}/privileges/{xi}"), t, existing, x)?;
+                tx.holders.push((x.clone(), Holder::Id(group_holder(&p.id, &g.id))));
+            }
+        }
+        // Groups a user may join: those of the file and those stored.
+        let mut groups_known: HashSet<String> = group_ids.iter().map(|g| (*g).to_owned()).collect();
+        groups_known.extend(existing.groups.keys().filter(|(tn, pn, _)| *tn == t.id && *pn == p.id).map(|(_, _, g)| g.clone()));
+        let rules = users::Rules::new(&tx.tenant, &p.id, &settings, payload_schema, metadata_schema, groups_known);
+        let mut users_out = vec![];
+        let mut names = HashSet::new();
+        for (ui, u) in p.users.iter().enumerate() {
+            users_out.push(self.user(tx, &format!("{pp}/users/{ui}"), p, &rules, u, &mut names).await?);
+        }
+        let group_name = |g: &GroupSpec| {
+            g.name.clone().or_else(|| existing.groups.get(&(t.id.clone(), p.id.clone(), g.id.clone())).cloned()).unwrap_or_else(|| g.id.clone())
+        };
+        let name = p.name.clone().or_else(|| existing.pool_names.get(&pool_key).cloned()).unwrap_or_else(|| p.id.clone());
+        tx.writes.push(Some("pool"), Write::Pool { tenant: tx.tenant.clone(), id: p.id.clone(), name, self_registration: settings.self_registration, settings });
+        for g in &p.groups {
+            let group = Group { pool_id: p.id.clone(), id: g.id.clone(), name: group_name(g) };
+            tx.writes.push(Some("group"), Write::Group { tenant: tx.tenant.clone(), group });
+        }
+        for u in users_out {
+            tx.writes.push(Some("user"), Write::User(u));
+        }
+        Ok(())
+    }
+
+    /// A schema a pool names: built in, in the file, or stored, and valid.
+    fn find_schema(&self, t: &TenantSpec, path: String, id: &str) -> Result<schema::Compiled, PlanError> {
+        let body = schema::builtin(id)
+            .cloned()
+            .or_else(|| t.schemas.iter().find(|s| s.id == id).map(|s| s.schema.clone()))
+            .or_else(|| self.existing.schemas.get(&(t.id.clone(), id.to_owned())).cloned())
+            .ok_or_else(|| err(&path, format!("no schema {id:?} in tenant {:?}", t.id)))?;
+        schema::compile(&body).map_err(|e| err(&path, format!("schema {id:?} is not valid: {}", describe(&e))))
+    }
+
+    /// One user, checked by the one user-write path; what the file leaves out keeps its
+    /// stored value (`null` removes an address).
+    async fn user(&self, tx: &mut TenantPlan<'_>, up: &str, p: &PoolSpec, rules: &users::Rules, u: &UserSpec, names: &mut HashSet<String>) -> Result<crate::storage::identity::NewUser, PlanError> {
+        let t = tx.t;
+        let username = crate::identity::normalize_username(&u.username).map_err(|m| err(format!("{up}/username"), m))?;
+        if !names.insert(username.clone()) {
+            return Err(err(format!("{up}/username"), format!("{username:?} appears twice")));
+        }
+        let was = self.existing.users.get(&(t.id.clone(), p.id.clone(), username.clone()));
+        let draft = Draft {
+            username: Some(username.clone()),
+            email: u.email.clone().unwrap_or_else(|| was.and_then(|(w, _)| w.email.clone())),
+            phone: u.phone.clone().unwrap_or_else(|| was.and_then(|(w, _)| w.phone.clone())),
+            password: u.password.clone(),
+            password_hash: None,
+            status: u.status.clone(),
+            groups: u.groups.clone().unwrap_or_else(|| was.map(|(_, g)| g.clone()).unwrap_or_default()),
+            payload: u.claims.clone().unwrap_or_else(|| was.map(|(w, _)| w.claims.clone()).unwrap_or_default()),
+            metadata: u.metadata.clone().unwrap_or_else(|| was.map(|(w, _)| w.metadata.clone()).unwrap_or_default()),
+        };
+        let mut user = rules.check(Writer::Provisioning, &draft).map_err(|e| user_error(up, e))?;
+        // A deleted (or inactive) user keeps its status unless the file says otherwise.
+        if let (None, Some((w, _))) = (&u.status, was) {
+            users::set_status(&mut user, w.status);
+        }
+        for (xi, x) in u.privileges.iter().enumerate() {
+            check_privilege(&format!("{up}/privileges/{xi}"), t, self.existing, x)?;
+            tx.holders.push((x.clone(), Holder::User { pool: p.id.clone(), username: username.clone() }));
+        }
+        // Stored hashes that still verify the file's password are kept, so re-applying does
+        // not rewrite them.
+        user.password_hash = match &u.password {
+            None => None,
+            Some(pw) => match self.users_store.password_hash(&tx.tenant, &p.id, &username).await? {
+                Some(stored) if self.hasher.verify(pw, &stored).await? => None,
+                _ => Some(self.hasher.hash(pw).await?),
+            },
+        };
+        Ok(user)
+    }
+
+    /// One workspace: its pools (of the file or stored), clients, theme and name.
+    fn workspace(&self, tx: &mut TenantPlan<'_>, wp: &str, w: &WorkspaceSpec, pool_ids: &HashSet<&str>) -> Result<(), PlanError> {
+        let (t, existing) = (tx.t, self.existing);
+        let was = existing.workspaces.get(&(t.id.clone(), w.id.clone()));
+        let ws_pools = w.pools.clone().unwrap_or_else(|| was.map(|x| x.pools.clone()).unwrap_or_default());
+        for (pi, p) in ws_pools.iter().enumerate() {
+            if !pool_ids.contains(p.as_str()) && !existing.pools.contains_key(&(t.id.clone(), p.clone())) {
+                return Err(err(format!("{wp}/pools/{pi}"), format!("no pool {p:?} in tenant {:?}", t.id)));
+            }
+        }
+        let mut clients = vec![];
+        let mut client_ids = HashSet::new();
+        for (ci, c) in w.clients.iter().enumerate() {
+            let stored = existing.clients.get(&(t.id.clone(), w.id.clone(), c.client_id.clone()));
+            clients.push(client_plan(&format!("{wp}/clients/{ci}"), &tx.tenant, &w.id, c, stored, &mut client_ids)?);
+            for (xi, x) in c.privileges.iter().enumerate() {
+                check_privilege(&format!("{wp}/clients/{ci}/privileges/{xi}"), t, existing, x)?;
+                tx.holders.push((x.clone(), Holder::Id(client_holder(&w.id, &c.client_id))));
+            }
+        }
+        let theme = w.theme.clone().or_else(|| was.map(|x| x.theme.clone())).unwrap_or_default();
+        theme::validate(&theme).map_err(|e| err(format!("{wp}/theme"), e))?;
+        let name = w.name.clone().or_else(|| was.map(|x| x.name.clone())).unwrap_or_else(|| w.id.clone());
+        tx.writes.push(Some("workspace"), Write::Workspace { tenant: tx.tenant.clone(), id: w.id.clone(), name, theme, pools: ws_pools, replace: true });
+        for c in clients {
+            tx.writes.push(Some("client"), Write::Client(c));
+        }
+        Ok(())
+    }
+}
+
+/// The tenant's own schemas: valid, not built in, each id once.
+fn schemas_plan(tp: &str, t: &TenantSpec, tenant: &TenantId) -> Result<Vec<Write>, PlanError> {
+    let mut schemas = vec![];
+    let mut schema_ids = HashSet::new();
+    for (si, sc) in t.schemas.iter().enumerate() {
+        let sp = format!("{tp}/schemas/{si}");
+        check_id(&format!("{sp}/id"), &sc.id)?;
+        dup(&format!("{sp}/id"), &mut schema_ids, &sc.id)?;
+        if schema::builtin(&sc.id).is_some() {
+            return Err(err(format!("{sp}/id"), format!("{:?} is a built-in schema and cannot be changed", sc.id)));
+        }
+        schema::compile(&sc.schema).map_err(|e| err(format!("{sp}/schema"), describe(&e)))?;
+        schemas.push(Write::Schema { tenant: tenant.clone(), id: sc.id.clone(), body: sc.schema.clone() });
+    }
+    Ok(schemas)
+}
+
+/// A pool's settings: what the document says, else what is stored (defaults for a new pool).
+fn pool_settings(pp: &str, p: &PoolSpec, was: PoolSettings) -> Result<PoolSettings, PlanError> {
+    let policy = p.password_policy.clone().unwrap_or(was.password_policy);
+    policy.validate().map_err(|(f, m)| err(format!("{pp}/password_policy/{f}"), m))?;
+    Ok(PoolSettings {
+        self_registration: p.self_registration.unwrap_or(was.self_registration),
+        identifier: p.identifier.unwrap_or(was.identifier),
+        activation: p.activation.unwrap_or(was.activation),
+        password_policy: policy,
+        payload_schema: p.payload_schema.clone().unwrap_or(was.payload_schema),
+        metadata_schema: p.metadata_schema.clone().unwrap_or(was.metadata_schema),
+        retention_days: p.retention_days.unwrap_or(was.retention_days),
+        metadata_claims: p.metadata_claims.clone().unwrap_or(was.metadata_claims),
+    })
 }
 
 /// The client a document describes; what it leaves out comes from `stored` (or defaults).
