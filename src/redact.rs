@@ -47,6 +47,16 @@ mod tests {
     }
 
     #[test]
+    fn engine_answers_hide_the_code_the_cookie_and_the_flow() {
+        use crate::auth::engine::{Advanced, Destination};
+        let to = Destination::Client(url::Url::parse(&format!("https://rp.example/cb?code={SECRET}")).unwrap());
+        let answer = Advanced { to, session_cookie: Some(SECRET.into()) };
+        assert!(shown(&answer).contains("Client"));
+        let page = Destination::Page(crate::views::PageId::ALL[0], format!("/acme/shop/login?flow={SECRET}"));
+        shown(&page);
+    }
+
+    #[test]
     fn keys_clients_and_users_hide_their_secrets() {
         let key = StoredKey { kid: "k1".into(), alg: SigningAlg::ES256, private_pem: SECRET.into(), created_at: 0, retired_at: None };
         assert!(shown(&key).contains("k1"));

@@ -29,8 +29,8 @@ pub struct Context<'a> {
     pub cookie: Option<&'a str>,
 }
 
-/// Where the browser goes next.
-#[derive(Debug)]
+/// Where the browser goes next. `Debug` hides the URL back to the client: it carries the
+/// authorization code.
 pub enum Destination {
     /// A page of this flow (its id).
     Page(PageId, String),
@@ -38,11 +38,26 @@ pub enum Destination {
     Client(Url),
 }
 
-#[derive(Debug)]
+/// `Debug` hides the session cookie value (it signs the browser in).
 pub struct Advanced {
     pub to: Destination,
     /// A new session cookie value to set (after a sign-in).
     pub session_cookie: Option<String>,
+}
+
+impl std::fmt::Debug for Destination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Destination::Page(page, _) => f.debug_tuple("Page").field(page).field(&crate::redact::Redacted).finish(),
+            Destination::Client(_) => f.debug_tuple("Client").field(&crate::redact::Redacted).finish(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Advanced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Advanced").field("to", &self.to).field("session_cookie", &self.session_cookie.as_ref().map(|_| crate::redact::Redacted)).finish()
+    }
 }
 
 impl Engine<'_> {

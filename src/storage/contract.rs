@@ -209,6 +209,16 @@ pub(crate) async fn users(s: &Stores) {
     assert_eq!(conflict(u.update_user(&acme(), &changed, 21).await), "username");
     assert!(u.update_user(&other(), &stored, 21).await.is_err());
     assert_eq!(u.get(&other(), &twin.id).await.unwrap().unwrap().email.as_deref(), Some("alice@example.com"));
+    // A record that names this tenant but the id of another tenant's user is refused, and
+    // nothing keyed by that id (addresses, credentials) is written.
+    let mut forged = stored.clone();
+    forged.id = twin.id.clone();
+    forged.email = Some("forged@example.com".into());
+    assert!(u.update_user(&acme(), &forged, 22).await.is_err());
+    assert!(u.activate_registration(&acme(), &forged, "$forged", 22).await.is_err());
+    let twin_now = u.get(&other(), &twin.id).await.unwrap().unwrap();
+    assert_eq!(twin_now.email.as_deref(), Some("alice@example.com"));
+    assert!(!s.credentials.password_hashes(&other(), &twin.id).await.unwrap().contains(&"$forged".to_string()));
 
     // Search: ordered by id, a cursor, a limit, a prefix, filters; one tenant.
     for i in 0..5 {

@@ -62,13 +62,21 @@ fn with_deadline(deadline: i64, value: &[u8]) -> Vec<u8> {
 }
 
 /// The value of a stored form if its deadline is still ahead of `now`. A record without a
-/// deadline (written before deadlines were stored) counts as absent, like an expired one:
-/// the session store holds nothing that cannot be started again.
+/// deadline was written before deadlines were stored (a node of an older version during a
+/// rolling upgrade): it is live, bounded by its Redis TTL as it was then. Reading it as
+/// absent would fail open for revocation markers (`Kind::UserEpoch`: a password reset on an
+/// old node must still end the sessions new nodes check). Stored values are JSON or bare
+/// counts, so none of them starts with digits and a space by itself.
 fn live(raw: Option<Vec<u8>>, now: i64) -> Option<Vec<u8>> {
     let raw = raw?;
-    let space = raw.iter().position(|b| *b == b' ')?;
-    let deadline: i64 = std::str::from_utf8(&raw[..space]).ok()?.parse().ok()?;
-    (deadline > now).then(|| raw[space + 1..].to_vec())
+    let deadline = raw
+        .iter()
+        .position(|b| *b == b' ')
+        .and_then(|space| Some((std::str::from_utf8(&raw[..space]).ok()?.parse::<i64>().ok()?, space)));
+    match deadline {
+        Some((deadline, space)) => (deadline > now).then(|| raw[space + 1..].to_vec()),
+        None => Some(raw),
+    }
 }
 
 fn unavailable(e: redis::RedisError) -> AppError {
@@ -201,7 +209,10 @@ mod tests {
         assert_eq!(stored, b"100 {\"a\":1}");
         assert_eq!(live(Some(stored.clone()), 99).as_deref(), Some(&b"{\"a\":1}"[..]));
         assert_eq!(live(Some(stored), 100), None);
-        assert_eq!(live(Some(b"{\"written\":\"before deadlines\"}".to_vec()), 0), None);
+        // Written by an older node, without a deadline: live (its Redis TTL bounds it), so a
+        // revocation marker of that node is honoured.
+        assert_eq!(live(Some(b"{\"written\":\"before deadlines\"}".to_vec()), 0).as_deref(), Some(&b"{\"written\":\"before deadlines\"}"[..]));
+        assert_eq!(live(Some(b"1733050000000".to_vec()), i64::MAX).as_deref(), Some(&b"1733050000000"[..]));
         assert_eq!(live(None, 0), None);
     }
 }

@@ -75,8 +75,10 @@ impl Data {
 
     pub(super) fn write_user(&mut self, u: &User, now: i64) -> Result<()> {
         self.check_unique(u)?;
+        // No user of this tenant: refused as SQL refuses it, so that nothing keyed by the
+        // user id (credentials) is written after it.
         let Some(stored) = self.users.get_mut(&u.id).filter(|s| s.tenant_id == u.tenant_id) else {
-            return Ok(());
+            return Err(crate::error::AppError::internal("record of another tenant"));
         };
         stored.username = u.username.clone();
         stored.status = u.status;

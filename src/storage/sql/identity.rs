@@ -177,7 +177,7 @@ async fn write_user(c: &impl ConnectionTrait, u: &User, now: i64) -> Result<()> 
         addrs.push(("phone", p.as_str()));
     }
     check_unique(c, &u.tenant_id, &u.pool_id, Some(&u.id), &u.username, &addrs).await?;
-    user::Entity::update_many()
+    let updated = user::Entity::update_many()
         .col_expr(user::Column::Username, Expr::value(u.username.clone()))
         .col_expr(user::Column::Status, Expr::value(u.status.as_str()))
         .col_expr(user::Column::Claims, Expr::value(object(&u.claims)))
@@ -189,6 +189,11 @@ async fn write_user(c: &impl ConnectionTrait, u: &User, now: i64) -> Result<()> 
         .exec(c)
         .await
         .map_err(db)?;
+    // Users are never deleted as rows, so no row means no user of this tenant: the
+    // addresses and credentials below (keyed by user id) must not be written either.
+    if updated.rows_affected == 0 {
+        return Err(other_tenant());
+    }
     write_addresses(c, u).await
 }
 
