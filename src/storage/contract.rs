@@ -718,7 +718,6 @@ pub(crate) async fn apply(s: &Stores) {
     s.directory.apply(&keep).await.unwrap();
     assert_eq!(s.credentials.password_hashes(&t(), &stored.id).await.unwrap(), ["$p3", "$p1"]);
     assert!(s.groups.user_groups(&t(), &stored.id).await.unwrap().is_empty(), "memberships are replaced");
-
     // All or none: the last write fails (a grant to a user that exists only in the other
     // tenant), so nothing of the batch is left, neither what it created nor what it updated.
     let before_acme = snapshot(s, &t()).await;
@@ -750,6 +749,22 @@ pub(crate) async fn apply(s: &Stores) {
     assert_eq!(snapshot(s, &other()).await, before_other);
     assert!(s.privileges.privileges_of(&other(), &[user_holder(&twin.id)]).await.unwrap().is_empty());
     assert!(s.directory.workspace(&other(), "admin").await.unwrap().is_none());
+
+    // A password written with the digest of its imported source keeps that digest, as a
+    // bulk import's does (a re-import compares it), for a created and an updated user.
+    let mut sourced = Batch { now: 340, writes: vec![] };
+    sourced.push(Some("user"), Write::User(NewUser { password_hash: Some("$p4".into()), password_source: Some([9; 32]), groups: vec![], ..alice.clone() }));
+    sourced.push(Some("user"), Write::User(NewUser { password_hash: Some("$d1".into()), password_source: Some([8; 32]), ..new_user(&t(), "customers", "dora", Some("dora@example.com")) }));
+    s.directory.apply(&sourced).await.unwrap();
+    let dora = s.users.find_user(&t(), "customers", Lookup::Username, "dora").await.unwrap().unwrap();
+    let view = s.users.import_view(&t(), &[stored.id.clone(), dora.id.clone()]).await.unwrap();
+    assert_eq!((view[&stored.id].password_source, view[&dora.id].password_source), (Some([9; 32]), Some([8; 32])));
+
+    // A workspace belongs to a tenant that exists.
+    let mut orphan = Batch { now: 350, writes: vec![] };
+    orphan.push(Some("workspace"), Write::Workspace { tenant: TenantId::new("nosuch"), id: "w".into(), name: "W".into(), theme: Default::default(), pools: vec![], replace: true });
+    assert!(s.directory.apply(&orphan).await.is_err());
+    assert!(s.directory.workspace(&TenantId::new("nosuch"), "w").await.unwrap().is_none());
 }
 
 /// `MemoryDb`, seeded.

@@ -58,7 +58,7 @@ impl Data {
                 if let Some(h) = &n.password_hash {
                     // The live password is replaced; retired ones (the history) stay, as in SQL.
                     self.credentials.retain(|c| !(c.user_id == id && c.kind == CredentialKind::PASSWORD && !c.retired));
-                    self.credentials.push(new_credential(&id, CredentialKind::PASSWORD, h, None, now));
+                    self.credentials.push(new_credential(&id, CredentialKind::PASSWORD, h, n.password_source, now));
                 }
                 self.members.retain(|m| m.3 != id);
                 for g in &n.groups {

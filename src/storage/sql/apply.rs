@@ -73,6 +73,10 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
         }
         Write::User(u) => put_user(txn, now, u).await,
         Write::Workspace { tenant, id, name, theme, pools, replace } => {
+            // No foreign key holds a workspace to its tenant: refused here, as the memory store does.
+            if tenant::Entity::find_by_id(tenant.to_string()).one(txn).await.map_err(db)?.is_none() {
+                return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
+            }
             let existed = workspace::Entity::find_by_id((tenant.to_string(), id.clone())).one(txn).await.map_err(db)?.is_some();
             if existed && !replace {
                 return Ok(true);
@@ -248,7 +252,8 @@ async fn put_user(txn: &impl ConnectionTrait, now: i64, u: &NewUser) -> Result<b
             secret: Set(hash.clone()),
             created_at: Set(now),
             updated_at: Set(now),
-            source_sha256: Set(None),
+            // The digest of an imported hash, if the write carries one (as `create_users` keeps it).
+            source_sha256: Set(u.password_source.map(|s| hex(&s))),
         })
         .exec(txn)
         .await
