@@ -111,7 +111,7 @@ fn other() -> TenantId {
     TenantId::new("other")
 }
 
-fn new_user(tenant: &TenantId, pool: &str, username: &str, email: Option<&str>) -> NewUser {
+pub(crate) fn new_user(tenant: &TenantId, pool: &str, username: &str, email: Option<&str>) -> NewUser {
     NewUser {
         tenant_id: tenant.clone(),
         pool_id: pool.into(),

@@ -103,7 +103,7 @@ mod tests {
     use crate::storage::identity::{Group, NewUser, PoolSettings};
     use crate::storage::memory::MemoryDb;
     use crate::storage::write::{Batch, Holder, Write};
-    use crate::storage::{DirectoryStore, GroupStore, PrivilegeStore, TenantId, UserStatus, UserStore};
+    use crate::storage::{DirectoryStore, GroupStore, PrivilegeStore, TenantId, UserStore};
 
     fn batch() -> Batch {
         let t = || TenantId::new("acme");
@@ -111,21 +111,7 @@ mod tests {
         b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme: Default::default(), replace: true });
         b.push(Some("pool"), Write::Pool { tenant: t(), id: "p".into(), name: "P".into(), self_registration: false, settings: PoolSettings::default() });
         b.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "p".into(), id: "g".into(), name: "G".into() } });
-        let user = NewUser {
-            tenant_id: t(),
-            pool_id: "p".into(),
-            username: "ann".into(),
-            status: UserStatus::Active,
-            email: Some("ann@example.com".into()),
-            email_verified: true,
-            phone: None,
-            phone_verified: false,
-            payload: Default::default(),
-            metadata: Default::default(),
-            password_hash: None,
-            password_source: None,
-            groups: vec!["g".into()],
-        };
+        let user = NewUser { groups: vec!["g".into()], ..crate::storage::contract::new_user(&t(), "p", "ann", Some("ann@example.com")) };
         b.push(Some("user"), Write::User(user));
         b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "w".into(), name: "W".into(), theme: Default::default(), pools: vec!["p".into()], replace: true });
         b.push(None, Write::Grant { tenant: t(), privilege: "user-admin".into(), holder: Holder::User { pool: "p".into(), username: "ann".into() } });

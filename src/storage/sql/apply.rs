@@ -112,15 +112,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
         Write::Client(c) => {
             let key = (c.tenant_id.to_string(), c.workspace_id.clone(), c.client_id.clone());
             let existed = client::Entity::find_by_id(key).one(txn).await.map_err(db)?.is_some();
-            let settings = ClientSettings {
-                redirect_uris: c.redirect_uris.clone(),
-                post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
-                grant_types: c.grant_types.clone(),
-                scopes: c.scopes.clone(),
-                consent: c.consent,
-                id_token_alg: c.id_token_alg,
-                allowed_origins: c.allowed_origins.clone(),
-            };
+            let settings = ClientSettings::of(c);
             client::Entity::insert(client::ActiveModel {
                 tenant_id: Set(c.tenant_id.to_string()),
                 workspace_id: Set(c.workspace_id.clone()),

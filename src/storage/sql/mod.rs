@@ -173,6 +173,21 @@ struct ClientSettings {
     allowed_origins: Vec<String>,
 }
 
+impl ClientSettings {
+    /// The settings column of a client row.
+    fn of(c: &Client) -> Self {
+        ClientSettings {
+            redirect_uris: c.redirect_uris.clone(),
+            post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
+            grant_types: c.grant_types.clone(),
+            scopes: c.scopes.clone(),
+            consent: c.consent,
+            id_token_alg: c.id_token_alg,
+            allowed_origins: c.allowed_origins.clone(),
+        }
+    }
+}
+
 fn to_client(m: client::Model) -> Result<Client> {
     let s: ClientSettings = serde_json::from_str(&m.settings)?;
     let secret_sha256 = match m.secret_sha256 {

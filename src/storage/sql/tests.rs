@@ -93,21 +93,7 @@ async fn suite(store: SqlStore) {
 }
 
 fn new_user(username: &str, email: &str) -> crate::storage::identity::NewUser {
-    crate::storage::identity::NewUser {
-        tenant_id: t("acme"),
-        pool_id: "customers".into(),
-        username: username.into(),
-        status: UserStatus::Active,
-        email: Some(email.into()),
-        email_verified: true,
-        phone: None,
-        phone_verified: false,
-        payload: Default::default(),
-        metadata: Default::default(),
-        password_hash: None,
-        password_source: None,
-        groups: vec![],
-    }
+    crate::storage::contract::new_user(&t("acme"), "customers", username, Some(email))
 }
 
 /// Two creations racing for one address (or username): one wins, the other is told which
@@ -164,15 +150,7 @@ async fn seeded(store: SqlStore) -> SqlStore {
                 .unwrap();
         }
         for c in &s.clients {
-            let settings = ClientSettings {
-                redirect_uris: c.redirect_uris.clone(),
-                post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
-                grant_types: c.grant_types.clone(),
-                scopes: c.scopes.clone(),
-                consent: c.consent,
-                id_token_alg: c.id_token_alg,
-                allowed_origins: c.allowed_origins.clone(),
-            };
+            let settings = ClientSettings::of(c);
             client::Entity::insert(client::ActiveModel {
                 tenant_id: Set(t.clone()),
                 workspace_id: Set(c.workspace_id.clone()),
