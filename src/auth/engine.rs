@@ -71,10 +71,12 @@ impl Engine<'_> {
         let required = factors::required();
         let now = self.authenticator.clock.now();
         loop {
-            if let (Event::Consent(Decision::Allow), Some(a)) = (&event, flow.auth()) {
-                self.remember_consent(ctx, &flow, &a.user_id).await?;
-            }
-            let granted = self.granted(ctx, &flow, &event).await?;
+            // A consent given now is remembered first; what it adds up to is what the user
+            // granted (one read of the consent store, not two).
+            let granted = match (&event, flow.auth()) {
+                (Event::Consent(Decision::Allow), Some(a)) => self.remember_consent(ctx, &flow, &a.user_id).await?,
+                _ => self.granted(ctx, &flow, &event).await?,
+            };
             let policy = Policy { client: ctx.client, granted: &granted, required: &required, page_of: factors::page_of };
             let (next_flow, next) = match flow.step(event, &policy, now) {
                 Ok(s) => s,
@@ -86,35 +88,45 @@ impl Engine<'_> {
                 (flow, event) = (next_flow, Event::SessionReady(est.auth));
                 continue;
             }
-            let to = self.carry_out(ctx, next_flow, next, stored, now).await?;
-            return Ok(Ok(Advanced { to, session_cookie }));
+            return Ok(match self.carry_out(ctx, next_flow, next, stored, now).await? {
+                Some(to) => Ok(Advanced { to, session_cookie }),
+                // Another request finished this flow first (a double submit): it got the answer.
+                None => Err(Refused { stage: "done", event: "finish" }),
+            });
         }
     }
 
-    /// Stores the flow for its next page, or finishes it with the client's answer.
-    async fn carry_out(&self, ctx: &Context<'_>, flow: Flow, next: Next, stored: bool, now: i64) -> Result<Destination, AppError> {
+    /// Stores the flow for its next page, or finishes it with the client's answer. `None`:
+    /// the stored flow was finished meanwhile by another request, which got the answer.
+    async fn carry_out(&self, ctx: &Context<'_>, flow: Flow, next: Next, stored: bool, now: i64) -> Result<Option<Destination>, AppError> {
         let sessions = self.authenticator.sessions;
         let req = &flow.request;
         match next {
             Next::ShowPage(page) => {
                 flow.save(sessions, self.flow_ttl).await?;
-                Ok(Destination::Page(page, flow.id))
+                Ok(Some(Destination::Page(page, flow.id)))
             }
             Next::IssueCode(auth) => {
-                self.finish(&flow, stored).await?;
+                if !self.finish(&flow, stored).await? {
+                    return Ok(None);
+                }
                 let code = authorize::issue_code(sessions, req, auth, self.code_ttl, now).await?;
-                Ok(Destination::Client(authorize::success_redirect(&req.redirect_uri, &code, req.state.as_deref(), ctx.issuer)?))
+                Ok(Some(Destination::Client(authorize::success_redirect(&req.redirect_uri, &code, req.state.as_deref(), ctx.issuer)?)))
             }
             Next::Redirect(e) => {
-                self.finish(&flow, stored).await?;
-                Ok(Destination::Client(authorize::error_redirect(&req.redirect_uri, &e, req.state.as_deref(), ctx.issuer)?))
+                if !self.finish(&flow, stored).await? {
+                    return Ok(None);
+                }
+                Ok(Some(Destination::Client(authorize::error_redirect(&req.redirect_uri, &e, req.state.as_deref(), ctx.issuer)?)))
             }
             Next::StartSession { .. } => Err(AppError::internal("a session step reached the end of the engine")),
         }
     }
 
-    async fn finish(&self, flow: &Flow, stored: bool) -> Result<(), AppError> {
-        if stored { Flow::delete(self.authenticator.sessions, &flow.id).await } else { Ok(()) }
+    /// Ends a finished flow; false when a concurrent request ended it first. A flow seen
+    /// only by /authorize was never stored and is ours alone.
+    async fn finish(&self, flow: &Flow, stored: bool) -> Result<bool, AppError> {
+        if stored { Flow::take(self.authenticator.sessions, &flow.id).await } else { Ok(true) }
     }
 
     /// Scopes the user granted the client before, when a decision is due and the client
@@ -131,8 +143,8 @@ impl Engine<'_> {
         }
     }
 
-    /// Adds the requested scopes to what the user granted the client.
-    async fn remember_consent(&self, ctx: &Context<'_>, flow: &Flow, user_id: &str) -> Result<(), AppError> {
+    /// Adds the requested scopes to what the user granted the client; returns the sum.
+    async fn remember_consent(&self, ctx: &Context<'_>, flow: &Flow, user_id: &str) -> Result<Vec<String>, AppError> {
         let (tenant, workspace, client_id) = (ctx.realm.tenant, ctx.realm.workspace, &ctx.client.client_id);
         let mut scopes = self.consents.granted(tenant, workspace, user_id, client_id).await?;
         for s in &flow.request.scope.0 {
@@ -140,6 +152,7 @@ impl Engine<'_> {
                 scopes.push(s.clone());
             }
         }
-        self.consents.remember(tenant, workspace, user_id, client_id, &scopes, self.authenticator.clock.now()).await
+        self.consents.remember(tenant, workspace, user_id, client_id, &scopes, self.authenticator.clock.now()).await?;
+        Ok(scopes)
     }
 }

@@ -253,8 +253,10 @@ impl Flow {
         store.as_ref().get(Kind::Flow, id).await
     }
 
-    pub async fn delete(sessions: &Sessions, id: &str) -> Result<(), AppError> {
-        sessions.delete(Kind::Flow, id).await
+    /// Takes the stored flow `id` away in one atomic step: true for the one caller that
+    /// got it, so two concurrent requests cannot both finish one flow.
+    pub async fn take(sessions: &Sessions, id: &str) -> Result<bool, AppError> {
+        Ok(sessions.consume::<serde::de::IgnoredAny>(Kind::Flow, id).await?.is_some())
     }
 }
 

@@ -8,7 +8,13 @@ use openidconnect::{
 use crate::helpers::*;
 use crate::on_every_backend;
 
-on_every_backend!(confidential_client_full_flow, public_client_flow_with_pkce, single_sign_on_across_clients, client_credentials_introspection_and_revocation);
+on_every_backend!(
+    confidential_client_full_flow,
+    public_client_flow_with_pkce,
+    single_sign_on_across_clients,
+    client_credentials_introspection_and_revocation,
+    a_flow_finishes_once_however_often_its_last_form_is_posted,
+);
 
 async fn discover(app: &TestApp) -> CoreProviderMetadata {
     CoreProviderMetadata::discover_async(IssuerUrl::new(app.issuer.clone()).unwrap(), &http()).await.expect("discovery")
@@ -159,4 +165,28 @@ async fn client_credentials_introspection_and_revocation(backend: Backend) {
     // Public clients cannot use client_credentials.
     let (status, body, _) = token(&app, None, &[("grant_type", "client_credentials"), ("client_id", "shop-spa")]).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("unauthorized_client")));
+}
+
+/// Two concurrent posts of one consent form (a double click, a replayed request): one of
+/// them gets the authorization code, the other is refused; the flow never yields two codes.
+async fn a_flow_finishes_once_however_often_its_last_form_is_posted(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let browser = Browser::default();
+    let (url, _, form) = browser.first_form(&authorize_url(&app, "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT).await;
+    let Step::Page { url, html, .. } = browser.submit(&form, &[("username", "alice"), ("password", PASSWORD)], WEB_REDIRECT).await else {
+        panic!("expected the consent page after {url}");
+    };
+    assert_eq!(Form::page_id(&html).as_deref(), Some("consent"));
+    let consent = Form::parse(&url, &html).unwrap();
+    let (a, b) = tokio::join!(browser.submit(&consent, &[("decision", "allow")], WEB_REDIRECT), browser.submit(&consent, &[("decision", "allow")], WEB_REDIRECT));
+    let codes: Vec<String> = [&a, &b].iter().filter_map(|s| match s {
+        Step::Arrived(u) => query(u, "code"),
+        Step::Page { .. } => None,
+    }).collect();
+    assert_eq!(codes.len(), 1, "exactly one code: {a:?} / {b:?}");
+    let refused = [a, b].into_iter().find_map(|s| match s {
+        Step::Page { status, .. } => Some(status),
+        Step::Arrived(_) => None,
+    });
+    assert_eq!(refused, Some(400));
 }
