@@ -122,3 +122,16 @@ impl From<TenantId> for String {
         t.0
     }
 }
+
+/// A level of assurance a tenant defines besides the built-in ones (`assurance_levels` in
+/// its provisioning): reached by an authentication that passed every factor of at least
+/// one of `reached_by`'s combinations (factor names: `password`, `totp`, `webauthn`,
+/// `email_otp`, `sms_otp`, `recovery_code`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssuranceLevel {
+    pub id: String,
+    /// The full ACR value requests ask for and tokens carry, e.g. `urn:acme:loa:bank`.
+    pub acr: String,
+    pub reached_by: Vec<Vec<String>>,
+}

@@ -86,6 +86,8 @@ pub struct PoolSpec {
     pub retention_days: Option<u32>,
     #[serde(default)]
     pub metadata_claims: Option<Vec<String>>,
+    /// `{ policy: off | step_up | optional | required | adaptive, factors: [...] }`.
+    pub mfa: Option<crate::storage::identity::MfaSettings>,
     #[serde(default)]
     pub groups: Vec<GroupSpec>,
     #[serde(default)]
@@ -164,6 +166,8 @@ pub struct ClientSpec {
     /// call the token, userinfo, revocation and introspection endpoints from (CORS).
     #[serde(default)]
     pub allowed_origins: Option<Vec<String>>,
+    /// The lowest level of assurance (full ACR value) every sign-in to the client reaches.
+    pub min_acr: Option<String>,
 }
 
 /// Everything ready to be written: the typed writes one store transaction executes
@@ -678,6 +682,7 @@ fn pool_settings(pp: &str, p: &PoolSpec, was: PoolSettings) -> Result<PoolSettin
         metadata_schema: p.metadata_schema.clone().unwrap_or(was.metadata_schema),
         retention_days: p.retention_days.unwrap_or(was.retention_days),
         metadata_claims: p.metadata_claims.clone().unwrap_or(was.metadata_claims),
+        mfa: p.mfa.clone().unwrap_or(was.mfa),
     })
 }
 
@@ -744,6 +749,7 @@ fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, sto
         consent: c.consent.or_else(|| stored.map(|s| s.consent)).unwrap_or(ConsentMode::Required),
         id_token_alg,
         allowed_origins,
+        min_acr: c.min_acr.clone().or_else(|| stored.and_then(|s| s.min_acr.clone())),
     })
 }
 

@@ -50,7 +50,7 @@ mod tests {
     fn engine_answers_hide_the_code_the_cookie_and_the_flow() {
         use crate::auth::engine::{Advanced, Destination};
         let to = Destination::Client(url::Url::parse(&format!("https://rp.example/cb?code={SECRET}")).unwrap());
-        let answer = Advanced { to, session_cookie: Some(SECRET.into()) };
+        let answer = Advanced { to, session_cookie: Some(SECRET.into()), device_cookie: Some(SECRET.into()) };
         assert!(shown(&answer).contains("Client"));
         let page = Destination::Page(crate::views::PageId::ALL[0], format!("/acme/shop/login?flow={SECRET}"));
         shown(&page);
@@ -73,6 +73,7 @@ mod tests {
             consent: ConsentMode::Required,
             id_token_alg: SigningAlg::ES256,
             allowed_origins: vec![],
+            min_acr: None,
         };
         assert!(shown(&client).contains("web"));
         let new_user = NewUser {

@@ -38,6 +38,13 @@ pub struct Strings {
     pub scope_admin_warning: &'static str,
     /// For a scope the page has no words for: the user still sees that more is asked.
     pub scope_other: &'static str,
+    // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+
+    // -- passkeys (helper W) --
+
+    // -- email and SMS codes, adaptive MFA (helper A) --
+
+    // -- end of factor strings --
 }
 
 pub const EN: Strings = Strings {
@@ -70,6 +77,13 @@ pub const EN: Strings = Strings {
     scope_admin: "Manage accounts and settings of this organisation in your name",
     scope_admin_warning: "This gives the application your administrator rights. Allow it only for an administration tool you trust.",
     scope_other: "Other access to your account",
+    // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+
+    // -- passkeys (helper W) --
+
+    // -- email and SMS codes, adaptive MFA (helper A) --
+
+    // -- end of factor strings --
 };
 
 pub const DE: Strings = Strings {
@@ -102,6 +116,13 @@ pub const DE: Strings = Strings {
     scope_admin: "Konten und Einstellungen dieser Organisation in Ihrem Namen verwalten",
     scope_admin_warning: "Damit erhält die Anwendung Ihre Administratorrechte. Erlauben Sie das nur einem Verwaltungswerkzeug, dem Sie vertrauen.",
     scope_other: "Weiteren Zugriff auf Ihr Konto",
+    // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+
+    // -- passkeys (helper W) --
+
+    // -- email and SMS codes, adaptive MFA (helper A) --
+
+    // -- end of factor strings --
 };
 
 /// Picks the first supported locale of `ui_locales`, then of Accept-Language, else English.
@@ -177,6 +198,22 @@ pub enum PageId {
     Logout,
     LoggedOut,
     Error,
+    /// Which factor to use (or enrol) next: buttons `name="factor"`.
+    FactorChoice,
+    /// One-time-code pages: an input named `code`.
+    Totp,
+    EmailOtp,
+    SmsOtp,
+    RecoveryCode,
+    /// TOTP enrolment: QR code, `data-totp-secret`, the `otpauth://` link, a `code`.
+    TotpEnrol,
+    /// Recovery codes shown once (`data-recovery-code`), and the count left after one was used.
+    RecoveryCodes,
+    /// Passkey sign-in (first or second factor) and passkey creation.
+    Passkey,
+    PasskeyEnrol,
+    /// A factor locked after too many wrong codes.
+    FactorLocked,
 }
 
 impl PageId {
@@ -207,6 +244,16 @@ impl PageId {
             PageId::Logout => "logout",
             PageId::LoggedOut => "logged-out",
             PageId::Error => "error",
+            PageId::FactorChoice => "factor",
+            PageId::Totp => "totp",
+            PageId::EmailOtp => "email-otp",
+            PageId::SmsOtp => "sms-otp",
+            PageId::RecoveryCode => "recovery-code",
+            PageId::TotpEnrol => "enrol-totp",
+            PageId::RecoveryCodes => "recovery-codes",
+            PageId::Passkey => "passkey",
+            PageId::PasskeyEnrol => "enrol-passkey",
+            PageId::FactorLocked => "factor-locked",
         }
     }
 
@@ -217,6 +264,17 @@ impl PageId {
             PageId::Login => Some("login"),
             PageId::Consent => Some("consent"),
             PageId::Register => Some("register"),
+            // The factor pages are served at their page id.
+            PageId::FactorChoice
+            | PageId::Totp
+            | PageId::EmailOtp
+            | PageId::SmsOtp
+            | PageId::RecoveryCode
+            | PageId::TotpEnrol
+            | PageId::RecoveryCodes
+            | PageId::Passkey
+            | PageId::PasskeyEnrol
+            | PageId::FactorLocked => Some(self.as_str()),
             _ => None,
         }
     }
@@ -459,6 +517,9 @@ pub mod samples {
             }),
             PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, t.signed_out, theme, t) }),
             PageId::Error => Box::new(ErrorPage { page: ctx(id, t.error_title, theme, t), code: "invalid_request".into(), message: "This is a sample error.".into() }),
+            // Factor pages not built yet (each factor's module adds its sample here and its
+            // id to `ALL`).
+            _ => sample(PageId::Error, theme, t),
         }
     }
 }

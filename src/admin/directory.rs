@@ -317,6 +317,7 @@ async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<
         identifier: None,
         activation: None,
         password_policy: Some(policy),
+        mfa: None,
         payload_schema: None,
         metadata_schema: None,
         retention_days: None,

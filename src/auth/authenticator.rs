@@ -22,7 +22,9 @@ use crate::identity::password::Hasher;
 use super::{session, throttle};
 use crate::clock::Clock;
 use crate::error::AppError;
-use crate::protocol::types::{ACR_PASSWORD, Authentication};
+use super::assurance;
+use crate::model::AssuranceLevel;
+use crate::protocol::types::Authentication;
 use crate::model::TenantId;
 use crate::storage::identity::CredentialStore;
 use crate::storage::session::Sessions;
@@ -125,13 +127,13 @@ impl Authenticator<'_> {
         session::current(self.sessions, realm.tenant, realm.workspace, cookie).await
     }
 
-    /// Creates or upgrades the session of `user_id` who passed the factors `amr` (see the
+    /// Creates or upgrades the session of `user_id` who passed `factors` (see the
     /// module docs). `cookie`: the session cookie the browser presented, if any.
-    pub async fn establish(&self, realm: &Realm<'_>, user_id: &str, amr: &[String], cookie: Option<&str>) -> Result<Established, AppError> {
+    pub async fn establish(&self, realm: &Realm<'_>, user_id: &str, factors: &[String], levels: &[AssuranceLevel], cookie: Option<&str>) -> Result<Established, AppError> {
         let current = self.sso_session(realm, cookie).await?.filter(|a| a.user_id == user_id);
         let (now, now_ms) = (self.clock.now(), self.clock.now_ms());
         let auth = match current {
-            Some(a) => upgraded(a, amr, now),
+            Some(a) => upgraded(a, factors, levels, now),
             None => Authentication {
                 session_ms: now_ms,
                 tenant_id: realm.tenant.clone(),
@@ -139,8 +141,9 @@ impl Authenticator<'_> {
                 user_id: user_id.into(),
                 auth_time: now,
                 sid: random_token(18),
-                acr: acr_for(amr).into(),
-                amr: amr.to_vec(),
+                acr: assurance::acr_of(levels, factors, &[]),
+                amr: assurance::amr_of(factors),
+                factors: factors.to_vec(),
             },
         };
         let value = random_token(32);
@@ -155,21 +158,19 @@ impl Authenticator<'_> {
 
 /// A valid session of the same user after a further authentication at `now`: same `sid`
 /// and `session_ms`, `auth_time` now (OIDC Core §2: the time of the authentication, so the
-/// latest one), the union of the AMR values.
-pub fn upgraded(mut a: Authentication, amr: &[String], now: i64) -> Authentication {
+/// latest one), the union of the factors, and the AMR and ACR values they make.
+pub fn upgraded(mut a: Authentication, factors: &[String], levels: &[AssuranceLevel], now: i64) -> Authentication {
     a.auth_time = now;
-    for m in amr {
-        if !a.amr.contains(m) {
-            a.amr.push(m.clone());
+    let mut all = assurance::factors_of(&a);
+    for f in factors {
+        if !all.contains(f) {
+            all.push(f.clone());
         }
     }
-    a.acr = acr_for(&a.amr).into();
+    a.amr = assurance::amr_of(&all);
+    a.acr = assurance::acr_of(levels, &all, &[]);
+    a.factors = all;
     a
-}
-
-/// The ACR value of an authentication with these AMR values. Password only, today.
-fn acr_for(_amr: &[String]) -> &'static str {
-    ACR_PASSWORD
 }
 
 #[cfg(test)]
@@ -178,9 +179,10 @@ mod tests {
 
     #[test]
     fn an_upgrade_keeps_sid_and_session_time_and_moves_auth_time() {
-        let a = Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: "u".into(), auth_time: 10, sid: "sid".into(), acr: ACR_PASSWORD.into(), amr: vec!["pwd".into()], session_ms: 10_000 };
-        let up = upgraded(a.clone(), &["pwd".into(), "otp".into()], 99);
+        let a = Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: "u".into(), auth_time: 10, sid: "sid".into(), acr: assurance::LOA1.into(), amr: vec!["pwd".into()], session_ms: 10_000, factors: vec!["password".into()] };
+        let up = upgraded(a.clone(), &["totp".into()], &[], 99);
         assert_eq!((up.sid.as_str(), up.session_ms, up.auth_time), ("sid", 10_000, 99));
-        assert_eq!(up.amr, vec!["pwd".to_string(), "otp".to_string()]);
+        assert_eq!(up.amr, vec!["pwd".to_string(), "otp".to_string(), "mfa".to_string()]);
+        assert_eq!((up.acr.as_str(), up.factors.len()), (assurance::LOA2, 2));
     }
 }

@@ -4,17 +4,42 @@
 //! `Advanced` into a redirect and a cookie.
 use url::Url;
 
+use super::assurance::{self, Facts};
 use super::authenticator::{Authenticator, Realm};
 use super::factors;
 use super::flow::{Decision, Event, Flow, Next, Policy, Refused};
 use crate::error::AppError;
+use crate::model::{AssuranceLevel, TenantId};
 use crate::protocol::authorize;
+use crate::storage::identity::{CredentialKind, MfaPolicy, PoolStore};
 use crate::storage::{Client, ConsentMode, ConsentStore};
 use crate::views::PageId;
+
+/// The adaptive MFA policy's view of a sign-in (see `auth::adaptive`).
+#[async_trait::async_trait]
+pub trait Risk: Send + Sync {
+    /// Why a sign-in of `user_id` from here looks risky (a new browser, a new network,
+    /// recent failures); `None`: nothing new or odd.
+    async fn assess(&self, tenant: &TenantId, user_id: &str, at: &Signals<'_>) -> Result<Option<String>, AppError>;
+    /// `user_id` completed a multi-factor sign-in from here: remember the browser and the
+    /// network. Returns a device cookie value to set, if a new one is due.
+    async fn remember(&self, tenant: &TenantId, user_id: &str, at: &Signals<'_>) -> Result<Option<String>, AppError>;
+}
+
+/// Where a sign-in comes from, as the adaptive policy sees it.
+pub struct Signals<'a> {
+    /// The value of the browser's device cookie, if it sent one.
+    pub device: Option<&'a str>,
+    pub ip: &'a str,
+}
 
 pub struct Engine<'a> {
     pub authenticator: Authenticator<'a>,
     pub consents: &'a dyn ConsentStore,
+    pub pools: &'a dyn PoolStore,
+    /// The adaptive policy's risk view; `None` (no assessment available): an adaptive
+    /// pool asks for the second factor at every sign-in.
+    pub risk: Option<&'a dyn Risk>,
     /// Lifetime of a stored flow and of an authorization code, seconds.
     pub flow_ttl: i64,
     pub code_ttl: i64,
@@ -27,6 +52,9 @@ pub struct Context<'a> {
     pub client: &'a Client,
     /// The session cookie the browser presented, if any.
     pub cookie: Option<&'a str>,
+    /// The tenant's own levels of assurance.
+    pub levels: &'a [AssuranceLevel],
+    pub signals: Signals<'a>,
 }
 
 /// Where the browser goes next. `Debug` hides the URL back to the client: it carries the
@@ -43,6 +71,8 @@ pub struct Advanced {
     pub to: Destination,
     /// A new session cookie value to set (after a sign-in).
     pub session_cookie: Option<String>,
+    /// A new device cookie value to set (after a multi-factor sign-in, adaptive policy).
+    pub device_cookie: Option<String>,
 }
 
 impl std::fmt::Debug for Destination {
@@ -56,7 +86,11 @@ impl std::fmt::Debug for Destination {
 
 impl std::fmt::Debug for Advanced {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Advanced").field("to", &self.to).field("session_cookie", &self.session_cookie.as_ref().map(|_| crate::redact::Redacted)).finish()
+        f.debug_struct("Advanced")
+            .field("to", &self.to)
+            .field("session_cookie", &self.session_cookie.as_ref().map(|_| crate::redact::Redacted))
+            .field("device_cookie", &self.device_cookie.as_ref().map(|_| crate::redact::Redacted))
+            .finish()
     }
 }
 
@@ -67,29 +101,38 @@ impl Engine<'_> {
         // A flow seen only by /authorize was never stored: silent SSO costs no
         // session-store round trip to delete it.
         let stored = !matches!(event, Event::Authorize { .. });
-        let mut session_cookie = None;
-        let required = factors::required();
+        let (mut session_cookie, mut device_cookie) = (None, None);
         let now = self.authenticator.clock.now();
         loop {
+            // What the engine knows about the user the next transition is about.
+            let facts = match event.user().or(flow.user_id()) {
+                Some(u) => self.facts(ctx, &flow, u).await?,
+                None => None,
+            };
             // A consent given now is remembered first; what it adds up to is what the user
             // granted (one read of the consent store, not two).
             let granted = match (&event, flow.auth()) {
                 (Event::Consent(Decision::Allow), Some(a)) => self.remember_consent(ctx, &flow, &a.user_id).await?,
                 _ => self.granted(ctx, &flow, &event).await?,
             };
-            let policy = Policy { client: ctx.client, granted: &granted, required: &required, page_of: factors::page_of };
+            let policy = Policy { client: ctx.client, granted: &granted, facts: facts.as_ref(), page_of: factors::page_of };
             let (next_flow, next) = match flow.step(event, &policy, now) {
                 Ok(s) => s,
                 Err(r) => return Ok(Err(r)),
             };
-            if let Next::StartSession { user_id, amr } = next {
-                let est = self.authenticator.establish(&ctx.realm, &user_id, &amr, ctx.cookie).await?;
+            if let Next::StartSession { user_id, factors } = next {
+                let est = self.authenticator.establish(&ctx.realm, &user_id, &factors, ctx.levels, ctx.cookie).await?;
                 session_cookie = Some(est.cookie);
+                if facts.as_ref().is_some_and(|f| f.policy == MfaPolicy::Adaptive) && assurance::weight(&est.auth.factors) >= 2 {
+                    if let Some(risk) = self.risk {
+                        device_cookie = risk.remember(ctx.realm.tenant, &user_id, &ctx.signals).await?;
+                    }
+                }
                 (flow, event) = (next_flow, Event::SessionReady(est.auth));
                 continue;
             }
             return Ok(match self.carry_out(ctx, next_flow, next, stored, now).await? {
-                Some(to) => Ok(Advanced { to, session_cookie }),
+                Some(to) => Ok(Advanced { to, session_cookie, device_cookie }),
                 // Another request finished this flow first (a double submit): it got the answer.
                 None => Err(Refused { stage: "done", event: "finish" }),
             });
@@ -127,6 +170,48 @@ impl Engine<'_> {
     /// only by /authorize was never stored and is ours alone.
     async fn finish(&self, flow: &Flow, stored: bool) -> Result<bool, AppError> {
         if stored { Flow::take(self.authenticator.sessions, &flow.id).await } else { Ok(true) }
+    }
+
+    /// The facts the assurance rules need about `user_id` (`None`: no such user in this
+    /// tenant, which no transition then accepts).
+    async fn facts(&self, ctx: &Context<'_>, flow: &Flow, user_id: &str) -> Result<Option<Facts>, AppError> {
+        let a = &self.authenticator;
+        let tenant = ctx.realm.tenant;
+        let Some(user) = a.users.get(tenant, user_id).await? else {
+            return Ok(None);
+        };
+        let mfa = self.pools.pool(tenant, &user.pool_id).await?.map(|p| p.settings.mfa).unwrap_or_default();
+        let mut enrolled = vec![];
+        for (kind, factor) in [(CredentialKind::TOTP, assurance::TOTP), (CredentialKind::WEBAUTHN, assurance::WEBAUTHN), (CredentialKind::RECOVERY_CODE, assurance::RECOVERY_CODE)] {
+            if a.credentials.list(tenant, user_id, kind).await?.iter().any(|c| !c.retired) {
+                enrolled.push(factor.to_owned());
+            }
+        }
+        // Codes by email or SMS go to an address the user proved they hold.
+        if user.email_verified && user.email.is_some() && mfa.factors.iter().any(|f| f == assurance::EMAIL_OTP) {
+            enrolled.push(assurance::EMAIL_OTP.to_owned());
+        }
+        if user.phone_verified && user.phone.is_some() && mfa.factors.iter().any(|f| f == assurance::SMS_OTP) {
+            enrolled.push(assurance::SMS_OTP.to_owned());
+        }
+        let risk = match mfa.policy {
+            MfaPolicy::Adaptive => match self.risk {
+                Some(risk) => risk.assess(tenant, user_id, &ctx.signals).await?,
+                None => Some("unassessed".to_owned()),
+            },
+            _ => None,
+        };
+        let req = &flow.request;
+        Ok(Some(Facts {
+            policy: mfa.policy,
+            pool_factors: mfa.factors,
+            enrolled,
+            levels: ctx.levels.to_vec(),
+            requested: req.acr_values.clone(),
+            essential: req.acr_essential,
+            minimum: ctx.client.min_acr.clone(),
+            risk,
+        }))
     }
 
     /// Scopes the user granted the client before, when a decision is due and the client

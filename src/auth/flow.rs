@@ -33,6 +33,7 @@ use crate::protocol::types::{AuthorizationRequest, Authentication};
 use crate::protocol::OAuthError;
 use crate::storage::session::{Kind, Sessions};
 use crate::crypto::{ct_eq, random_token};
+use super::assurance::{self, Facts, Requirement};
 use crate::storage::Client;
 use crate::views::PageId;
 
@@ -42,8 +43,9 @@ pub enum Stage {
     /// The user named an account (identifier-first pages; the password page names and
     /// checks at once, so it goes from `Started` straight to `Challenged`).
     Identified { user_id: String },
-    /// Factors passed so far (AMR values, RFC 8176) and those the policy requires.
-    Challenged { user_id: String, passed: Vec<String>, required: Vec<String> },
+    /// The factors passed so far (names, see `assurance`), and what is asked next: one of
+    /// `offer`, to be passed, or with `enrol` to be enrolled (and so passed).
+    Challenged { user_id: String, passed: Vec<String>, offer: Vec<String>, enrol: bool },
     Authenticated(Authentication),
     Consented(Authentication),
     /// The client got its answer; the flow is deleted.
@@ -97,8 +99,10 @@ pub enum Event {
     Authorize { sso: Option<Authentication> },
     /// The user named an account (no factor passed yet).
     Identified { user_id: String },
-    /// `user_id` passed the factor whose AMR value is `amr`.
-    Passed { user_id: String, amr: String },
+    /// `user_id` passed the factor named `factor` (or enrolled it, proving possession).
+    Passed { user_id: String, factor: String },
+    /// The user chose which of the offered factors to use (or enrol).
+    Chose { factor: String },
     /// The authenticator created or upgraded the SSO session after the factors passed.
     SessionReady(Authentication),
     Consent(Decision),
@@ -110,8 +114,18 @@ impl Event {
             Event::Authorize { .. } => "authorize",
             Event::Identified { .. } => "identified",
             Event::Passed { .. } => "passed",
+            Event::Chose { .. } => "chose",
             Event::SessionReady(_) => "session_ready",
             Event::Consent(_) => "consent",
+        }
+    }
+
+    /// The user whose facts a transition on this event needs, if the event names one.
+    pub fn user(&self) -> Option<&str> {
+        match self {
+            Event::Authorize { sso: Some(a) } | Event::SessionReady(a) => Some(&a.user_id),
+            Event::Identified { user_id } | Event::Passed { user_id, .. } => Some(user_id),
+            _ => None,
         }
     }
 }
@@ -121,11 +135,11 @@ impl Event {
 pub enum Next {
     /// Store the flow and show this page of it.
     ShowPage(PageId),
-    /// Every required factor passed: create or upgrade the SSO session of `user_id` with
-    /// these AMR values and feed `Event::SessionReady`. (Not one of the pages the
+    /// Every required factor passed: create or upgrade the SSO session of `user_id` who
+    /// passed `factors`, and feed `Event::SessionReady`. (Not one of the pages the
     /// browser sees: the engine takes this step itself, it is the one edge that needs the
     /// session store between two transitions.)
-    StartSession { user_id: String, amr: Vec<String> },
+    StartSession { user_id: String, factors: Vec<String> },
     /// Send the error back to the client (RFC 6749 §4.1.2.1).
     Redirect(OAuthError),
     /// Issue a code for this authentication and send it to the client.
@@ -146,13 +160,15 @@ impl std::fmt::Display for Refused {
 }
 
 /// What a transition may depend on besides the flow: the client, the scopes the user
-/// granted it before, and the factors (AMR values) the workspace requires.
+/// granted it before, and what the engine knows about the user the event is about (their
+/// pool's MFA policy, the factors they hold, the levels asked for).
 pub struct Policy<'a> {
     pub client: &'a Client,
     pub granted: &'a [String],
-    pub required: &'a [String],
-    /// The page that asks for a factor, by AMR value (the factor registry).
-    pub page_of: fn(&str) -> PageId,
+    /// `None` when the event names no user (the engine then has no facts to give).
+    pub facts: Option<&'a Facts>,
+    /// The page that asks for a factor (`false`) or enrols it (`true`), by factor name.
+    pub page_of: fn(&str, bool) -> PageId,
 }
 
 impl Flow {
@@ -177,6 +193,32 @@ impl Flow {
         }
     }
 
+    /// The user who is being asked for a further factor, if the flow is at that step.
+    pub fn challenged_user(&self) -> Option<&str> {
+        match &self.stage {
+            Stage::Challenged { user_id, .. } => Some(user_id),
+            _ => None,
+        }
+    }
+
+    /// Whether the flow asks for `factor` now (a factor page may show and check it).
+    pub fn offers(&self, factor: &str) -> bool {
+        matches!(&self.stage, Stage::Challenged { offer, enrol: false, .. } if offer.iter().any(|o| o == factor))
+    }
+
+    /// Whether the user may enrol `factor` now (an enrolment page may show and accept it).
+    pub fn enrols(&self, factor: &str) -> bool {
+        matches!(&self.stage, Stage::Challenged { offer, enrol: true, .. } if offer.iter().any(|o| o == factor))
+    }
+
+    /// The factors passed in this flow so far (empty before the first).
+    pub fn passed(&self) -> &[String] {
+        match &self.stage {
+            Stage::Challenged { passed, .. } => passed,
+            _ => &[],
+        }
+    }
+
     /// A form post belongs to this flow only from the browser that started it and with
     /// the flow's CSRF token (both compared in constant time).
     pub fn accepts(&self, browser: &str, csrf: &str) -> bool {
@@ -186,19 +228,24 @@ impl Flow {
     /// The one transition function. `now` is for `max_age` (OIDC Core §3.1.2.1).
     pub fn step(self, event: Event, policy: &Policy<'_>, now: i64) -> Result<(Flow, Next), Refused> {
         let refused = Refused { stage: self.stage.name(), event: event.name() };
+        let first = |f: &str| assurance::FIRST_FACTORS.contains(&f);
         match (&self.stage, event) {
             (Stage::Started, Event::Authorize { sso }) => Ok(self.decide(sso, false, false, policy, now)),
-            (Stage::Started | Stage::Identified { .. }, Event::Identified { user_id }) => {
-                let page = policy.required.first().map(|f| (policy.page_of)(f)).unwrap_or(PageId::Login);
-                Ok((self.to(Stage::Identified { user_id }), Next::ShowPage(page)))
+            (Stage::Started | Stage::Identified { .. }, Event::Identified { user_id }) => Ok((self.to(Stage::Identified { user_id }), Next::ShowPage(PageId::Login))),
+            (Stage::Started | Stage::Authenticated(_), Event::Passed { user_id, factor }) if first(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], f, policy)).ok_or(refused),
+            (Stage::Identified { user_id: named }, Event::Passed { user_id, factor }) if *named == user_id && first(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], f, policy)).ok_or(refused),
+            // A further factor: only one the flow offers (or lets the user enrol), only for
+            // the user who passed the ones before.
+            (Stage::Challenged { user_id: named, passed, offer, .. }, Event::Passed { user_id, factor }) if *named == user_id && offer.contains(&factor) && !passed.contains(&factor) => {
+                let mut passed = passed.clone();
+                passed.push(factor);
+                policy.facts.map(|f| self.challenged(user_id, passed, f, policy)).ok_or(refused)
             }
-            (Stage::Started | Stage::Authenticated(_), Event::Passed { user_id, amr }) => Ok(self.challenged(user_id, vec![], amr, policy)),
-            (Stage::Identified { user_id: named }, Event::Passed { user_id, amr }) if *named == user_id => Ok(self.challenged(user_id, vec![], amr, policy)),
-            (Stage::Challenged { user_id: named, passed, .. }, Event::Passed { user_id, amr }) if *named == user_id => {
-                let passed = passed.clone();
-                Ok(self.challenged(user_id, passed, amr, policy))
+            (Stage::Challenged { offer, enrol, .. }, Event::Chose { factor }) if offer.contains(&factor) => {
+                let page = (policy.page_of)(&factor, *enrol);
+                Ok((self, Next::ShowPage(page)))
             }
-            (Stage::Challenged { user_id, passed, required }, Event::SessionReady(auth)) if auth.user_id == *user_id && required.iter().all(|r| passed.contains(r)) => {
+            (Stage::Challenged { user_id, passed, offer, .. }, Event::SessionReady(auth)) if auth.user_id == *user_id && offer.is_empty() && passed.iter().all(|p| auth.factors.contains(p)) => {
                 Ok(self.decide(Some(auth), true, false, policy, now))
             }
             (Stage::Authenticated(a), Event::Consent(Decision::Allow)) => {
@@ -214,32 +261,58 @@ impl Flow {
         Flow { stage, ..self }
     }
 
-    fn challenged(self, user_id: String, mut passed: Vec<String>, amr: String, policy: &Policy<'_>) -> (Flow, Next) {
-        if !passed.contains(&amr) {
-            passed.push(amr);
-        }
-        let required = policy.required.to_vec();
-        let next = match required.iter().find(|r| !passed.contains(r)) {
-            Some(missing) => Next::ShowPage((policy.page_of)(missing)),
-            None => Next::StartSession { user_id: user_id.clone(), amr: passed.clone() },
+    /// After `user_id` passed `passed`: asks for what is still missing, or starts the session.
+    fn challenged(self, user_id: String, passed: Vec<String>, facts: &Facts, policy: &Policy<'_>) -> (Flow, Next) {
+        let (offer, enrol) = match assurance::requirement(facts, &passed) {
+            Requirement::Met => {
+                let next = Next::StartSession { user_id: user_id.clone(), factors: passed.clone() };
+                return (self.to(Stage::Challenged { user_id, passed, offer: vec![], enrol: false }), next);
+            }
+            Requirement::Unmet => return (self.to(Stage::Done), Next::Redirect(unmet())),
+            Requirement::Ask(offer) => (offer, false),
+            Requirement::Enrol(offer) => (offer, true),
         };
-        (self.to(Stage::Challenged { user_id, passed, required }), next)
+        let page = match offer.as_slice() {
+            [only] => (policy.page_of)(only, enrol),
+            _ => PageId::FactorChoice,
+        };
+        (self.to(Stage::Challenged { user_id, passed, offer, enrol }), Next::ShowPage(page))
     }
 
     /// Asks the protocol what the request needs now. `fresh`: the authentication was made
     /// within this flow (it satisfies prompt=login and max_age).
     fn decide(self, auth: Option<Authentication>, fresh: bool, consented: bool, policy: &Policy<'_>, now: i64) -> (Flow, Next) {
         let at = FlowPosition { auth: auth.as_ref(), fresh, consented, granted: policy.granted };
-        match authorize::decide(&self.request, policy.client, at, now) {
-            AuthorizeOutcome::NeedsLogin | AuthorizeOutcome::NeedsStepUp => {
-                let page = policy.required.first().map(|f| (policy.page_of)(f)).unwrap_or(PageId::Login);
-                (self.to(Stage::Started), Next::ShowPage(page))
+        let outcome = authorize::decide(&self.request, policy.client, at, now);
+        // A valid session that does not reach what this request or the pool's policy
+        // needs is stepped up: only the missing factors are asked, the session stays.
+        if let (AuthorizeOutcome::Issue(_) | AuthorizeOutcome::NeedsConsent, Some(a), Some(facts)) = (&outcome, &auth, policy.facts) {
+            let passed = assurance::factors_of(a);
+            if !passed.is_empty() && assurance::requirement(facts, &passed) != Requirement::Met {
+                if self.request.has_prompt(crate::protocol::types::Prompt::None) {
+                    // OIDC Core §3.1.2.6: no page may be shown for prompt=none.
+                    return (self.to(Stage::Done), Next::Redirect(OAuthError::new(crate::protocol::ErrorCode::InteractionRequired, "a further factor is needed")));
+                }
+                let user_id = a.user_id.clone();
+                return self.challenged(user_id, passed, facts, policy);
             }
+        }
+        match outcome {
+            AuthorizeOutcome::NeedsLogin => (self.to(Stage::Started), Next::ShowPage(PageId::Login)),
             AuthorizeOutcome::NeedsConsent => match auth {
                 Some(a) => (self.to(Stage::Authenticated(a)), Next::ShowPage(PageId::Consent)),
                 None => (self.to(Stage::Started), Next::ShowPage(PageId::Login)),
             },
-            AuthorizeOutcome::Issue(a) => (self.to(Stage::Done), Next::IssueCode(a)),
+            AuthorizeOutcome::Issue(mut a) => {
+                // The acr claim answers this request: the first level it asked for that
+                // the authentication reaches (OIDC Core §3.1.2.1, `acr_values` in order of
+                // preference), else the highest one reached.
+                if let Some(f) = policy.facts {
+                    let asked: Vec<String> = f.requested.iter().chain(f.minimum.iter()).cloned().collect();
+                    a.acr = assurance::acr_of(&f.levels, &a.factors, &asked);
+                }
+                (self.to(Stage::Done), Next::IssueCode(a))
+            }
             AuthorizeOutcome::RedirectError(e) => (self.to(Stage::Done), Next::Redirect(e)),
         }
     }
@@ -258,6 +331,11 @@ impl Flow {
     pub async fn take(sessions: &Sessions, id: &str) -> Result<bool, AppError> {
         Ok(sessions.consume::<serde::de::IgnoredAny>(Kind::Flow, id).await?.is_some())
     }
+}
+
+/// OpenID Connect Core Unmet Authentication Requirements 1.0 §3.
+fn unmet() -> OAuthError {
+    OAuthError::new(crate::protocol::ErrorCode::UnmetAuthenticationRequirements, "the requested level of assurance cannot be reached")
 }
 
 impl AsRef<Sessions> for Sessions {
@@ -286,6 +364,7 @@ mod tests {
             consent,
             id_token_alg: SigningAlg::RS256,
             allowed_origins: vec![],
+            min_acr: None,
         }
     }
 
@@ -301,24 +380,26 @@ mod tests {
             login_hint: None,
             ui_locales: vec![],
             acr_values: vec![],
+            acr_essential: false,
             code_challenge: None,
         };
         Flow::start(&crate::model::TenantId::new("t"), "w", "b".into(), request)
     }
 
     fn auth(user: &str) -> Authentication {
-        Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: user.into(), auth_time: 0, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: 0 }
+        Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: user.into(), auth_time: 0, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: 0, factors: vec!["password".into()] }
     }
 
-    fn page_of(_: &str) -> PageId {
-        PageId::Login
+    fn page_of(factor: &str, enrol: bool) -> PageId {
+        crate::auth::factors::page_of(factor, enrol)
     }
+
+    static STEP_UP: std::sync::LazyLock<Facts> = std::sync::LazyLock::new(|| Facts { pool_factors: vec!["totp".into()], ..Facts::default() });
+    static REQUIRED: std::sync::LazyLock<Facts> = std::sync::LazyLock::new(|| Facts { policy: crate::storage::identity::MfaPolicy::Required, pool_factors: vec!["totp".into()], enrolled: vec!["totp".into()], ..Facts::default() });
 
     fn policy(c: &Client) -> Policy<'_> {
-        Policy { client: c, granted: &[], required: &REQUIRED, page_of }
+        Policy { client: c, granted: &[], facts: Some(&STEP_UP), page_of }
     }
-
-    static REQUIRED: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| vec!["pwd".to_string()]);
 
     #[test]
     fn consent_before_authentication_is_refused() {
@@ -332,8 +413,8 @@ mod tests {
         let c = client(ConsentMode::Required);
         let p = policy(&c);
         assert!(flow(vec![]).step(Event::SessionReady(auth("u")), &p, 0).is_err(), "no factor passed");
-        let (f, next) = flow(vec![]).step(Event::Passed { user_id: "u".into(), amr: "pwd".into() }, &p, 0).unwrap();
-        assert_eq!(next, Next::StartSession { user_id: "u".into(), amr: vec!["pwd".into()] });
+        let (f, next) = flow(vec![]).step(Event::Passed { user_id: "u".into(), factor: "password".into() }, &p, 0).unwrap();
+        assert_eq!(next, Next::StartSession { user_id: "u".into(), factors: vec!["password".into()] });
         assert!(f.clone().step(Event::SessionReady(auth("mallory")), &p, 0).is_err(), "another user's session");
         let (f, next) = f.step(Event::SessionReady(auth("u")), &p, 0).unwrap();
         assert_eq!(next, Next::ShowPage(PageId::Consent));
@@ -345,14 +426,31 @@ mod tests {
     #[test]
     fn a_missing_factor_shows_its_page() {
         let c = client(ConsentMode::Implicit);
-        let required = vec!["pwd".to_string(), "otp".to_string()];
-        let p = Policy { client: &c, granted: &[], required: &required, page_of: |a| if a == "otp" { PageId::Verify } else { PageId::Login } };
-        let (f, next) = flow(vec![]).step(Event::Passed { user_id: "u".into(), amr: "pwd".into() }, &p, 0).unwrap();
-        assert_eq!(next, Next::ShowPage(PageId::Verify));
-        assert!(f.clone().step(Event::SessionReady(auth("u")), &p, 0).is_err(), "otp not passed yet");
-        assert!(f.clone().step(Event::Passed { user_id: "other".into(), amr: "otp".into() }, &p, 0).is_err(), "another user's factor");
-        let (_, next) = f.step(Event::Passed { user_id: "u".into(), amr: "otp".into() }, &p, 0).unwrap();
-        assert!(matches!(next, Next::StartSession { .. }));
+        let p = Policy { client: &c, granted: &[], facts: Some(&REQUIRED), page_of };
+        let (f, next) = flow(vec![]).step(Event::Passed { user_id: "u".into(), factor: "password".into() }, &p, 0).unwrap();
+        assert_eq!(next, Next::ShowPage(PageId::Totp));
+        assert!(f.offers("totp") && !f.enrols("totp") && !f.offers("webauthn"));
+        assert!(f.clone().step(Event::SessionReady(auth("u")), &p, 0).is_err(), "totp not passed yet");
+        assert!(f.clone().step(Event::Passed { user_id: "other".into(), factor: "totp".into() }, &p, 0).is_err(), "another user's factor");
+        assert!(f.clone().step(Event::Passed { user_id: "u".into(), factor: "sms_otp".into() }, &p, 0).is_err(), "a factor not offered");
+        let (_, next) = f.step(Event::Passed { user_id: "u".into(), factor: "totp".into() }, &p, 0).unwrap();
+        assert_eq!(next, Next::StartSession { user_id: "u".into(), factors: vec!["password".into(), "totp".into()] });
+    }
+
+    #[test]
+    fn a_session_short_of_the_level_asked_is_stepped_up_and_an_unreachable_one_is_unmet() {
+        let c = client(ConsentMode::Implicit);
+        let mut f = flow(vec![]);
+        f.request.acr_values = vec![assurance::LOA2.into()];
+        let p = Policy { client: &c, granted: &[], facts: Some(&REQUIRED), page_of };
+        let (stepped, next) = f.clone().step(Event::Authorize { sso: Some(auth("u")) }, &p, 0).unwrap();
+        assert_eq!(next, Next::ShowPage(PageId::Totp));
+        assert_eq!(stepped.passed(), &["password".to_string()]);
+        f.request.acr_values = vec![assurance::LOA3.into()];
+        let facts = Facts { requested: vec![assurance::LOA3.into()], ..REQUIRED.clone() };
+        let p = Policy { client: &c, granted: &[], facts: Some(&facts), page_of };
+        let (_, next) = f.step(Event::Authorize { sso: Some(auth("u")) }, &p, 0).unwrap();
+        assert!(matches!(next, Next::Redirect(e) if e.error == crate::protocol::ErrorCode::UnmetAuthenticationRequirements));
     }
 
     #[test]

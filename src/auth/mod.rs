@@ -12,6 +12,7 @@
 //! Who may do what: only the browser that started a flow may advance it (browser binding
 //! and CSRF token, `Flow::accepts`); only a passed factor check moves it towards a
 //! session; consent only follows authentication; a finished flow takes no more events.
+pub mod assurance;
 pub mod authenticator;
 pub mod engine;
 pub mod factors;
@@ -21,5 +22,5 @@ pub mod session;
 pub mod throttle;
 
 pub use authenticator::{Authenticator, Origin, Realm, Verdict};
-pub use engine::{Advanced, Context, Destination, Engine};
+pub use engine::{Advanced, Context, Destination, Engine, Risk, Signals};
 pub use flow::{Decision, Event, Flow, Next, Policy, Refused, Stage};

@@ -109,7 +109,7 @@ mod tests {
     use std::sync::Arc;
 
     fn auth(user: &str, sid: &str, ms: i64) -> Authentication {
-        Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: user.into(), auth_time: 1, sid: sid.into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: ms }
+        Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: user.into(), auth_time: 1, sid: sid.into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: ms, factors: vec!["password".into()] }
     }
 
     #[tokio::test]

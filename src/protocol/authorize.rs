@@ -34,6 +34,9 @@ const MAX_CODE_CHALLENGE: usize = 128;
 /// characters each (URNs such as `urn:portcullis:acr:password`).
 pub const MAX_ACR_VALUES: usize = 10;
 const MAX_ACR_VALUE: usize = 128;
+/// The `claims` parameter (OIDC Core §5.5) is a JSON object; this bounds what a request
+/// makes us parse and hold.
+const MAX_CLAIMS: usize = 4096;
 /// Short enough for any registered value (`code`, `query`, `S256`).
 const MAX_KEYWORD: usize = 32;
 
@@ -52,6 +55,7 @@ pub struct AuthorizeParams {
     pub login_hint: Option<String>,
     pub ui_locales: Option<String>,
     pub acr_values: Option<String>,
+    pub claims: Option<String>,
     pub code_challenge: Option<String>,
     pub code_challenge_method: Option<String>,
     pub request: Option<String>,
@@ -77,6 +81,7 @@ impl AuthorizeParams {
                 "login_hint" => &mut p.login_hint,
                 "ui_locales" => &mut p.ui_locales,
                 "acr_values" => &mut p.acr_values,
+                "claims" => &mut p.claims,
                 "code_challenge" => &mut p.code_challenge,
                 "code_challenge_method" => &mut p.code_challenge_method,
                 "request" => &mut p.request,
@@ -100,7 +105,7 @@ impl AuthorizeParams {
     }
 
     /// Parameters with a length bound, checked once client and redirect URI are trusted.
-    fn bounded(&self) -> [(&'static str, Option<&String>, usize); 11] {
+    fn bounded(&self) -> [(&'static str, Option<&String>, usize); 12] {
         [
             ("response_type", self.response_type.as_ref(), MAX_KEYWORD),
             ("response_mode", self.response_mode.as_ref(), MAX_KEYWORD),
@@ -111,6 +116,7 @@ impl AuthorizeParams {
             ("login_hint", self.login_hint.as_ref(), MAX_LOGIN_HINT),
             ("ui_locales", self.ui_locales.as_ref(), MAX_UI_LOCALES * (MAX_LANGUAGE_TAG + 1)),
             ("acr_values", self.acr_values.as_ref(), MAX_ACR_VALUES * (MAX_ACR_VALUE + 1)),
+            ("claims", self.claims.as_ref(), MAX_CLAIMS),
             ("code_challenge", self.code_challenge.as_ref(), MAX_CODE_CHALLENGE),
             ("code_challenge_method", self.code_challenge_method.as_ref(), MAX_KEYWORD),
         ]
@@ -125,10 +131,41 @@ fn ui_locales(raw: Option<&str>) -> Option<Vec<String>> {
     (tags.len() <= MAX_UI_LOCALES && tags.iter().all(well_formed)).then_some(tags)
 }
 
+/// The `acr` request of the `claims` parameter (OIDC Core §5.5, §5.5.1.1), in the ID
+/// token or userinfo member: its values (`value` or `values`) and whether it is
+/// essential. `Err` when the parameter is not a JSON object of objects as §5.5 requires.
+fn claims_acr(raw: Option<&str>) -> Result<(Vec<String>, bool), &'static str> {
+    let Some(raw) = raw else {
+        return Ok((vec![], false));
+    };
+    let value: serde_json::Value = serde_json::from_str(raw).map_err(|_| "claims must be a JSON object")?;
+    let obj = value.as_object().ok_or("claims must be a JSON object")?;
+    let (mut values, mut essential) = (vec![], false);
+    for (member, requests) in obj {
+        let requests = requests.as_object().ok_or("each member of claims must be a JSON object")?;
+        let Some(acr) = requests.get("acr").filter(|a| !a.is_null()) else {
+            continue;
+        };
+        if member != "id_token" && member != "userinfo" {
+            continue;
+        }
+        let acr = acr.as_object().ok_or("claims acr must be null or a JSON object")?;
+        essential |= acr.get("essential").and_then(|e| e.as_bool()).unwrap_or(false);
+        let listed = match (acr.get("value"), acr.get("values")) {
+            (Some(serde_json::Value::String(v)), _) => vec![v.clone()],
+            (_, Some(serde_json::Value::Array(vs))) => vs.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            _ => vec![],
+        };
+        values.extend(listed);
+    }
+    Ok((values, essential))
+}
+
 /// `acr_values` (OIDC Core §3.1.2.1): space-separated, in order of preference, each a
 /// printable ASCII token (no quote or backslash, so it can be echoed in a claim or error);
-/// bounded in number and length; `None` if it is not that. Carried on the request, not yet
-/// enforced (OIDC Core §5.5.1.1: a voluntary claim, the OP may satisfy it or not).
+/// bounded in number and length; `None` if it is not that. The sign-in engine enforces
+/// them (`auth::assurance`): the level asked for is reached, or the request ends in
+/// `unmet_authentication_requirements`.
 fn acr_values(raw: Option<&str>) -> Option<Vec<String>> {
     let mut values: Vec<String> = vec![];
     for v in raw.unwrap_or("").split(' ').filter(|s| !s.is_empty()) {
@@ -196,7 +233,10 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
     let Some(ui_locales) = ui_locales(p.ui_locales.as_deref()) else {
         return Err(bad(&format!("ui_locales must be at most {MAX_UI_LOCALES} language tags (RFC 5646) of at most {MAX_LANGUAGE_TAG} characters")));
     };
-    let Some(acr_values) = acr_values(p.acr_values.as_deref()) else {
+    let (claimed, acr_essential) = claims_acr(p.claims.as_deref()).map_err(|e| bad(e))?;
+    // The claims parameter's values come first: an essential claim is the stronger ask.
+    let joined = claimed.iter().map(String::as_str).chain(p.acr_values.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
+    let Some(acr_values) = acr_values(Some(&joined)) else {
         return Err(bad(&format!("acr_values must be at most {MAX_ACR_VALUES} values of at most {MAX_ACR_VALUE} printable characters")));
     };
     if p.request.is_some() {
@@ -265,6 +305,7 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
         login_hint: p.login_hint,
         ui_locales,
         acr_values,
+        acr_essential,
         code_challenge,
     })
 }
@@ -274,11 +315,6 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
 pub enum AuthorizeOutcome {
     /// No usable authentication (none, stale for max_age, or prompt=login): sign in.
     NeedsLogin,
-    /// The user is signed in, but not strongly enough for the requested level of
-    /// assurance: pass a further factor, upgrading the same session. Not returned yet:
-    /// `acr_values` are carried but not enforced until a second factor exists (the
-    /// factor work decides here from `req.acr_values` and `Authentication::acr`).
-    NeedsStepUp,
     NeedsConsent,
     Issue(Authentication),
     RedirectError(OAuthError),
@@ -396,6 +432,7 @@ mod tests {
             consent,
             id_token_alg: SigningAlg::RS256,
             allowed_origins: vec![],
+            min_acr: None,
         }
     }
 
@@ -414,7 +451,7 @@ mod tests {
     }
 
     fn auth(at: i64) -> Authentication {
-        Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: "u".into(), auth_time: at, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: at * 1000 }
+        Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: "u".into(), auth_time: at, sid: "s".into(), acr: "a".into(), amr: vec!["pwd".into()], session_ms: at * 1000, factors: vec!["password".into()] }
     }
 
     #[test]

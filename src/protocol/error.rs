@@ -26,6 +26,10 @@ pub enum ErrorCode {
     RequestNotSupported,
     RequestUriNotSupported,
     RegistrationNotSupported,
+    /// OpenID Connect Core Unmet Authentication Requirements 1.0 §3: the authentication
+    /// the request asked for (`acr_values`, an essential `acr` claim, the client's
+    /// `min_acr`) cannot be performed.
+    UnmetAuthenticationRequirements,
 }
 
 impl ErrorCode {
@@ -50,6 +54,7 @@ impl ErrorCode {
             ErrorCode::RequestNotSupported => "request_not_supported",
             ErrorCode::RequestUriNotSupported => "request_uri_not_supported",
             ErrorCode::RegistrationNotSupported => "registration_not_supported",
+            ErrorCode::UnmetAuthenticationRequirements => "unmet_authentication_requirements",
         }
     }
 

@@ -254,6 +254,8 @@ async fn exchange_refresh_token(state: &TokenService<'_>, iss: &Issuer, client: 
         acr: grant.acr.clone(),
         amr: grant.amr.clone(),
         session_ms: 0,
+        // A refresh repeats the grant's acr and amr; it passes no factor.
+        factors: vec![],
     };
     // OIDC Core §12.2: a refreshed ID token keeps iss, sub, aud and auth_time; no nonce.
     let id_token = if scope.contains("openid") {

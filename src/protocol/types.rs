@@ -52,10 +52,14 @@ pub struct AuthorizationRequest {
     pub max_age: Option<i64>,
     pub login_hint: Option<String>,
     pub ui_locales: Vec<String>,
-    /// Requested ACR values in order of preference (OIDC Core §3.1.2.1); carried, not yet
-    /// enforced.
+    /// Requested ACR values in order of preference (OIDC Core §3.1.2.1), from
+    /// `acr_values` and the `claims` parameter's `acr` (§5.5.1.1); the sign-in must reach
+    /// one of the known ones (see `auth::assurance`).
     #[serde(default)]
     pub acr_values: Vec<String>,
+    /// The `claims` parameter asked for `acr` as an essential claim (§5.5.1.1).
+    #[serde(default)]
+    pub acr_essential: bool,
     pub code_challenge: Option<String>,
 }
 
@@ -81,6 +85,10 @@ pub struct Authentication {
     /// the same second). 0 where there is no session (a refreshed grant).
     #[serde(default)]
     pub session_ms: i64,
+    /// The factors passed (names: `password`, `totp`, `webauthn`, …), from which `amr`
+    /// and `acr` were derived; a step-up asks only for what is missing from these.
+    #[serde(default)]
+    pub factors: Vec<String>,
 }
 
 /// What an authorization code stands for. Stored under the code's digest, consumed once.
@@ -127,5 +135,3 @@ impl std::fmt::Debug for TokenResponse {
     }
 }
 
-/// The ACR value of a password sign-in (no MFA yet).
-pub const ACR_PASSWORD: &str = "urn:portcullis:acr:password";

@@ -158,6 +158,7 @@ mod tests {
             consent: crate::storage::ConsentMode::Implicit,
             id_token_alg: crate::storage::SigningAlg::ES256,
             allowed_origins: vec![],
+            min_acr: None,
         };
         db.put_client(client).unwrap();
         let cached = Cached::new(db.clone(), db.clone(), Arc::new(OffsetClock::default()), 60);

@@ -101,6 +101,7 @@ fn client(tenant: &TenantId, id: &str, redirect_uris: Vec<String>, allowed_origi
         consent: ConsentMode::Required,
         id_token_alg: SigningAlg::ES256,
         allowed_origins,
+        min_acr: None,
     }
 }
 

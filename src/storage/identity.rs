@@ -58,6 +58,47 @@ pub struct PoolSettings {
     /// Metadata keys copied into ID tokens, access tokens and userinfo (e.g. `roles`).
     #[serde(default)]
     pub metadata_claims: Vec<String>,
+    /// When sign-ins ask for a second factor, and which factors users may enrol.
+    #[serde(default)]
+    pub mfa: MfaSettings,
+}
+
+/// A pool's multi-factor policy (DESIGN.md, "Sign-in engine").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MfaSettings {
+    #[serde(default)]
+    pub policy: MfaPolicy,
+    /// Factor names users may enrol and be asked for as a second factor, in the order
+    /// the pages offer them (`totp`, `webauthn`, `email_otp`, `sms_otp`); `recovery_code`
+    /// comes with the first enrolment.
+    #[serde(default = "default_mfa_factors")]
+    pub factors: Vec<String>,
+}
+
+fn default_mfa_factors() -> Vec<String> {
+    vec!["totp".into(), "webauthn".into()]
+}
+
+impl Default for MfaSettings {
+    fn default() -> Self {
+        MfaSettings { policy: MfaPolicy::default(), factors: default_mfa_factors() }
+    }
+}
+
+/// `off`: never a second factor. `step_up`: only when the request (`acr_values`,
+/// `claims`) or the client (`min_acr`) needs a higher level. `optional`: users may enrol;
+/// an enrolled user is asked at every sign-in. `required`: every user, enrolling at the
+/// first sign-in. `adaptive`: on a new browser, a new network or after failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaPolicy {
+    Off,
+    #[default]
+    StepUp,
+    Optional,
+    Required,
+    Adaptive,
 }
 
 impl Default for PoolSettings {
@@ -71,6 +112,7 @@ impl Default for PoolSettings {
             metadata_schema: default_metadata_schema(),
             retention_days: default_retention(),
             metadata_claims: vec![],
+            mfa: MfaSettings::default(),
         }
     }
 }
@@ -216,9 +258,16 @@ impl CredentialKind {
     /// A password: the secret is its PHC string. At most one is live; the retired ones are
     /// the history a pool's policy forbids reusing.
     pub const PASSWORD: Self = Self("password");
+    /// A TOTP authenticator (RFC 6238): the secret is the encrypted seed and the last
+    /// time step used, as JSON (see `auth::factors::totp`).
+    pub const TOTP: Self = Self("totp");
+    /// A passkey (WebAuthn): the secret is `webauthn_rs::prelude::Passkey` as JSON.
+    pub const WEBAUTHN: Self = Self("webauthn");
+    /// One single-use recovery code: the secret is its digest.
+    pub const RECOVERY_CODE: Self = Self("recovery_code");
 
     /// Every kind the code knows, so a stored name maps back to its kind.
-    pub const ALL: &'static [Self] = &[Self::PASSWORD];
+    pub const ALL: &'static [Self] = &[Self::PASSWORD, Self::TOTP, Self::WEBAUTHN, Self::RECOVERY_CODE];
 
     pub fn as_str(self) -> &'static str {
         self.0

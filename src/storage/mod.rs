@@ -66,6 +66,8 @@ pub struct Workspace {
     pub pools: Vec<String>,
     pub tenant_theme: crate::theme::ThemeSpec,
     pub theme: crate::theme::ThemeSpec,
+    /// The tenant's own levels of assurance (besides the built-in ones).
+    pub levels: Vec<crate::model::AssuranceLevel>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -136,11 +138,15 @@ pub struct Client {
     /// endpoints from (CORS).
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// The lowest level of assurance (a full ACR value) every sign-in to this client must
+    /// reach; `None`: whatever the request and the pool ask for.
+    #[serde(default)]
+    pub min_acr: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Client { tenant_id, workspace_id, client_id, name, secret_sha256, redirect_uris, post_logout_redirect_uris, grant_types, scopes, consent, id_token_alg, allowed_origins } = self;
+        let Client { tenant_id, workspace_id, client_id, name, secret_sha256, redirect_uris, post_logout_redirect_uris, grant_types, scopes, consent, id_token_alg, allowed_origins, min_acr } = self;
         f.debug_struct("Client")
             .field("tenant_id", tenant_id)
             .field("workspace_id", workspace_id)
@@ -152,6 +158,7 @@ impl std::fmt::Debug for Client {
             .field("grant_types", grant_types)
             .field("scopes", scopes)
             .field("consent", consent)
+            .field("min_acr", min_acr)
             .field("id_token_alg", id_token_alg)
             .field("allowed_origins", allowed_origins)
             .finish()

@@ -1,5 +1,5 @@
 //! Authentication factors. Each is one module implementing `Factor`, registered in
-//! `REGISTRY`; adding TOTP is a `totp.rs` beside `password.rs` and one line below.
+//! `REGISTRY`. What each factor counts for (AMR values, weight) is in `auth::assurance`.
 use async_trait::async_trait;
 
 use crate::error::AppError;
@@ -26,12 +26,8 @@ pub struct Claimant<'a> {
 /// One way of proving who you are.
 #[async_trait]
 pub trait Factor: Send + Sync {
-    /// Stable name, e.g. `password`.
+    /// Stable name (see `auth::assurance`), e.g. `password`.
     fn name(&self) -> &'static str;
-    /// The AMR value it adds to an authentication (RFC 8176 §2), e.g. `pwd`.
-    fn amr(&self) -> &'static str;
-    /// The page that asks for it.
-    fn page(&self) -> PageId;
     /// Whether `input` can be checked at all (lengths): a malformed one is refused after
     /// the same work as a wrong one, without counting against the throttle.
     fn well_formed(&self, input: &Input) -> bool;
@@ -52,21 +48,21 @@ impl Input<'_> {
     }
 }
 
-/// Every factor this server knows.
+/// Every factor checked through `Authenticator::verify` (by an account name).
 pub static REGISTRY: &[&dyn Factor] = &[&password::Password];
 
-/// The factor with this AMR value.
-pub fn by_amr(amr: &str) -> Option<&'static dyn Factor> {
-    REGISTRY.iter().copied().find(|f| f.amr() == amr)
-}
-
-/// The page of the factor with this AMR value (the sign-in page for an unknown one).
-pub fn page_of(amr: &str) -> PageId {
-    by_amr(amr).map(|f| f.page()).unwrap_or(PageId::Login)
-}
-
-/// The factors a sign-in to a workspace requires, as AMR values. Today the password
-/// alone; levels of assurance and MFA policies will choose here.
-pub fn required() -> Vec<String> {
-    vec![password::Password.amr().to_owned()]
+/// The page that asks for `factor` (`enrol`: the page that enrols it). The sign-in page
+/// for a name no page knows.
+pub fn page_of(factor: &str, enrol: bool) -> PageId {
+    use crate::auth::assurance::{EMAIL_OTP, RECOVERY_CODE, SMS_OTP, TOTP, WEBAUTHN};
+    match (factor, enrol) {
+        (TOTP, false) => PageId::Totp,
+        (TOTP, true) => PageId::TotpEnrol,
+        (WEBAUTHN, false) => PageId::Passkey,
+        (WEBAUTHN, true) => PageId::PasskeyEnrol,
+        (EMAIL_OTP, _) => PageId::EmailOtp,
+        (SMS_OTP, _) => PageId::SmsOtp,
+        (RECOVERY_CODE, _) => PageId::RecoveryCode,
+        _ => PageId::Login,
+    }
 }

@@ -4,7 +4,6 @@ use async_trait::async_trait;
 use super::{Claimant, Factor, FactorPorts, Input};
 use crate::error::AppError;
 use crate::storage::UserStatus;
-use crate::views::PageId;
 
 /// Longest password checked: argon2 takes any length, the limit bounds the work a
 /// request can ask for.
@@ -16,14 +15,6 @@ pub struct Password;
 impl Factor for Password {
     fn name(&self) -> &'static str {
         "password"
-    }
-
-    fn amr(&self) -> &'static str {
-        "pwd"
-    }
-
-    fn page(&self) -> PageId {
-        PageId::Login
     }
 
     fn well_formed(&self, input: &Input) -> bool {

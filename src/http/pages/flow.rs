@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
 use super::{OrPage, Page, PageError};
-use crate::auth::{Advanced, Authenticator, Context, Destination, Engine, Event, Flow, Realm};
+use crate::auth::{Advanced, Authenticator, Context, Destination, Engine, Event, Flow, Realm, Signals};
 use crate::http::{SESSION_COOKIE, cookie, field};
 use crate::state::AppState;
 use crate::storage::Client;
@@ -41,7 +41,7 @@ pub fn authenticator(state: &AppState) -> Authenticator<'_> {
 }
 
 pub fn engine(state: &AppState) -> Engine<'_> {
-    Engine { authenticator: authenticator(state), consents: state.consents.as_ref(), flow_ttl: state.config.ttl.flow, code_ttl: state.config.ttl.code }
+    Engine { authenticator: authenticator(state), consents: state.consents.as_ref(), pools: state.pools.as_ref(), risk: None, flow_ttl: state.config.ttl.flow, code_ttl: state.config.ttl.code }
 }
 
 pub fn realm(page: &Page) -> Realm<'_> {
@@ -95,7 +95,8 @@ async fn with_client(page: &mut Page, flow: Flow) -> Result<FlowCtx, PageError> 
 /// session cookie after a sign-in).
 pub async fn advance(page: &Page, flow: Flow, client: &Client, event: Event) -> Result<HttpResponse, PageError> {
     let cookie = page.cookie(SESSION_COOKIE);
-    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref() };
+    let signals = Signals { device: None, ip: &page.ip };
+    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref(), levels: &page.cw.workspace.levels, signals };
     let advanced = engine(&page.state).advance(&ctx, flow, event).await.or_page(page)?;
     let advanced = advanced.map_err(|refused| {
         tracing::info!(%refused, "flow event refused");

@@ -51,7 +51,7 @@ pub async fn post_login(mut page: Page, body: web::Bytes) -> PageResult {
     let verdict = flow::authenticator(&page.state).verify(&flow::realm(&page), &Password, username.trim(), &Input { fields: &fields }, from).await.or_page(&page)?;
     let t = page.t;
     let (error, status, retry) = match verdict {
-        Verdict::Passed(user) => return flow::advance(&page, fc.flow, &fc.client, Event::Passed { user_id: user.id, amr: Password.amr().into() }).await,
+        Verdict::Passed(user) => return flow::advance(&page, fc.flow, &fc.client, Event::Passed { user_id: user.id, factor: Password.name().into() }).await,
         Verdict::Rejected => (t.bad_credentials.to_owned(), StatusCode::OK, None),
         Verdict::Wait(s) => (t.wait_seconds.replace("{n}", &s.to_string()), StatusCode::TOO_MANY_REQUESTS, Some(s)),
         Verdict::Locked => (t.too_many_attempts.to_owned(), StatusCode::TOO_MANY_REQUESTS, None),

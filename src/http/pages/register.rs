@@ -172,7 +172,7 @@ pub async fn post_verify(mut page: Page, body: web::Bytes) -> PageResult {
     if let Some(flow_id) = c.flow.clone()
         && let Ok(FlowCtx { flow, client }) = flow::load(&mut page, Some(flow_id)).await
     {
-        return flow::advance(&page, flow, &client, Event::Passed { user_id: user.id, amr: Password.amr().into() }).await;
+        return flow::advance(&page, flow, &client, Event::Passed { user_id: user.id, factor: Password.name().into() }).await;
     }
     activated(&page)
 }

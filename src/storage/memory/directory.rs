@@ -18,6 +18,7 @@ impl DirectoryStore for MemoryDb {
             name: w.name.clone(),
             pools: w.pools.clone(),
             tenant_theme: t.theme.clone(),
+            levels: vec![],
             theme: w.theme.clone(),
         }))
     }

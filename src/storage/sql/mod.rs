@@ -171,6 +171,8 @@ struct ClientSettings {
     /// Absent in clients stored before CORS origins existed.
     #[serde(default)]
     allowed_origins: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    min_acr: Option<String>,
 }
 
 impl ClientSettings {
@@ -184,6 +186,7 @@ impl ClientSettings {
             consent: c.consent,
             id_token_alg: c.id_token_alg,
             allowed_origins: c.allowed_origins.clone(),
+            min_acr: c.min_acr.clone(),
         }
     }
 }
@@ -207,6 +210,7 @@ fn to_client(m: client::Model) -> Result<Client> {
         consent: s.consent,
         id_token_alg: s.id_token_alg,
         allowed_origins: s.allowed_origins,
+        min_acr: s.min_acr,
     })
 }
 
@@ -245,6 +249,7 @@ impl DirectoryStore for SqlStore {
             .map_err(db)?;
         Ok(Some(Workspace {
             tenant_theme: theme_of(&t.settings)?,
+            levels: vec![],
             theme: theme_of(&w.settings)?,
             tenant_id: TenantId::new(w.tenant_id),
             id: w.id,

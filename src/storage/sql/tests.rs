@@ -51,6 +51,7 @@ async fn provisioned(store: &SqlStore, hasher: &Hasher) -> Applied {
         consent: ConsentMode::Required,
         id_token_alg: SigningAlg::RS256,
         allowed_origins: vec![],
+        min_acr: None,
     };
     batch.push(Some("client"), Write::Client(web));
     store.apply(&batch).await.unwrap()
