@@ -181,12 +181,12 @@ impl Engine<'_> {
             return Ok(None);
         };
         let mfa = self.pools.pool(tenant, &user.pool_id).await?.map(|p| p.settings.mfa).unwrap_or_default();
-        let mut enrolled = vec![];
-        for (kind, factor) in [(CredentialKind::TOTP, assurance::TOTP), (CredentialKind::WEBAUTHN, assurance::WEBAUTHN), (CredentialKind::RECOVERY_CODE, assurance::RECOVERY_CODE)] {
-            if a.credentials.list(tenant, user_id, kind).await?.iter().any(|c| !c.retired) {
-                enrolled.push(factor.to_owned());
-            }
-        }
+        let held = a.credentials.held(tenant, user_id).await?;
+        let mut enrolled: Vec<String> = [(CredentialKind::TOTP, assurance::TOTP), (CredentialKind::WEBAUTHN, assurance::WEBAUTHN), (CredentialKind::RECOVERY_CODE, assurance::RECOVERY_CODE)]
+            .into_iter()
+            .filter(|(kind, _)| held.contains(kind))
+            .map(|(_, factor)| factor.to_owned())
+            .collect();
         // Codes by email or SMS go to an address the user proved they hold.
         if user.email_verified && user.email.is_some() && mfa.factors.iter().any(|f| f == assurance::EMAIL_OTP) {
             enrolled.push(assurance::EMAIL_OTP.to_owned());
