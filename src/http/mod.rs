@@ -50,6 +50,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/reset").route(get().to(pages::reset::get_reset)).route(web::post().to(pages::reset::post_reset)))
                 .service(web::resource("/reset/confirm").route(get().to(pages::reset::get_reset_confirm)).route(web::post().to(pages::reset::post_reset_confirm)))
                 .service(web::resource("/consent").route(get().to(pages::login::get_consent)).route(web::post().to(pages::login::post_consent)))
+                // Second factors by code (helper A).
+                .service(web::resource("/email-otp").route(get().to(pages::otp_factor::get_email_otp)).route(web::post().to(pages::otp_factor::post_email_otp)))
+                .service(web::resource("/sms-otp").route(get().to(pages::otp_factor::get_sms_otp)).route(web::post().to(pages::otp_factor::post_sms_otp)))
                 // The endpoints browser apps call directly answer CORS preflights.
                 .service(web::resource("/token").route(web::post().to(oauth2::post_token)).route(cors::preflight("POST")))
                 .service(web::resource("/introspect").route(web::post().to(oauth2::post_introspect)).route(cors::preflight("POST")))

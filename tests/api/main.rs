@@ -11,6 +11,7 @@ mod hardening_http;
 mod hardening_storage;
 mod import;
 mod mfa_admin;
+mod mfa_codes;
 mod mfa_levels;
 mod negative;
 mod nodes;

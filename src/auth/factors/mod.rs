@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use crate::error::AppError;
 use crate::views::PageId;
 
+pub mod email_otp;
 pub mod password;
+pub mod sms_otp;
 
 /// What a factor check needs besides its input: the stores and the hasher, never
 /// `AppState` (see `Authenticator`, which builds these from its ports).
