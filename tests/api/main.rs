@@ -10,6 +10,7 @@ mod hardening;
 mod hardening_http;
 mod hardening_storage;
 mod import;
+mod mfa_adaptive;
 mod mfa_admin;
 mod mfa_codes;
 mod mfa_levels;
