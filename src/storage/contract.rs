@@ -719,15 +719,15 @@ pub(crate) async fn apply(s: &Stores) {
     let shop = s.directory.workspace(&t(), "shop").await.unwrap().unwrap();
     assert_eq!(shop.pools, ["customers"]);
     // The tenant's levels of assurance come back with each of its workspaces.
-    assert_eq!(shop.levels, [bank.clone()]);
-    assert_eq!(s.directory.levels(&t()).await.unwrap(), [bank.clone()]);
+    assert_eq!(shop.levels, std::slice::from_ref(&bank));
+    assert_eq!(s.directory.levels(&t()).await.unwrap(), std::slice::from_ref(&bank));
     assert!(s.directory.levels(&other()).await.unwrap().is_empty(), "another tenant's levels");
     assert!(s.directory.workspace(&other(), "shop").await.unwrap().is_none_or(|w| w.levels.is_empty()));
     // `replace: false` keeps them.
     let mut partial = Batch { now: 305, writes: vec![] };
     partial.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme: Default::default(), levels: vec![], replace: false });
     s.directory.apply(&partial).await.unwrap();
-    assert_eq!(s.directory.levels(&t()).await.unwrap(), [bank.clone()]);
+    assert_eq!(s.directory.levels(&t()).await.unwrap(), std::slice::from_ref(&bank));
 
     // A user write replaces the live password (the history stays) or, without a hash,
     // keeps the stored one.
