@@ -102,8 +102,15 @@ async fn with_client(page: &mut Page, flow: Flow) -> Result<FlowCtx, PageError> 
 /// handlers call this right before they store the new credential.
 pub async fn may_enrol(page: &Page, flow: &Flow, client: &Client, factor: &str) -> Result<bool, PageError> {
     let cookie = page.cookie(SESSION_COOKIE);
-    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref(), levels: &page.cw.workspace.levels, signals: Signals { device: None, ip: &page.ip } };
-    engine(&page.state).may_enrol(&ctx, flow, factor).await.or_page(page)
+    let device = page.cookie(DEVICE_COOKIE);
+    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref(), levels: &page.cw.workspace.levels, signals: signals(page, device.as_deref()) };
+    let risk = adaptive(&page.state);
+    engine(&page.state, &risk).may_enrol(&ctx, flow, factor).await.or_page(page)
+}
+
+/// Where the request comes from, as the adaptive policy sees it.
+fn signals<'a>(page: &'a Page, device: Option<&'a str>) -> Signals<'a> {
+    Signals { device, ip: &page.ip, browser: &page.browser }
 }
 
 /// Feeds `event` to the flow and answers with where the browser goes next (and the new
@@ -111,8 +118,7 @@ pub async fn may_enrol(page: &Page, flow: &Flow, client: &Client, factor: &str) 
 pub async fn advance(page: &Page, flow: Flow, client: &Client, event: Event) -> Result<HttpResponse, PageError> {
     let cookie = page.cookie(SESSION_COOKIE);
     let device = page.cookie(DEVICE_COOKIE);
-    let signals = Signals { device: device.as_deref(), ip: &page.ip, browser: &page.browser };
-    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref(), levels: &page.cw.workspace.levels, signals };
+    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref(), levels: &page.cw.workspace.levels, signals: signals(page, device.as_deref()) };
     let risk = adaptive(&page.state);
     let advanced = engine(&page.state, &risk).advance(&ctx, flow, event).await.or_page(page)?;
     let advanced = advanced.map_err(|refused| {
