@@ -8,7 +8,8 @@
 //! is refused (403), as is an administrator of another tenant; a user id of another pool is
 //! not found there. Only second factors are reached here — the password has its own
 //! endpoint — and never a secret: a factor is shown as its id, kind and times. Every
-//! removal is an audit event (`user.factor_removed`, `user.factors_reset`).
+//! removal is an audit event (`user.factor_removed`, `user.factors_reset`). A reset also
+//! makes the adaptive policy forget the user's devices and networks.
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use serde_json::json;
@@ -110,7 +111,8 @@ pub struct ResetView {
 }
 
 /// Remove every second factor of a user (recovery codes included); the next sign-in in a
-/// pool that requires a second factor enrols one again.
+/// pool that requires a second factor enrols one again, and the adaptive policy forgets the
+/// user's browsers and networks.
 #[utoipa::path(
     post,
     path = "/tenants/{tenant}/pools/{pool}/users/{user}/factors/reset",
@@ -133,6 +135,8 @@ async fn reset_factors(state: web::Data<AppState>, caller: Caller, path: web::Pa
             removed.push(c.kind.as_str());
         }
     }
+    // Browsers and networks the adaptive policy trusted for the user are trusted no more.
+    crate::auth::adaptive::forget(&state.sessions, &tenant, &user.id).await?;
     let count = |k: &str| removed.iter().filter(|r| **r == k).count();
     let detail = json!({ "removed": removed.len(), "totp": count("totp"), "webauthn": count("webauthn"), "recovery_code": count("recovery_code") });
     lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.factors_reset", &user.id, detail).await;

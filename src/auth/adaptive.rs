@@ -14,6 +14,9 @@
 //!   the account from browsers it does not know within its window (`throttle::WINDOW`) —
 //!   someone else may be trying the password.
 //!
+//! An administrator's reset of the user's factors (`forget`) forgets every device and
+//! network of the user at once: each is made for the user's current generation.
+//!
 //! Who may do what: only the engine asks (`Risk::assess`) and only after the user's first
 //! factor; only a completed sign-in that counts as two factors is remembered
 //! (`Risk::remember`, called by the engine). Nothing here lets a browser skip a factor by
@@ -69,18 +72,41 @@ async fn server_key(sessions: &Sessions) -> Result<[u8; 32], AppError> {
     sessions.get::<String>(Kind::Device, KEY_ID).await?.as_deref().and_then(crate::crypto::unhex32).ok_or_else(|| AppError::internal("device key not stored"))
 }
 
-fn mac(key: &[u8; 32], tenant: &TenantId, user_id: &str, id: &str) -> String {
-    // Length-prefixed fields: no two (tenant, user, id) triples give the same message.
-    let message = format!("pc-device-v1|{}:{tenant}|{}:{user_id}|{id}", tenant.as_str().len(), user_id.len());
+/// What a device cookie and a known network are made for: a user of a tenant, in the
+/// user's current generation (`forget` starts a new one).
+struct Holder<'a> {
+    tenant: &'a TenantId,
+    user_id: &'a str,
+    generation: u64,
+}
+
+fn mac(key: &[u8; 32], h: &Holder<'_>, id: &str) -> String {
+    // Length-prefixed fields: no two (tenant, user, generation, id) give the same message.
+    let message = format!("pc-device-v1|{}:{}|{}:{}|{}|{id}", h.tenant.as_str().len(), h.tenant, h.user_id.len(), h.user_id, h.generation);
     hex(&hmac_sha256(key, message.as_bytes()))
 }
 
-/// Whether `cookie` is a device cookie made for this user of this tenant.
-fn known_device(key: &[u8; 32], tenant: &TenantId, user_id: &str, cookie: Option<&str>) -> bool {
+/// Whether `cookie` is a device cookie made for this holder.
+fn known_device(key: &[u8; 32], h: &Holder<'_>, cookie: Option<&str>) -> bool {
     let Some((id, tag)) = cookie.filter(|c| c.len() <= 128).and_then(|c| c.split_once('.')) else {
         return false;
     };
-    ct_eq(mac(key, tenant, user_id, id).as_bytes(), tag.as_bytes())
+    ct_eq(mac(key, h, id).as_bytes(), tag.as_bytes())
+}
+
+fn generation_id(tenant: &TenantId, user_id: &str) -> String {
+    format!("gen:{}", hex(&digest(&format!("{tenant}|{user_id}"))))
+}
+
+async fn holder<'a>(sessions: &Sessions, tenant: &'a TenantId, user_id: &'a str) -> Result<Holder<'a>, AppError> {
+    let generation = sessions.get::<u64>(Kind::Counter, &generation_id(tenant, user_id)).await?.unwrap_or(0);
+    Ok(Holder { tenant, user_id, generation })
+}
+
+/// Forgets every device and network of the user (an administrator reset the user's
+/// factors): the next sign-in under the adaptive policy asks for a second factor.
+pub async fn forget(sessions: &Sessions, tenant: &TenantId, user_id: &str) -> Result<(), AppError> {
+    sessions.incr(Kind::Counter, &generation_id(tenant, user_id), KEY_TTL).await.map(|_| ())
 }
 
 /// The network of a client IP: its /24 (IPv4) or /64 (IPv6); an address that does not
@@ -102,18 +128,19 @@ pub fn network(ip: &str) -> String {
     }
 }
 
-fn network_id(tenant: &TenantId, user_id: &str, ip: &str) -> String {
-    format!("net:{}", hex(&digest(&format!("{tenant}|{user_id}|{}", network(ip)))))
+fn network_id(h: &Holder<'_>, ip: &str) -> String {
+    format!("net:{}", hex(&digest(&format!("{}|{}|{}|{}", h.tenant, h.user_id, h.generation, network(ip)))))
 }
 
 /// Why a sign-in of `user_id` at `at` looks risky, first reason first; `None`: nothing new
 /// or odd.
 pub async fn risk(sessions: &Sessions, counters: &dyn CounterStore, now: i64, tenant: &TenantId, user_id: &str, at: &Signals<'_>) -> Result<Option<&'static str>, AppError> {
     let key = server_key(sessions).await?;
-    if !known_device(&key, tenant, user_id, at.device) {
+    let h = holder(sessions, tenant, user_id).await?;
+    if !known_device(&key, &h, at.device) {
         return Ok(Some(NEW_DEVICE));
     }
-    if !sessions.exists(Kind::Device, &network_id(tenant, user_id, at.ip)).await? {
+    if !sessions.exists(Kind::Device, &network_id(&h, at.ip)).await? {
         return Ok(Some(NEW_NETWORK));
     }
     if throttle::unknown_browser_attempts(counters, tenant, user_id, now).await? >= RECENT_FAILURES {
@@ -125,13 +152,14 @@ pub async fn risk(sessions: &Sessions, counters: &dyn CounterStore, now: i64, te
 /// `user_id` completed a multi-factor sign-in at `at`: the network is known for 90 days
 /// more; returns a new device cookie value unless the browser holds a valid one already.
 pub async fn remember(sessions: &Sessions, tenant: &TenantId, user_id: &str, at: &Signals<'_>) -> Result<Option<String>, AppError> {
-    sessions.put(Kind::Device, &network_id(tenant, user_id, at.ip), &true, NETWORK_TTL).await?;
+    let h = holder(sessions, tenant, user_id).await?;
+    sessions.put(Kind::Device, &network_id(&h, at.ip), &true, NETWORK_TTL).await?;
     let key = server_key(sessions).await?;
-    if known_device(&key, tenant, user_id, at.device) {
+    if known_device(&key, &h, at.device) {
         return Ok(None);
     }
     let id = random_token(18);
-    Ok(Some(format!("{id}.{}", mac(&key, tenant, user_id, &id))))
+    Ok(Some(format!("{id}.{}", mac(&key, &h, &id))))
 }
 
 /// The adaptive policy over the app's stores, as the engine's `Risk`.
@@ -193,11 +221,14 @@ mod tests {
     fn a_device_cookie_counts_for_its_user_only() {
         let key = [7u8; 32];
         let (acme, other) = (TenantId::new("acme"), TenantId::new("other"));
-        let cookie = format!("abc.{}", mac(&key, &acme, "u1", "abc"));
-        assert!(known_device(&key, &acme, "u1", Some(&cookie)));
-        assert!(!known_device(&key, &acme, "u2", Some(&cookie)), "another user");
-        assert!(!known_device(&key, &other, "u1", Some(&cookie)), "another tenant");
-        assert!(!known_device(&[8u8; 32], &acme, "u1", Some(&cookie)), "another key");
-        assert!(!known_device(&key, &acme, "u1", Some("abc.00")) && !known_device(&key, &acme, "u1", None) && !known_device(&key, &acme, "u1", Some("garbage")));
+        let h = |tenant, user_id, generation| Holder { tenant, user_id, generation };
+        let cookie = format!("abc.{}", mac(&key, &h(&acme, "u1", 0), "abc"));
+        assert!(known_device(&key, &h(&acme, "u1", 0), Some(&cookie)));
+        assert!(!known_device(&key, &h(&acme, "u2", 0), Some(&cookie)), "another user");
+        assert!(!known_device(&key, &h(&other, "u1", 0), Some(&cookie)), "another tenant");
+        assert!(!known_device(&key, &h(&acme, "u1", 1), Some(&cookie)), "forgotten");
+        assert!(!known_device(&[8u8; 32], &h(&acme, "u1", 0), Some(&cookie)), "another key");
+        let u1 = h(&acme, "u1", 0);
+        assert!(!known_device(&key, &u1, Some("abc.00")) && !known_device(&key, &u1, None) && !known_device(&key, &u1, Some("garbage")));
     }
 }

@@ -1,7 +1,8 @@
 //! The adaptive MFA policy through HTTP: a browser that completed MFA (device cookie) on a
 //! known network is not asked again; a new browser, a new network, or failed attempts at
 //! the account make the sign-in ask for the second factor, and the audit trail says why;
-//! the device cookie of another user does not count. (The second factor here is an email
+//! the device cookie of another user does not count; a reset of the user's factors
+//! forgets the browsers. (The second factor here is an email
 //! code, so the tests depend on no other factor's pages.)
 use reqwest::redirect::Policy;
 use std::sync::Arc;
@@ -128,6 +129,13 @@ async fn a_known_browser_is_not_asked_and_a_new_one_is(backend: Backend) {
     let step = sign_in(&app, &other, "ada", "lighthouse keeper 9").await;
     assert!(asked(&step), "{step:?}");
     assert_eq!(reasons(&app, "ada").await, ["new_device", "new_device"]);
+    // An administrator's reset of Ada's factors forgets her browsers and networks.
+    let admin = app.client_token("acme-admin").await;
+    let (_, users) = api(reqwest::Method::GET, &app.admin("/tenants/acme/pools/savers/users?q=ada"), &admin, None).await;
+    let id = users["items"][0]["id"].as_str().unwrap().to_owned();
+    let (s, body) = api(reqwest::Method::POST, &app.admin(&format!("/tenants/acme/pools/savers/users/{id}/factors/reset")), &admin, None).await;
+    assert_eq!(s, 200, "{body}");
+    assert!(asked(&sign_in(&app, &b, "ada", "lighthouse keeper 9").await), "the reset browser is new again");
 }
 
 async fn a_new_network_is_asked(backend: Backend) {
