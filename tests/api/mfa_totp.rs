@@ -16,6 +16,7 @@ on_every_backend!(
     dave_signs_in_once_with_each_recovery_code,
     every_new_form_refuses_a_post_without_its_csrf_token,
     a_flow_shows_only_the_factor_pages_it_offers,
+    a_code_posted_in_two_sign_ins_at_once_passes_once,
 );
 
 const REDIRECT: &str = "http://127.0.0.1:9999/safe";
@@ -433,4 +434,29 @@ async fn a_flow_shows_only_the_factor_pages_it_offers(backend: Backend) {
     let stranger = Browser::default();
     assert_eq!(stranger.submit(page.form(), &[("code", &codes[0])], REDIRECT).await.page().0, 400);
     assert_eq!(stranger.follow(&app.ws_url("safe", &format!("totp?flow={flow}")), REDIRECT).await.page().0, 400);
+}
+
+async fn a_code_posted_in_two_sign_ins_at_once_passes_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    provision(&app).await;
+    let (secret, codes, page, browser, _) = enrol(&app, BOB).await;
+    browser.submit(page.form(), &[], REDIRECT).await.arrived();
+    app.clock.advance(30);
+    align(&app);
+    // One TOTP code in two sign-ins at once (two browsers, as from two nodes): the
+    // compare-and-set of its last step lets exactly one pass.
+    let ((p1, b1, _), (p2, b2, _)) = (at_totp(&app, BOB).await, at_totp(&app, BOB).await);
+    let code = code_at(&secret, now(&app));
+    let extra = [("code", code.as_str())];
+    let (r1, r2) = tokio::join!(b1.submit(p1.form(), &extra, REDIRECT), b2.submit(p2.form(), &extra, REDIRECT));
+    let passed = [r1, r2].into_iter().filter(|s| matches!(s, Step::Arrived(_))).count();
+    assert_eq!(passed, 1, "one use of one code");
+    // One recovery code in two sign-ins at once: consumed exactly once.
+    let ((p1, b1, _), (p2, b2, _)) = (at_totp(&app, BOB).await, at_totp(&app, BOB).await);
+    let e1 = At::of(b1.follow(&app.ws_url("safe", &format!("recovery-code?flow={}", p1.flow())), REDIRECT).await);
+    let e2 = At::of(b2.follow(&app.ws_url("safe", &format!("recovery-code?flow={}", p2.flow())), REDIRECT).await);
+    let extra = [("code", codes[3].as_str())];
+    let (r1, r2) = tokio::join!(b1.submit(e1.form(), &extra, REDIRECT), b2.submit(e2.form(), &extra, REDIRECT));
+    let used = [At::of(r1), At::of(r2)].into_iter().filter(|a| a.id() == "recovery-codes").count();
+    assert_eq!(used, 1, "one use of one recovery code");
 }
