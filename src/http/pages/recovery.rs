@@ -112,11 +112,10 @@ pub async fn get_recovery_codes(mut page: Page, q: web::Query<FlowQuery>) -> Pag
     let p = waiting(&page, &fc, false).await?;
     let (state, t) = (&page.state, page.t);
     let mut codes: Vec<String> = vec![];
-    if p.shows_codes {
-        if let Some(sealed) = state.sessions.get::<String>(Kind::SecondFactor, &codes_key(&fc)).await.or_page(&page)? {
-            let plain = state.secrets.open(&sealed, &codes_context(&page, &fc, &p.user_id)).or_page(&page)?;
-            codes = String::from_utf8_lossy(&plain).lines().map(str::to_owned).collect();
-        }
+    let sealed = if p.shows_codes { state.sessions.get::<String>(Kind::SecondFactor, &codes_key(&fc)).await.or_page(&page)? } else { None };
+    if let Some(sealed) = sealed {
+        let plain = state.secrets.open(&sealed, &codes_context(&page, &fc, &p.user_id)).or_page(&page)?;
+        codes = String::from_utf8_lossy(&plain).lines().map(str::to_owned).collect();
     }
     let lines = if p.shows_codes {
         vec![]
