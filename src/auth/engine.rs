@@ -104,10 +104,14 @@ impl Engine<'_> {
         let (mut session_cookie, mut device_cookie) = (None, None);
         let now = self.authenticator.clock.now();
         loop {
-            // What the engine knows about the user the next transition is about.
-            let facts = match event.user().or(flow.user_id()) {
-                Some(u) => self.facts(ctx, &flow, u).await?,
-                None => None,
+            // What the engine knows about the user the next transition is about. Only a
+            // factor just passed and an SSO session that might be short of what is asked
+            // need the user's pool and factors; every other step only what the request and
+            // the client ask (no round trip: silent SSO with a strong session stays cheap).
+            let facts = match &event {
+                Event::Passed { user_id, .. } => self.facts(ctx, &flow, user_id).await?,
+                Event::Authorize { sso: Some(a) } if !strong_enough(ctx, &flow, a) => self.facts(ctx, &flow, &a.user_id).await?,
+                _ => Some(asked(ctx, &flow)),
             };
             // A consent given now is remembered first; what it adds up to is what the user
             // granted (one read of the consent store, not two).
@@ -181,12 +185,12 @@ impl Engine<'_> {
             return Ok(None);
         };
         let mfa = self.pools.pool(tenant, &user.pool_id).await?.map(|p| p.settings.mfa).unwrap_or_default();
-        let mut enrolled = vec![];
-        for (kind, factor) in [(CredentialKind::TOTP, assurance::TOTP), (CredentialKind::WEBAUTHN, assurance::WEBAUTHN), (CredentialKind::RECOVERY_CODE, assurance::RECOVERY_CODE)] {
-            if a.credentials.list(tenant, user_id, kind).await?.iter().any(|c| !c.retired) {
-                enrolled.push(factor.to_owned());
-            }
-        }
+        let held = a.credentials.held(tenant, user_id).await?;
+        let mut enrolled: Vec<String> = [(CredentialKind::TOTP, assurance::TOTP), (CredentialKind::WEBAUTHN, assurance::WEBAUTHN), (CredentialKind::RECOVERY_CODE, assurance::RECOVERY_CODE)]
+            .into_iter()
+            .filter(|(kind, _)| held.contains(kind))
+            .map(|(_, factor)| factor.to_owned())
+            .collect();
         // Codes by email or SMS go to an address the user proved they hold.
         if user.email_verified && user.email.is_some() && mfa.factors.iter().any(|f| f == assurance::EMAIL_OTP) {
             enrolled.push(assurance::EMAIL_OTP.to_owned());
@@ -201,17 +205,7 @@ impl Engine<'_> {
             },
             _ => None,
         };
-        let req = &flow.request;
-        Ok(Some(Facts {
-            policy: mfa.policy,
-            pool_factors: mfa.factors,
-            enrolled,
-            levels: ctx.levels.to_vec(),
-            requested: req.acr_values.clone(),
-            essential: req.acr_essential,
-            minimum: ctx.client.min_acr.clone(),
-            risk,
-        }))
+        Ok(Some(Facts { policy: mfa.policy, pool_factors: mfa.factors, enrolled, risk, ..asked(ctx, flow) }))
     }
 
     /// Scopes the user granted the client before, when a decision is due and the client
@@ -240,4 +234,16 @@ impl Engine<'_> {
         self.consents.remember(tenant, workspace, user_id, client_id, &scopes, self.authenticator.clock.now()).await?;
         Ok(scopes)
     }
+}
+
+/// What the request and the client ask for, without anything about the user.
+fn asked(ctx: &Context<'_>, flow: &Flow) -> Facts {
+    let req = &flow.request;
+    Facts { levels: ctx.levels.to_vec(), requested: req.acr_values.clone(), essential: req.acr_essential, minimum: ctx.client.min_acr.clone(), ..Facts::default() }
+}
+
+/// A session of two factors or more meets every pool policy (none asks for more than
+/// level 2); it needs the user's facts only when the request or the client asks a level.
+fn strong_enough(ctx: &Context<'_>, flow: &Flow, a: &crate::protocol::types::Authentication) -> bool {
+    flow.request.acr_values.is_empty() && ctx.client.min_acr.is_none() && assurance::weight(&assurance::factors_of(a)) >= 2
 }

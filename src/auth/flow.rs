@@ -1,13 +1,18 @@
 //! The sign-in flow as a state machine: pure transitions, no I/O (the engine does that).
 //!
 //! ```text
-//!                 Authorize{sso} ── valid SSO session, nothing to ask ──────────────────► Done (IssueCode)
-//!                      │         └─ SSO session, consent needed ──► Authenticated ─┐
-//!  /authorize ──► Started ──Identified{user}──► Identified{user}                    │
-//!                      │                              │                             │
-//!                      └────────Passed{user, amr}─────┴──► Challenged{passed, required}
-//!                                                            │  (more factors: ShowPage(factor page))
-//!                                                            └─ all passed: StartSession
+//!                 Authorize{sso} ── valid SSO session that reaches what is asked ───────► Done (IssueCode)
+//!                      │         ├─ SSO session short of the level asked (step-up) ─┐
+//!                      │         └─ SSO session, consent needed ──► Authenticated ─┐ │
+//!  /authorize ──► Started ──Identified{user}──► Identified{user}                    │ │
+//!                      │                              │                             │ │
+//!                      └──Passed{user, first factor}──┴──► Challenged{passed, offer, enrol} ◄┘
+//!                                                            │  requirement (assurance):
+//!                                                            │   Ask/Enrol: ShowPage(factor page,
+//!                                                            │     or the choice: Chose{factor})
+//!                                                            │   Passed{user, offered factor}: again
+//!                                                            │   Unmet: Done (Redirect unmet_…)
+//!                                                            └─ Met: StartSession
 //!                                                                 │ SessionReady(auth)
 //!                                                                 ▼
 //!                                   Authenticated ──Consent(Allow)──► Consented ──► Done (IssueCode)
@@ -15,16 +20,22 @@
 //!                                         └── nothing to ask ───────────────────────► Done (IssueCode)
 //! ```
 //!
-//! Every transition consumes the flow and is guarded: an event that does not fit the
-//! stage is `Refused` (consent before authentication, a session for another user than
-//! the one who passed the factors, anything after `Done`). The one backward edge is
-//! `Passed` at `Authenticated`: a user waiting at the consent page who goes back and signs
-//! in again starts the authentication over (as the back button allows).
+//! What is asked after each factor comes from `assurance::requirement` over the facts the
+//! engine gathered for the user (pool policy, held factors, levels asked by the request
+//! and the client). Every transition consumes the flow and is guarded: an event that does
+//! not fit the stage is `Refused` (consent before authentication, a session for another
+//! user than the one who passed the factors, a factor the flow does not offer, a factor
+//! for another user, anything after `Done`). The backward edges are a first factor at
+//! `Authenticated` or `Challenged`: a user who goes back to the sign-in page and signs in
+//! again starts the authentication over (as the back button allows); nothing passed
+//! before counts then.
 //!
 //! Who may do what: only the browser that started a flow may advance it, and only with
 //! the flow's CSRF token (`accepts`, checked by the page layer before any event is fed);
-//! only the `Authenticator` produces `Passed` and `SessionReady` (after a factor check and
-//! creating or upgrading the SSO session); only the engine stores, finishes and issues.
+//! only a factor page that checked its factor produces `Passed`, and only for a factor
+//! the flow `offers` (or `enrols`, for an enrolment that proved possession); only the
+//! `Authenticator` produces `SessionReady` (after creating or upgrading the SSO session);
+//! only the engine stores, finishes and issues.
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -241,6 +252,9 @@ impl Flow {
                 passed.push(factor);
                 policy.facts.map(|f| self.challenged(user_id, passed, f, policy)).ok_or(refused)
             }
+            // Signing in afresh on the sign-in page while a further factor is asked (the
+            // back button): the authentication starts over, nothing passed before counts.
+            (Stage::Challenged { offer, .. }, Event::Passed { user_id, factor }) if first(&factor) && !offer.contains(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], f, policy)).ok_or(refused),
             (Stage::Challenged { offer, enrol, .. }, Event::Chose { factor }) if offer.contains(&factor) => {
                 let page = (policy.page_of)(&factor, *enrol);
                 Ok((self, Next::ShowPage(page)))
@@ -433,6 +447,8 @@ mod tests {
         assert!(f.clone().step(Event::SessionReady(auth("u")), &p, 0).is_err(), "totp not passed yet");
         assert!(f.clone().step(Event::Passed { user_id: "other".into(), factor: "totp".into() }, &p, 0).is_err(), "another user's factor");
         assert!(f.clone().step(Event::Passed { user_id: "u".into(), factor: "sms_otp".into() }, &p, 0).is_err(), "a factor not offered");
+        let (restarted, _) = f.clone().step(Event::Passed { user_id: "other".into(), factor: "password".into() }, &p, 0).unwrap();
+        assert_eq!((restarted.challenged_user(), restarted.passed()), (Some("other"), &["password".to_string()][..]), "a fresh sign-in starts over");
         let (_, next) = f.step(Event::Passed { user_id: "u".into(), factor: "totp".into() }, &p, 0).unwrap();
         assert_eq!(next, Next::StartSession { user_id: "u".into(), factors: vec!["password".into(), "totp".into()] });
     }
