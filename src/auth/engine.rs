@@ -127,10 +127,10 @@ impl Engine<'_> {
             if let Next::StartSession { user_id, factors } = next {
                 let est = self.authenticator.establish(&ctx.realm, &user_id, &factors, ctx.levels, ctx.cookie).await?;
                 session_cookie = Some(est.cookie);
-                if facts.as_ref().is_some_and(|f| f.policy == MfaPolicy::Adaptive) && assurance::weight(&est.auth.factors) >= 2 {
-                    if let Some(risk) = self.risk {
-                        device_cookie = risk.remember(ctx.realm.tenant, &user_id, &ctx.signals).await?;
-                    }
+                if facts.as_ref().is_some_and(|f| f.policy == MfaPolicy::Adaptive) && assurance::weight(&est.auth.factors) >= 2
+                    && let Some(risk) = self.risk
+                {
+                    device_cookie = risk.remember(ctx.realm.tenant, &user_id, &ctx.signals).await?;
                 }
                 (flow, event) = (next_flow, Event::SessionReady(est.auth));
                 continue;

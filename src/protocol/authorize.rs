@@ -233,7 +233,7 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
     let Some(ui_locales) = ui_locales(p.ui_locales.as_deref()) else {
         return Err(bad(&format!("ui_locales must be at most {MAX_UI_LOCALES} language tags (RFC 5646) of at most {MAX_LANGUAGE_TAG} characters")));
     };
-    let (claimed, acr_essential) = claims_acr(p.claims.as_deref()).map_err(|e| bad(e))?;
+    let (claimed, acr_essential) = claims_acr(p.claims.as_deref()).map_err(&bad)?;
     // The claims parameter's values come first: an essential claim is the stronger ask.
     let joined = claimed.iter().map(String::as_str).chain(p.acr_values.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
     let Some(acr_values) = acr_values(Some(&joined)) else {
