@@ -21,7 +21,7 @@ use base64::Engine;
 use openssl::symm::{Cipher, decrypt_aead, encrypt_aead};
 use std::path::Path;
 
-use crate::crypto::{digest, hex, random_bytes, unhex32};
+use crate::crypto::{hex, random_bytes, unhex32};
 use crate::error::AppError;
 
 const VERSION: &str = "v1";
@@ -162,11 +162,6 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
-}
-
-/// Digest of a value with a domain label, hex (for keys in the session store).
-pub fn label_digest(label: &str, value: &str) -> String {
-    hex(&digest(&format!("{label}|{value}")))
 }
 
 #[cfg(test)]
