@@ -39,6 +39,9 @@ pub struct Strings {
     /// For a scope the page has no words for: the user still sees that more is asked.
     pub scope_other: &'static str,
     // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+    pub mfa_wrong_code_last: &'static str,
+    pub mfa_recovery_used_one: &'static str,
+    pub mfa_recovery_used_none: &'static str,
     pub mfa_choice_title: &'static str,
     pub mfa_choice_intro: &'static str,
     pub mfa_choice_enrol_title: &'static str,
@@ -118,6 +121,9 @@ pub const EN: Strings = Strings {
     scope_admin_warning: "This gives the application your administrator rights. Allow it only for an administration tool you trust.",
     scope_other: "Other access to your account",
     // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+    mfa_wrong_code_last: "That code is not valid, or it was used already. One more wrong code locks this method for 15 minutes.",
+    mfa_recovery_used_one: "That code is now spent. You have 1 recovery code left.",
+    mfa_recovery_used_none: "That code is now spent. It was your last recovery code.",
     mfa_choice_title: "Confirm it is you",
     mfa_choice_intro: "Choose how you want to confirm your sign-in.",
     mfa_choice_enrol_title: "Set up a second factor",
@@ -194,6 +200,9 @@ pub const DE: Strings = Strings {
     scope_admin_warning: "Damit erhält die Anwendung Ihre Administratorrechte. Erlauben Sie das nur einem Verwaltungswerkzeug, dem Sie vertrauen.",
     scope_other: "Weiteren Zugriff auf Ihr Konto",
     // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+    mfa_wrong_code_last: "Dieser Code ist ungültig oder wurde schon verwendet. Nach einem weiteren falschen Code wird diese Methode für 15 Minuten gesperrt.",
+    mfa_recovery_used_one: "Dieser Code ist jetzt verbraucht. Sie haben noch 1 Wiederherstellungscode.",
+    mfa_recovery_used_none: "Dieser Code ist jetzt verbraucht. Es war Ihr letzter Wiederherstellungscode.",
     mfa_choice_title: "Bestätigen Sie, dass Sie es sind",
     mfa_choice_intro: "Wählen Sie, wie Sie Ihre Anmeldung bestätigen möchten.",
     mfa_choice_enrol_title: "Zweiten Faktor einrichten",
@@ -278,6 +287,20 @@ impl Strings {
             _ => self.scope_other,
         };
         ScopeLine { text, warning: scope == "admin" }
+    }
+
+    /// The error after a wrong code, `left` more wrong codes before the lock.
+    pub fn wrong_code(&self, left: u64) -> String {
+        if left <= 1 { self.mfa_wrong_code_last.to_owned() } else { self.mfa_wrong_code.replace("{n}", &left.to_string()) }
+    }
+
+    /// What the page says after a recovery code was used, `left` codes left.
+    pub fn recovery_codes_left(&self, left: usize) -> String {
+        match left {
+            0 => self.mfa_recovery_used_none.to_owned(),
+            1 => self.mfa_recovery_used_one.to_owned(),
+            n => self.mfa_recovery_used_left.replace("{n}", &n.to_string()),
+        }
     }
 
     /// What the pages call a factor (by its name, `auth::assurance`).

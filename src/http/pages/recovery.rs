@@ -89,7 +89,7 @@ pub async fn post_recovery_code(mut page: Page, body: web::Bytes) -> PageResult 
             page.state.sessions.put(Kind::SecondFactor, &passed_key(&fc), &waiting, page.state.config.ttl.flow).await.or_page(&page)?;
             Ok(crate::http::response::see_other(&factor::flow_link(&page, &fc, PageId::RecoveryCodes.as_str())))
         }
-        Outcome::Wrong { left } => code_page(&page, &fc, entry(&page, Some(page.t.mfa_wrong_code.replace("{n}", &left.to_string())))),
+        Outcome::Wrong { left } => code_page(&page, &fc, entry(&page, Some(page.t.wrong_code(left)))),
         Outcome::Locked { until } => locked_page(&page, &fc, RECOVERY_CODE, until),
     }
 }
@@ -121,7 +121,7 @@ pub async fn get_recovery_codes(mut page: Page, q: web::Query<FlowQuery>) -> Pag
         vec![]
     } else {
         let left = recovery::left(state.credentials.as_ref(), &page.cw.issuer.tenant, &p.user_id).await.or_page(&page)?;
-        vec![t.mfa_recovery_used_left.replace("{n}", &left.to_string()), t.mfa_recovery_used_setup.to_owned()]
+        vec![t.recovery_codes_left(left), t.mfa_recovery_used_setup.to_owned()]
     };
     let text = codes.join("\n");
     let download = format!("data:text/plain;charset=utf-8,{}", url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20"));

@@ -43,7 +43,7 @@ pub async fn post_totp(mut page: Page, body: web::Bytes) -> PageResult {
     let code = field(&body, "code").unwrap_or_default();
     match second::verify(&ports(&page), &Totp, &page.cw.issuer.tenant, &user, &code).await.or_page(&page)? {
         Outcome::Passed => flow::advance(&page, fc.flow, &fc.client, Event::Passed { user_id: user, factor: TOTP.into() }).await,
-        Outcome::Wrong { left } => code_page(&page, &fc, entry(&page, Some(page.t.mfa_wrong_code.replace("{n}", &left.to_string())))),
+        Outcome::Wrong { left } => code_page(&page, &fc, entry(&page, Some(page.t.wrong_code(left)))),
         Outcome::Locked { until } => locked_page(&page, &fc, TOTP, until),
     }
 }
