@@ -124,12 +124,23 @@ impl Engine<'_> {
                 Ok(s) => s,
                 Err(r) => return Ok(Err(r)),
             };
-            if let Next::StartSession { user_id, factors } = next {
+            if let Next::StartSession { user_id, factors, session } = next {
+                if let Some(sid) = session {
+                    // A step-up upgrades the session it started from, if that is still the
+                    // browser's valid session (not ended, revoked or replaced meanwhile);
+                    // otherwise nothing it credited counts and the sign-in starts over.
+                    let current = self.authenticator.sso_session(&ctx.realm, ctx.cookie).await?;
+                    if !current.is_some_and(|a| a.sid == sid && a.user_id == user_id) {
+                        let restarted = Flow { stage: super::flow::Stage::Started, ..next_flow };
+                        return Ok(match self.carry_out(ctx, restarted, Next::ShowPage(PageId::Login), stored, now).await? {
+                            Some(to) => Ok(Advanced { to, session_cookie, device_cookie }),
+                            None => Err(Refused { stage: "done", event: "finish" }),
+                        });
+                    }
+                }
                 let est = self.authenticator.establish(&ctx.realm, &user_id, &factors, ctx.levels, ctx.cookie).await?;
                 session_cookie = Some(est.cookie);
-                if facts.as_ref().is_some_and(|f| f.policy == MfaPolicy::Adaptive) && assurance::weight(&est.auth.factors) >= 2
-                    && let Some(risk) = self.risk
-                {
+                if let (true, Some(risk)) = (facts.as_ref().is_some_and(|f| f.policy == MfaPolicy::Adaptive) && assurance::weight(&est.auth.factors) >= 2, self.risk) {
                     device_cookie = risk.remember(ctx.realm.tenant, &user_id, &ctx.signals).await?;
                 }
                 (flow, event) = (next_flow, Event::SessionReady(est.auth));
@@ -174,6 +185,20 @@ impl Engine<'_> {
     /// only by /authorize was never stored and is ours alone.
     async fn finish(&self, flow: &Flow, stored: bool) -> Result<bool, AppError> {
         if stored { Flow::take(self.authenticator.sessions, &flow.id).await } else { Ok(true) }
+    }
+
+    /// Whether the flow's user may enrol `factor` now, asked again of fresh facts right
+    /// before an enrolment is stored: the flow said so when it was stored, but the user
+    /// may have enrolled a factor since (in another browser), and then a password alone
+    /// must no longer add one. Enrolment handlers MUST call this before they store.
+    pub async fn may_enrol(&self, ctx: &Context<'_>, flow: &Flow, factor: &str) -> Result<bool, AppError> {
+        let Some(user_id) = flow.challenged_user().filter(|_| flow.enrols(factor)) else {
+            return Ok(false);
+        };
+        let Some(facts) = self.facts(ctx, flow, user_id).await? else {
+            return Ok(false);
+        };
+        Ok(matches!(assurance::requirement(&facts, flow.passed()), assurance::Requirement::Enrol(offer) if offer.iter().any(|o| o == factor)))
     }
 
     /// The facts the assurance rules need about `user_id` (`None`: no such user in this
@@ -236,10 +261,12 @@ impl Engine<'_> {
     }
 }
 
-/// What the request and the client ask for, without anything about the user.
+/// What the request and the client ask for, without anything about the user. The policy
+/// is `off` with nothing held: facts this thin can say `Met` or `Unmet`, never offer a
+/// factor or an enrolment.
 fn asked(ctx: &Context<'_>, flow: &Flow) -> Facts {
     let req = &flow.request;
-    Facts { levels: ctx.levels.to_vec(), requested: req.acr_values.clone(), essential: req.acr_essential, minimum: ctx.client.min_acr.clone(), ..Facts::default() }
+    Facts { policy: MfaPolicy::Off, levels: ctx.levels.to_vec(), requested: req.acr_values.clone(), essential: req.acr_essential, minimum: ctx.client.min_acr.clone(), ..Facts::default() }
 }
 
 /// A session of two factors or more meets every pool policy (none asks for more than
