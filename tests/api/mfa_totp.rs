@@ -17,6 +17,7 @@ on_every_backend!(
     every_new_form_refuses_a_post_without_its_csrf_token,
     a_flow_shows_only_the_factor_pages_it_offers,
     a_code_posted_in_two_sign_ins_at_once_passes_once,
+    an_enrolment_in_another_browser_closes_the_enrolment_page,
 );
 
 const REDIRECT: &str = "http://127.0.0.1:9999/safe";
@@ -61,8 +62,7 @@ tenants:
         e = ERIN.0,
         ep = ERIN.1
     );
-    let plan = portcullis::provision::prepare(&app.state, portcullis::provision::parse(&yaml).unwrap(), "mfa.yaml").await.unwrap();
-    app.state.directory.apply(&plan).await.unwrap();
+    app.provision(&yaml).await;
 }
 
 struct Authorize {
@@ -462,4 +462,27 @@ async fn a_code_posted_in_two_sign_ins_at_once_passes_once(backend: Backend) {
     let (r1, r2) = tokio::join!(b1.submit(e1.form(), &extra, REDIRECT), b2.submit(e2.form(), &extra, REDIRECT));
     let used = [At::of(r1), At::of(r2)].into_iter().filter(|a| a.id() == "recovery-codes").count();
     assert_eq!(used, 1, "one use of one recovery code");
+}
+
+async fn an_enrolment_in_another_browser_closes_the_enrolment_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    provision(&app).await;
+    // Two browsers reach the enrolment with Erin's password; one enrols.
+    let (first, second) = (Browser::default(), Browser::default());
+    let (a1, a2) = (authorize(&app, "safe"), authorize(&app, "safe"));
+    let p1 = At::of(password(&app, &first, &a1, ERIN).await);
+    let p2 = At::of(password(&app, &second, &a2, ERIN).await);
+    assert_eq!((p1.id(), p2.id()), ("enrol-totp".to_owned(), "enrol-totp".to_owned()));
+    align(&app);
+    let s1 = p1.attr("[data-totp-secret]", "data-totp-secret").pop().unwrap();
+    let codes = At::of(first.submit(p1.form(), &[("code", &code_at(&s1, now(&app)))], REDIRECT).await);
+    assert_eq!(codes.id(), "recovery-codes");
+    // The other flow was stored when Erin held nothing: with only her password it must not
+    // add a second app now, nor show a new seed.
+    let s2 = p2.attr("[data-totp-secret]", "data-totp-secret").pop().unwrap();
+    let (status, _) = second.submit(p2.form(), &[("code", &code_at(&s2, now(&app)))], REDIRECT).await.page();
+    assert_eq!(status, 400);
+    assert_eq!(second.follow(&p2.url.to_string(), REDIRECT).await.page().0, 400);
+    let user = app.state.users.find_for_login(&TenantId::new("acme"), &["safe-customers".into()], "erin").await.unwrap().unwrap().0;
+    assert_eq!(app.state.credentials.list(&TenantId::new("acme"), &user.id, CredentialKind::TOTP).await.unwrap().len(), 1);
 }

@@ -20,7 +20,6 @@ use crate::auth::Event;
 use crate::error::AppError;
 use crate::http::field;
 use crate::model::TenantId;
-use crate::storage::identity::CredentialKind;
 use crate::storage::session::Kind;
 use crate::views::{PageId, TotpEnrolPage};
 
@@ -52,11 +51,12 @@ fn pending_key(fc: &FlowCtx) -> String {
     format!("enrol-totp:{}", fc.flow.id)
 }
 
-/// The enrolment guard: the flow lets the user enrol TOTP, and they hold none yet.
+/// The enrolment guard: the flow lets the user enrol TOTP, and, with fresh facts (the
+/// user may have enrolled a factor in another browser since the flow was stored), the
+/// engine still would (`flow::may_enrol`: they hold no second factor).
 async fn enrolling(page: &Page, fc: &FlowCtx) -> Result<String, super::PageError> {
     let user = require(page, fc, TOTP, true)?.to_owned();
-    let held = page.state.credentials.list(&page.cw.issuer.tenant, &user, CredentialKind::TOTP).await.or_page(page)?;
-    if held.iter().any(|c| !c.retired) {
+    if !flow::may_enrol(page, &fc.flow, &fc.client, TOTP).await? {
         return Err(factor::not_available(page));
     }
     Ok(user)
@@ -148,6 +148,8 @@ pub async fn post_enrol_totp(mut page: Page, body: web::Bytes) -> PageResult {
         return Ok(crate::http::response::see_other(&factor::flow_link(&page, &fc, PageId::TotpEnrol.as_str())));
     };
     let code = field(&body, "code").unwrap_or_default();
+    // `enrolling` re-checked with fresh facts just now; the credential is stored by the
+    // check below once the code matches.
     match second::verify(&ports(&page), &Enrolment { seed: &seed }, &page.cw.issuer.tenant, &user, &code).await.or_page(&page)? {
         Outcome::Passed => {
             page.state.sessions.delete(Kind::SecondFactor, &pending_key(&fc)).await.or_page(&page)?;
