@@ -482,7 +482,7 @@ async fn an_enrolment_in_another_browser_closes_the_enrolment_page(backend: Back
     let s2 = p2.attr("[data-totp-secret]", "data-totp-secret").pop().unwrap();
     let (status, _) = second.submit(p2.form(), &[("code", &code_at(&s2, now(&app)))], REDIRECT).await.page();
     assert_eq!(status, 400);
-    assert_eq!(second.follow(&p2.url.to_string(), REDIRECT).await.page().0, 400);
+    assert_eq!(second.follow(p2.url.as_str(), REDIRECT).await.page().0, 400);
     let user = app.state.users.find_for_login(&TenantId::new("acme"), &["safe-customers".into()], "erin").await.unwrap().unwrap().0;
     assert_eq!(app.state.credentials.list(&TenantId::new("acme"), &user.id, CredentialKind::TOTP).await.unwrap().len(), 1);
 }
