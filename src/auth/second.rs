@@ -136,3 +136,56 @@ pub async fn audit(ports: &Ports<'_>, tenant: &TenantId, user_id: &str, action: 
         tracing::warn!(error = %e, action, "audit event not recorded");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::memory::{MemoryDb, MemoryStore};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Passes "123456" only; counts the checks it was asked for.
+    struct Counting(AtomicUsize);
+
+    #[async_trait]
+    impl SecondFactor for Counting {
+        fn name(&self) -> &'static str {
+            "totp"
+        }
+        fn well_formed(&self, code: &str) -> bool {
+            code.len() == 6
+        }
+        async fn check(&self, _: &Ports<'_>, _: &TenantId, _: &str, code: &str) -> Result<bool, AppError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(code == "123456")
+        }
+    }
+
+    #[tokio::test]
+    async fn of_concurrent_wrong_codes_at_most_five_are_checked_and_one_lock_is_recorded() {
+        let db = MemoryDb::new();
+        let sessions = Sessions::new(Arc::new(MemoryStore::new(Arc::new(crate::clock::OffsetClock::default()))));
+        let keys = SecretKeys::new([1; 32], &[]);
+        let now = 1_000_000;
+        let ports = Ports { credentials: &db, counters: &db, sessions: &sessions, audit: &db, secrets: &keys, now };
+        let (f, t) = (Counting(AtomicUsize::new(0)), TenantId::new("t"));
+        let go = || verify(&ports, &f, &t, "u", "000000");
+        let all = tokio::join!(go(), go(), go(), go(), go(), go(), go(), go());
+        let outcomes = [all.0, all.1, all.2, all.3, all.4, all.5, all.6, all.7].map(|o| o.unwrap());
+        assert!(f.0.load(Ordering::SeqCst) <= MAX_WRONG as usize, "checked at most {MAX_WRONG}");
+        assert!(outcomes.iter().any(|o| matches!(o, Outcome::Locked { until } if *until == now + LOCK)));
+        // Locked: the right code is refused unchecked; malformed input changes nothing.
+        let checks = f.0.load(Ordering::SeqCst);
+        assert_eq!(verify(&ports, &f, &t, "u", "123456").await.unwrap(), Outcome::Locked { until: now + LOCK });
+        assert_eq!(f.0.load(Ordering::SeqCst), checks);
+        // Another user is not locked.
+        assert_eq!(verify(&ports, &f, &t, "v", "123456").await.unwrap(), Outcome::Passed);
+        let events = db.audit_events(&t, None, 100).await.unwrap();
+        assert_eq!(events.iter().filter(|e| e.action == "mfa.locked").count(), 1);
+        // When the lock ends, the right code passes and clears the count.
+        let later = Ports { now: now + LOCK + 1, ..ports };
+        assert_eq!(verify(&later, &f, &t, "u", "123456").await.unwrap(), Outcome::Passed);
+        assert_eq!(verify(&later, &f, &t, "u", "000000").await.unwrap(), Outcome::Wrong { left: MAX_WRONG - 1 });
+        assert_eq!(verify(&later, &f, &t, "u", "12").await.unwrap(), Outcome::Wrong { left: MAX_WRONG - 1 }, "malformed: not counted");
+    }
+}

@@ -180,6 +180,30 @@ mod tests {
         assert_eq!(matching_step(seed, "287082", 59 + 60).unwrap(), None, "two steps late");
     }
 
+    #[tokio::test]
+    async fn a_code_passes_once_and_a_seed_sealed_with_an_old_key_is_resealed() {
+        use crate::storage::memory::{MemoryDb, MemoryStore};
+        use std::sync::Arc;
+        let db = MemoryDb::new();
+        let sessions = crate::storage::session::Sessions::new(Arc::new(MemoryStore::new(Arc::new(crate::clock::OffsetClock::default()))));
+        use crate::storage::UserStore;
+        let (t, seed, now) = (TenantId::new("t"), b"12345678901234567890".to_vec(), 1_000_020);
+        let u = db.create_user(&t, &crate::storage::contract::new_user(&t, "p", "u", None), 1).await.unwrap().id;
+        let old = SecretKeys::new([1; 32], &[]);
+        let code = |at: i64| totp(&seed).unwrap().generate(at as u64);
+        // Enrolment needs a code of the seed now; its step counts as used.
+        assert!(!enrol(&db, &old, &t, &u, &seed, "000000", now).await.unwrap() || code(now) == "000000");
+        assert!(enrol(&db, &old, &t, &u, &seed, &code(now), now).await.unwrap());
+        let rotated = SecretKeys::new([2; 32], &[[1; 32]]);
+        let ports = |now| Ports { credentials: &db, counters: &db, sessions: &sessions, audit: &db, secrets: &rotated, now };
+        assert!(!Totp.check(&ports(now), &t, &u, &code(now)).await.unwrap(), "the enrolment's code is used");
+        assert!(Totp.check(&ports(now + 30), &t, &u, &code(now + 30)).await.unwrap());
+        assert!(!Totp.check(&ports(now + 30), &t, &u, &code(now + 30)).await.unwrap(), "replayed");
+        let stored: Stored = serde_json::from_str(&db.list(&t, &u, CredentialKind::TOTP).await.unwrap()[0].secret).unwrap();
+        assert!(!rotated.is_old(&stored.seed), "re-sealed with the current key at its use");
+        assert!(Totp.check(&ports(now + 60), &t, &u, &code(now + 60)).await.unwrap(), "opens with the current key");
+    }
+
     #[test]
     fn the_uri_names_issuer_and_account_and_carries_the_seed() {
         let uri = otpauth_uri("ACME: Bank", "bob@example.com", b"12345678901234567890").unwrap();
