@@ -172,7 +172,9 @@ pub struct ClientSpec {
     #[serde(default)]
     pub allowed_origins: Option<Vec<String>>,
     /// The lowest level of assurance (full ACR value) every sign-in to the client reaches.
-    pub min_acr: Option<String>,
+    /// Left out: keep the stored one; `null`: none.
+    #[serde(default, deserialize_with = "explicit")]
+    pub min_acr: Option<Option<String>>,
 }
 
 /// Everything ready to be written: the typed writes one store transaction executes
@@ -756,7 +758,10 @@ fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, sto
         Some("ES256") => SigningAlg::ES256,
         Some(other) => return Err(err(format!("{cp}/id_token_signed_response_alg"), format!("RS256 or ES256, not {other:?}"))),
     };
-    let min_acr = c.min_acr.clone().or_else(|| stored.and_then(|s| s.min_acr.clone()));
+    let min_acr = match &c.min_acr {
+        Some(given) => given.clone(),
+        None => stored.and_then(|s| s.min_acr.clone()),
+    };
     if let Some(acr) = &min_acr {
         // A level the engine knows (`auth::assurance::level`), or every sign-in would be unmet.
         if crate::auth::assurance::level(levels, acr).is_none() {

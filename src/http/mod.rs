@@ -53,6 +53,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 // Second factors by code (helper A).
                 .service(web::resource("/email-otp").route(get().to(pages::otp_factor::get_email_otp)).route(web::post().to(pages::otp_factor::post_email_otp)))
                 .service(web::resource("/sms-otp").route(get().to(pages::otp_factor::get_sms_otp)).route(web::post().to(pages::otp_factor::post_sms_otp)))
+                // Second factors: choice, TOTP, recovery codes, lockout (at their page ids).
+                .service(web::resource("/factor").route(get().to(pages::factor::get_factor)).route(web::post().to(pages::factor::post_factor)))
+                .service(web::resource("/factor-locked").route(get().to(pages::factor::get_factor_locked)))
+                .service(web::resource("/totp").route(get().to(pages::totp::get_totp)).route(web::post().to(pages::totp::post_totp)))
+                .service(web::resource("/enrol-totp").route(get().to(pages::totp::get_enrol_totp)).route(web::post().to(pages::totp::post_enrol_totp)))
+                .service(web::resource("/recovery-code").route(get().to(pages::recovery::get_recovery_code)).route(web::post().to(pages::recovery::post_recovery_code)))
+                .service(web::resource("/recovery-codes").route(get().to(pages::recovery::get_recovery_codes)).route(web::post().to(pages::recovery::post_recovery_codes)))
                 // The endpoints browser apps call directly answer CORS preflights.
                 .service(web::resource("/token").route(web::post().to(oauth2::post_token)).route(cors::preflight("POST")))
                 .service(web::resource("/introspect").route(web::post().to(oauth2::post_introspect)).route(cors::preflight("POST")))

@@ -14,6 +14,7 @@ mod mfa_adaptive;
 mod mfa_admin;
 mod mfa_codes;
 mod mfa_levels;
+mod mfa_totp;
 mod negative;
 mod nodes;
 mod operations;

@@ -209,6 +209,13 @@ async fn mfa_configuration_is_validated_through_the_admin_api(backend: Backend) 
     assert_eq!(ws.levels[0].acr, "urn:acme:bank");
     let (s, body) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/club/clients/bank"), &admin, Some(client("urn:portcullis:loa:2"))).await;
     assert_eq!(s, 200, "{body}");
+    // Left out: kept; an explicit null removes it.
+    let (s, body) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/club/clients/bank"), &admin, Some(json!({ "name": "Bank" }))).await;
+    assert_eq!((s, &body["min_acr"]), (200, &json!("urn:portcullis:loa:2")), "{body}");
+    let (s, body) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/club/clients/bank"), &admin, Some(json!({ "min_acr": null }))).await;
+    assert_eq!(s, 200, "{body}");
+    assert!(body.get("min_acr").is_none(), "{body}");
+    assert_eq!(app.state.clients.get(&TenantId::new("acme"), "club", "bank").await.unwrap().unwrap().min_acr, None);
 
     // The OpenAPI document names the new paths, and every reference in it resolves.
     let doc: serde_json::Value = http().get(app.admin("/openapi.json")).send().await.unwrap().json().await.unwrap();

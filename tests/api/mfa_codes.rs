@@ -7,7 +7,7 @@ use url::Url;
 use crate::helpers::*;
 use crate::on_every_backend;
 
-on_every_backend!(an_email_code_is_a_second_factor, an_sms_code_is_a_second_factor, a_code_counts_only_for_its_flow, pages_refuse_what_the_flow_does_not_offer, resends_are_limited);
+on_every_backend!(an_email_code_is_a_second_factor, an_sms_code_is_a_second_factor, a_code_counts_only_for_its_flow, pages_refuse_what_the_flow_does_not_offer, resends_are_limited, wrong_codes_lock_the_factor);
 
 const BANK_REDIRECT: &str = "http://127.0.0.1:9999/bank";
 
@@ -95,7 +95,7 @@ async fn an_email_code_is_a_second_factor(backend: Backend) {
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let (status, html) = b.submit(&form, &[("code", wrong)], BANK_REDIRECT).await.page();
     assert_eq!(status, 422);
-    assert!(html.contains("attempts left") && html.contains("href=\"#code\"") && html.contains("aria-invalid=\"true\""), "{html}");
+    assert!(html.contains("more wrong codes") && html.contains("href=\"#code\"") && html.contains("aria-invalid=\"true\""), "{html}");
     // The right one finishes the sign-in with two factors.
     let arrived = b.submit(&form, &[("code", &code)], BANK_REDIRECT).await.arrived();
     let claims = id_token_claims(&app, &arrived).await;
@@ -191,4 +191,24 @@ async fn resends_are_limited(backend: Backend) {
     assert_eq!(app.messages_to("ursula@example.com"), 3);
     let latest = app.message("ursula@example.com", "second_factor").await.code.unwrap();
     b.submit(&form, &[("code", &latest)], BANK_REDIRECT).await.arrived();
+}
+
+async fn wrong_codes_lock_the_factor(backend: Backend) {
+    let app = bank(backend).await;
+    let b = Browser::default();
+    let (_, _, form) = after_password(&app, &b, "ursula", "vault keeper 41").await;
+    let code = app.message("ursula@example.com", "second_factor").await.code.unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..4 {
+        let (status, _) = b.submit(&form, &[("code", wrong)], BANK_REDIRECT).await.page();
+        assert_eq!(status, 422);
+    }
+    // The fifth wrong code locks email codes for this user (the second-factor throttle).
+    let (status, html) = b.submit(&form, &[("code", wrong)], BANK_REDIRECT).await.page();
+    assert_eq!((status, Form::page_id(&html).as_deref()), (429, Some("factor-locked")), "{html}");
+    let (status, _) = b.submit(&form, &[("code", &code)], BANK_REDIRECT).await.page();
+    assert_eq!(status, 429, "even the right code while locked");
+    let admin = app.client_token("acme-admin").await;
+    let (_, body) = api(reqwest::Method::GET, &app.admin("/tenants/acme/audit?limit=500"), &admin, None).await;
+    assert!(body["items"].as_array().unwrap().iter().any(|e| e["action"] == "mfa.locked" && e["detail"]["factor"] == "email_otp"), "{body}");
 }

@@ -17,6 +17,38 @@ use crate::identity::otp::{self, Challenge, Checked, Purpose, Recipient};
 use crate::storage::User;
 use crate::storage::session::Kind;
 
+/// The flow's live code of one factor, checked as a second factor within the per-user
+/// throttle (`auth::second::verify`, which counts and audits around `check`).
+pub struct FlowCode<'a> {
+    pub factor: &'a CodeFactor,
+    pub deps: &'a Deps<'a>,
+    pub flow_id: &'a str,
+    pub user: &'a User,
+    /// The client IP (the codes' own guess limits count per IP too).
+    pub ip: &'a str,
+}
+
+#[async_trait::async_trait]
+impl crate::auth::second::SecondFactor for FlowCode<'_> {
+    fn name(&self) -> &'static str {
+        self.factor.name
+    }
+
+    /// Six digits (spaces allowed between them).
+    fn well_formed(&self, code: &str) -> bool {
+        let digits: Vec<char> = code.chars().filter(|c| !c.is_whitespace()).collect();
+        digits.len() == 6 && digits.iter().all(char::is_ascii_digit)
+    }
+
+    async fn check(&self, _ports: &crate::auth::second::Ports<'_>, tenant: &crate::model::TenantId, user_id: &str, code: &str) -> Result<bool, AppError> {
+        // Only the flow's user, of this tenant: `verify` names them, the flow did too.
+        if user_id != self.user.id || *tenant != self.user.tenant_id {
+            return Ok(false);
+        }
+        Ok(self.factor.verify(self.deps, self.flow_id, self.user, code, self.ip).await? == Verified::Passed)
+    }
+}
+
 /// A factor that proves possession of an address by a code sent to it.
 pub struct CodeFactor {
     /// `email_otp` or `sms_otp`.

@@ -8,6 +8,8 @@ use crate::views::PageId;
 pub mod email_otp;
 pub mod password;
 pub mod sms_otp;
+pub mod recovery;
+pub mod totp;
 
 /// What a factor check needs besides its input: the stores and the hasher, never
 /// `AppState` (see `Authenticator`, which builds these from its ports).

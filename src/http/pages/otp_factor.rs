@@ -2,6 +2,10 @@
 //! to the user's verified address (once per flow, until it expires or a new one is asked
 //! for); posting it checks the code and feeds `Passed` to the flow.
 //!
+//! Codes are taken within the per-user second-factor throttle (`auth::second`: 5 wrong
+//! codes lock the factor for 15 minutes, an audit event) besides the limits of every code
+//! (`identity::otp`).
+//!
 //! Who may do what: only the browser of the flow (and, to post, with its CSRF token), only
 //! while the flow offers this factor now (`Flow::offers`), only for the user the flow is
 //! about (`Flow::challenged_user`), and only with a code sent for this flow to that user's
@@ -9,18 +13,17 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 
+use super::factor::{self, locked_page, other_ways};
 use super::flow::{self, FlowCtx};
 use super::{FlowQuery, OrPage, Page, PageError, PageResult};
 use crate::auth::Event;
-use crate::auth::factors::email_otp::{CodeFactor, EMAIL_OTP, Sent, Verified};
+use crate::auth::factors::email_otp::{CodeFactor, EMAIL_OTP, FlowCode, Sent};
 use crate::auth::factors::sms_otp::SMS_OTP;
+use crate::auth::second::{self, Outcome};
 use crate::http::field;
 use crate::identity::otp;
 use crate::storage::{User, UserStatus};
-use crate::views::{FactorCodePage, PageId};
-
-/// Longest code read from a form (codes are six digits).
-const MAX_CODE: usize = 16;
+use crate::views::{OtpCodePage, PageId};
 
 fn page_id(factor: &CodeFactor) -> PageId {
     if std::ptr::eq(factor, &SMS_OTP) { PageId::SmsOtp } else { PageId::EmailOtp }
@@ -28,13 +31,9 @@ fn page_id(factor: &CodeFactor) -> PageId {
 
 /// The user this flow asks for `factor` now, with a verified address for it.
 async fn claimant(page: &Page, fc: &FlowCtx, factor: &CodeFactor) -> Result<User, PageError> {
-    let refused = || page.invalid("Please sign in first.");
-    if !fc.flow.offers(factor.name) {
-        return Err(refused());
-    }
-    let user_id = fc.flow.challenged_user().ok_or_else(refused)?;
+    let user_id = factor::require(page, fc, factor.name, false)?;
     let user = page.state.users.get(&page.cw.issuer.tenant, user_id).await.or_page(page)?;
-    user.filter(|u| u.status == UserStatus::Active && factor.address(u).is_some()).ok_or_else(refused)
+    user.filter(|u| u.status == UserStatus::Active && factor.address(u).is_some()).ok_or_else(|| factor::not_available(page))
 }
 
 fn origin<'a>(page: &'a Page, user: &'a User) -> otp::Origin<'a> {
@@ -53,7 +52,7 @@ fn code_page(page: &Page, fc: &FlowCtx, factor: &CodeFactor, user: &User, shown:
     let id = page_id(factor);
     let (title, intro) = if id == PageId::SmsOtp { (t.sms_otp_title, t.sms_otp_intro) } else { (t.email_otp_title, t.email_otp_intro) };
     let to = factor.address(user).map(otp::mask).unwrap_or_default();
-    let view = FactorCodePage {
+    let view = OtpCodePage {
         page: page.ctx(id, title),
         heading: title.into(),
         intro: intro.replace("{to}", &to).replace("{n}", &(otp::CODE_TTL / 60).to_string()),
@@ -62,6 +61,7 @@ fn code_page(page: &Page, fc: &FlowCtx, factor: &CodeFactor, user: &User, shown:
         csrf: fc.flow.csrf.clone(),
         error: shown.error,
         notice: shown.notice,
+        links: other_ways(page, fc, factor.name),
     };
     Ok(page.render(shown.status, &view.page.nonce, &view))
 }
@@ -89,18 +89,18 @@ async fn check(mut page: Page, body: web::Bytes, factor: &CodeFactor) -> PageRes
         return code_page(&page, &fc, factor, &user, s);
     }
     let code = field(&body, "code").unwrap_or_default();
-    if code.trim().is_empty() || code.len() > MAX_CODE {
+    if code.trim().is_empty() {
         return code_page(&page, &fc, factor, &user, shown(Some(t.otp_missing.into()), None, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    let s = match factor.verify(&deps, &fc.flow.id, &user, &code, &page.ip).await.or_page(&page)? {
-        Verified::Passed => {
+    let check = FlowCode { factor, deps: &deps, flow_id: &fc.flow.id, user: &user, ip: &page.ip };
+    match second::verify(&factor::ports(&page), &check, &page.cw.issuer.tenant, &user.id, &code).await.or_page(&page)? {
+        Outcome::Passed => {
             let event = Event::Passed { user_id: user.id.clone(), factor: factor.name.into() };
-            return flow::advance(&page, fc.flow, &fc.client, event).await;
+            flow::advance(&page, fc.flow, &fc.client, event).await
         }
-        Verified::Wrong { left } => shown(Some(t.otp_wrong.replace("{n}", &left.to_string())), None, StatusCode::UNPROCESSABLE_ENTITY),
-        Verified::Locked | Verified::NoCode => shown(Some(t.otp_locked.into()), None, StatusCode::UNPROCESSABLE_ENTITY),
-    };
-    code_page(&page, &fc, factor, &user, s)
+        Outcome::Wrong { left } => code_page(&page, &fc, factor, &user, shown(Some(t.wrong_code(left)), None, StatusCode::UNPROCESSABLE_ENTITY)),
+        Outcome::Locked { until } => locked_page(&page, &fc, factor.name, until),
+    }
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
