@@ -31,6 +31,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
     let delivery = crate::delivery::from_settings(config.delivery())?;
     Ok(AppState {
         hasher: Hasher::new(config.argon2_concurrency)?,
+        passkeys: crate::auth::passkeys::RelyingParties::new(&config.public_url),
         delivery,
         config,
         clock,

@@ -50,6 +50,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/reset").route(get().to(pages::reset::get_reset)).route(web::post().to(pages::reset::post_reset)))
                 .service(web::resource("/reset/confirm").route(get().to(pages::reset::get_reset_confirm)).route(web::post().to(pages::reset::post_reset_confirm)))
                 .service(web::resource("/consent").route(get().to(pages::login::get_consent)).route(web::post().to(pages::login::post_consent)))
+                // Passkeys (WebAuthn): the pages and their ceremony endpoints.
+                .service(web::resource("/passkey").route(get().to(pages::passkey::get_passkey)))
+                .service(web::resource("/enrol-passkey").route(get().to(pages::passkey::get_enrol_passkey)))
+                .service(web::resource("/passkey/options").route(web::post().to(pages::passkey::post_options)))
+                .service(web::resource("/passkey/finish").route(web::post().to(pages::passkey::post_finish)))
                 // The endpoints browser apps call directly answer CORS preflights.
                 .service(web::resource("/token").route(web::post().to(oauth2::post_token)).route(cors::preflight("POST")))
                 .service(web::resource("/introspect").route(web::post().to(oauth2::post_introspect)).route(cors::preflight("POST")))

@@ -61,6 +61,8 @@ pub enum Kind {
     KnownBrowser,
     /// The index of a user's single sign-on sessions (a set of `Session` keys).
     UserSessions,
+    /// A WebAuthn ceremony in progress (`auth::passkeys::Ceremony`), keyed by its id.
+    Passkey,
 }
 
 impl Kind {
@@ -77,6 +79,7 @@ impl Kind {
             Kind::UserEpoch => "epoch:",
             Kind::KnownBrowser => "known:",
             Kind::UserSessions => "usess:",
+            Kind::Passkey => "passkey:",
         }
     }
 }

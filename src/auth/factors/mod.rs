@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::views::PageId;
 
 pub mod password;
+pub mod webauthn;
 
 /// What a factor check needs besides its input: the stores and the hasher, never
 /// `AppState` (see `Authenticator`, which builds these from its ports).

@@ -25,6 +25,7 @@ pub mod code;
 pub mod flow;
 pub mod login;
 pub mod logout;
+pub mod passkey;
 pub mod register;
 pub mod reset;
 
