@@ -10,6 +10,7 @@ mod hardening;
 mod hardening_http;
 mod hardening_storage;
 mod import;
+mod mfa_passkey;
 mod negative;
 mod nodes;
 mod operations;

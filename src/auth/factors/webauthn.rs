@@ -151,36 +151,39 @@ pub async fn finish(ports: &Ports<'_>, rp: &Webauthn, bind: &Binding<'_>, ceremo
         (State::Register(reg), Some(user_id)) => register(ports, rp, bind, &user_id, &reg, credential).await?,
         (State::Authenticate(auth), Some(user_id)) => authenticate(ports, rp, bind, &user_id, &auth, credential).await?,
         (State::Discover(auth), _) => discover(ports, rp, bind, auth, credential).await?,
-        (_, None) => Err("no_user"),
+        (_, None) => Err("no_user".into()),
     };
     Ok(match outcome {
         Ok(user_id) => Ok(Finished { user_id, purpose }),
-        Err(reason) => Err(refused(ports, bind, who.as_deref(), reason).await),
+        Err(reason) => Err(refused(ports, bind, who.as_deref(), &reason).await),
     })
 }
 
-/// Why an answer was refused, for the log and the audit trail (never the credential).
-type Checked = Result<String, &'static str>;
+/// Why an answer was refused, for the log and the audit trail (never the credential):
+/// our reason, or the crate's error (its variant name, e.g. `InvalidRPIDHash`).
+type Checked = Result<String, std::borrow::Cow<'static, str>>;
+
+fn crate_refused(what: &'static str, e: &webauthn_rs::prelude::WebauthnError) -> std::borrow::Cow<'static, str> {
+    tracing::info!(error = %e, what, "passkey refused by the WebAuthn checks");
+    format!("{what}:{e:?}").into()
+}
 
 async fn register(ports: &Ports<'_>, rp: &Webauthn, bind: &Binding<'_>, user_id: &str, reg: &webauthn_rs::prelude::PasskeyRegistration, credential: &str) -> Result<Checked, AppError> {
     let Ok(answer) = serde_json::from_str::<RegisterPublicKeyCredential>(credential) else {
-        return Ok(Err("malformed"));
+        return Ok(Err("malformed".into()));
     };
     let passkey = match rp.finish_passkey_registration(&answer, reg) {
         Ok(p) => p,
-        Err(e) => {
-            tracing::info!(error = %e, "passkey registration refused");
-            return Ok(Err("registration_refused"));
-        }
+        Err(e) => return Ok(Err(crate_refused("registration_refused", &e))),
     };
     if eligible(ports, bind, user_id).await?.is_none() {
-        return Ok(Err("user_not_eligible"));
+        return Ok(Err("user_not_eligible".into()));
     }
     // The credential id is the user's only once (WebAuthn §7.1 step 25). It cannot stand
     // for another account's passkey either: lookups go by the user handle to that user's
     // own credentials.
     if passkeys::held(ports.credentials, bind.tenant, user_id).await?.iter().any(|h| h.passkey.cred_id() == passkey.cred_id()) {
-        return Ok(Err("already_registered"));
+        return Ok(Err("already_registered".into()));
     }
     let stored = passkeys::add(ports.credentials, bind.tenant, user_id, &passkey, ports.now).await?;
     audit(ports, bind, user_id, "passkey.enrolled", serde_json::json!({ "credential": stored.id, "workspace": bind.workspace })).await;
@@ -189,16 +192,13 @@ async fn register(ports: &Ports<'_>, rp: &Webauthn, bind: &Binding<'_>, user_id:
 
 async fn authenticate(ports: &Ports<'_>, rp: &Webauthn, bind: &Binding<'_>, user_id: &str, auth: &webauthn_rs::prelude::PasskeyAuthentication, credential: &str) -> Result<Checked, AppError> {
     let Ok(answer) = serde_json::from_str::<PublicKeyCredential>(credential) else {
-        return Ok(Err("malformed"));
+        return Ok(Err("malformed".into()));
     };
     // The allow list of the ceremony holds only this user's passkeys: the crate refuses
     // any other credential.
     let result = match rp.finish_passkey_authentication(&answer, auth) {
         Ok(r) => r,
-        Err(e) => {
-            tracing::info!(error = %e, "passkey authentication refused");
-            return Ok(Err("assertion_refused"));
-        }
+        Err(e) => return Ok(Err(crate_refused("assertion_refused", &e))),
     };
     let held = passkeys::held(ports.credentials, bind.tenant, user_id).await?.into_iter().find(|h| h.passkey.cred_id() == result.cred_id());
     used(ports, bind, user_id, held, &result).await
@@ -206,25 +206,22 @@ async fn authenticate(ports: &Ports<'_>, rp: &Webauthn, bind: &Binding<'_>, user
 
 async fn discover(ports: &Ports<'_>, rp: &Webauthn, bind: &Binding<'_>, auth: webauthn_rs::prelude::DiscoverableAuthentication, credential: &str) -> Result<Checked, AppError> {
     let Ok(answer) = serde_json::from_str::<PublicKeyCredential>(credential) else {
-        return Ok(Err("malformed"));
+        return Ok(Err("malformed".into()));
     };
     let Ok((handle, cred_id)) = rp.identify_discoverable_authentication(&answer) else {
-        return Ok(Err("no_user_handle"));
+        return Ok(Err("no_user_handle".into()));
     };
     let user_id = handle.to_string();
     let Some(user) = eligible(ports, bind, &user_id).await? else {
-        return Ok(Err("user_not_eligible"));
+        return Ok(Err("user_not_eligible".into()));
     };
     // Only a passkey of the user the handle names.
     let Some(held) = passkeys::held(ports.credentials, bind.tenant, &user.id).await?.into_iter().find(|h| h.passkey.cred_id().as_slice() == cred_id) else {
-        return Ok(Err("unknown_credential"));
+        return Ok(Err("unknown_credential".into()));
     };
     let result = match rp.finish_discoverable_authentication_v2(&answer, auth, &held.passkey) {
         Ok(r) => r,
-        Err(e) => {
-            tracing::info!(error = %e, "discoverable passkey authentication refused");
-            return Ok(Err("assertion_refused"));
-        }
+        Err(e) => return Ok(Err(crate_refused("assertion_refused", &e))),
     };
     used(ports, bind, &user.id, Some(held), &result).await
 }
@@ -233,24 +230,24 @@ async fn discover(ports: &Ports<'_>, rp: &Webauthn, bind: &Binding<'_>, auth: we
 /// back of counter and backup flags, which must win its compare-and-set.
 async fn used(ports: &Ports<'_>, bind: &Binding<'_>, user_id: &str, held: Option<Held>, result: &webauthn_rs::prelude::AuthenticationResult) -> Result<Checked, AppError> {
     let Some(held) = held else {
-        return Ok(Err("unknown_credential"));
+        return Ok(Err("unknown_credential".into()));
     };
     // Required by the ceremony already; a passkey counts as two factors only with it.
     if !result.user_verified() {
-        return Ok(Err("not_user_verified"));
+        return Ok(Err("not_user_verified".into()));
     }
     if eligible(ports, bind, user_id).await?.is_none() {
-        return Ok(Err("user_not_eligible"));
+        return Ok(Err("user_not_eligible".into()));
     }
     let id = held.credential.id.clone();
     if !passkeys::record_use(ports.credentials, bind.tenant, held, result, ports.now).await? {
-        return Ok(Err("changed_meanwhile"));
+        return Ok(Err("changed_meanwhile".into()));
     }
     audit(ports, bind, user_id, "passkey.used", serde_json::json!({ "credential": id, "workspace": bind.workspace })).await;
     Ok(Ok(user_id.to_owned()))
 }
 
-async fn refused(ports: &Ports<'_>, bind: &Binding<'_>, user_id: Option<&str>, reason: &'static str) -> Refusal {
+async fn refused(ports: &Ports<'_>, bind: &Binding<'_>, user_id: Option<&str>, reason: &str) -> Refusal {
     tracing::info!(reason, "passkey refused");
     audit(ports, bind, user_id.unwrap_or("unknown"), "passkey.refused", serde_json::json!({ "reason": reason, "workspace": bind.workspace })).await;
     Refusal::Refused
