@@ -42,8 +42,13 @@ pub const MAX_CREDENTIAL_JSON: usize = 16 * 1024;
 pub struct RelyingParties {
     rp_id: String,
     origin: Url,
-    built: RwLock<HashMap<(TenantId, String), (String, Arc<Webauthn>)>>,
+    built: RwLock<HashMap<Key, Built>>,
 }
+
+/// A workspace: its tenant and id.
+type Key = (TenantId, String);
+/// A relying party and the workspace name it was built with.
+type Built = (String, Arc<Webauthn>);
 
 impl RelyingParties {
     /// For the public URL `public` (its host is the RP ID, its origin the one origin allowed).
@@ -64,10 +69,8 @@ impl RelyingParties {
     /// the RP ID must be a registrable domain suffix of the origin's effective domain).
     pub fn of(&self, tenant: &TenantId, workspace: &str, name: &str) -> Result<Arc<Webauthn>, AppError> {
         let key = (tenant.clone(), workspace.to_owned());
-        if let Some((n, w)) = self.built.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            if n == name {
-                return Ok(w.clone());
-            }
+        if let Some((_, w)) = self.built.read().unwrap_or_else(|e| e.into_inner()).get(&key).filter(|(n, _)| n == name) {
+            return Ok(w.clone());
         }
         let built = WebauthnBuilder::new(&self.rp_id, &self.origin)
             .and_then(|b| b.rp_name(name).timeout(std::time::Duration::from_secs(CEREMONY_TTL as u64)).build())
