@@ -121,9 +121,15 @@
     ceremony(null).catch(failed);
   });
 
+  // Autofill the user did not pick from fails quietly (no passkey here, given up); an
+  // answer the server refused is shown.
+  function quiet(e) {
+    if (e && e.name === 'Error') { failed(e); }
+  }
+
   if (form.hasAttribute('data-conditional') && PublicKeyCredential.isConditionalMediationAvailable) {
     PublicKeyCredential.isConditionalMediationAvailable().then(function (yes) {
-      if (yes) { ceremony('conditional').catch(failed); }
+      if (yes) { ceremony('conditional').catch(quiet); }
     });
   }
 })();

@@ -30,7 +30,7 @@ on_every_backend!(
     every_passkey_endpoint_checks_the_flow_and_its_csrf_token,
 );
 
-const VAULT_REDIRECT: &str = "http://127.0.0.1:9999/vault";
+pub const VAULT_REDIRECT: &str = "http://127.0.0.1:9999/vault";
 
 /// A pool that requires a second factor and offers passkeys only (so the enrolment page
 /// comes right after the password), and its workspace.
@@ -75,7 +75,7 @@ fn origin(app: &TestApp) -> Url {
     Url::parse(&app.base).unwrap()
 }
 
-fn authorize(app: &TestApp, workspace: &str, client: &str, redirect: &str) -> String {
+pub fn authorize(app: &TestApp, workspace: &str, client: &str, redirect: &str) -> String {
     let mut url = Url::parse(&app.ws_url(workspace, "authorize")).unwrap();
     url.query_pairs_mut()
         .append_pair("response_type", "code")
@@ -161,11 +161,11 @@ async fn arrive(app: &TestApp, browser: &Browser, finish: (u16, Value)) -> Value
     let next = Url::parse(&app.base).unwrap().join(&location).unwrap();
     let mut step = if next.as_str().starts_with(VAULT_REDIRECT) { Step::Arrived(next) } else { browser.follow(next.as_str(), VAULT_REDIRECT).await };
     // A first enrolment may show the new recovery codes first (helper T's page).
-    if let Step::Page { url, html, .. } = &step {
-        if Form::page_id(html).as_deref() == Some("recovery-codes") {
-            let form = Form::parse(url, html).unwrap();
-            step = browser.submit(&form, &[], VAULT_REDIRECT).await;
-        }
+    if let Step::Page { url, html, .. } = &step
+        && Form::page_id(html).as_deref() == Some("recovery-codes")
+    {
+        let form = Form::parse(url, html).unwrap();
+        step = browser.submit(&form, &[], VAULT_REDIRECT).await;
     }
     let back = step.arrived();
     let code = query(&back, "code").unwrap_or_else(|| panic!("no code in {back}"));
