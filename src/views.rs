@@ -354,8 +354,8 @@ pub struct LoginPage {
     pub error: Option<String>,
     pub register_url: Option<String>,
     pub reset_url: String,
-    /// Passwordless sign-in with a passkey (the button and autofill).
-    pub passkey: PasskeyScript,
+    /// Passwordless sign-in with a passkey (the button and autofill), where passkeys work.
+    pub passkey: Option<PasskeyScript>,
 }
 
 /// What a page that runs a passkey ceremony needs: where its JSON endpoints are, which
@@ -549,7 +549,7 @@ pub mod samples {
                 error: None,
                 register_url: Some("/acme/shop/register?flow=sample-flow".into()),
                 reset_url: "/acme/shop/reset?flow=sample-flow".into(),
-                passkey: passkey_script("discover"),
+                passkey: Some(passkey_script("discover")),
             }),
             PageId::Consent => Box::new(ConsentPage {
                 page: ctx(id, t.consent_title, theme, t),

@@ -64,6 +64,12 @@ impl RelyingParties {
         &self.rp_id
     }
 
+    /// Whether passkeys can work here at all: the public URL's host is a domain name
+    /// (WebAuthn refuses IP addresses as RP IDs). Pages offer passkeys only then.
+    pub fn available(&self) -> bool {
+        WebauthnBuilder::new(&self.rp_id, &self.origin).is_ok()
+    }
+
     /// The relying party of workspace `workspace` of `tenant`, named `name`. Errors: the
     /// public URL has no domain name (WebAuthn refuses IP addresses as RP IDs, §5.1.3 ff.:
     /// the RP ID must be a registrable domain suffix of the origin's effective domain).
@@ -206,6 +212,6 @@ mod tests {
         assert!(!Arc::ptr_eq(&a, &c), "a rename builds it again");
         assert_eq!(a.get_allowed_origins(), [Url::parse("http://localhost:8080").unwrap()]);
         let ip = RelyingParties::new(&Url::parse("http://127.0.0.1:8080").unwrap());
-        assert!(ip.of(&t, "shop", "Shop").is_err());
+        assert!(ip.of(&t, "shop", "Shop").is_err() && !ip.available() && rps.available());
     }
 }

@@ -95,7 +95,7 @@ pub async fn post_options(mut page: Page, body: web::Bytes) -> HttpResponse {
         return refusal(&page, StatusCode::BAD_REQUEST, Refusal::Refused);
     };
     let user = fc.flow.challenged_user();
-    if !permits(&fc.flow, purpose, user) {
+    if !permits(&fc.flow, purpose, user) || !page.state.passkeys.available() {
         return refusal(&page, StatusCode::FORBIDDEN, Refusal::Refused);
     }
     let rp = match relying_party(&page) {
