@@ -29,7 +29,7 @@ fn metadata(cw: &CurrentWorkspace) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
-        .json(discovery::metadata(&cw.issuer.url))
+        .json(discovery::metadata(&cw.issuer.url, &crate::auth::assurance::acr_values_supported(&cw.workspace.levels)))
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %_cw.issuer.tenant, workspace = %_cw.issuer.workspace, client_id = tracing::field::Empty))]

@@ -1,7 +1,9 @@
 //! OpenID Provider metadata (OIDC Discovery §3, RFC 8414).
 use serde_json::{Value, json};
 
-pub fn metadata(issuer: &str) -> Value {
+/// `acr_values`: the levels of assurance the workspace's sign-ins can reach (built in,
+/// then the tenant's).
+pub fn metadata(issuer: &str, acr_values: &[String]) -> Value {
     let e = |path: &str| format!("{issuer}/{path}");
     json!({
         "issuer": issuer,
@@ -29,7 +31,10 @@ pub fn metadata(issuer: &str) -> Value {
             "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at",
             "email", "email_verified", "phone_number", "phone_number_verified", "address"
         ],
-        "claims_parameter_supported": false,
+        // OIDC Core §5.5: the `acr` member is honoured (`auth::assurance`); other claim
+        // requests are accepted and answered with the claims the scopes release.
+        "claims_parameter_supported": true,
+        "acr_values_supported": acr_values,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "authorization_response_iss_parameter_supported": true,

@@ -35,6 +35,11 @@ pub async fn introspect(state: &Introspection<'_>, iss: &Issuer, caller: &Client
         m.insert("iat".into(), at.iat.into());
         m.insert("iss".into(), iss.url.clone().into());
         m.insert("jti".into(), at.jti.into());
+        if let Some(a) = at.authn {
+            m.insert("auth_time".into(), a.auth_time.into());
+            m.insert("acr".into(), a.acr.into());
+            m.insert("amr".into(), json!(a.amr));
+        }
         return Ok(Value::Object(m));
     }
     if let Some(g) = state.grants.find_by_refresh(digest(token), now).await?
@@ -44,6 +49,7 @@ pub async fn introspect(state: &Introspection<'_>, iss: &Issuer, caller: &Client
         return Ok(json!({
             "active": true, "token_type": "refresh_token", "scope": g.scope, "client_id": g.client_id,
             "sub": g.user_id, "iat": g.created_at, "iss": iss.url,
+            "auth_time": g.auth_time, "acr": g.acr, "amr": g.amr,
         }));
     }
     Ok(json!({ "active": false }))

@@ -159,7 +159,7 @@ async fn exchange_authorization_code(state: &TokenService<'_>, iss: &Issuer, cli
     state.grants.create(&grant, refresh.as_ref().map(|r| (digest(r), now + ttl.refresh_token))).await?;
     let access_token = tokens::mint_access_token(
         state.keys,
-        AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &record.scope, grant_id: Some(&grant.id), ttl: ttl.access_token, extra: &extra },
+        AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &record.scope, grant_id: Some(&grant.id), ttl: ttl.access_token, extra: &extra, authn: Some(&authn_of(&grant)) },
         now,
     )?;
     let id_token = if record.scope.contains("openid") {
@@ -242,7 +242,7 @@ async fn exchange_refresh_token(state: &TokenService<'_>, iss: &Issuer, client: 
     let extra = metadata_claims(state.pools, &user).await?;
     let access_token = tokens::mint_access_token(
         state.keys,
-        AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &scope, grant_id: Some(&grant.id), ttl: ttl.access_token, extra: &extra },
+        AccessToken { issuer: &iss.url, sub: &user.id, client_id: &client.client_id, scope: &scope, grant_id: Some(&grant.id), ttl: ttl.access_token, extra: &extra, authn: Some(&authn_of(&grant)) },
         now,
     )?;
     let auth = super::types::Authentication {
@@ -290,7 +290,7 @@ async fn client_credentials(state: &TokenService<'_>, iss: &Issuer, client: &Cli
     let now = state.clock.now();
     let access_token = tokens::mint_access_token(
         state.keys,
-        AccessToken { issuer: &iss.url, sub: &client.client_id, client_id: &client.client_id, scope: &scope, grant_id: None, ttl, extra: &serde_json::Map::new() },
+        AccessToken { issuer: &iss.url, sub: &client.client_id, client_id: &client.client_id, scope: &scope, grant_id: None, ttl, extra: &serde_json::Map::new(), authn: None },
         now,
     )?;
     Ok(TokenResponse { access_token, token_type: "Bearer", expires_in: ttl, refresh_token: None, id_token: None, scope: scope.as_string() })
@@ -311,4 +311,9 @@ pub async fn metadata_claims(pools: &dyn PoolStore, user: &crate::storage::User)
     }
     let keys = pools.pool(&user.tenant_id, &user.pool_id).await?.map(|p| p.settings.metadata_claims).unwrap_or_default();
     Ok(super::claims::from_metadata(user, &keys))
+}
+
+/// How the user of `grant` authenticated, for its access tokens.
+fn authn_of(grant: &crate::storage::Grant) -> tokens::Authn {
+    tokens::Authn { auth_time: grant.auth_time, acr: grant.acr.clone(), amr: grant.amr.clone() }
 }

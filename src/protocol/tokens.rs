@@ -25,6 +25,16 @@ pub struct AccessClaims {
     pub iat: i64,
     /// The grant behind a user token; `None` for client_credentials.
     pub grant_id: Option<String>,
+    /// How the user authenticated (RFC 9068 §2.2.1); `None` for client_credentials.
+    pub authn: Option<Authn>,
+}
+
+/// `auth_time`, `acr` and `amr` of a user's access token (RFC 9068 §2.2.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authn {
+    pub auth_time: i64,
+    pub acr: String,
+    pub amr: Vec<String>,
 }
 
 pub struct AccessToken<'a> {
@@ -36,6 +46,8 @@ pub struct AccessToken<'a> {
     pub ttl: i64,
     /// Claims mapped from the user's metadata (see `claims::from_metadata`).
     pub extra: &'a Map<String, Value>,
+    /// How the user authenticated; `None` for client_credentials.
+    pub authn: Option<&'a Authn>,
 }
 
 pub fn mint_access_token(keys: &KeyRing, t: AccessToken<'_>, now: i64) -> Result<String, AppError> {
@@ -50,6 +62,11 @@ pub fn mint_access_token(keys: &KeyRing, t: AccessToken<'_>, now: i64) -> Result
     c.insert("jti".into(), random_token(16).into());
     if let Some(g) = t.grant_id {
         c.insert("gid".into(), g.into());
+    }
+    if let Some(a) = t.authn {
+        c.insert("auth_time".into(), a.auth_time.into());
+        c.insert("acr".into(), a.acr.clone().into());
+        c.insert("amr".into(), json!(a.amr));
     }
     for (k, v) in t.extra {
         c.entry(k.clone()).or_insert_with(|| v.clone());
@@ -121,5 +138,9 @@ pub async fn verify_access_token(keys: &KeyRing, grants: &dyn GrantStore, issuer
     if !grants.access_token_live(&jti, grant_id.as_deref()).await? {
         return Err(invalid());
     }
-    Ok(AccessClaims { jti, sub, client_id, scope: Scope::parse(&s("scope").unwrap_or_default()).unwrap_or_default(), exp, iat, grant_id })
+    let authn = match (n("auth_time"), s("acr"), c.get("amr").and_then(Value::as_array)) {
+        (Some(auth_time), Some(acr), Some(amr)) => Some(Authn { auth_time, acr, amr: amr.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect() }),
+        _ => None,
+    };
+    Ok(AccessClaims { jti, sub, client_id, scope: Scope::parse(&s("scope").unwrap_or_default()).unwrap_or_default(), exp, iat, grant_id, authn })
 }

@@ -63,6 +63,9 @@ pub enum Kind {
     UserSessions,
     /// A WebAuthn ceremony in progress (`auth::passkeys::Ceremony`), keyed by its id.
     Passkey,
+    /// Second-factor state of a flow (a TOTP seed being enrolled, recovery codes to show,
+    /// a factor that passed and waits for "Continue") and when a locked factor opens.
+    SecondFactor,
 }
 
 impl Kind {
@@ -80,6 +83,7 @@ impl Kind {
             Kind::KnownBrowser => "known:",
             Kind::UserSessions => "usess:",
             Kind::Passkey => "passkey:",
+            Kind::SecondFactor => "mfa:",
         }
     }
 }

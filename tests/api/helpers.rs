@@ -476,6 +476,109 @@ impl Drop for OwnRedis {
     }
 }
 
+// ---- lead: a browser that also passes the factor pages (DESIGN.md "Sign-in engine" page contract) ----
+
+/// What a test user holds besides the password, filled in as the pages show it.
+#[derive(Debug, Default, Clone)]
+pub struct Held {
+    /// The TOTP secret (base32), from `data-totp-secret` at enrolment or given by the test.
+    pub totp_secret: Option<String>,
+    /// Recovery codes, from `data-recovery-code` when they are shown.
+    pub recovery_codes: Vec<String>,
+    /// The factor to pick on a factor choice page (else the first offered).
+    pub choose: Option<String>,
+    /// Pages passed, in order (their `data-page`), for the test to assert on.
+    pub seen: Vec<String>,
+}
+
+/// The TOTP code (RFC 6238, SHA-1, 6 digits, 30 s) of a base32 secret at `time`.
+pub fn totp_code(secret: &str, time: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes().expect("a base32 secret");
+    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).generate(time as u64)
+}
+
+/// The values of attribute `attr` of every element that has it.
+pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(&format!("[{attr}]")).unwrap();
+    doc.select(&sel).map(|e| {
+        let v = e.value().attr(attr).unwrap_or("");
+        if v.is_empty() { e.text().collect::<String>().trim().to_owned() } else { v.to_owned() }
+    }).collect()
+}
+
+impl Browser {
+    /// Signs in on the hosted pages, passing whatever factor pages the flow shows with
+    /// what `held` holds (enrolling TOTP when asked, keeping the recovery codes shown),
+    /// and answers consent with allow, until redirected to `stop`.
+    pub async fn sign_in_mfa(&self, app: &TestApp, authorize_url: &str, stop: &str, username: &str, password: &str, held: &mut Held) -> Url {
+        use portcullis::clock::Clock;
+        let mut step = self.follow(authorize_url, stop).await;
+        for _ in 0..10 {
+            let (url, html) = match step {
+                Step::Arrived(u) => return u,
+                Step::Page { url, status, html } => {
+                    assert_eq!(status, 200, "unexpected page at {url}: {html}");
+                    (url, html)
+                }
+            };
+            let form = Form::parse(&url, &html).unwrap_or_else(|| panic!("no form at {url}: {html}"));
+            let page = Form::page_id(&html).unwrap_or_default();
+            held.seen.push(page.clone());
+            let now = app.clock.now();
+            step = match page.as_str() {
+                "login" => self.submit(&form, &[("username", username), ("password", password)], stop).await,
+                "consent" => self.submit(&form, &[("decision", "allow")], stop).await,
+                "factor" => {
+                    let offered: Vec<String> = form.buttons.iter().filter(|(n, _)| n == "factor").map(|(_, v)| v.clone()).collect();
+                    let pick = held.choose.clone().filter(|c| offered.contains(c)).or_else(|| offered.first().cloned()).unwrap_or_else(|| panic!("no factor offered at {url}: {html}"));
+                    self.submit(&form, &[("factor", &pick)], stop).await
+                }
+                "enrol-totp" => {
+                    let secret = attr_values(&html, "data-totp-secret").into_iter().next().expect("data-totp-secret");
+                    held.totp_secret = Some(secret.clone());
+                    self.submit(&form, &[("code", &totp_code(&secret, now))], stop).await
+                }
+                "totp" => {
+                    let secret = held.totp_secret.clone().expect("a TOTP secret");
+                    self.submit(&form, &[("code", &totp_code(&secret, now))], stop).await
+                }
+                "recovery-codes" => {
+                    let shown = attr_values(&html, "data-recovery-code");
+                    if !shown.is_empty() {
+                        held.recovery_codes = shown;
+                    }
+                    self.submit(&form, &[], stop).await
+                }
+                "recovery-code" => {
+                    let code = held.recovery_codes.pop().expect("a recovery code");
+                    self.submit(&form, &[("code", &code)], stop).await
+                }
+                other => panic!("sign_in_mfa does not know the page {other:?} at {url}: {html}"),
+            };
+        }
+        step.arrived()
+    }
+}
+
+impl TestApp {
+    /// Applies a further provisioning document (YAML) to this app, as `portcullis apply`
+    /// would: tests that need their own pools, workspaces or clients add them this way
+    /// instead of growing the shared fixture.
+    pub async fn provision(&self, yaml: &str) {
+        let file = provision::parse(yaml).unwrap();
+        let plan = provision::prepare(&self.state, file, "test.yaml").await.unwrap();
+        self.state.directory.apply(&plan).await.unwrap();
+    }
+
+    /// The ID token's claims of a token response (not verified: the flows tests do that).
+    pub fn id_token_claims(token_response: &serde_json::Value) -> serde_json::Value {
+        use base64::Engine;
+        let jwt = token_response["id_token"].as_str().expect("an id_token");
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(jwt.split('.').nth(1).unwrap()).unwrap()).unwrap()
+    }
+}
+
 // ---- helper W (passkeys) ----
 
 /// Passed as the public URL to `spawn_on`: this node at `http://localhost:{port}`, as

@@ -11,6 +11,8 @@ mod hardening_http;
 mod hardening_storage;
 mod import;
 mod mfa_passkey;
+mod mfa_levels;
+mod mfa_totp;
 mod negative;
 mod nodes;
 mod operations;

@@ -24,7 +24,7 @@ on_every_backend!(
     carol_enrols_a_passkey_and_then_signs_in_without_a_password,
     a_passkey_is_the_second_factor_after_a_password,
     another_users_passkey_is_refused,
-    a_passkey_of_another_pool_or_of_an_inactive_user_is_refused,
+    a_passkey_of_another_pool_an_inactive_user_or_a_pool_without_passkeys_is_refused,
     a_credential_for_another_rp_id_is_refused,
     a_replayed_assertion_and_a_ceremony_answered_twice_are_refused,
     every_passkey_endpoint_checks_the_flow_and_its_csrf_token,
@@ -65,9 +65,7 @@ fn password_of(user: &str) -> &'static str {
 
 pub async fn vault_app(backend: Backend) -> TestApp {
     let app = TestApp::spawn_localhost(backend).await;
-    let file = portcullis::provision::parse(VAULT).unwrap();
-    let plan = portcullis::provision::prepare(&app.state, file, "vault.yaml").await.unwrap();
-    app.state.directory.apply(&plan).await.unwrap();
+    app.provision(VAULT).await;
     app
 }
 
@@ -177,9 +175,7 @@ async fn arrive(app: &TestApp, browser: &Browser, finish: (u16, Value)) -> Value
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    let body: Value = resp.json().await.unwrap();
-    let jwt = body["id_token"].as_str().unwrap();
-    serde_json::from_slice(&B64.decode(jwt.split('.').nth(1).unwrap()).unwrap()).unwrap()
+    TestApp::id_token_claims(&resp.json().await.unwrap())
 }
 
 /// Why passkeys were refused so far, as the audit trail says.
@@ -273,6 +269,8 @@ async fn carol_enrols_a_passkey_and_then_signs_in_without_a_password(backend: Ba
     assert_eq!(B64.decode(&handle).unwrap(), uuid::Uuid::parse_str(&user.id).unwrap().as_bytes(), "the user handle is the user's id");
     let stored = app.state.credentials.list(&user.tenant_id, &user.id, portcullis::storage::identity::CredentialKind::WEBAUTHN).await.unwrap();
     assert_eq!(stored.len(), 1);
+    let codes = app.state.credentials.list(&user.tenant_id, &user.id, portcullis::storage::identity::CredentialKind::RECOVERY_CODE).await.unwrap();
+    assert_eq!(codes.len(), 10, "the first enrolment came with recovery codes");
     let passkey: Value = serde_json::from_str(&stored[0].secret).unwrap();
     assert_eq!(passkey["cred"]["counter"], 1, "counter after one assertion");
     let audit = app.state.audit.audit_events(&user.tenant_id, None, 50).await.unwrap();
@@ -329,7 +327,7 @@ async fn another_users_passkey_is_refused(backend: Backend) {
     assert!(audit.iter().filter(|e| e.action == "passkey.refused").count() >= 2);
 }
 
-async fn a_passkey_of_another_pool_or_of_an_inactive_user_is_refused(backend: Backend) {
+async fn a_passkey_of_another_pool_an_inactive_user_or_a_pool_without_passkeys_is_refused(backend: Backend) {
     let app = vault_app(backend).await;
     let (mut carol, _) = enrol(&app, "carol").await;
     let handle = carol.user_handle.clone();
@@ -352,6 +350,16 @@ async fn a_passkey_of_another_pool_or_of_an_inactive_user_is_refused(backend: Ba
     let (_, (status, body)) = passwordless(&app, &browser, &at, &mut carol, &handle).await;
     assert_eq!((status, body["error"].as_str()), (403, Some("refused")));
     assert!(refusals(&app).await.iter().all(|r| r == "user_not_eligible"));
+
+    // A pool that no longer lists passkeys among its factors: no passwordless sign-in.
+    user.status = portcullis::storage::UserStatus::Active;
+    app.state.users.update_user(&tenant, &user, app.state.now()).await.unwrap();
+    app.provision(&VAULT.replace("factors: [webauthn]", "factors: [totp]")).await;
+    let browser = Browser::default();
+    let at = open(&browser, &authorize(&app, "vault", "vault-web", VAULT_REDIRECT), VAULT_REDIRECT, None).await;
+    let (_, (status, body)) = passwordless(&app, &browser, &at, &mut carol, &handle).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("refused")));
+    assert!(refusals(&app).await.contains(&"pool_without_passkeys".to_owned()));
 }
 
 async fn a_credential_for_another_rp_id_is_refused(backend: Backend) {

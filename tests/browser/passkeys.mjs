@@ -27,6 +27,7 @@ try {
   let mediations = [];
   await page.exposeFunction('__passkeyGet', (m) => { mediations.push(m); });
   await page.addInitScript(() => {
+    if (!window.isSecureContext || !navigator.credentials) { return; }
     const get = navigator.credentials.get.bind(navigator.credentials);
     navigator.credentials.get = (opts) => { window.__passkeyGet(opts.mediation || 'modal'); return get(opts); };
   });
@@ -60,7 +61,10 @@ try {
   assert.equal(await page.getAttribute('body', 'data-page'), 'enrol-passkey');
   await page.waitForSelector('#passkey-start', { state: 'visible' });
   await page.screenshot({ path: `${shots}/passkey-enrol.png`, fullPage: true });
-  await page.click('#passkey-start');
+  // The first second factor comes with recovery codes, shown once.
+  await Promise.all([page.waitForURL(/recovery-codes/), page.click('#passkey-start')]);
+  assert.equal(await page.locator('[data-recovery-code]').count(), 10);
+  await page.click('form[method=post] button.primary');
   await backAtClient();
   const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
   assert.equal(credentials.length, 1);

@@ -7,6 +7,8 @@ use crate::views::PageId;
 
 pub mod password;
 pub mod webauthn;
+pub mod recovery;
+pub mod totp;
 
 /// What a factor check needs besides its input: the stores and the hasher, never
 /// `AppState` (see `Authenticator`, which builds these from its ports).

@@ -17,7 +17,9 @@
 //!   allow list; the crate refuses any other credential).
 //! - A discoverable passkey signs in only the user its user handle names, only with a
 //!   passkey of that user (looked up among their credentials in this tenant), only when
-//!   that user is active and belongs to one of the workspace's pools.
+//!   that user is active, belongs to one of the workspace's pools, and that pool lists
+//!   `webauthn` among its factors (`mfa.factors`): a pool that took passkeys away no
+//!   longer lets them sign in without a password.
 //! - The crate checks the origin, the challenge, the RP ID hash (a credential made for
 //!   another RP ID is refused), user verification and the signature counter.
 use serde_json::Value;
@@ -26,7 +28,7 @@ use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential, Uui
 use crate::auth::passkeys::{self, Ceremony, Held, Purpose, State};
 use crate::error::AppError;
 use crate::model::TenantId;
-use crate::storage::identity::CredentialStore;
+use crate::storage::identity::{CredentialStore, PoolStore};
 use crate::storage::session::Sessions;
 use crate::storage::{AuditEvent, AuditStore, User, UserStatus, UserStore};
 
@@ -36,6 +38,7 @@ pub const NAME: &str = crate::auth::assurance::WEBAUTHN;
 /// What the passkey factor needs: the stores, never `AppState`.
 pub struct Ports<'a> {
     pub users: &'a dyn UserStore,
+    pub pools: &'a dyn PoolStore,
     pub credentials: &'a (dyn CredentialStore + 'static),
     pub sessions: &'a Sessions,
     pub audit: &'a dyn AuditStore,
@@ -215,6 +218,10 @@ async fn discover(ports: &Ports<'_>, rp: &Webauthn, bind: &Binding<'_>, auth: we
     let Some(user) = eligible(ports, bind, &user_id).await? else {
         return Ok(Err("user_not_eligible".into()));
     };
+    let pool = ports.pools.pool(bind.tenant, &user.pool_id).await?;
+    if !pool.is_some_and(|p| p.settings.mfa.factors.iter().any(|f| f == NAME)) {
+        return Ok(Err("pool_without_passkeys".into()));
+    }
     // Only a passkey of the user the handle names.
     let Some(held) = passkeys::held(ports.credentials, bind.tenant, &user.id).await?.into_iter().find(|h| h.passkey.cred_id().as_slice() == cred_id) else {
         return Ok(Err("unknown_credential".into()));

@@ -33,10 +33,17 @@ pub fn script(page: &Page, purpose: Purpose) -> PasskeyScript {
     PasskeyScript { purpose, options_url: page.path("passkey/options"), finish_url: page.path("passkey/finish"), script_url: crate::http::assets::passkey_js_url() }
 }
 
+/// Whether the user being challenged may enrol a passkey now: the flow lets them, and
+/// fresh facts say they still hold no second factor (`flow::may_enrol`).
+async fn may_enrol(page: &Page, fc: &FlowCtx) -> Result<bool, PageError> {
+    Ok(fc.flow.enrols(WEBAUTHN) && flow::may_enrol(page, &fc.flow, &fc.client, WEBAUTHN).await?)
+}
+
 /// Whether the flow takes a passkey for `purpose` now, for `user` (the ceremony's user).
-fn permits(flow: &Flow, purpose: Purpose, user: Option<&str>) -> bool {
+/// `enrol`: `may_enrol` answered yes.
+fn permits(flow: &Flow, enrol: bool, purpose: Purpose, user: Option<&str>) -> bool {
     match purpose {
-        Purpose::Register => flow.enrols(WEBAUTHN) && user.is_some() && user == flow.challenged_user(),
+        Purpose::Register => enrol && user.is_some() && user == flow.challenged_user(),
         Purpose::Authenticate => flow.offers(WEBAUTHN) && user.is_some() && user == flow.challenged_user(),
         // Where the sign-in page is shown (and back from consent): a first factor.
         Purpose::Discover => matches!(flow.stage, Stage::Started | Stage::Identified { .. } | Stage::Authenticated(_)),
@@ -60,7 +67,7 @@ pub async fn get_passkey(mut page: Page, q: web::Query<FlowQuery>) -> PageResult
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_enrol_passkey(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
     let fc = flow::load(&mut page, q.into_inner().flow).await?;
-    if !fc.flow.enrols(WEBAUTHN) {
+    if !may_enrol(&page, &fc).await? {
         return Err(not_now(&page));
     }
     let t = page.t;
@@ -95,7 +102,14 @@ pub async fn post_options(mut page: Page, body: web::Bytes) -> HttpResponse {
         return refusal(&page, StatusCode::BAD_REQUEST, Refusal::Refused);
     };
     let user = fc.flow.challenged_user();
-    if !permits(&fc.flow, purpose, user) || !page.state.passkeys.available() {
+    let enrol = match purpose {
+        Purpose::Register => match may_enrol(&page, &fc).await {
+            Ok(yes) => yes,
+            Err(e) => return json_error(&e),
+        },
+        _ => false,
+    };
+    if !permits(&fc.flow, enrol, purpose, user) || !page.state.passkeys.available() {
         return refusal(&page, StatusCode::FORBIDDEN, Refusal::Refused);
     }
     let rp = match relying_party(&page) {
@@ -124,15 +138,16 @@ async fn finish(page: &mut Page, body: &[u8]) -> PageResult {
     let fc = flow::posted(page, body).await?;
     let rp = relying_party(page)?;
     let (ceremony, credential) = (field(body, "ceremony").unwrap_or_default(), field(body, "credential").unwrap_or_default());
-    let checked = webauthn::finish(&ports(page), &rp, &binding(page, &fc.flow), &ceremony, &credential, &|p, u| permits(&fc.flow, p, u)).await.or_page(page)?;
+    // Re-checked with fresh facts right before a passkey would be stored.
+    let enrol = may_enrol(page, &fc).await?;
+    let checked = webauthn::finish(&ports(page), &rp, &binding(page, &fc.flow), &ceremony, &credential, &|p, u| permits(&fc.flow, enrol, p, u)).await.or_page(page)?;
     let Finished { user_id, purpose } = match checked {
         Ok(f) => f,
         Err(r) => return Ok(refusal(page, StatusCode::FORBIDDEN, r)),
     };
     let resp = match purpose {
-        // TODO(W): call `http::pages::recovery::after_enrolment(page, &fc, WEBAUTHN)` once
-        // helper T's function is on main (recovery codes after a first enrolment).
-        Purpose::Register => flow::advance(page, fc.flow, &fc.client, Event::Passed { user_id, factor: WEBAUTHN.into() }).await?,
+        // A first enrolment comes with recovery codes (shown once), then the flow goes on.
+        Purpose::Register => super::recovery::after_enrolment(page, fc, WEBAUTHN).await?,
         Purpose::Authenticate | Purpose::Discover => flow::advance(page, fc.flow, &fc.client, Event::Passed { user_id, factor: WEBAUTHN.into() }).await?,
     };
     Ok(located(resp))
@@ -177,7 +192,7 @@ fn relying_party(page: &Page) -> Result<std::sync::Arc<webauthn_rs::prelude::Web
 
 fn ports(page: &Page) -> Ports<'_> {
     let s = &page.state;
-    Ports { users: s.users.as_ref(), credentials: s.credentials.as_ref(), sessions: &s.sessions, audit: s.audit.as_ref(), now: s.now() }
+    Ports { users: s.users.as_ref(), pools: s.pools.as_ref(), credentials: s.credentials.as_ref(), sessions: &s.sessions, audit: s.audit.as_ref(), now: s.now() }
 }
 
 fn binding<'a>(page: &'a Page, flow: &'a Flow) -> Binding<'a> {
