@@ -25,7 +25,7 @@ on_every_backend!(
     a_passkey_is_the_second_factor_after_a_password,
     another_users_passkey_is_refused,
     a_passkey_of_another_pool_an_inactive_user_or_a_pool_without_passkeys_is_refused,
-    a_credential_for_another_rp_id_is_refused,
+    a_credential_for_another_rp_id_or_without_user_verification_is_refused,
     a_replayed_assertion_and_a_ceremony_answered_twice_are_refused,
     every_passkey_endpoint_checks_the_flow_and_its_csrf_token,
 );
@@ -356,13 +356,17 @@ async fn a_passkey_of_another_pool_an_inactive_user_or_a_pool_without_passkeys_i
     app.state.users.update_user(&tenant, &user, app.state.now()).await.unwrap();
     app.provision(&VAULT.replace("factors: [webauthn]", "factors: [totp]")).await;
     let browser = Browser::default();
-    let at = open(&browser, &authorize(&app, "vault", "vault-web", VAULT_REDIRECT), VAULT_REDIRECT, None).await;
+    let (url, html, login) = browser.first_form(&authorize(&app, "vault", "vault-web", VAULT_REDIRECT), VAULT_REDIRECT).await;
+    assert!(!html.contains(r#"id="passkey""#) && !html.contains("webauthn"), "the sign-in page offers no passkey");
+    // The endpoints refuse it all the same.
+    let ws = |e: &str| Url::parse(&app.ws_url("vault", e)).unwrap();
+    let at = Ceremony { url, page: "login".into(), form: Form { action: ws("passkey/finish"), fields: login.fields, buttons: vec![] }, options: ws("passkey/options") };
     let (_, (status, body)) = passwordless(&app, &browser, &at, &mut carol, &handle).await;
     assert_eq!((status, body["error"].as_str()), (403, Some("refused")));
     assert!(refusals(&app).await.contains(&"pool_without_passkeys".to_owned()));
 }
 
-async fn a_credential_for_another_rp_id_is_refused(backend: Backend) {
+async fn a_credential_for_another_rp_id_or_without_user_verification_is_refused(backend: Backend) {
     let app = vault_app(backend).await;
     // Registration: an authenticator that made the credential for another RP ID (its
     // authenticator data carries that RP ID's hash; the client data our origin).
@@ -379,6 +383,17 @@ async fn a_credential_for_another_rp_id_is_refused(backend: Backend) {
     assert_eq!((status, body["error"].as_str()), (403, Some("refused")));
     assert_eq!(refusals(&app).await, ["registration_refused:InvalidRPIDHash"]);
 
+    // Registration without user verification (an authenticator that only checked presence).
+    let (_, started) = at.options(&browser, "register").await;
+    let mut options = started["options"].clone();
+    options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = false.into();
+    options["publicKey"]["authenticatorSelection"]["userVerification"] = "discouraged".into();
+    let ccr: CreationChallengeResponse = serde_json::from_value(options).unwrap();
+    let reg = AuthenticatorBackend::perform_register(&mut stray, origin(&app), ccr.public_key, 60_000).unwrap();
+    let (status, _) = at.finish(&browser, started["ceremony"].as_str().unwrap(), &serde_json::to_string(&reg).unwrap()).await;
+    assert_eq!(status, 403);
+    assert!(refusals(&app).await.contains(&"registration_refused:UserNotVerified".to_owned()));
+
     // Authentication: Carol's real passkey, asked to sign for another RP ID.
     let (mut carol, _) = enrol(&app, "carol").await;
     let browser = Browser::default();
@@ -393,6 +408,18 @@ async fn a_credential_for_another_rp_id_is_refused(backend: Backend) {
     let (status, body) = at.finish(&browser, started["ceremony"].as_str().unwrap(), &serde_json::to_string(&answer).unwrap()).await;
     assert_eq!((status, body["error"].as_str()), (403, Some("refused")));
     assert!(refusals(&app).await.contains(&"assertion_refused:InvalidRPIDHash".to_owned()));
+
+    // An assertion without user verification: a passkey counts as two factors only with it.
+    let (_, started) = at.options(&browser, "discover").await;
+    let mut options = started["options"].clone();
+    options["publicKey"]["allowCredentials"] = json!([{ "type": "public-key", "id": carol.cred_id }]);
+    options["publicKey"]["userVerification"] = "discouraged".into();
+    let rcr: RequestChallengeResponse = serde_json::from_value(options).unwrap();
+    let mut answer = AuthenticatorBackend::perform_auth(&mut carol.soft, origin(&app), rcr.public_key, 60_000).unwrap();
+    answer.response.user_handle = Some(B64.decode(&carol.user_handle).unwrap());
+    let (status, _) = at.finish(&browser, started["ceremony"].as_str().unwrap(), &serde_json::to_string(&answer).unwrap()).await;
+    assert_eq!(status, 403);
+    assert!(refusals(&app).await.contains(&"assertion_refused:UserNotVerified".to_owned()), "{:?}", refusals(&app).await);
 }
 
 async fn a_replayed_assertion_and_a_ceremony_answered_twice_are_refused(backend: Backend) {

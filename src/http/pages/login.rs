@@ -30,7 +30,7 @@ async fn login_page(page: &Page, fc: &FlowCtx, shown: Shown) -> PageResult {
         client_name: fc.client.name.clone(),
         username: shown.username,
         error: shown.error,
-        passkey: page.state.passkeys.available().then(|| super::passkey::script(page, crate::auth::passkeys::Purpose::Discover)),
+        passkey: super::passkey::passwordless(page).await?,
     };
     // The passkey button and autofill run a script (with this page's nonce).
     Ok(match view.passkey {

@@ -33,6 +33,21 @@ pub fn script(page: &Page, purpose: Purpose) -> PasskeyScript {
     PasskeyScript { purpose, options_url: page.path("passkey/options"), finish_url: page.path("passkey/finish"), script_url: crate::http::assets::passkey_js_url() }
 }
 
+/// The sign-in page's passwordless passkey (button and autofill), where it can work: the
+/// public URL has a domain name and one of the workspace's pools lists `webauthn`.
+pub async fn passwordless(page: &Page) -> Result<Option<PasskeyScript>, PageError> {
+    if !page.state.passkeys.available() {
+        return Ok(None);
+    }
+    for pool in &page.cw.workspace.pools {
+        let found = page.state.pools.pool(&page.cw.issuer.tenant, pool).await.or_page(page)?;
+        if found.is_some_and(|p| p.settings.mfa.factors.iter().any(|f| f == WEBAUTHN)) {
+            return Ok(Some(script(page, Purpose::Discover)));
+        }
+    }
+    Ok(None)
+}
+
 /// Whether the user being challenged may enrol a passkey now: the flow lets them, and
 /// fresh facts say they still hold no second factor (`flow::may_enrol`).
 async fn may_enrol(page: &Page, fc: &FlowCtx) -> Result<bool, PageError> {
