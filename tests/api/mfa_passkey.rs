@@ -28,6 +28,7 @@ on_every_backend!(
     a_credential_for_another_rp_id_or_without_user_verification_is_refused,
     a_replayed_assertion_and_a_ceremony_answered_twice_are_refused,
     every_passkey_endpoint_checks_the_flow_and_its_csrf_token,
+    the_factor_choice_leads_to_the_passkey_enrolment_and_back,
 );
 
 pub const VAULT_REDIRECT: &str = "http://127.0.0.1:9999/vault";
@@ -499,4 +500,38 @@ async fn every_passkey_endpoint_checks_the_flow_and_its_csrf_token(backend: Back
     assert!(html.contains(&format!(r#"nonce="{nonce}""#)) && html.contains("/static/js/passkey.js?v="));
     let consent = browser.http.get(app.ws_url("vault", "logout")).send().await.unwrap();
     assert!(!consent.headers().get("content-security-policy").unwrap().to_str().unwrap().contains("script-src"), "no script elsewhere");
+}
+
+async fn the_factor_choice_leads_to_the_passkey_enrolment_and_back(backend: Backend) {
+    let app = vault_app(backend).await;
+    app.provision(&VAULT.replace("factors: [webauthn]", "factors: [totp, webauthn]")).await;
+    let browser = Browser::default();
+    let (_, _, login) = browser.first_form(&authorize(&app, "vault", "vault-web", VAULT_REDIRECT), VAULT_REDIRECT).await;
+    let (url, html) = match browser.submit(&login, &[("username", "carol"), ("password", password_of("carol"))], VAULT_REDIRECT).await {
+        Step::Page { url, html, .. } => (url, html),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(Form::page_id(&html).as_deref(), Some("factor"), "two factors to enrol: the choice");
+    let choice = Form::parse(&url, &html).unwrap();
+    assert!(choice.buttons.contains(&("factor".into(), "webauthn".into())));
+    let (url, html) = match browser.submit(&choice, &[("factor", "webauthn")], VAULT_REDIRECT).await {
+        Step::Page { url, html, .. } => (url, html),
+        other => panic!("{other:?}"),
+    };
+    let at = ceremony_of(url.clone(), &html);
+    assert_eq!(at.page, "enrol-passkey");
+    // The form fallback: back to the choice of the other factors.
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("form.fallback[method=get]").unwrap();
+    let fallback = doc.select(&sel).next().expect("a fallback form");
+    let back = url.join(fallback.value().attr("action").unwrap()).unwrap();
+    assert!(back.path().ends_with("/acme/vault/factor"));
+    let resp = browser.http.get(format!("{back}?flow={}", field(&at.form, "flow"))).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(Form::page_id(&resp.text().await.unwrap()).as_deref(), Some("factor"));
+    // And the passkey still enrols from here.
+    let mut soft = SoftPasskey::new(true);
+    let (_, _, finished) = register(&app, &browser, &at, &mut soft).await;
+    let claims = arrive(&app, &browser, finished).await;
+    assert_eq!(claims["acr"], "urn:portcullis:loa:3");
 }
