@@ -297,8 +297,12 @@ impl Flow {
             Requirement::Ask(offer) => (offer, false),
             Requirement::Enrol(offer) => (offer, true),
         };
-        let page = match offer.as_slice() {
-            [only] => (policy.page_of)(only, enrol),
+        // One factor (besides the recovery codes that stand in for it, which its page
+        // links to) goes straight to its page; a real choice to the choice page.
+        let main: Vec<&str> = offer.iter().map(String::as_str).filter(|f| *f != assurance::RECOVERY_CODE).collect();
+        let page = match (main.as_slice(), offer.as_slice()) {
+            ([only], _) => (policy.page_of)(only, enrol),
+            ([], [only]) => (policy.page_of)(only, enrol),
             _ => PageId::FactorChoice,
         };
         (self.to(Stage::Challenged { user_id, passed, offer, enrol, session }), Next::ShowPage(page))
