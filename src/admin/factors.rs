@@ -99,6 +99,10 @@ async fn delete_factor(state: web::Data<AppState>, caller: Caller, path: web::Pa
     if !state.credentials.remove(&tenant, &user.id, &found.id).await? {
         return Err(ApiError::NotFound("factor"));
     }
+    // A factor removed because it was lost or stolen must take with it what it proved:
+    // the sessions and grants made with it, and the browsers it made trusted.
+    lifecycle::revoke_everything(&state.lifecycle(), &user).await?;
+    crate::auth::adaptive::forget(&state.sessions, &tenant, &user.id).await?;
     lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.factor_removed", &user.id, json!({ "factor": found.id, "kind": found.kind.as_str() })).await;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -135,10 +139,17 @@ async fn reset_factors(state: web::Data<AppState>, caller: Caller, path: web::Pa
             removed.push(c.kind.as_str());
         }
     }
-    // Browsers and networks the adaptive policy trusted for the user are trusted no more.
-    crate::auth::adaptive::forget(&state.sessions, &tenant, &user.id).await?;
+    // What the factors proved goes with them: sessions, grants, and the browsers and
+    // networks the adaptive policy trusted for the user. The audit says what was removed
+    // even if revoking fails afterwards.
+    let revoked = async {
+        lifecycle::revoke_everything(&state.lifecycle(), &user).await?;
+        crate::auth::adaptive::forget(&state.sessions, &tenant, &user.id).await
+    }
+    .await;
     let count = |k: &str| removed.iter().filter(|r| **r == k).count();
     let detail = json!({ "removed": removed.len(), "totp": count("totp"), "webauthn": count("webauthn"), "recovery_code": count("recovery_code") });
     lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.factors_reset", &user.id, detail).await;
+    revoked?;
     ok(&ResetView { removed: removed.len() })
 }

@@ -33,6 +33,11 @@ pub const WEBAUTHN: &str = "webauthn";
 pub const EMAIL_OTP: &str = "email_otp";
 pub const SMS_OTP: &str = "sms_otp";
 pub const RECOVERY_CODE: &str = "recovery_code";
+/// A passkey created in this very sign-in (on the strength of the factors before it): it
+/// proves possession of a new key with user verification, but not yet that the key is the
+/// user's — so it counts as one factor and is not phishing-resistant until it is used in
+/// a later sign-in. Never a name users or clients see (its AMR values are `webauthn`'s).
+pub const WEBAUTHN_ENROLLED: &str = "webauthn_enrolled";
 
 /// Every factor name, first factors first.
 pub const FACTORS: &[&str] = &[PASSWORD, WEBAUTHN, TOTP, EMAIL_OTP, SMS_OTP, RECOVERY_CODE];
@@ -63,6 +68,7 @@ pub fn factor_info(name: &str) -> Option<FactorInfo> {
         // Passkeys are created and used with user verification required: the
         // authenticator (hardware-bound key, `hwk`) checked the user (`user`).
         WEBAUTHN => (&["hwk", "user"], 2, true),
+        WEBAUTHN_ENROLLED => (&["hwk", "user"], 1, false),
         _ => return None,
     };
     Some(FactorInfo { amr, weight, phishing_resistant })
@@ -339,6 +345,17 @@ mod tests {
         assert_eq!(requirement(&f, &s(&[PASSWORD])), Requirement::Unmet);
         assert_eq!(requirement(&facts(MfaPolicy::Optional, &[TOTP]), &s(&[PASSWORD])), Requirement::Ask(s(&[TOTP])));
         assert_eq!(requirement(&facts(MfaPolicy::Optional, &[]), &s(&[PASSWORD])), Requirement::Met);
+    }
+
+    #[test]
+    fn a_passkey_made_in_this_sign_in_is_not_yet_level_three() {
+        let made = s(&[PASSWORD, WEBAUTHN_ENROLLED]);
+        assert_eq!(acr_of(&[], &made, &[], None), LOA2);
+        assert_eq!(amr_of(&made), s(&["pwd", "hwk", "user", "mfa"]));
+        assert_eq!(requirement(&facts(MfaPolicy::Required, &[WEBAUTHN]), &made), Requirement::Met);
+        let mut three = facts(MfaPolicy::Required, &[WEBAUTHN]);
+        three.requested = s(&[LOA3]);
+        assert_eq!(requirement(&three, &made), Requirement::Ask(s(&[WEBAUTHN])), "level 3 asks the new passkey to be used");
     }
 
     #[test]

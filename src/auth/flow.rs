@@ -257,9 +257,10 @@ impl Flow {
             (Stage::Identified { user_id: named }, Event::Passed { user_id, factor }) if *named == user_id && first(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], None, f, policy)).ok_or(refused),
             // A further factor: only one the flow offers (or lets the user enrol), only for
             // the user who passed the ones before.
-            (Stage::Challenged { user_id: named, passed, offer, session, .. }, Event::Passed { user_id, factor }) if *named == user_id && offer.contains(&factor) && !passed.contains(&factor) => {
+            (Stage::Challenged { user_id: named, passed, offer, session, enrol }, Event::Passed { user_id, factor }) if *named == user_id && offer.contains(&factor) && !passed.contains(&factor) => {
                 let (mut passed, session) = (passed.clone(), session.clone());
-                passed.push(factor);
+                // A passkey made just now counts for less than one used (see `assurance`).
+                passed.push(if *enrol && factor == assurance::WEBAUTHN { assurance::WEBAUTHN_ENROLLED.to_owned() } else { factor });
                 policy.facts.map(|f| self.challenged(user_id, passed, session, f, policy)).ok_or(refused)
             }
             // Signing in afresh on the sign-in page while a further factor is asked (the
