@@ -95,6 +95,21 @@ pub struct Strings {
     // -- passkeys (helper W) --
 
     // -- email and SMS codes, adaptive MFA (helper A) --
+    pub email_otp_title: &'static str,
+    /// `{to}`: the masked address; `{n}`: minutes.
+    pub email_otp_intro: &'static str,
+    pub sms_otp_title: &'static str,
+    /// `{to}`: the masked number; `{n}`: minutes.
+    pub sms_otp_intro: &'static str,
+    pub otp_code_label: &'static str,
+    pub otp_continue: &'static str,
+    pub otp_resend: &'static str,
+    pub otp_resent: &'static str,
+    pub otp_error_summary: &'static str,
+    pub otp_missing: &'static str,
+    /// `{n}`: attempts left.
+    pub otp_wrong: &'static str,
+    pub otp_locked: &'static str,
 
     // -- end of factor strings --
 }
@@ -179,6 +194,18 @@ pub const EN: Strings = Strings {
     // -- passkeys (helper W) --
 
     // -- email and SMS codes, adaptive MFA (helper A) --
+    email_otp_title: "Check your email",
+    email_otp_intro: "We sent a 6-digit sign-in code to {to}. It expires in {n} minutes.",
+    sms_otp_title: "Check your phone",
+    sms_otp_intro: "We sent a 6-digit sign-in code by text message to {to}. It expires in {n} minutes.",
+    otp_code_label: "Sign-in code",
+    otp_continue: "Continue",
+    otp_resend: "Send a new code",
+    otp_resent: "We sent a new code.",
+    otp_error_summary: "There is a problem",
+    otp_missing: "Enter the 6-digit code we sent you.",
+    otp_wrong: "That code is not right. {n} attempts left.",
+    otp_locked: "Too many wrong codes. Ask for a new code.",
 
     // -- end of factor strings --
 };
@@ -263,6 +290,18 @@ pub const DE: Strings = Strings {
     // -- passkeys (helper W) --
 
     // -- email and SMS codes, adaptive MFA (helper A) --
+    email_otp_title: "Prüfen Sie Ihre E-Mails",
+    email_otp_intro: "Wir haben einen 6-stelligen Anmeldecode an {to} gesendet. Er läuft in {n} Minuten ab.",
+    sms_otp_title: "Prüfen Sie Ihr Telefon",
+    sms_otp_intro: "Wir haben einen 6-stelligen Anmeldecode per SMS an {to} gesendet. Er läuft in {n} Minuten ab.",
+    otp_code_label: "Anmeldecode",
+    otp_continue: "Weiter",
+    otp_resend: "Neuen Code senden",
+    otp_resent: "Wir haben einen neuen Code gesendet.",
+    otp_error_summary: "Es gibt ein Problem",
+    otp_missing: "Geben Sie den 6-stelligen Code ein, den wir Ihnen gesendet haben.",
+    otp_wrong: "Dieser Code ist nicht richtig. Noch {n} Versuche.",
+    otp_locked: "Zu viele falsche Codes. Fordern Sie einen neuen Code an.",
 
     // -- end of factor strings --
 };
@@ -397,6 +436,8 @@ impl PageId {
         PageId::Logout,
         PageId::LoggedOut,
         PageId::Error,
+        PageId::EmailOtp,
+        PageId::SmsOtp,
         PageId::FactorChoice,
         PageId::Totp,
         PageId::RecoveryCode,
@@ -596,6 +637,24 @@ pub struct NoticePage {
     pub link: Option<(String, String)>,
 }
 
+/// A sign-in code sent by email or SMS as a second factor (`email-otp`, `sms-otp`): the
+/// shared code entry (`FactorCodePage`'s layout) plus a resend button.
+#[derive(Template)]
+#[template(path = "pages/otp_code.html")]
+pub struct OtpCodePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    /// The error of the code field, if any (linked from the error summary).
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    /// Other ways on (a recovery code, another factor): (href, text).
+    pub links: Vec<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "pages/activate.html")]
 pub struct ActivatePage {
@@ -776,6 +835,17 @@ pub mod samples {
             }),
             PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, t.signed_out, theme, t) }),
             PageId::Error => Box::new(ErrorPage { page: ctx(id, t.error_title, theme, t), code: "invalid_request".into(), message: "This is a sample error.".into() }),
+            PageId::EmailOtp | PageId::SmsOtp => Box::new(OtpCodePage {
+                page: ctx(id, if id == PageId::EmailOtp { t.email_otp_title } else { t.sms_otp_title }, theme, t),
+                heading: (if id == PageId::EmailOtp { t.email_otp_title } else { t.sms_otp_title }).into(),
+                intro: (if id == PageId::EmailOtp { t.email_otp_intro } else { t.sms_otp_intro }).replace("{to}", "a•••@example.com").replace("{n}", "10"),
+                action: format!("/acme/shop/{id}"),
+                flow: flow(),
+                csrf: csrf(),
+                error: Some(t.otp_wrong.replace("{n}", "4")),
+                notice: None,
+                links: vec![],
+            }),
             PageId::FactorChoice => Box::new(FactorChoicePage {
                 page: ctx(id, t.mfa_choice_title, theme, t),
                 heading: t.mfa_choice_title.into(),

@@ -145,19 +145,26 @@ fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
     })
 }
 
-/// Settings of tenants and workspaces, stored as JSON.
+/// Settings of tenants and workspaces, stored as JSON. `levels`: a tenant's own levels of
+/// assurance (absent in workspaces and in tenants stored before levels existed).
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 struct Settings {
     #[serde(default)]
     theme: crate::theme::ThemeSpec,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    levels: Vec<crate::model::AssuranceLevel>,
 }
 
 fn theme_of(settings: &str) -> Result<crate::theme::ThemeSpec> {
     Ok(serde_json::from_str::<Settings>(settings)?.theme)
 }
 
-fn settings_json(theme: &crate::theme::ThemeSpec) -> Result<String> {
-    Ok(serde_json::to_string(&Settings { theme: theme.clone() })?)
+fn levels_of(settings: &str) -> Result<Vec<crate::model::AssuranceLevel>> {
+    Ok(serde_json::from_str::<Settings>(settings)?.levels)
+}
+
+fn settings_json(theme: &crate::theme::ThemeSpec, levels: &[crate::model::AssuranceLevel]) -> Result<String> {
+    Ok(serde_json::to_string(&Settings { theme: theme.clone(), levels: levels.to_vec() })?)
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -249,7 +256,7 @@ impl DirectoryStore for SqlStore {
             .map_err(db)?;
         Ok(Some(Workspace {
             tenant_theme: theme_of(&t.settings)?,
-            levels: vec![],
+            levels: levels_of(&t.settings)?,
             theme: theme_of(&w.settings)?,
             tenant_id: TenantId::new(w.tenant_id),
             id: w.id,
@@ -270,6 +277,13 @@ impl DirectoryStore for SqlStore {
         match tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)? {
             Some(t) => Ok(Some((t.name, theme_of(&t.settings)?))),
             None => Ok(None),
+        }
+    }
+
+    async fn levels(&self, id: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {
+        match tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)? {
+            Some(t) => levels_of(&t.settings),
+            None => Ok(vec![]),
         }
     }
 
