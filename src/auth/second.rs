@@ -64,7 +64,7 @@ pub const MAX_CODE: usize = 64;
 /// The long-window group of a factor: the 6-digit codes share one.
 pub fn group_of(factor: &str) -> &str {
     match factor {
-        crate::auth::assurance::TOTP | "email_otp" | "sms_otp" => SIX_DIGIT,
+        crate::auth::assurance::TOTP | crate::auth::assurance::EMAIL_OTP | crate::auth::assurance::SMS_OTP => SIX_DIGIT,
         other => other,
     }
 }
@@ -198,7 +198,8 @@ async fn succeeded(ports: &Ports<'_>, tenant: &TenantId, user_id: &str, factor: 
 /// their factors: they enrol afresh). Helper A's reset calls this.
 pub async fn reset(ports: &Ports<'_>, tenant: &TenantId, user_id: &str) -> Result<(), AppError> {
     let c = ports.counters;
-    for f in [crate::auth::assurance::TOTP, crate::auth::assurance::RECOVERY_CODE, "email_otp", "sms_otp", SIX_DIGIT] {
+    use crate::auth::assurance::{EMAIL_OTP, RECOVERY_CODE, SMS_OTP, TOTP};
+    for f in [TOTP, RECOVERY_CODE, EMAIL_OTP, SMS_OTP, SIX_DIGIT, "totp-enrolment"] {
         for kind in ["wrong", "locks", "failures", "lock"] {
             c.clear(&key(kind, tenant, user_id, f)).await?;
         }
