@@ -82,6 +82,15 @@ pub struct Strings {
     /// `{time}`: HH:MM (UTC), `{n}`: minutes.
     pub mfa_locked_text: &'static str,
     pub mfa_not_available: &'static str,
+    /// A factor locked until another one passed (after `auth::second::MAX_FAILURES`).
+    pub mfa_locked_hard_text: &'static str,
+    pub mfa_locked_mail_subject: &'static str,
+    /// `{factor}`: the factor's label.
+    pub mfa_locked_mail_text: &'static str,
+    /// The recovery codes' download is gone (it is offered once, with the codes).
+    pub mfa_recovery_download_gone: &'static str,
+    /// A reload of the page that showed the new codes once.
+    pub mfa_recovery_codes_shown: &'static str,
 
     // -- passkeys (helper W) --
     pub passkey_sign_in: &'static str,
@@ -190,6 +199,11 @@ pub const EN: Strings = Strings {
     mfa_locked_title: "Too many wrong codes",
     mfa_locked_text: "This sign-in method is locked after too many wrong codes. Please try again after {time} UTC (in {n} minutes).",
     mfa_not_available: "This step is not available for this sign-in. Please return to the application and try again.",
+    mfa_locked_hard_text: "This sign-in method is locked after too many wrong codes. Sign in with a recovery code or another method to unlock it, or ask your administrator to reset your second factors.",
+    mfa_locked_mail_subject: "A sign-in method of your account was locked",
+    mfa_locked_mail_text: "Your sign-in method \"{factor}\" was locked after several wrong codes. Someone who knows your password may be trying to sign in: if it was not you, change your password now.",
+    mfa_recovery_download_gone: "The download is no longer available: the codes were offered only once, with the page that showed them.",
+    mfa_recovery_codes_shown: "Your recovery codes were shown once, on the page before. If you did not save them, continue, and ask your administrator to reset your second factors to get new ones.",
 
     // -- passkeys (helper W) --
     passkey_sign_in: "Sign in with a passkey",
@@ -295,6 +309,11 @@ pub const DE: Strings = Strings {
     mfa_locked_title: "Zu viele falsche Codes",
     mfa_locked_text: "Diese Anmeldemethode ist nach zu vielen falschen Codes gesperrt. Bitte versuchen Sie es nach {time} Uhr UTC erneut (in {n} Minuten).",
     mfa_not_available: "Dieser Schritt ist für diese Anmeldung nicht verfügbar. Bitte kehren Sie zur Anwendung zurück und versuchen Sie es erneut.",
+    mfa_locked_hard_text: "Diese Anmeldemethode ist nach zu vielen falschen Codes gesperrt. Melden Sie sich mit einem Wiederherstellungscode oder einer anderen Methode an, um sie zu entsperren, oder bitten Sie Ihre Administration, Ihre zweiten Faktoren zurückzusetzen.",
+    mfa_locked_mail_subject: "Eine Anmeldemethode Ihres Kontos wurde gesperrt",
+    mfa_locked_mail_text: "Ihre Anmeldemethode „{factor}“ wurde nach mehreren falschen Codes gesperrt. Möglicherweise versucht jemand, der Ihr Passwort kennt, sich anzumelden: Wenn Sie das nicht waren, ändern Sie jetzt Ihr Passwort.",
+    mfa_recovery_download_gone: "Der Download ist nicht mehr verfügbar: Die Codes wurden nur einmal angeboten, mit der Seite, die sie zeigte.",
+    mfa_recovery_codes_shown: "Ihre Wiederherstellungscodes wurden einmal angezeigt, auf der vorigen Seite. Wenn Sie sie nicht gespeichert haben, fahren Sie fort und bitten Sie Ihre Administration, Ihre zweiten Faktoren zurückzusetzen, um neue zu erhalten.",
 
     // -- passkeys (helper W) --
     passkey_sign_in: "Mit einem Passkey anmelden",
@@ -776,13 +795,16 @@ pub struct TotpEnrolPage {
 #[template(path = "pages/recovery_codes.html")]
 pub struct RecoveryCodesPage {
     pub page: PageCtx,
+    pub heading: String,
     pub action: String,
+    /// Where the download form posts.
+    pub download_action: String,
     pub flow: String,
     pub csrf: String,
     pub codes: Vec<String>,
     /// The codes one a line (the copy box).
     pub text: String,
-    /// A `data:text/plain` URI of `text`.
+    /// The one-time token of the download (empty: none offered).
     pub download: String,
     /// After a code was used: what the page says.
     pub lines: Vec<String>,
@@ -956,11 +978,13 @@ pub mod samples {
                 let codes: Vec<String> = ["7KQM-2XHD-PW9C-LN4T", "H3ZR-9FYB-QE6S-MK2D"].iter().map(|c| (*c).to_owned()).collect();
                 Box::new(RecoveryCodesPage {
                     page: ctx(id, t.mfa_recovery_codes_title, theme, t),
+                    heading: t.mfa_recovery_codes_title.into(),
                     action: "/acme/shop/recovery-codes".into(),
+                    download_action: "/acme/shop/recovery-codes/download".into(),
                     flow: flow(),
                     csrf: csrf(),
                     text: codes.join("\n"),
-                    download: "data:text/plain;charset=utf-8,7KQM-2XHD-PW9C-LN4T%0AH3ZR-9FYB-QE6S-MK2D".into(),
+                    download: "sample-download-token".into(),
                     codes,
                     lines: vec![],
                 })

@@ -65,6 +65,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/enrol-totp").route(get().to(pages::totp::get_enrol_totp)).route(web::post().to(pages::totp::post_enrol_totp)))
                 .service(web::resource("/recovery-code").route(get().to(pages::recovery::get_recovery_code)).route(web::post().to(pages::recovery::post_recovery_code)))
                 .service(web::resource("/recovery-codes").route(get().to(pages::recovery::get_recovery_codes)).route(web::post().to(pages::recovery::post_recovery_codes)))
+                .service(web::resource("/recovery-codes/download").route(web::post().to(pages::recovery::post_recovery_codes_download)))
                 // The endpoints browser apps call directly answer CORS preflights.
                 .service(web::resource("/token").route(web::post().to(oauth2::post_token)).route(cors::preflight("POST")))
                 .service(web::resource("/introspect").route(web::post().to(oauth2::post_introspect)).route(cors::preflight("POST")))

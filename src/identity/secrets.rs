@@ -4,8 +4,10 @@
 //!
 //! - The key: `totp_key` / `PORTCULLIS_TOTP_KEY`, 32 bytes as 64 hex digits or base64.
 //!   Unset, a key is generated once and kept in the data directory (`totp_key_file`,
-//!   default `data/totp.key`, mode 0600), so `serve` needs no setting; a cluster must give
-//!   every node the same key (set it, or share the file).
+//!   default `data/totp.key`, mode 0600, its directory synced), so `serve` needs no
+//!   setting. Such a key is for one embedded node only: a cluster must set the same
+//!   `totp_key` on every node. A key file readable by others is warned about (no key in
+//!   the log line).
 //! - A sealed value is `v1.<key id>.<base64url(nonce ‖ ciphertext ‖ tag)>`: the key id (the
 //!   first 8 hex digits of a digest of the key, which tells nothing about the key) says
 //!   which key opens it, so keys can rotate: the new key seals, the old ones listed in
@@ -141,13 +143,45 @@ fn key_file(file: &Path) -> Result<[u8; 32], AppError> {
         let linked = std::fs::hard_link(&tmp, file);
         let _ = std::fs::remove_file(&tmp);
         match linked {
-            Ok(()) => tracing::info!(file = %file.display(), "generated the key that encrypts TOTP secrets; keep this file (or set totp_key) and back it up"),
+            Ok(()) => {
+                // The new name is durable only once its directory is.
+                sync_dir(file).map_err(|e| failed("syncing its directory", e))?;
+                tracing::info!(file = %file.display(), "generated the key that encrypts TOTP secrets, for this node alone: a cluster must set totp_key on every node (docs/secrets.md); keep this file and back it up")
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(failed("linking", e)),
         }
     }
+    if let Some(mode) = too_open(file) {
+        tracing::warn!(file = %file.display(), mode = format!("{mode:o}"), "the totp key file can be read by others than its owner; restrict it to 0600");
+    }
     let text = std::fs::read_to_string(file).map_err(|e| failed("reading", e))?;
     parse_key(&text).map_err(|e| AppError::internal(format!("totp key file {}: {e}", file.display())))
+}
+
+/// The file's permission bits when they are wider than 0600 (group or others may do
+/// anything with it).
+#[cfg(unix)]
+fn too_open(file: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(file).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then_some(mode)
+}
+
+#[cfg(not(unix))]
+fn too_open(_: &Path) -> Option<u32> {
+    None
+}
+
+#[cfg(unix)]
+fn sync_dir(file: &Path) -> std::io::Result<()> {
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -208,6 +242,10 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(too_open(&file), None);
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            assert_eq!(too_open(&file), Some(0o644), "a readable key file is noticed (and warned about)");
+            assert_eq!(key_file(&file).unwrap(), a, "and still used");
         }
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -141,6 +141,7 @@ fn conflict(r: Result<impl std::fmt::Debug>) -> String {
 pub(crate) async fn run(b: &dyn Backend) {
     users(&b.fresh().await).await;
     credentials(&b.fresh().await).await;
+    credential_sets(&b.fresh().await).await;
     pools(&b.fresh().await).await;
     groups(&b.fresh().await).await;
     privileges(&b.fresh().await).await;
@@ -284,6 +285,31 @@ pub(crate) async fn users(s: &Stores) {
     assert!(erased.email.is_none() && erased.claims.is_empty());
     assert!(s.credentials.password_hashes(&acme(), &gone.id).await.unwrap().is_empty());
     assert!(s.groups.user_groups(&acme(), &gone.id).await.unwrap().is_empty());
+}
+
+/// `replace_set`: the whole set at once, replacing live and retired ones, tenant-bound.
+pub(crate) async fn credential_sets(s: &Stores) {
+    let c = &s.credentials;
+    let alice = s.users.create_user(&acme(), &new_user(&acme(), "customers", "alice", None), 1).await.unwrap();
+    let k = CredentialKind::RECOVERY_CODE;
+    let set = |p: &str| (0..10).map(|i| format!("{p}{i}")).collect::<Vec<String>>();
+    c.replace_set(&acme(), &alice.id, k, &set("a"), 5).await.unwrap();
+    assert_eq!(c.list(&acme(), &alice.id, k).await.unwrap().len(), 10);
+    assert!(c.consume(&acme(), &alice.id, k, "a3").await.unwrap());
+    c.replace_set(&acme(), &alice.id, k, &set("b"), 6).await.unwrap();
+    let mut now: Vec<String> = c.list(&acme(), &alice.id, k).await.unwrap().into_iter().map(|c| c.secret).collect();
+    now.sort();
+    assert_eq!(now, set("b"), "the old set is gone entirely");
+    assert!(c.list(&acme(), &alice.id, CredentialKind::PASSWORD).await.unwrap().is_empty(), "other kinds untouched");
+    assert!(c.replace_set(&other(), &alice.id, k, &set("x"), 7).await.is_err(), "another tenant's user is unknown");
+    // Concurrent sets: one of them, whole.
+    let (x, y, t) = (set("x"), set("y"), acme());
+    let (r1, r2) = tokio::join!(c.replace_set(&t, &alice.id, k, &x, 8), c.replace_set(&t, &alice.id, k, &y, 8));
+    r1.unwrap();
+    r2.unwrap();
+    let mut after: Vec<String> = c.list(&acme(), &alice.id, k).await.unwrap().into_iter().map(|c| c.secret).collect();
+    after.sort();
+    assert!(after == x || after == y, "{after:?}");
 }
 
 pub(crate) async fn credentials(s: &Stores) {

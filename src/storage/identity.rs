@@ -401,6 +401,10 @@ pub trait CredentialStore: Send + Sync {
     /// Spends a one-time credential: deletes the live credential of `kind` whose secret is
     /// `secret`. True for exactly one of any number of concurrent calls.
     async fn consume(&self, tenant: &TenantId, user_id: &str, kind: CredentialKind, secret: &str) -> Result<bool>;
+    /// Replaces every credential of `kind` the user has (live or retired) with one live
+    /// credential per secret of `secrets`, in one transaction: a reader sees the old set
+    /// or the whole new one (a new set of recovery codes). Errors: an unknown user.
+    async fn replace_set(&self, tenant: &TenantId, user_id: &str, kind: CredentialKind, secrets: &[String], now: i64) -> Result<()>;
 }
 
 /// A tenant's identity pools.

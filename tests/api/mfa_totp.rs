@@ -18,6 +18,10 @@ on_every_backend!(
     a_flow_shows_only_the_factor_pages_it_offers,
     a_code_posted_in_two_sign_ins_at_once_passes_once,
     an_enrolment_in_another_browser_closes_the_enrolment_page,
+    each_lock_is_twice_as_long_and_the_user_is_told_by_mail,
+    recovery_codes_show_once_and_download_once_by_post,
+    a_passed_factor_waits_only_for_the_step_it_passed_at,
+    a_double_confirmation_of_one_enrolment_enrols_once,
 );
 
 const REDIRECT: &str = "http://127.0.0.1:9999/safe";
@@ -216,7 +220,7 @@ async fn bob_enrols_an_app_and_signs_in_with_its_codes(backend: Backend) {
     assert_eq!(codes.id(), "recovery-codes", "{}", codes.html);
     let list = codes.attr("[data-recovery-code]", "data-recovery-code");
     assert_eq!(list.len(), 10);
-    assert!(codes.html.contains("<textarea") && codes.attr("a[download]", "href").pop().unwrap().starts_with("data:text/plain"));
+    assert!(codes.html.contains("<textarea") && codes.attr("a[href^='data:']", "href").is_empty(), "no codes in a data: link");
     let back = browser.submit(codes.form(), &[], REDIRECT).await.arrived();
     let claims = id_token(&app, "safe", &back, &a.verifier).await;
     assert_eq!(claims["acr"], "urn:portcullis:loa:2");
@@ -485,4 +489,137 @@ async fn an_enrolment_in_another_browser_closes_the_enrolment_page(backend: Back
     assert_eq!(second.follow(p2.url.as_str(), REDIRECT).await.page().0, 400);
     let user = app.state.users.find_for_login(&TenantId::new("acme"), &["safe-customers".into()], "erin").await.unwrap().unwrap().0;
     assert_eq!(app.state.credentials.list(&TenantId::new("acme"), &user.id, CredentialKind::TOTP).await.unwrap().len(), 1);
+}
+
+/// Locks `BOB`'s app with five wrong codes in a new sign-in; the lockout page.
+async fn lock_bob(app: &TestApp, secret: &str) -> At {
+    align(app);
+    let (page, browser, _) = at_totp(app, BOB).await;
+    let window: Vec<String> = [-30, 0, 30].iter().map(|d| code_at(secret, now(app) + d)).collect();
+    let wrong = if window.iter().any(|c| c == "000000") { "111111" } else { "000000" };
+    for _ in 1..5 {
+        assert_eq!(At::of(browser.submit(page.form(), &[("code", wrong)], REDIRECT).await).id(), "totp");
+    }
+    At::of(browser.submit(page.form(), &[("code", wrong)], REDIRECT).await)
+}
+
+async fn each_lock_is_twice_as_long_and_the_user_is_told_by_mail(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    provision(&app).await;
+    let (secret, _, codes, browser, _) = enrol(&app, BOB).await;
+    browser.submit(codes.form(), &[], REDIRECT).await.arrived();
+    app.clock.advance(30);
+    let locked = lock_bob(&app, &secret).await;
+    assert_eq!((locked.status, locked.id()), (429, "factor-locked".to_owned()));
+    assert!(locked.html.contains("in 15 minutes"), "{}", locked.html);
+    // Bob is told (his verified address), without any code.
+    let mail = app.message("bob@example.com", "mfa.locked").await;
+    assert!(mail.text.contains("Authenticator app") || mail.text.contains("authenticator"), "{}", mail.text);
+    assert!(mail.code.is_none() && mail.link.is_none());
+    // The second lock of the day holds 30 minutes, the third an hour.
+    app.clock.advance(15 * 60 + 1);
+    let again = lock_bob(&app, &secret).await;
+    assert!(again.html.contains("in 30 minutes"), "{}", again.html);
+    app.clock.advance(30 * 60 + 1);
+    let third = lock_bob(&app, &secret).await;
+    assert!(third.html.contains("in 60 minutes"), "{}", third.html);
+    app.wait_for_messages("bob@example.com", 3).await;
+    let mails = portcullis::delivery::read_outbox(&app.outbox).unwrap().into_iter().filter(|m| m.purpose == "mfa.locked").count();
+    assert_eq!(mails, 3, "one mail per lock");
+    // 15 wrong codes so far; 5 more without a success lock the app until another factor passes.
+    app.clock.advance(60 * 60 + 1);
+    let hard = lock_bob(&app, &secret).await;
+    assert_eq!(hard.status, 429);
+    assert!(hard.html.contains("recovery code") && !hard.html.contains("minutes"), "{}", hard.html);
+    app.clock.advance(2 * 86_400);
+    align(&app);
+    let (page, browser, _) = at_totp(&app, BOB).await;
+    let still = At::of(browser.submit(page.form(), &[("code", &code_at(&secret, now(&app)))], REDIRECT).await);
+    assert_eq!((still.status, still.id()), (429, "factor-locked".to_owned()), "two days later, still locked");
+}
+
+async fn recovery_codes_show_once_and_download_once_by_post(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    provision(&app).await;
+    let (_, codes, page, browser, _) = enrol(&app, DAVE).await;
+    assert_eq!(codes.len(), 10);
+    // A reload shows no codes: they were shown once.
+    let reload = At::of(browser.follow(page.url.as_str(), REDIRECT).await);
+    assert_eq!((reload.status, reload.id()), (200, "recovery-codes".to_owned()));
+    assert!(reload.attr("[data-recovery-code]", "data-recovery-code").is_empty() && !reload.html.contains(&codes[0]), "{}", reload.html);
+    assert!(reload.attr("form[data-download]", "action").is_empty(), "no download after the first view");
+    // The download offered with them: a POST, once, an attachment nobody caches.
+    let doc = scraper::Html::parse_document(&page.html);
+    let sel = scraper::Selector::parse("form[data-download] input[type=hidden]").unwrap();
+    let fields: Vec<(String, String)> = doc.select(&sel).map(|i| (i.value().attr("name").unwrap().to_owned(), i.value().attr("value").unwrap_or("").to_owned())).collect();
+    let action = page.url.join(&page.attr("form[data-download]", "action").pop().expect("a download form")).unwrap();
+    let get = browser.http.get(action.clone()).send().await.unwrap();
+    assert!(get.status() == 404 || get.status() == 405, "no GET download: {}", get.status());
+    let resp = browser.http.post(action.clone()).form(&fields).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let h = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert!(h("content-disposition").starts_with("attachment"), "{}", h("content-disposition"));
+    assert_eq!(h("cache-control"), "no-store");
+    let text = resp.text().await.unwrap();
+    assert!(codes.iter().all(|c| text.contains(c.as_str())));
+    assert_eq!(browser.http.post(action.clone()).form(&fields).send().await.unwrap().status(), 400, "downloaded once");
+    // Without the CSRF token, or from another browser: refused.
+    let no_csrf: Vec<_> = fields.iter().filter(|(k, _)| k != "csrf").cloned().collect();
+    assert_eq!(browser.http.post(action.clone()).form(&no_csrf).send().await.unwrap().status(), 400);
+    assert_eq!(Browser::default().http.post(action).form(&fields).send().await.unwrap().status(), 400);
+    browser.submit(page.form(), &[], REDIRECT).await.arrived();
+}
+
+async fn a_passed_factor_waits_only_for_the_step_it_passed_at(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    provision(&app).await;
+    let (_, codes, page, browser, _) = enrol(&app, DAVE).await;
+    browser.submit(page.form(), &[], REDIRECT).await.arrived();
+    // Dave passes a recovery code; before "Continue", the flow starts over on the
+    // sign-in page (the back button): the waiting factor must not pass the new round.
+    let browser = Browser::default();
+    let a = authorize(&app, "safe");
+    let login = At::of(browser.follow(&a.url, REDIRECT).await);
+    let totp = At::of(browser.submit(login.form(), &[("username", DAVE.0), ("password", DAVE.1)], REDIRECT).await);
+    assert_eq!(totp.id(), "totp");
+    let entry = At::of(browser.follow(&app.ws_url("safe", &format!("recovery-code?flow={}", totp.flow())), REDIRECT).await);
+    let used = At::of(browser.submit(entry.form(), &[("code", &codes[0])], REDIRECT).await);
+    assert_eq!(used.id(), "recovery-codes");
+    let restarted = At::of(browser.submit(login.form(), &[("username", DAVE.0), ("password", DAVE.1)], REDIRECT).await);
+    assert_eq!(restarted.id(), "totp", "{}", restarted.html);
+    let (status, _) = browser.submit(used.form(), &[], REDIRECT).await.page();
+    assert_eq!(status, 400, "a stale Continue passes nothing");
+
+    // A seed shown to Erin, then the flow started over by Bob in that browser: no 500 (the
+    // pending seed is Erin's and does not open for Bob), and Bob gets a seed of his own.
+    let browser = Browser::default();
+    let a = authorize(&app, "safe");
+    let login = At::of(browser.follow(&a.url, REDIRECT).await);
+    let erin = At::of(browser.submit(login.form(), &[("username", ERIN.0), ("password", ERIN.1)], REDIRECT).await);
+    assert_eq!(erin.id(), "enrol-totp");
+    let s1 = erin.attr("[data-totp-secret]", "data-totp-secret").pop().unwrap();
+    let (status, _) = browser.submit(login.form(), &[("username", BOB.0), ("password", BOB.1)], REDIRECT).await.page();
+    assert_eq!(status, 200, "Bob (no app yet) is asked to enrol");
+    let bob = At::of(browser.follow(&app.ws_url("safe", &format!("enrol-totp?flow={}", erin.flow())), REDIRECT).await);
+    assert_eq!((bob.status, bob.id()), (200, "enrol-totp".to_owned()), "{}", bob.html);
+    assert_ne!(bob.attr("[data-totp-secret]", "data-totp-secret").pop().unwrap(), s1, "not Erin's seed");
+}
+
+async fn a_double_confirmation_of_one_enrolment_enrols_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    provision(&app).await;
+    let browser = Browser::default();
+    let a = authorize(&app, "safe");
+    let page = At::of(password(&app, &browser, &a, ERIN).await);
+    let secret = page.attr("[data-totp-secret]", "data-totp-secret").pop().unwrap();
+    align(&app);
+    let code = code_at(&secret, now(&app));
+    let extra = [("code", code.as_str())];
+    let (r1, r2, r3) = tokio::join!(browser.submit(page.form(), &extra, REDIRECT), browser.submit(page.form(), &extra, REDIRECT), browser.submit(page.form(), &extra, REDIRECT));
+    let shown: Vec<Vec<String>> = [r1, r2, r3].into_iter().map(At::of).filter(|p| p.id() == "recovery-codes").map(|p| p.attr("[data-recovery-code]", "data-recovery-code")).collect();
+    assert_eq!(shown.len(), 1, "one confirmation wins");
+    let (t, user) = (TenantId::new("acme"), app.state.users.find_for_login(&TenantId::new("acme"), &["safe-customers".into()], "erin").await.unwrap().unwrap().0);
+    assert_eq!(app.state.credentials.list(&t, &user.id, CredentialKind::TOTP).await.unwrap().len(), 1);
+    assert_eq!(app.state.credentials.list(&t, &user.id, CredentialKind::RECOVERY_CODE).await.unwrap().len(), 10, "one set of codes");
+    assert_eq!(shown[0].len(), 10);
 }

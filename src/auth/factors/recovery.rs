@@ -26,7 +26,7 @@ use crate::auth::second::{Ports, SecondFactor};
 use crate::crypto::{digest, hex, random_below};
 use crate::error::AppError;
 use crate::model::TenantId;
-use crate::storage::identity::{CredentialKind, CredentialStore, NewCredential, Replace};
+use crate::storage::identity::{CredentialKind, CredentialStore};
 
 /// Codes made at once.
 pub const COUNT: usize = 10;
@@ -65,11 +65,9 @@ fn stored(tenant: &TenantId, user_id: &str, canonical: &str) -> String {
 /// time they exist in plain).
 pub async fn create(credentials: &dyn CredentialStore, tenant: &TenantId, user_id: &str, now: i64) -> Result<Vec<String>, AppError> {
     let codes: Vec<String> = (0..COUNT).map(|_| generate()).collect();
-    for (i, code) in codes.iter().enumerate() {
-        let secret = stored(tenant, user_id, &code.replace('-', ""));
-        let replace = if i == 0 { Replace::All } else { Replace::Nothing };
-        credentials.add(tenant, NewCredential { user_id, kind: CredentialKind::RECOVERY_CODE, secret: &secret, source_sha256: None }, replace, now).await?;
-    }
+    let secrets: Vec<String> = codes.iter().map(|code| stored(tenant, user_id, &code.replace('-', ""))).collect();
+    // One transaction: never a half set (a failure midway, or a concurrent set).
+    credentials.replace_set(tenant, user_id, CredentialKind::RECOVERY_CODE, &secrets, now).await?;
     Ok(codes)
 }
 

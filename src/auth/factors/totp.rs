@@ -119,8 +119,9 @@ pub async fn enrol(credentials: &dyn CredentialStore, keys: &SecretKeys, tenant:
     };
     let stored = Stored { seed: keys.seal(seed, &context(tenant, user_id))?, last_step: step };
     let secret = serde_json::to_string(&stored)?;
-    // One authenticator app per user: a new one replaces the old.
-    credentials.add(tenant, NewCredential { user_id, kind: CredentialKind::TOTP, secret: &secret, source_sha256: None }, Replace::Live, now).await?;
+    // Beside nothing: the caller re-checked that the user holds no second factor, within
+    // its per-user claim; an enrolment never deletes a credential another one stored.
+    credentials.add(tenant, NewCredential { user_id, kind: CredentialKind::TOTP, secret: &secret, source_sha256: None }, Replace::Nothing, now).await?;
     Ok(true)
 }
 

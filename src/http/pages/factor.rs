@@ -40,6 +40,13 @@ pub fn not_available(page: &Page) -> PageError {
     page.invalid(page.t.mfa_not_available)
 }
 
+/// The flow's current step, as the records a factor page keeps for it (a waiting passed
+/// factor, a pending seed) remember it: a record made at another step (the flow started
+/// over, or moved on) is stale and counts as none.
+pub fn stage_snapshot(fc: &FlowCtx) -> String {
+    serde_json::to_string(&fc.flow.stage).unwrap_or_default()
+}
+
 /// `/{tenant}/{workspace}/{endpoint}?flow=…`
 pub fn flow_link(page: &Page, fc: &FlowCtx, endpoint: &str) -> String {
     format!("{}?flow={}", page.path(endpoint), fc.flow.id)
@@ -92,22 +99,63 @@ pub fn code_page(page: &Page, fc: &FlowCtx, entry: CodeEntry<'_>) -> PageResult 
     Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
 }
 
-/// The lockout page (429): until when `factor` is locked, and the other ways on.
-pub fn locked_page(page: &Page, fc: &FlowCtx, factor: &str, until: i64) -> PageResult {
+/// The lockout page (429): until when `factor` is locked (`None`: until another factor
+/// passed), and the other ways on.
+pub fn locked_page(page: &Page, fc: &FlowCtx, factor: &str, until: Option<i64>) -> PageResult {
     let t = page.t;
-    let minutes = ((until - page.state.now()).max(0) + 59) / 60;
-    let of_day = until.rem_euclid(86_400);
-    let time = format!("{:02}:{:02}", of_day / 3600, of_day % 3600 / 60);
-    let view = FactorLockedPage {
-        page: page.ctx(PageId::FactorLocked, t.mfa_locked_title),
-        text: t.mfa_locked_text.replace("{time}", &time).replace("{n}", &minutes.max(1).to_string()),
-        links: other_ways(page, fc, factor),
+    let text = match until {
+        Some(until) => {
+            let minutes = ((until - page.state.now()).max(0) + 59) / 60;
+            let of_day = until.rem_euclid(86_400);
+            let time = format!("{:02}:{:02}", of_day / 3600, of_day % 3600 / 60);
+            t.mfa_locked_text.replace("{time}", &time).replace("{n}", &minutes.max(1).to_string())
+        }
+        None => t.mfa_locked_hard_text.to_owned(),
     };
+    let view = FactorLockedPage { page: page.ctx(PageId::FactorLocked, t.mfa_locked_title), text, links: other_ways(page, fc, factor) };
     let mut resp = page.render(StatusCode::TOO_MANY_REQUESTS, &view.page.nonce, &view);
-    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&(until - page.state.now()).max(1).to_string()) {
+    if let Some(until) = until
+        && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&(until - page.state.now()).max(1).to_string())
+    {
         resp.headers_mut().insert(actix_web::http::header::RETRY_AFTER, v);
     }
     Ok(resp)
+}
+
+/// The answer to a locked factor: the lockout page, and, when this request locked it, a
+/// mail to the user's verified email address (off the request path; no code in it).
+pub async fn on_locked(page: &Page, fc: &FlowCtx, user_id: &str, factor: &str, until: Option<i64>, new: bool) -> PageResult {
+    if new {
+        notify_locked(page, user_id, factor).await;
+    }
+    locked_page(page, fc, factor, until)
+}
+
+async fn notify_locked(page: &Page, user_id: &str, factor: &str) {
+    let tenant = &page.cw.issuer.tenant;
+    let user = match page.state.users.get(tenant, user_id).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "lock notice not sent");
+            return;
+        }
+    };
+    let (Some(to), true) = (user.email, user.email_verified) else {
+        return;
+    };
+    let t = page.t;
+    let msg = crate::delivery::Message {
+        channel: crate::delivery::Channel::Email,
+        to,
+        tenant: tenant.to_string(),
+        purpose: "mfa.locked".into(),
+        subject: t.mfa_locked_mail_subject.into(),
+        text: t.mfa_locked_mail_text.replace("{factor}", t.factor_label(factor)),
+        code: None,
+        link: None,
+    };
+    crate::identity::otp::send_later(page.state.delivery.clone(), msg);
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]

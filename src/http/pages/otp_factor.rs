@@ -13,7 +13,7 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 
-use super::factor::{self, locked_page, other_ways};
+use super::factor::{self, other_ways};
 use super::flow::{self, FlowCtx};
 use super::{FlowQuery, OrPage, Page, PageError, PageResult};
 use crate::auth::Event;
@@ -99,7 +99,7 @@ async fn check(mut page: Page, body: web::Bytes, factor: &CodeFactor) -> PageRes
             flow::advance(&page, fc.flow, &fc.client, event).await
         }
         Outcome::Wrong { left } => code_page(&page, &fc, factor, &user, shown(Some(t.wrong_code(left)), None, StatusCode::UNPROCESSABLE_ENTITY)),
-        Outcome::Locked { until } => locked_page(&page, &fc, factor.name, until),
+        Outcome::Locked { until, new } => factor::on_locked(&page, &fc, &user.id, factor.name, until, new).await,
     }
 }
 

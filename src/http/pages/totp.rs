@@ -10,7 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use async_trait::async_trait;
 
-use super::factor::{self, CodeEntry, code_page, locked_page, ports, require};
+use super::factor::{self, CodeEntry, code_page, ports, require};
 use super::flow::{self, FlowCtx};
 use super::{FlowQuery, OrPage, Page, PageResult};
 use crate::auth::assurance::TOTP;
@@ -32,6 +32,7 @@ fn entry(page: &Page, error: Option<String>) -> CodeEntry<'static> {
 pub async fn get_totp(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
     let fc = flow::load(&mut page, q.into_inner().flow).await?;
     require(&page, &fc, TOTP, false)?;
+    super::recovery::forget_waiting(&page, &fc).await?;
     code_page(&page, &fc, entry(&page, None))
 }
 
@@ -43,7 +44,7 @@ pub async fn post_totp(mut page: Page, body: web::Bytes) -> PageResult {
     match second::verify(&ports(&page), &Totp, &page.cw.issuer.tenant, &user, &code).await.or_page(&page)? {
         Outcome::Passed => flow::advance(&page, fc.flow, &fc.client, Event::Passed { user_id: user, factor: TOTP.into() }).await,
         Outcome::Wrong { left } => code_page(&page, &fc, entry(&page, Some(page.t.wrong_code(left)))),
-        Outcome::Locked { until } => locked_page(&page, &fc, TOTP, until),
+        Outcome::Locked { until, new } => factor::on_locked(&page, &fc, &user, TOTP, until, new).await,
     }
 }
 
@@ -95,30 +96,55 @@ fn enrol_alternatives(page: &Page, fc: &FlowCtx) -> Vec<(String, String)> {
     }
 }
 
-/// The seed being enrolled in this flow (made at the first view of the page).
-async fn pending_seed(page: &Page, fc: &FlowCtx, user: &str, create: bool) -> Result<Option<Vec<u8>>, super::PageError> {
+/// A seed being enrolled: sealed, for the flow's step it was shown at.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Pending {
+    sealed: String,
+    stage: String,
+}
+
+/// The seed being enrolled in this flow, if one was shown at its current step and opens
+/// for this user (a record of an earlier step, of another user after the flow started
+/// over, or that does not open, counts as none). `take`: removed in the same step
+/// (GETDEL), so that of concurrent confirmations one holds it.
+async fn pending_seed(page: &Page, fc: &FlowCtx, user: &str, take: bool) -> Result<Option<Vec<u8>>, super::PageError> {
     let (state, tenant) = (&page.state, &page.cw.issuer.tenant);
-    if let Some(sealed) = state.sessions.get::<String>(Kind::SecondFactor, &pending_key(fc)).await.or_page(page)? {
-        return totp::open_pending(&state.secrets, tenant, user, &fc.flow.id, &sealed).map(Some).or_page(page);
-    }
-    if !create {
+    let sessions = &state.sessions;
+    let found = if take { sessions.consume::<Pending>(Kind::SecondFactor, &pending_key(fc)).await } else { sessions.get::<Pending>(Kind::SecondFactor, &pending_key(fc)).await };
+    let Some(p) = found.or_page(page)? else {
+        return Ok(None);
+    };
+    if p.stage != factor::stage_snapshot(fc) {
         return Ok(None);
     }
-    let seed = totp::new_seed();
-    let sealed = totp::seal_pending(&state.secrets, tenant, user, &fc.flow.id, &seed).or_page(page)?;
-    state.sessions.put(Kind::SecondFactor, &pending_key(fc), &sealed, state.config.ttl.flow).await.or_page(page)?;
-    Ok(Some(seed))
+    Ok(totp::open_pending(&state.secrets, tenant, user, &fc.flow.id, &p.sealed).ok())
+}
+
+/// Keeps `seed` as the one being enrolled at the flow's current step.
+async fn keep_seed(page: &Page, fc: &FlowCtx, user: &str, seed: &[u8]) -> Result<(), super::PageError> {
+    let (state, tenant) = (&page.state, &page.cw.issuer.tenant);
+    let sealed = totp::seal_pending(&state.secrets, tenant, user, &fc.flow.id, seed).or_page(page)?;
+    let pending = Pending { sealed, stage: factor::stage_snapshot(fc) };
+    state.sessions.put(Kind::SecondFactor, &pending_key(fc), &pending, state.config.ttl.flow).await.or_page(page)
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn get_enrol_totp(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
     let fc = flow::load(&mut page, q.into_inner().flow).await?;
     let user = enrolling(&page, &fc).await?;
-    let seed = pending_seed(&page, &fc, &user, true).await?.unwrap_or_default();
+    let seed = match pending_seed(&page, &fc, &user, false).await? {
+        Some(seed) => seed,
+        None => {
+            let seed = totp::new_seed();
+            keep_seed(&page, &fc, &user, &seed).await?;
+            seed
+        }
+    };
     enrol_page(&page, &fc, &user, &seed, None).await
 }
 
-/// Confirming the enrolment: a code of the pending seed, counted in the TOTP throttle.
+/// Confirming the enrolment: a code of the pending seed, counted in the enrolment's own
+/// throttle (`SecondFactor::throttle`).
 struct Enrolment<'a> {
     seed: &'a [u8],
 }
@@ -127,6 +153,12 @@ struct Enrolment<'a> {
 impl SecondFactor for Enrolment<'_> {
     fn name(&self) -> &'static str {
         TOTP
+    }
+    fn throttle(&self) -> &'static str {
+        "totp-enrolment"
+    }
+    fn capped(&self) -> bool {
+        false
     }
     fn well_formed(&self, code: &str) -> bool {
         Totp.well_formed(code)
@@ -139,23 +171,56 @@ impl SecondFactor for Enrolment<'_> {
     }
 }
 
+/// The per-user claim an enrolment holds while it re-checks and stores: of concurrent
+/// enrolments of one user (any flows, any nodes), one holds it.
+fn claim_key(page: &Page, user: &str) -> String {
+    crate::crypto::hex(&crate::crypto::digest(&format!("enrol|{}|{user}", page.cw.issuer.tenant)))
+}
+
+/// How long a claim lasts at most (a node that dies holding it frees it then).
+const CLAIM_TTL: i64 = 60;
+
+/// Confirms the enrolment. Atomic against concurrent confirmations: the pending seed is
+/// taken (GETDEL) first, so in one flow one request holds it; the per-user claim is taken
+/// next, so of several flows one goes on; that one re-checks with fresh facts
+/// (`flow::may_enrol`: no second factor yet) after the claim, stores the TOTP beside
+/// nothing (`Replace::Nothing`: it never deletes another's), and makes the recovery codes.
+/// A loser changes nothing. A wrong code gives the seed back for another try.
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_enrol_totp(mut page: Page, body: web::Bytes) -> PageResult {
     let fc = flow::posted(&mut page, &body).await?;
     let user = enrolling(&page, &fc).await?;
-    let Some(seed) = pending_seed(&page, &fc, &user, false).await? else {
-        // No seed shown in this flow (expired, or a post without the page): show one.
+    let Some(seed) = pending_seed(&page, &fc, &user, true).await? else {
+        // No seed shown at this step (expired, taken by a concurrent confirmation, or a
+        // post without the page): show one.
         return Ok(crate::http::response::see_other(&factor::flow_link(&page, &fc, PageId::TotpEnrol.as_str())));
     };
-    let code = field(&body, "code").unwrap_or_default();
-    // `enrolling` re-checked with fresh facts just now; the credential is stored by the
-    // check below once the code matches.
-    match second::verify(&ports(&page), &Enrolment { seed: &seed }, &page.cw.issuer.tenant, &user, &code).await.or_page(&page)? {
-        Outcome::Passed => {
-            page.state.sessions.delete(Kind::SecondFactor, &pending_key(&fc)).await.or_page(&page)?;
-            super::recovery::after_enrolment(&page, fc, TOTP).await
-        }
-        Outcome::Wrong { .. } => enrol_page(&page, &fc, &user, &seed, Some(page.t.mfa_enrol_wrong_code.to_owned())).await,
-        Outcome::Locked { until } => locked_page(&page, &fc, TOTP, until),
+    let sessions = &page.state.sessions;
+    let claim = claim_key(&page, &user);
+    if sessions.incr(Kind::SecondFactor, &claim, CLAIM_TTL).await.or_page(&page)? != 1 {
+        keep_seed(&page, &fc, &user, &seed).await?;
+        return Err(factor::not_available(&page));
     }
+    let outcome = confirm(&page, &fc, &user, &seed, &body).await;
+    sessions.delete(Kind::SecondFactor, &claim).await.or_page(&page)?;
+    match outcome? {
+        Outcome::Passed => super::recovery::after_enrolment(&page, fc, TOTP).await,
+        Outcome::Wrong { .. } => {
+            keep_seed(&page, &fc, &user, &seed).await?;
+            enrol_page(&page, &fc, &user, &seed, Some(page.t.mfa_enrol_wrong_code.to_owned())).await
+        }
+        Outcome::Locked { until, new } => {
+            keep_seed(&page, &fc, &user, &seed).await?;
+            factor::on_locked(&page, &fc, &user, TOTP, until, new).await
+        }
+    }
+}
+
+/// Within the claim: the fresh re-check, then the code (which stores the credential).
+async fn confirm(page: &Page, fc: &FlowCtx, user: &str, seed: &[u8], body: &[u8]) -> Result<Outcome, super::PageError> {
+    if !flow::may_enrol(page, &fc.flow, &fc.client, TOTP).await? {
+        return Err(factor::not_available(page));
+    }
+    let code = field(body, "code").unwrap_or_default();
+    second::verify(&ports(page), &Enrolment { seed }, &page.cw.issuer.tenant, user, &code).await.or_page(page)
 }

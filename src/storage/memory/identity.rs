@@ -287,6 +287,18 @@ impl CredentialStore for MemoryDb {
         Ok(credential)
     }
 
+    async fn replace_set(&self, tenant: &TenantId, user_id: &str, kind: CredentialKind, secrets: &[String], now: i64) -> Result<()> {
+        let mut d = self.lock()?;
+        if !d.credentials_of(tenant, user_id) {
+            return Err(AppError::invalid("/user_id", "credential for an unknown user"));
+        }
+        d.credentials.retain(|c| !(c.user_id == user_id && c.kind == kind));
+        for secret in secrets {
+            d.credentials.push(new_credential(user_id, kind, secret, None, now));
+        }
+        Ok(())
+    }
+
     async fn list(&self, tenant: &TenantId, user_id: &str, kind: CredentialKind) -> Result<Vec<Credential>> {
         let d = self.lock()?;
         if !d.credentials_of(tenant, user_id) {

@@ -82,6 +82,23 @@ impl CredentialStore for SqlStore {
         Ok(Credential { id, user_id: new.user_id.into(), kind: new.kind, secret: new.secret.into(), source_sha256: new.source_sha256, retired: false, created_at: now, updated_at: now })
     }
 
+    async fn replace_set(&self, tenant: &TenantId, user_id: &str, kind: CredentialKind, secrets: &[String], now: i64) -> Result<()> {
+        let txn = self.writer.begin().await.map_err(db)?;
+        // Concurrent sets of one user queue on the user's row (FOR UPDATE on PostgreSQL;
+        // SQLite has one writer), so each deletes what the one before inserted.
+        let mine = user::Entity::find_by_id(user_id.to_owned()).filter(user::Column::TenantId.eq(tenant)).lock_exclusive().one(&txn).await.map_err(db)?;
+        if mine.is_none() {
+            return Err(AppError::invalid("/user_id", "credential for an unknown user"));
+        }
+        let (live, history) = (kind.as_str(), kind.history());
+        credential::Entity::delete_many().filter(credential::Column::UserId.eq(user_id)).filter(credential::Column::Kind.is_in([live.to_owned(), history])).exec(&txn).await.map_err(db)?;
+        if !secrets.is_empty() {
+            let rows = secrets.iter().map(|secret| credential_row(user_id, live, secret, None, now, now));
+            credential::Entity::insert_many(rows).exec_without_returning(&txn).await.map_err(db)?;
+        }
+        txn.commit().await.map_err(db)
+    }
+
     async fn list(&self, tenant: &TenantId, user_id: &str, kind: CredentialKind) -> Result<Vec<Credential>> {
         let rows = credential::Entity::find()
             .filter(credential::Column::UserId.eq(user_id))
