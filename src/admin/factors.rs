@@ -144,7 +144,10 @@ async fn reset_factors(state: web::Data<AppState>, caller: Caller, path: web::Pa
     // even if revoking fails afterwards.
     let revoked = async {
         lifecycle::revoke_everything(&state.lifecycle(), &user).await?;
-        crate::auth::adaptive::forget(&state.sessions, &tenant, &user.id).await
+        crate::auth::adaptive::forget(&state.sessions, &tenant, &user.id).await?;
+        // A fresh start: the wrong-code counts and locks of the removed factors go too.
+        let ports = crate::auth::second::Ports { credentials: state.credentials.as_ref(), counters: state.counters.as_ref(), sessions: &state.sessions, audit: state.audit.as_ref(), secrets: &state.secrets, now: state.now() };
+        crate::auth::second::reset(&ports, &tenant, &user.id).await
     }
     .await;
     let count = |k: &str| removed.iter().filter(|r| **r == k).count();

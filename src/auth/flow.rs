@@ -65,6 +65,11 @@ pub enum Stage {
         enrol: bool,
         #[serde(default)]
         session: Option<String>,
+        /// New at every challenge: a record a factor page keeps for this step (a pending
+        /// seed, a passed factor waiting for Continue) is bound to it, so that after the
+        /// flow starts over, even identically, a stale record counts for nothing.
+        #[serde(default)]
+        round: String,
     },
     Authenticated(Authentication),
     Consented(Authentication),
@@ -257,7 +262,7 @@ impl Flow {
             (Stage::Identified { user_id: named }, Event::Passed { user_id, factor }) if *named == user_id && first(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], None, f, policy)).ok_or(refused),
             // A further factor: only one the flow offers (or lets the user enrol), only for
             // the user who passed the ones before.
-            (Stage::Challenged { user_id: named, passed, offer, session, enrol }, Event::Passed { user_id, factor }) if *named == user_id && offer.contains(&factor) && !passed.contains(&factor) => {
+            (Stage::Challenged { user_id: named, passed, offer, session, enrol, .. }, Event::Passed { user_id, factor }) if *named == user_id && offer.contains(&factor) && !passed.contains(&factor) => {
                 let (mut passed, session) = (passed.clone(), session.clone());
                 // A passkey made just now counts for less than one used (see `assurance`).
                 passed.push(if *enrol && factor == assurance::WEBAUTHN { assurance::WEBAUTHN_ENROLLED.to_owned() } else { factor });
@@ -292,7 +297,7 @@ impl Flow {
         let (offer, enrol) = match assurance::requirement(facts, &passed) {
             Requirement::Met => {
                 let next = Next::StartSession { user_id: user_id.clone(), factors: passed.clone(), session: session.clone() };
-                return (self.to(Stage::Challenged { user_id, passed, offer: vec![], enrol: false, session }), next);
+                return (self.to(Stage::Challenged { user_id, passed, offer: vec![], enrol: false, session, round: random_token(12) }), next);
             }
             Requirement::Unmet => return (self.to(Stage::Done), Next::Redirect(unmet())),
             Requirement::Ask(offer) => (offer, false),
@@ -306,7 +311,7 @@ impl Flow {
             ([], [only]) => (policy.page_of)(only, enrol),
             _ => PageId::FactorChoice,
         };
-        (self.to(Stage::Challenged { user_id, passed, offer, enrol, session }), Next::ShowPage(page))
+        (self.to(Stage::Challenged { user_id, passed, offer, enrol, session, round: random_token(12) }), Next::ShowPage(page))
     }
 
     /// Asks the protocol what the request needs now. `fresh`: the authentication was made
