@@ -20,6 +20,7 @@ pub mod authz;
 pub mod directory;
 pub mod import;
 pub mod openapi;
+pub mod themes;
 pub mod users;
 
 pub use authz::{Caller, Principal};
@@ -371,6 +372,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(directory::configure)
             .configure(users::configure)
             .configure(import::configure)
+            .configure(themes::configure)
             .default_service(web::to(|| async { ApiError::NotFound("resource").response() })),
     );
 }

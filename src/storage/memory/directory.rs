@@ -9,7 +9,7 @@ use crate::storage::{AuditEvent, AuditStore, Client, ClientStore, Consent, Conse
 impl DirectoryStore for MemoryDb {
     async fn workspace(&self, tenant: &TenantId, workspace: &str) -> Result<Option<Workspace>> {
         let d = self.lock()?;
-        let (Some(t), Some(w)) = (d.tenants.get(tenant.as_str()), d.workspaces.get(&(tenant.to_string(), workspace.to_owned()))) else {
+        let (Some(_), Some(w)) = (d.tenants.get(tenant.as_str()), d.workspaces.get(&(tenant.to_string(), workspace.to_owned()))) else {
             return Ok(None);
         };
         Ok(Some(Workspace {
@@ -17,9 +17,7 @@ impl DirectoryStore for MemoryDb {
             id: workspace.into(),
             name: w.name.clone(),
             pools: w.pools.clone(),
-            tenant_theme: t.theme.clone(),
             levels: vec![],
-            theme: w.theme.clone(),
         }))
     }
 
@@ -36,8 +34,8 @@ impl DirectoryStore for MemoryDb {
         Ok(self.lock()?.tenants.iter().map(|(id, t)| (TenantId::new(id.clone()), t.name.clone())).collect())
     }
 
-    async fn tenant(&self, tenant: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>> {
-        Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| (t.name.clone(), t.theme.clone())))
+    async fn tenant(&self, tenant: &TenantId) -> Result<Option<String>> {
+        Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| t.name.clone()))
     }
 
     async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>> {

@@ -19,6 +19,7 @@ mod entities;
 use entities::*;
 mod credentials;
 mod identity;
+mod themes;
 
 #[path = "../../../migrations/mod.rs"]
 mod migrations;
@@ -145,20 +146,9 @@ fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
     })
 }
 
-/// Settings of tenants and workspaces, stored as JSON.
-#[derive(serde::Serialize, serde::Deserialize, Default)]
-struct Settings {
-    #[serde(default)]
-    theme: crate::theme::ThemeSpec,
-}
-
-fn theme_of(settings: &str) -> Result<crate::theme::ThemeSpec> {
-    Ok(serde_json::from_str::<Settings>(settings)?.theme)
-}
-
-fn settings_json(theme: &crate::theme::ThemeSpec) -> Result<String> {
-    Ok(serde_json::to_string(&Settings { theme: theme.clone() })?)
-}
+/// The settings column of tenants and workspaces: nothing yet (themes live in their own
+/// table since m0004, so writing a tenant or workspace never touches one).
+const SETTINGS: &str = "{}";
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct ClientSettings {
@@ -237,9 +227,9 @@ impl DirectoryStore for SqlStore {
         let Some(w) = workspace::Entity::find_by_id((tenant.to_string(), ws.to_owned())).one(&self.conn).await.map_err(db)? else {
             return Ok(None);
         };
-        let Some(t) = tenant::Entity::find_by_id(tenant.to_string()).one(&self.conn).await.map_err(db)? else {
+        if tenant::Entity::find_by_id(tenant.to_string()).one(&self.conn).await.map_err(db)?.is_none() {
             return Ok(None);
-        };
+        }
         let pools = workspace_pool::Entity::find()
             .filter(workspace_pool::Column::TenantId.eq(tenant))
             .filter(workspace_pool::Column::WorkspaceId.eq(ws))
@@ -248,9 +238,7 @@ impl DirectoryStore for SqlStore {
             .await
             .map_err(db)?;
         Ok(Some(Workspace {
-            tenant_theme: theme_of(&t.settings)?,
             levels: vec![],
-            theme: theme_of(&w.settings)?,
             tenant_id: TenantId::new(w.tenant_id),
             id: w.id,
             name: w.name,
@@ -266,11 +254,8 @@ impl DirectoryStore for SqlStore {
         Ok(tenant::Entity::find().order_by_asc(tenant::Column::Id).all(&self.conn).await.map_err(db)?.into_iter().map(|t| (TenantId::new(t.id), t.name)).collect())
     }
 
-    async fn tenant(&self, id: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>> {
-        match tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)? {
-            Some(t) => Ok(Some((t.name, theme_of(&t.settings)?))),
-            None => Ok(None),
-        }
+    async fn tenant(&self, id: &TenantId) -> Result<Option<String>> {
+        Ok(tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)?.map(|t| t.name))
     }
 
     async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>> {

@@ -27,7 +27,8 @@ async fn provisioned(store: &SqlStore, hasher: &Hasher) -> Applied {
     let t = || TenantId::new("acme");
     let mut batch = Batch { now: 100, writes: vec![] };
     let theme = crate::theme::ThemeSpec { product_name: Some("ACME".into()), ..Default::default() };
-    batch.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme, replace: true });
+    batch.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), replace: true });
+    batch.push(None, Write::Theme { tenant: t(), scope: crate::storage::ThemeScope::Tenant, layer: theme, author: "provisioning".into() });
     batch.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "customers".into(), self_registration: false, settings: PoolSettings::default() });
     batch.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "premium".into(), name: "premium".into() } });
     let alice = NewUser {
@@ -37,7 +38,7 @@ async fn provisioned(store: &SqlStore, hasher: &Hasher) -> Applied {
         ..new_user("alice", "alice@example.com")
     };
     batch.push(Some("user"), Write::User(alice));
-    batch.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "shop".into(), theme: Default::default(), pools: vec!["customers".into()], replace: true });
+    batch.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "shop".into(), pools: vec!["customers".into()], replace: true });
     let web = Client {
         tenant_id: t(),
         workspace_id: "shop".into(),
@@ -73,7 +74,9 @@ async fn suite(store: SqlStore) {
 
     let ws = store.workspace(&t("acme"), "shop").await.unwrap().unwrap();
     assert_eq!(ws.pools, vec!["customers".to_string()]);
-    assert_eq!(ws.tenant_theme.product_name.as_deref(), Some("ACME"));
+    // The theme went into its store, once: the second run published nothing new.
+    let versions = crate::storage::ThemeStore::versions(&store, &t("acme"), &crate::storage::ThemeScope::Tenant).await.unwrap();
+    assert_eq!((versions.len(), versions[0].layer.product_name.as_deref()), (1, Some("ACME")));
     assert!(store.workspace(&t("acme"), "nope").await.unwrap().is_none());
     assert!(store.workspace(&t("other"), "shop").await.unwrap().is_none());
 
