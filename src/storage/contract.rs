@@ -186,7 +186,7 @@ pub(crate) async fn themes(s: &Stores) {
     th.save_draft(&acme(), &client, &layer("Draft"), "user:a", 20).await.unwrap();
     assert_eq!(th.draft(&acme(), &client).await.unwrap().unwrap().layer, layer("Draft"));
     assert!(th.draft(&other(), &client).await.unwrap().is_none());
-    assert!(th.published(&acme(), &[client.clone()]).await.unwrap()[0].is_none(), "a draft is not published");
+    assert!(th.published(&acme(), std::slice::from_ref(&client)).await.unwrap()[0].is_none(), "a draft is not published");
     th.save_draft(&acme(), &client, &layer("Draft 2"), "user:a", 21).await.unwrap();
     assert_eq!(th.draft(&acme(), &client).await.unwrap().unwrap().updated_at, 21);
     assert!(th.discard_draft(&acme(), &client).await.unwrap());

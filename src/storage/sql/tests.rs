@@ -198,3 +198,27 @@ async fn contract_suites_on_sqlite() {
 async fn contract_suites_on_postgres() {
     crate::storage::contract::run(&Postgres).await;
 }
+
+/// m0004 moves the themes stored inside tenant and workspace settings into version 1 of
+/// their layer, and takes them out of the settings.
+#[tokio::test]
+async fn themes_move_out_of_the_settings() {
+    let dir = std::env::temp_dir().join(format!("portcullis-unit-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conn = Database::connect(format!("sqlite://{}/db.sqlite?mode=rwc", dir.display())).await.unwrap();
+    migrations::Migrator::up(&conn, Some(3)).await.unwrap();
+    conn.execute_unprepared(r#"INSERT INTO tenants (id, name, settings, created_at) VALUES ('acme', 'ACME', '{"theme":{"product_name":"ACME","tokens":{"--pc-radius":"4px"}}}', 1)"#).await.unwrap();
+    conn.execute_unprepared(r#"INSERT INTO tenants (id, name, settings, created_at) VALUES ('bare', 'Bare', '{"theme":{"tokens":{}}}', 1)"#).await.unwrap();
+    conn.execute_unprepared(r#"INSERT INTO workspaces (tenant_id, id, name, settings) VALUES ('acme', 'shop', 'Shop', '{"theme":{"layout":"split"}}')"#).await.unwrap();
+    migrations::Migrator::up(&conn, None).await.unwrap();
+    let store = SqlStore { conn: conn.clone(), writer: conn };
+    let scopes = [crate::storage::ThemeScope::Tenant, crate::storage::ThemeScope::Workspace("shop".into())];
+    let found = crate::storage::ThemeStore::published(&store, &t("acme"), &scopes).await.unwrap();
+    let tenant = found[0].as_ref().unwrap();
+    assert_eq!((tenant.version, tenant.author.as_str(), tenant.layer.product_name.as_deref()), (1, "migration", Some("ACME")));
+    assert_eq!(tenant.layer.tokens.get("--pc-radius").map(String::as_str), Some("4px"));
+    assert_eq!(found[1].as_ref().unwrap().layer.layout, Some(crate::theme::Layout::Split));
+    assert!(crate::storage::ThemeStore::published(&store, &t("bare"), &scopes[..1]).await.unwrap()[0].is_none(), "an empty theme is no version");
+    let row = tenant::Entity::find_by_id("acme".to_string()).one(&store.conn).await.unwrap().unwrap();
+    assert_eq!(row.settings, "{}");
+}
