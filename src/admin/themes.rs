@@ -417,6 +417,7 @@ async fn post_preview(state: web::Data<AppState>, caller: Caller, req: HttpReque
     let resolved = theme::resolve_over_builtin(&layers);
     let strings = views::strings_for(&a.locale.into_iter().collect::<Vec<_>>(), None);
     let html = views::samples::sample(page, &resolved, strings).dyn_render().map_err(|e| ApiError::App(crate::error::AppError::internal(format!("preview: {e}"))))?;
+    let html = resolved.framed(html);
     let origins = resolved.csp_origins();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -67,18 +67,22 @@ pub fn page_ctx(id: PageId, title: &str, theme: Theme, t: &'static Strings) -> P
 /// Renders a page with its CSP: the inline theme style is allowed by nonce only; images
 /// and fonts come from our own origin only.
 pub fn render(status: StatusCode, nonce: &str, page: &impl Template) -> HttpResponse {
-    render_with(status, nonce, "", page)
+    render_with(status, nonce, "", page, None)
 }
 
 /// Renders a page with the CSP its theme needs: images and fonts from our own origin and
 /// the origins the tenant's theme allows (`allowed_origins`, https only), nothing else.
 /// No `unsafe-inline` anywhere: the one inline style carries the nonce.
+/// A theme's page frame, if it has one, goes around the page (`theme::frame`).
 pub fn render_themed(status: StatusCode, nonce: &str, theme: &Theme, page: &impl Template) -> HttpResponse {
-    render_with(status, nonce, &theme.csp_origins(), page)
+    render_with(status, nonce, &theme.csp_origins(), page, Some(theme))
 }
 
-fn render_with(status: StatusCode, nonce: &str, origins: &str, page: &impl Template) -> HttpResponse {
-    match page.render() {
+fn render_with(status: StatusCode, nonce: &str, origins: &str, page: &impl Template, theme: Option<&Theme>) -> HttpResponse {
+    match page.render().map(|html| match theme {
+        Some(t) => t.framed(html),
+        None => html,
+    }) {
         Ok(html) => no_store(HttpResponse::build(status))
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((
@@ -96,8 +100,9 @@ fn render_with(status: StatusCode, nonce: &str, origins: &str, page: &impl Templ
 /// The themed error page.
 pub fn error_page(status: StatusCode, theme: Theme, t: &'static Strings, code: &str, message: &str) -> HttpResponse {
     let origins = theme.csp_origins();
+    let framed = theme.clone();
     let page = ErrorPage { page: page_ctx(PageId::Error, t.error_title, theme, t), code: code.to_owned(), message: message.to_owned() };
-    render_with(status, &page.page.nonce.clone(), &origins, &page)
+    render_with(status, &page.page.nonce.clone(), &origins, &page, Some(&framed))
 }
 
 /// Logs an internal error with a new correlation id and says what a page shows for it:

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod assets;
+pub mod frame;
 mod validate;
 
 pub use validate::{check_contrast, contrast_ratio, parse_colour, validate, Level};
@@ -103,6 +104,13 @@ pub struct ThemeSpec {
     /// CSP allows only our own origin otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_origins: Vec<String>,
+    /// The page frame (`frame.html`): HTML around the compiled form, rendered by the
+    /// sandboxed runtime of [`frame`]; it shows the form with `{{ form }}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<String>,
+    /// Frames of single pages by page id (`GET /api/admin/v1/pages`), over `frame`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub frames: BTreeMap<String, String>,
 }
 
 impl ThemeSpec {
@@ -125,6 +133,8 @@ pub struct Theme {
     pub dark: Vec<(String, String)>,
     pub fonts: Vec<FontFace>,
     pub allowed_origins: Vec<String>,
+    pub frame: Option<String>,
+    pub frames: BTreeMap<String, String>,
 }
 
 /// The colour variables: each has a light value in `tokens` and a dark one in `dark`.
@@ -190,6 +200,8 @@ pub fn resolve(layers: &[&ThemeSpec]) -> Theme {
         dark: vec![],
         fonts: vec![],
         allowed_origins: vec![],
+        frame: None,
+        frames: BTreeMap::new(),
     };
     for l in layers {
         if let Some(n) = &l.product_name {
@@ -215,6 +227,13 @@ pub fn resolve(layers: &[&ThemeSpec]) -> Theme {
         }
         if !l.allowed_origins.is_empty() {
             theme.allowed_origins = l.allowed_origins.clone();
+        }
+        if let Some(f) = &l.frame {
+            // An empty frame at a layer takes the frames below it away.
+            theme.frame = Some(f.clone()).filter(|f| !f.trim().is_empty());
+        }
+        for (page, f) in &l.frames {
+            theme.frames.insert(page.clone(), f.clone());
         }
         for (k, v) in &l.tokens {
             tokens.insert(k, v);
@@ -291,6 +310,20 @@ impl Theme {
             css.push_str(&format!("body[data-color-scheme=dark]{{{dark}color-scheme:dark}}"));
         }
         css
+    }
+
+    /// The frame of page `id`: its own, else the theme's.
+    pub fn frame_for(&self, id: &str) -> Option<&str> {
+        self.frames.get(id).map(String::as_str).filter(|f| !f.trim().is_empty()).or(self.frame.as_deref())
+    }
+
+    /// A rendered page inside its frame (unchanged without one).
+    pub fn framed(&self, html: String) -> String {
+        let id = html.find("data-page=\"").and_then(|p| html[p + 11..].split('"').next()).unwrap_or_default().to_owned();
+        match self.frame_for(&id) {
+            Some(src) => frame::apply(src, html, &self.product_name, &self.logo_url),
+            None => html,
+        }
     }
 
     /// The origins besides our own the page's CSP allows images and fonts from.

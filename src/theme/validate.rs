@@ -105,6 +105,18 @@ pub fn validate(spec: &ThemeSpec, level: Level<'_>, allowed_origins: &[String]) 
             errors.push(e(format!("/allowed_origins/{i}"), "an https origin: https://host[:port], no path"));
         }
     }
+    if let Some(f) = spec.frame.as_deref().filter(|f| !f.trim().is_empty())
+        && let Err(m) = super::frame::validate(f)
+    {
+        errors.push(e("/frame".into(), m));
+    }
+    for (page, f) in &spec.frames {
+        if !crate::views::PageId::ALL.iter().any(|p| p.as_str() == page) {
+            errors.push(e(format!("/frames/{page}"), "not a page id (GET /api/admin/v1/pages)"));
+        } else if let Err(m) = super::frame::validate(f).map(|_| ()).or_else(|m| if f.trim().is_empty() { Ok(()) } else { Err(m) }) {
+            errors.push(e(format!("/frames/{page}"), m));
+        }
+    }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 

@@ -18,6 +18,7 @@ on_every_backend!(
     refusals_name_the_offending_token,
     only_administrators_of_the_tenant_may_theme_it,
     other_writes_never_touch_a_theme,
+    frames_wrap_the_form_in_a_sandbox,
 );
 
 /// The HTML of the sign-in page a client's authorization request shows.
@@ -438,4 +439,46 @@ async fn other_writes_never_touch_a_theme(backend: Backend) {
     assert_eq!(v["id"], "acme");
     let (_, v) = api(Method::GET, &app.admin(&format!("{THEME}/versions")), &admin, None).await;
     assert_eq!((v["items"][0]["version"].as_i64(), v["items"][0]["author"].as_str()), (Some(3), Some("client:acme/club/acme-admin")));
+}
+
+async fn frames_wrap_the_form_in_a_sandbox(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.client_token("acme-admin").await;
+    let frame = r#"<header class="site"><img src="{{ brand.logo_url }}" alt=""> {{ brand.product_name }}</header>{{ form }}<footer><a href="https://acme.example/privacy">Privacy</a> {{ page.id }}</footer>"#;
+    put(&app, &admin, THEME, json!({ "product_name": "ACME <Shop>", "frame": frame, "frames": { "consent": "<aside>Consent frame</aside>{{ form }}" } })).await;
+    let (_, got) = api(Method::GET, &app.admin(THEME), &admin, None).await;
+    assert_eq!(got["frame"], frame, "GET gives the frame back as put");
+
+    // The page is inside the frame; brand data escaped; the form still works.
+    let browser = Browser::default();
+    let (_, challenge) = pkce();
+    let auth = authorize_url(&app, "shop-web", WEB_REDIRECT, &[("code_challenge", &challenge), ("code_challenge_method", "S256")]);
+    let (_, html, form) = browser.first_form(&auth, WEB_REDIRECT).await;
+    assert!(html.contains("<header class=\"site\">") && html.contains("ACME &lt;Shop&gt;</header>\n<main class=\"card\"") && html.contains("login</footer>"), "{html}");
+    let step = browser.submit(&form, &[("username", "alice"), ("password", PASSWORD)], WEB_REDIRECT).await;
+    let Step::Page { html: consent, .. } = step else { panic!("expected the consent page") };
+    assert!(consent.contains("<aside>Consent frame</aside>") && !consent.contains("<header class=\"site\">"), "a page's own frame wins");
+    let consent_form = Form::parse(&Url::parse(&app.url("consent")).unwrap(), &consent).unwrap();
+    assert!(browser.submit(&consent_form, &[("decision", "allow")], WEB_REDIRECT).await.arrived().as_str().contains("code="));
+
+    // The preview shows the draft's frame.
+    let resp = http().post(app.admin("/tenants/acme/workspaces/shop/preview/error")).bearer_auth(&admin).json(&json!({ "frame": "<nav>Draft nav</nav>{{ form }}" })).send().await.unwrap();
+    assert!(resp.text().await.unwrap().contains("<nav>Draft nav</nav>"));
+
+    // The sandbox: no files, no scripts, no event handlers, no endless recursion.
+    for (bad, why) in [
+        (r#"{% include "/etc/passwd" %}{{ form }}"#, "files"),
+        ("<script>alert(document.cookie)</script>{{ form }}", "<script>"),
+        (r#"<div onclick="alert(1)">{{ form }}</div>"#, "onclick"),
+        ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}{{ form }}", "recurs"),
+        ("<p>Where is the form?</p>", "{{ form }}"),
+    ] {
+        let (p, d) = refused(&app, &admin, SHOP_THEME, json!({ "frame": bad })).await;
+        assert_eq!(p, "/frame", "{bad}");
+        assert!(d.contains(why), "{bad}: {d}");
+    }
+    let (p, _) = refused(&app, &admin, SHOP_THEME, json!({ "frames": { "nope": "{{ form }}" } })).await;
+    assert_eq!(p, "/frames/nope");
+    let (p, _) = refused(&app, &admin, SHOP_THEME, json!({ "frames": { "login": "<a href=\"javascript:alert(1)\">x</a>{{ form }}" } })).await;
+    assert_eq!(p, "/frames/login");
 }
