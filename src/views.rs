@@ -39,6 +39,49 @@ pub struct Strings {
     /// For a scope the page has no words for: the user still sees that more is asked.
     pub scope_other: &'static str,
     // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+    pub mfa_wrong_code_last: &'static str,
+    pub mfa_recovery_used_one: &'static str,
+    pub mfa_recovery_used_none: &'static str,
+    pub mfa_choice_title: &'static str,
+    pub mfa_choice_intro: &'static str,
+    pub mfa_choice_enrol_title: &'static str,
+    pub mfa_choice_enrol_intro: &'static str,
+    pub mfa_factor_totp: &'static str,
+    pub mfa_factor_webauthn: &'static str,
+    pub mfa_factor_email_otp: &'static str,
+    pub mfa_factor_sms_otp: &'static str,
+    pub mfa_factor_recovery_code: &'static str,
+    pub mfa_totp_title: &'static str,
+    pub mfa_totp_intro: &'static str,
+    pub mfa_code_label: &'static str,
+    pub mfa_verify: &'static str,
+    /// `{n}`: wrong codes left before the lock.
+    pub mfa_wrong_code: &'static str,
+    pub mfa_use_recovery_code: &'static str,
+    pub mfa_use_other: &'static str,
+    pub mfa_recovery_title: &'static str,
+    pub mfa_recovery_intro: &'static str,
+    pub mfa_recovery_label: &'static str,
+    pub mfa_enrol_totp_title: &'static str,
+    pub mfa_enrol_totp_intro: &'static str,
+    pub mfa_enrol_totp_qr: &'static str,
+    pub mfa_enrol_totp_link: &'static str,
+    pub mfa_enrol_totp_secret: &'static str,
+    pub mfa_enrol_wrong_code: &'static str,
+    pub mfa_recovery_codes_title: &'static str,
+    pub mfa_recovery_codes_intro: &'static str,
+    pub mfa_recovery_codes_copy: &'static str,
+    pub mfa_recovery_codes_download: &'static str,
+    pub mfa_recovery_codes_file: &'static str,
+    pub mfa_continue: &'static str,
+    pub mfa_recovery_used_title: &'static str,
+    /// `{n}`: codes left.
+    pub mfa_recovery_used_left: &'static str,
+    pub mfa_recovery_used_setup: &'static str,
+    pub mfa_locked_title: &'static str,
+    /// `{time}`: HH:MM (UTC), `{n}`: minutes.
+    pub mfa_locked_text: &'static str,
+    pub mfa_not_available: &'static str,
 
     // -- passkeys (helper W) --
 
@@ -78,6 +121,46 @@ pub const EN: Strings = Strings {
     scope_admin_warning: "This gives the application your administrator rights. Allow it only for an administration tool you trust.",
     scope_other: "Other access to your account",
     // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+    mfa_wrong_code_last: "That code is not valid, or it was used already. One more wrong code locks this method for 15 minutes.",
+    mfa_recovery_used_one: "That code is now spent. You have 1 recovery code left.",
+    mfa_recovery_used_none: "That code is now spent. It was your last recovery code.",
+    mfa_choice_title: "Confirm it is you",
+    mfa_choice_intro: "Choose how you want to confirm your sign-in.",
+    mfa_choice_enrol_title: "Set up a second factor",
+    mfa_choice_enrol_intro: "This account needs a second step after the password. Choose what you want to set up.",
+    mfa_factor_totp: "Authenticator app",
+    mfa_factor_webauthn: "Passkey",
+    mfa_factor_email_otp: "Code by email",
+    mfa_factor_sms_otp: "Code by text message",
+    mfa_factor_recovery_code: "Recovery code",
+    mfa_totp_title: "Enter the code from your app",
+    mfa_totp_intro: "Open your authenticator app and enter the 6-digit code it shows for this account.",
+    mfa_code_label: "Code",
+    mfa_verify: "Verify",
+    mfa_wrong_code: "That code is not valid, or it was used already. {n} more wrong codes lock this method for 15 minutes.",
+    mfa_use_recovery_code: "Lost your device? Use a recovery code",
+    mfa_use_other: "Use another method",
+    mfa_recovery_title: "Enter a recovery code",
+    mfa_recovery_intro: "Enter one of the recovery codes you saved when you set up your second factor. Each code works once.",
+    mfa_recovery_label: "Recovery code",
+    mfa_enrol_totp_title: "Set up an authenticator app",
+    mfa_enrol_totp_intro: "Scan the QR code with your authenticator app, or type in the key below. Then enter the 6-digit code the app shows.",
+    mfa_enrol_totp_qr: "QR code to scan with your authenticator app",
+    mfa_enrol_totp_link: "Open in an authenticator app on this device",
+    mfa_enrol_totp_secret: "Key to type in",
+    mfa_enrol_wrong_code: "That code does not match. Check that the time on your device is right and enter the code the app shows now.",
+    mfa_recovery_codes_title: "Save your recovery codes",
+    mfa_recovery_codes_intro: "If you lose your second factor, each of these codes signs you in once. They are shown only now: copy or download them and keep them somewhere safe.",
+    mfa_recovery_codes_copy: "Your codes, to copy",
+    mfa_recovery_codes_download: "Download as a text file",
+    mfa_recovery_codes_file: "recovery-codes.txt",
+    mfa_continue: "Continue",
+    mfa_recovery_used_title: "Recovery code used",
+    mfa_recovery_used_left: "That code is now spent. You have {n} recovery codes left.",
+    mfa_recovery_used_setup: "Set up a new authenticator app or passkey as soon as you can (in your account settings, or ask your administrator to reset your second factors).",
+    mfa_locked_title: "Too many wrong codes",
+    mfa_locked_text: "This sign-in method is locked after too many wrong codes. Please try again after {time} UTC (in {n} minutes).",
+    mfa_not_available: "This step is not available for this sign-in. Please return to the application and try again.",
 
     // -- passkeys (helper W) --
 
@@ -117,6 +200,46 @@ pub const DE: Strings = Strings {
     scope_admin_warning: "Damit erhält die Anwendung Ihre Administratorrechte. Erlauben Sie das nur einem Verwaltungswerkzeug, dem Sie vertrauen.",
     scope_other: "Weiteren Zugriff auf Ihr Konto",
     // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+    mfa_wrong_code_last: "Dieser Code ist ungültig oder wurde schon verwendet. Nach einem weiteren falschen Code wird diese Methode für 15 Minuten gesperrt.",
+    mfa_recovery_used_one: "Dieser Code ist jetzt verbraucht. Sie haben noch 1 Wiederherstellungscode.",
+    mfa_recovery_used_none: "Dieser Code ist jetzt verbraucht. Es war Ihr letzter Wiederherstellungscode.",
+    mfa_choice_title: "Bestätigen Sie, dass Sie es sind",
+    mfa_choice_intro: "Wählen Sie, wie Sie Ihre Anmeldung bestätigen möchten.",
+    mfa_choice_enrol_title: "Zweiten Faktor einrichten",
+    mfa_choice_enrol_intro: "Für dieses Konto ist nach dem Passwort ein zweiter Schritt nötig. Wählen Sie, was Sie einrichten möchten.",
+    mfa_factor_totp: "Authenticator-App",
+    mfa_factor_webauthn: "Passkey",
+    mfa_factor_email_otp: "Code per E-Mail",
+    mfa_factor_sms_otp: "Code per SMS",
+    mfa_factor_recovery_code: "Wiederherstellungscode",
+    mfa_totp_title: "Code aus Ihrer App eingeben",
+    mfa_totp_intro: "Öffnen Sie Ihre Authenticator-App und geben Sie den 6-stelligen Code ein, den sie für dieses Konto anzeigt.",
+    mfa_code_label: "Code",
+    mfa_verify: "Bestätigen",
+    mfa_wrong_code: "Dieser Code ist ungültig oder wurde schon verwendet. Nach {n} weiteren falschen Codes wird diese Methode für 15 Minuten gesperrt.",
+    mfa_use_recovery_code: "Gerät verloren? Wiederherstellungscode verwenden",
+    mfa_use_other: "Andere Methode verwenden",
+    mfa_recovery_title: "Wiederherstellungscode eingeben",
+    mfa_recovery_intro: "Geben Sie einen der Wiederherstellungscodes ein, die Sie beim Einrichten Ihres zweiten Faktors gespeichert haben. Jeder Code funktioniert einmal.",
+    mfa_recovery_label: "Wiederherstellungscode",
+    mfa_enrol_totp_title: "Authenticator-App einrichten",
+    mfa_enrol_totp_intro: "Scannen Sie den QR-Code mit Ihrer Authenticator-App oder geben Sie den Schlüssel unten ein. Geben Sie dann den 6-stelligen Code ein, den die App anzeigt.",
+    mfa_enrol_totp_qr: "QR-Code zum Scannen mit Ihrer Authenticator-App",
+    mfa_enrol_totp_link: "In einer Authenticator-App auf diesem Gerät öffnen",
+    mfa_enrol_totp_secret: "Schlüssel zum Eintippen",
+    mfa_enrol_wrong_code: "Dieser Code passt nicht. Prüfen Sie, ob die Uhrzeit Ihres Geräts stimmt, und geben Sie den Code ein, den die App jetzt anzeigt.",
+    mfa_recovery_codes_title: "Speichern Sie Ihre Wiederherstellungscodes",
+    mfa_recovery_codes_intro: "Wenn Sie Ihren zweiten Faktor verlieren, meldet Sie jeder dieser Codes einmal an. Sie werden nur jetzt angezeigt: Kopieren oder laden Sie sie herunter und bewahren Sie sie sicher auf.",
+    mfa_recovery_codes_copy: "Ihre Codes zum Kopieren",
+    mfa_recovery_codes_download: "Als Textdatei herunterladen",
+    mfa_recovery_codes_file: "wiederherstellungscodes.txt",
+    mfa_continue: "Weiter",
+    mfa_recovery_used_title: "Wiederherstellungscode verwendet",
+    mfa_recovery_used_left: "Dieser Code ist jetzt verbraucht. Sie haben noch {n} Wiederherstellungscodes.",
+    mfa_recovery_used_setup: "Richten Sie so bald wie möglich eine neue Authenticator-App oder einen Passkey ein (in Ihren Kontoeinstellungen, oder bitten Sie Ihre Administration, Ihre zweiten Faktoren zurückzusetzen).",
+    mfa_locked_title: "Zu viele falsche Codes",
+    mfa_locked_text: "Diese Anmeldemethode ist nach zu vielen falschen Codes gesperrt. Bitte versuchen Sie es nach {time} Uhr UTC erneut (in {n} Minuten).",
+    mfa_not_available: "Dieser Schritt ist für diese Anmeldung nicht verfügbar. Bitte kehren Sie zur Anwendung zurück und versuchen Sie es erneut.",
 
     // -- passkeys (helper W) --
 
@@ -164,6 +287,32 @@ impl Strings {
             _ => self.scope_other,
         };
         ScopeLine { text, warning: scope == "admin" }
+    }
+
+    /// The error after a wrong code, `left` more wrong codes before the lock.
+    pub fn wrong_code(&self, left: u64) -> String {
+        if left <= 1 { self.mfa_wrong_code_last.to_owned() } else { self.mfa_wrong_code.replace("{n}", &left.to_string()) }
+    }
+
+    /// What the page says after a recovery code was used, `left` codes left.
+    pub fn recovery_codes_left(&self, left: usize) -> String {
+        match left {
+            0 => self.mfa_recovery_used_none.to_owned(),
+            1 => self.mfa_recovery_used_one.to_owned(),
+            n => self.mfa_recovery_used_left.replace("{n}", &n.to_string()),
+        }
+    }
+
+    /// What the pages call a factor (by its name, `auth::assurance`).
+    pub fn factor_label(&self, factor: &str) -> &'static str {
+        match factor {
+            "totp" => self.mfa_factor_totp,
+            "webauthn" => self.mfa_factor_webauthn,
+            "email_otp" => self.mfa_factor_email_otp,
+            "sms_otp" => self.mfa_factor_sms_otp,
+            "recovery_code" => self.mfa_factor_recovery_code,
+            _ => self.mfa_use_other,
+        }
     }
 
     /// The lines for the scopes of a grant, in order, each distinct line once.
@@ -229,6 +378,12 @@ impl PageId {
         PageId::Logout,
         PageId::LoggedOut,
         PageId::Error,
+        PageId::FactorChoice,
+        PageId::Totp,
+        PageId::RecoveryCode,
+        PageId::TotpEnrol,
+        PageId::RecoveryCodes,
+        PageId::FactorLocked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -430,6 +585,88 @@ pub struct ActivatePage {
     pub token: String,
 }
 
+/// One-time-code entry of a second factor: TOTP and recovery codes here, the email and
+/// SMS code pages reuse it. The input is named `code` (DESIGN.md, page contract).
+#[derive(Template)]
+#[template(path = "pages/factor_code.html")]
+pub struct FactorCodePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    pub label: String,
+    /// Digits only (`inputmode="numeric"`); recovery codes are letters and digits.
+    pub numeric: bool,
+    pub maxlength: usize,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    /// Other ways on (a recovery code, another factor): (href, text).
+    pub links: Vec<(String, String)>,
+}
+
+/// Which factor to use or enrol: buttons `name="factor"` whose values are factor names.
+#[derive(Template)]
+#[template(path = "pages/factor_choice.html")]
+pub struct FactorChoicePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    /// (factor name, label).
+    pub options: Vec<(String, String)>,
+}
+
+/// TOTP enrolment: the QR code (inline SVG drawn by the server), the `otpauth://` URI as a
+/// link, the secret in `data-totp-secret`, and a `code` to confirm.
+#[derive(Template)]
+#[template(path = "pages/enrol_totp.html")]
+pub struct TotpEnrolPage {
+    pub page: PageCtx,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    /// Made by the server from the URI alone (no tenant or user text), hence `|safe`.
+    pub qr_svg: String,
+    pub uri: String,
+    /// Base32, as apps take it.
+    pub secret: String,
+    /// The same in groups of four, for reading.
+    pub secret_grouped: String,
+    pub error: Option<String>,
+    pub links: Vec<(String, String)>,
+}
+
+/// Recovery codes shown once (each in `data-recovery-code`, with a copy box and a download
+/// as text), or, after one was used (`codes` empty), how many are left; "Continue" goes on.
+#[derive(Template)]
+#[template(path = "pages/recovery_codes.html")]
+pub struct RecoveryCodesPage {
+    pub page: PageCtx,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    pub codes: Vec<String>,
+    /// The codes one a line (the copy box).
+    pub text: String,
+    /// A `data:text/plain` URI of `text`.
+    pub download: String,
+    /// After a code was used: what the page says.
+    pub lines: Vec<String>,
+}
+
+/// A factor locked after too many wrong codes: until when, and other ways on.
+#[derive(Template)]
+#[template(path = "pages/factor_locked.html")]
+pub struct FactorLockedPage {
+    pub page: PageCtx,
+    pub text: String,
+    pub links: Vec<(String, String)>,
+}
+
 /// Sample models of every page, from made-up data: the theme preview renders these, and a
 /// test renders each, so a page missing here fails the build of the registry.
 pub mod samples {
@@ -517,6 +754,62 @@ pub mod samples {
             }),
             PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, t.signed_out, theme, t) }),
             PageId::Error => Box::new(ErrorPage { page: ctx(id, t.error_title, theme, t), code: "invalid_request".into(), message: "This is a sample error.".into() }),
+            PageId::FactorChoice => Box::new(FactorChoicePage {
+                page: ctx(id, t.mfa_choice_title, theme, t),
+                heading: t.mfa_choice_title.into(),
+                intro: t.mfa_choice_intro.into(),
+                action: "/acme/shop/factor".into(),
+                flow: flow(),
+                csrf: csrf(),
+                options: ["totp", "webauthn", "recovery_code"].iter().map(|f| ((*f).to_owned(), t.factor_label(f).to_owned())).collect(),
+            }),
+            PageId::Totp | PageId::RecoveryCode => {
+                let totp = id == PageId::Totp;
+                Box::new(FactorCodePage {
+                    page: ctx(id, if totp { t.mfa_totp_title } else { t.mfa_recovery_title }, theme, t),
+                    heading: if totp { t.mfa_totp_title } else { t.mfa_recovery_title }.into(),
+                    intro: if totp { t.mfa_totp_intro } else { t.mfa_recovery_intro }.into(),
+                    action: format!("/acme/shop/{id}"),
+                    flow: flow(),
+                    csrf: csrf(),
+                    label: if totp { t.mfa_code_label } else { t.mfa_recovery_label }.into(),
+                    numeric: totp,
+                    maxlength: if totp { 7 } else { 24 },
+                    error: (!totp).then(|| t.mfa_wrong_code.replace("{n}", "4")),
+                    notice: None,
+                    links: if totp { vec![("/acme/shop/recovery-code?flow=sample-flow".into(), t.mfa_use_recovery_code.into())] } else { vec![] },
+                })
+            }
+            PageId::TotpEnrol => Box::new(TotpEnrolPage {
+                page: ctx(id, t.mfa_enrol_totp_title, theme, t),
+                action: "/acme/shop/enrol-totp".into(),
+                flow: flow(),
+                csrf: csrf(),
+                qr_svg: r##"<svg xmlns="http://www.w3.org/2000/svg" width="29" height="29" viewBox="0 0 29 29"><rect width="29" height="29" fill="#fff"/><path fill="#000" d="M4 4h7v7H4z"/></svg>"##.into(),
+                uri: "otpauth://totp/ACME%3Abob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME&algorithm=SHA1&digits=6&period=30".into(),
+                secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+                secret_grouped: "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ".into(),
+                error: None,
+                links: vec![],
+            }),
+            PageId::RecoveryCodes => {
+                let codes: Vec<String> = ["7KQM-2XHD-PW9C-LN4T", "H3ZR-9FYB-QE6S-MK2D"].iter().map(|c| (*c).to_owned()).collect();
+                Box::new(RecoveryCodesPage {
+                    page: ctx(id, t.mfa_recovery_codes_title, theme, t),
+                    action: "/acme/shop/recovery-codes".into(),
+                    flow: flow(),
+                    csrf: csrf(),
+                    text: codes.join("\n"),
+                    download: "data:text/plain;charset=utf-8,7KQM-2XHD-PW9C-LN4T%0AH3ZR-9FYB-QE6S-MK2D".into(),
+                    codes,
+                    lines: vec![],
+                })
+            }
+            PageId::FactorLocked => Box::new(FactorLockedPage {
+                page: ctx(id, t.mfa_locked_title, theme, t),
+                text: t.mfa_locked_text.replace("{time}", "14:05").replace("{n}", "15"),
+                links: vec![("/acme/shop/recovery-code?flow=sample-flow".into(), t.mfa_use_recovery_code.into())],
+            }),
             // Factor pages not built yet (each factor's module adds its sample here and its
             // id to `ALL`).
             _ => sample(PageId::Error, theme, t),
