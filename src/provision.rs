@@ -314,6 +314,12 @@ fn err(pointer: impl Into<String>, msg: impl std::fmt::Display) -> PlanError {
     PlanError::Invalid(FieldError::new(pointer, msg.to_string()))
 }
 
+/// A layer's own checks over the layers below it, and that its frames name real pages.
+fn check_theme(layer: &ThemeSpec, level: theme::Level<'_>, below: &[&ThemeSpec]) -> Result<(), Vec<FieldError>> {
+    crate::views::check_frame_pages(layer)?;
+    theme::check_layer(layer, level, below)
+}
+
 /// The first refusal of a theme layer, its pointer under the layer's place in the file.
 fn theme_err(at: &str, errors: Vec<FieldError>) -> PlanError {
     match errors.into_iter().next() {
@@ -549,7 +555,7 @@ impl Planner<'_> {
         // A theme is written only when the document has one (DESIGN.md: writing any other
         // object never changes a theme).
         if let Some(layer) = &t.theme {
-            theme::check_layer(layer, theme::Level::Tenant(&t.id), &[]).map_err(|e| theme_err(&format!("{tp}/theme"), e))?;
+            check_theme(layer, theme::Level::Tenant(&t.id), &[]).map_err(|e| theme_err(&format!("{tp}/theme"), e))?;
             out.push(None, Write::Theme { tenant: tenant.clone(), scope: ThemeScope::Tenant, layer: layer.clone(), author: self.source.to_owned() });
         }
         for sc in schemas {
@@ -686,12 +692,12 @@ impl Planner<'_> {
         let ws_scope = ThemeScope::Workspace(w.id.clone());
         let ws_layer = w.theme.clone().unwrap_or_else(|| stored(&ws_scope));
         if let Some(layer) = &w.theme {
-            theme::check_layer(layer, theme::Level::Workspace(&t.id), &[&tenant_layer]).map_err(|e| theme_err(&format!("{wp}/theme"), e))?;
+            check_theme(layer, theme::Level::Workspace(&t.id), &[&tenant_layer]).map_err(|e| theme_err(&format!("{wp}/theme"), e))?;
             tx.writes.push(None, Write::Theme { tenant: tx.tenant.clone(), scope: ws_scope, layer: layer.clone(), author: self.source.to_owned() });
         }
         for (ci, c) in w.clients.iter().enumerate() {
             if let Some(layer) = &c.theme {
-                theme::check_layer(layer, theme::Level::Client(&t.id), &[&tenant_layer, &ws_layer]).map_err(|e| theme_err(&format!("{wp}/clients/{ci}/theme"), e))?;
+                check_theme(layer, theme::Level::Client(&t.id), &[&tenant_layer, &ws_layer]).map_err(|e| theme_err(&format!("{wp}/clients/{ci}/theme"), e))?;
                 let scope = ThemeScope::Client { workspace: w.id.clone(), client_id: c.client_id.clone() };
                 tx.writes.push(None, Write::Theme { tenant: tx.tenant.clone(), scope, layer: layer.clone(), author: self.source.to_owned() });
             }

@@ -667,6 +667,18 @@ pub struct FactorLockedPage {
     pub links: Vec<(String, String)>,
 }
 
+/// A theme layer's per-page frames name pages that exist (`theme::validate` checks only
+/// the shape of the ids: the registry of pages is here).
+pub fn check_frame_pages(spec: &crate::theme::ThemeSpec) -> Result<(), Vec<crate::error::FieldError>> {
+    let unknown: Vec<crate::error::FieldError> = spec
+        .frames
+        .keys()
+        .filter(|k| !PageId::ALL.iter().any(|p| p.as_str() == k.as_str()))
+        .map(|k| crate::error::FieldError { pointer: format!("/frames/{k}"), message: "not a page id (GET /api/admin/v1/pages)".into() })
+        .collect();
+    if unknown.is_empty() { Ok(()) } else { Err(unknown) }
+}
+
 /// Sample models of every page, from made-up data: the theme preview renders these, and a
 /// test renders each, so a page missing here fails the build of the registry.
 pub mod samples {

@@ -96,6 +96,7 @@ async fn target(state: &AppState, caller: &Caller, req: &HttpRequest) -> Result<
 async fn check(state: &AppState, t: &Target, layer: &ThemeSpec) -> Result<(), ApiError> {
     let below: Vec<ThemeSpec> = state.themes.published(&t.tenant, &t.below()).await?.into_iter().map(|v| v.map(|v| v.layer).unwrap_or_default()).collect();
     let refs: Vec<&ThemeSpec> = below.iter().collect();
+    views::check_frame_pages(layer).map_err(ApiError::Invalid)?;
     theme::check_layer(layer, t.level(), &refs).map_err(ApiError::Invalid)
 }
 
@@ -413,6 +414,7 @@ async fn post_preview(state: web::Data<AppState>, caller: Caller, req: HttpReque
     // The draft is rendered: it passes the same checks as a stored layer (contrast aside,
     // which a work in progress may fail; publishing refuses it).
     theme::validate(&draft, level, &origins).map_err(ApiError::Invalid)?;
+    views::check_frame_pages(&draft).map_err(ApiError::Invalid)?;
     layers[at] = draft;
     let resolved = theme::resolve_over_builtin(&layers);
     let strings = views::strings_for(&a.locale.into_iter().collect::<Vec<_>>(), None);
