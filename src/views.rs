@@ -848,6 +848,32 @@ mod tests {
         assert_eq!(names.len(), PageId::ALL.len(), "page ids are distinct");
     }
 
+    /// What a frame costs a page (issue 10's benchmark asks under 20 %): renders the
+    /// sign-in page with and without a typical frame. `cargo test --lib --release
+    /// frame_cost -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement; prints timings"]
+    fn frame_cost() {
+        let plain = crate::theme::resolve(&[crate::theme::builtin()]);
+        let frame = crate::theme::ThemeSpec {
+            frame: Some(r#"<header class="site"><img src="{{ brand.logo_url }}" alt=""><span>{{ brand.product_name }}</span><nav><a href="https://acme.example/">Home</a> <a href="https://acme.example/help">Help</a></nav></header>{{ form }}<footer><p>{{ page.title }}</p><a href="https://acme.example/privacy">Privacy</a> <a href="https://acme.example/terms">Terms</a></footer>"#.into()),
+            ..Default::default()
+        };
+        let framed = crate::theme::resolve(&[crate::theme::builtin(), &frame]);
+        let n = 2000;
+        let time = |theme: &Theme| {
+            let start = std::time::Instant::now();
+            for _ in 0..n {
+                let html = samples::sample(PageId::Login, theme, &EN).dyn_render().unwrap();
+                std::hint::black_box(theme.framed(html));
+            }
+            start.elapsed()
+        };
+        time(&framed);
+        let (a, b) = (time(&plain), time(&framed));
+        println!("sign-in page: {:.0}/s without a frame, {:.0}/s with one; the frame costs {:.1} %", n as f64 / a.as_secs_f64(), n as f64 / b.as_secs_f64(), (b.as_secs_f64() / a.as_secs_f64() - 1.0) * 100.0);
+    }
+
     #[test]
     fn every_scope_of_a_grant_has_a_consent_line() {
         for t in [&EN, &DE] {

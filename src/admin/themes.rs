@@ -124,7 +124,7 @@ async fn publish(state: &AppState, caller: &Caller, t: &Target, layer: &ThemeSpe
     get,
     path = "/tenants/{tenant}/theme",
     tag = "themes",
-    params(("tenant" = String, Path, description = "Tenant id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     responses(
         (status = 200, description = "The published layer; the same path's PUT takes it back unchanged", body = Object),
         (status = 401, description = "No valid bearer access token with the `admin` scope", body = super::Problem, content_type = "application/problem+json"),
@@ -148,9 +148,9 @@ async fn get_theme(state: web::Data<AppState>, caller: Caller, req: HttpRequest)
     put,
     path = "/tenants/{tenant}/theme",
     tag = "themes",
-    params(("tenant" = String, Path, description = "Tenant id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     request_body(content = Object, description = "A theme layer (themes/README.md)"),
-    responses(
+    responses((status = 415, description = "The body is not `application/json`", body = super::Problem, content_type = "application/problem+json"), (status = 413, description = "The body is larger than the API reads", body = super::Problem, content_type = "application/problem+json"), 
         (status = 200, description = "The published version", body = Object),
         (status = 403, description = "Not an administrator of this tenant", body = super::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such tenant, workspace or client", body = super::Problem, content_type = "application/problem+json"),
@@ -169,9 +169,9 @@ async fn put_theme(state: web::Data<AppState>, caller: Caller, req: HttpRequest,
     patch,
     path = "/tenants/{tenant}/theme",
     tag = "themes",
-    params(("tenant" = String, Path, description = "Tenant id")),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     request_body(content = Object, description = "A JSON merge patch of the layer", content_type = "application/merge-patch+json"),
-    responses(
+    responses((status = 415, description = "The body is not `application/json`", body = super::Problem, content_type = "application/problem+json"), (status = 413, description = "The body is larger than the API reads", body = super::Problem, content_type = "application/problem+json"), 
         (status = 200, description = "The published version", body = Object),
         (status = 403, description = "Not an administrator of this tenant", body = super::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused; `errors` names each offending setting", body = super::Problem, content_type = "application/problem+json"),
@@ -209,7 +209,7 @@ fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
 }
 
 /// Get the layer's draft.
-#[utoipa::path(get, path = "/tenants/{tenant}/theme/draft", tag = "themes", params(("tenant" = String, Path, description = "Tenant id")),
+#[utoipa::path(get, path = "/tenants/{tenant}/theme/draft", tag = "themes", params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     responses((status = 200, description = "The draft: `layer`, `author`, `updated_at`", body = Object), (status = 404, description = "No draft", body = super::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn get_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> ApiResult {
@@ -218,9 +218,9 @@ async fn get_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest)
 }
 
 /// Save the layer's draft (checked like a publish, shown to nobody).
-#[utoipa::path(put, path = "/tenants/{tenant}/theme/draft", tag = "themes", params(("tenant" = String, Path, description = "Tenant id")),
+#[utoipa::path(put, path = "/tenants/{tenant}/theme/draft", tag = "themes", params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     request_body(content = Object, description = "A theme layer"),
-    responses((status = 200, description = "The saved draft", body = Object), (status = 422, description = "Refused; `errors` names each offending setting", body = super::Problem, content_type = "application/problem+json")),
+    responses((status = 415, description = "The body is not `application/json`", body = super::Problem, content_type = "application/problem+json"), (status = 413, description = "The body is larger than the API reads", body = super::Problem, content_type = "application/problem+json"), (status = 200, description = "The saved draft", body = Object), (status = 422, description = "Refused; `errors` names each offending setting", body = super::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn put_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Body) -> ApiResult {
     let t = target(&state, &caller, &req).await?;
@@ -231,7 +231,7 @@ async fn put_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest,
 }
 
 /// Discard the layer's draft.
-#[utoipa::path(delete, path = "/tenants/{tenant}/theme/draft", tag = "themes", params(("tenant" = String, Path, description = "Tenant id")),
+#[utoipa::path(delete, path = "/tenants/{tenant}/theme/draft", tag = "themes", params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     responses((status = 204, description = "Discarded"), (status = 404, description = "No draft", body = super::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn delete_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> ApiResult {
@@ -240,7 +240,7 @@ async fn delete_draft(state: web::Data<AppState>, caller: Caller, req: HttpReque
 }
 
 /// Publish the draft as the next version; the draft is then gone.
-#[utoipa::path(post, path = "/tenants/{tenant}/theme/publish", tag = "themes", params(("tenant" = String, Path, description = "Tenant id")),
+#[utoipa::path(post, path = "/tenants/{tenant}/theme/publish", tag = "themes", params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     responses((status = 200, description = "The published version", body = Object), (status = 404, description = "No draft", body = super::Problem, content_type = "application/problem+json"), (status = 422, description = "The draft no longer passes the checks over the current layers below it", body = super::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn publish_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> ApiResult {
@@ -252,7 +252,7 @@ async fn publish_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequ
 }
 
 /// List the layer's versions, newest first (at most 100).
-#[utoipa::path(get, path = "/tenants/{tenant}/theme/versions", tag = "themes", params(("tenant" = String, Path, description = "Tenant id")),
+#[utoipa::path(get, path = "/tenants/{tenant}/theme/versions", tag = "themes", params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     responses((status = 200, description = "Versions with `version`, `layer`, `author`, `published_at`, `rollback_of`", body = Object)),
     security(("bearer" = [])))]
 async fn list_versions(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> ApiResult {
@@ -265,7 +265,7 @@ fn version_of(req: &HttpRequest) -> Result<i64, ApiError> {
 }
 
 /// Get one version of the layer.
-#[utoipa::path(get, path = "/tenants/{tenant}/theme/versions/{version}", tag = "themes", params(("tenant" = String, Path, description = "Tenant id"), ("version" = i64, Path, description = "Version number")),
+#[utoipa::path(get, path = "/tenants/{tenant}/theme/versions/{version}", tag = "themes", params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("version" = i64, Path, description = "Version number")),
     responses((status = 200, description = "The version", body = Object), (status = 404, description = "No such version", body = super::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn get_version(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> ApiResult {
@@ -282,9 +282,9 @@ pub struct RollbackBody {
 }
 
 /// Roll back: publish an earlier version's layer again, as a new version.
-#[utoipa::path(post, path = "/tenants/{tenant}/theme/rollback", tag = "themes", params(("tenant" = String, Path, description = "Tenant id")),
+#[utoipa::path(post, path = "/tenants/{tenant}/theme/rollback", tag = "themes", params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     request_body = RollbackBody,
-    responses((status = 200, description = "The new version (`rollback_of` names the restored one)", body = Object), (status = 404, description = "No such version", body = super::Problem, content_type = "application/problem+json")),
+    responses((status = 415, description = "The body is not `application/json`", body = super::Problem, content_type = "application/problem+json"), (status = 413, description = "The body is larger than the API reads", body = super::Problem, content_type = "application/problem+json"), (status = 200, description = "The new version (`rollback_of` names the restored one)", body = Object), (status = 404, description = "No such version", body = super::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn rollback(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Body) -> ApiResult {
     let t = target(&state, &caller, &req).await?;
@@ -313,13 +313,13 @@ const MULTIPART_SLACK: usize = 16 * 1024;
 
 /// Upload an asset (logo, favicon, background image, WOFF2 font): the raw body, or the
 /// first file of a `multipart/form-data` body. The content decides its kind.
-#[utoipa::path(post, path = "/tenants/{tenant}/assets", tag = "themes", params(("tenant" = String, Path, description = "Tenant id")),
+#[utoipa::path(post, path = "/tenants/{tenant}/assets", tag = "themes", params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
     request_body(content = Vec<u8>, description = "PNG, WebP, SVG (no scripts, event handlers or external references), ICO or WOFF2; at most 2 MiB (SVG and ICO 256 KiB); images at most 4096 px a side", content_type = "application/octet-stream"),
-    responses(
+    responses((status = 415, description = "A `multipart/form-data` body without a file part", body = super::Problem, content_type = "application/problem+json"),
         (status = 201, description = "Stored", body = AssetView),
         (status = 200, description = "The same content was stored already", body = AssetView),
         (status = 403, description = "Not an administrator of this tenant", body = super::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Too large", body = super::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 2 MiB", body = super::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an accepted asset; `errors[0].detail` says why", body = super::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
@@ -336,7 +336,7 @@ async fn post_asset(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let content = if content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
-        first_part(content_type, &bytes).ok_or_else(|| invalid("", "a multipart/form-data body with one file part"))?
+        first_part(content_type, &bytes).ok_or(ApiError::Unsupported("Send a multipart/form-data body with one file part, or the file as the body."))?
     } else {
         &bytes[..]
     };
@@ -388,10 +388,10 @@ struct PreviewArgs {
 /// Preview a page with a draft layer: the page's HTML with sample data, the draft in place
 /// of the stored layer it stands for (layers above it stay). Nothing is stored.
 #[utoipa::path(post, path = "/tenants/{tenant}/workspaces/{workspace}/preview/{page}", tag = "themes",
-    params(("tenant" = String, Path, description = "Tenant id"), ("workspace" = String, Path, description = "Workspace id"), ("page" = String, Path, description = "A page id of GET /pages"),
+    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("workspace" = String, Path, description = "Workspace id"), ("page" = String, Path, description = "A page id of GET /pages"),
         ("locale" = Option<String>, Query, description = "The page language"), ("client" = Option<String>, Query, description = "Preview the pages of this client"), ("layer" = Option<String>, Query, description = "tenant | workspace | client: the layer the draft stands in for")),
     request_body(content = Object, description = "The draft theme layer"),
-    responses((status = 200, description = "The page's HTML", content_type = "text/html"), (status = 404, description = "No such workspace, client or page", body = super::Problem, content_type = "application/problem+json"), (status = 422, description = "The draft is refused; `errors` names each offending setting", body = super::Problem, content_type = "application/problem+json")),
+    responses((status = 415, description = "The body is not `application/json`", body = super::Problem, content_type = "application/problem+json"), (status = 413, description = "The body is larger than the API reads", body = super::Problem, content_type = "application/problem+json"), (status = 200, description = "The page's HTML", content_type = "text/html"), (status = 404, description = "No such workspace, client or page", body = super::Problem, content_type = "application/problem+json"), (status = 422, description = "The draft is refused; `errors` names each offending setting", body = super::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn post_preview(state: web::Data<AppState>, caller: Caller, req: HttpRequest, args: Args, body: Body) -> ApiResult {
     let t = target(&state, &caller, &req).await?;
