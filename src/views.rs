@@ -853,6 +853,7 @@ mod tests {
     /// frame_cost -- --ignored --nocapture`.
     #[test]
     #[ignore = "a measurement; prints timings"]
+    #[allow(clippy::disallowed_methods, reason = "measures render times; no rule reads it")]
     fn frame_cost() {
         let plain = crate::theme::resolve(&[crate::theme::builtin()]);
         let frame = crate::theme::ThemeSpec {

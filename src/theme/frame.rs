@@ -63,6 +63,8 @@ fn compiled(source: &str) -> Result<Arc<Environment<'static>>, String> {
     if let Some(env) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Ok(env);
     }
+    // Checked once per source: a cached frame passed already.
+    check_source(source)?;
     let mut env = sandbox();
     env.add_template_owned("frame", source.to_owned()).map_err(|e| format!("the frame does not compile: {e}"))?;
     let env = Arc::new(env);
@@ -103,7 +105,6 @@ pub fn validate(source: &str) -> Result<(), String> {
 
 /// Renders `source` around `form` (the compiled page's HTML, already safe).
 pub fn render(source: &str, data: &FrameData<'_>, form: &str) -> Result<String, String> {
-    check_source(source)?;
     let env = compiled(source)?;
     let tmpl = env.get_template("frame").map_err(|e| e.to_string())?;
     let texts: BTreeMap<String, Value> = data.texts.iter().map(|(k, v)| ((*k).to_owned(), Value::from(*v))).collect();

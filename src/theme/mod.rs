@@ -5,7 +5,7 @@
 //! client (DESIGN.md "Themes"). Layers are stored as versioned objects behind
 //! `storage::ThemeStore`; nothing else writes them.
 //!
-//! The variables a theme may set are listed in `themes/README.md` and [`TOKENS`];
+//! The variables a theme may set are listed in `themes/README.md` and [`tokens`];
 //! `static/css/app.css` uses only those. Every value reaches the page's inline style only
 //! after [`validate`] accepted it: it cannot leave its declaration, so a theme can restyle a
 //! page but never add markup, scripts or requests to other origins.
@@ -92,7 +92,7 @@ pub struct ThemeSpec {
     pub layout: Option<Layout>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color_scheme: Option<ColorScheme>,
-    /// CSS custom properties from [`TOKENS`].
+    /// CSS custom properties from [`tokens`].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tokens: BTreeMap<String, String>,
     /// Dark-mode values of colour tokens ([`COLOURS`]).
@@ -154,26 +154,19 @@ pub const COLOURS: &[&str] = &[
     "--pc-color-focus",
 ];
 
-/// Every variable a theme may set (documented in themes/README.md).
-pub const TOKENS: &[&str] = &[
-    "--pc-color-primary",
-    "--pc-color-primary-contrast",
-    "--pc-color-background",
-    "--pc-color-surface",
-    "--pc-color-text",
-    "--pc-color-muted",
-    "--pc-color-error",
-    "--pc-color-border",
-    "--pc-color-link",
-    "--pc-color-success",
-    "--pc-color-warning",
-    "--pc-color-info",
-    "--pc-color-focus",
-    "--pc-font-family",
-    "--pc-radius",
-    "--pc-card-width",
-    "--pc-logo-height",
-];
+/// The variables besides the colours.
+pub const OTHER_TOKENS: &[&str] = &["--pc-font-family", "--pc-radius", "--pc-card-width", "--pc-logo-height"];
+
+/// Every variable a theme may set (documented in themes/README.md): the colours and the
+/// others.
+pub fn tokens() -> impl Iterator<Item = &'static str> {
+    COLOURS.iter().chain(OTHER_TOKENS).copied()
+}
+
+/// Whether a theme may set the variable `name`.
+pub fn is_token(name: &str) -> bool {
+    tokens().any(|t| t == name)
+}
 
 const DEFAULT_THEME: &str = include_str!("../../themes/default/theme.toml");
 
@@ -344,8 +337,8 @@ mod tests {
     fn builtin_theme_is_valid_and_complete() {
         let b: ThemeSpec = toml::from_str(DEFAULT_THEME).unwrap();
         validate(&b, Level::Builtin, &[]).unwrap();
-        for t in TOKENS {
-            assert!(b.tokens.contains_key(*t), "default theme misses {t}");
+        for t in tokens() {
+            assert!(b.tokens.contains_key(t), "default theme misses {t}");
         }
         for c in COLOURS {
             assert!(b.dark.contains_key(*c), "default theme misses the dark value of {c}");

@@ -3,7 +3,7 @@
 //! values that could leave their CSS declaration, `url(` and other CSS functions in
 //! tokens, colours that are not colours, asset URLs that are not this tenant's assets, and
 //! (on the resolved theme) colour pairs below WCAG 2.2 AA contrast.
-use super::{COLOURS, TOKENS, Theme, ThemeSpec, assets};
+use super::{COLOURS, Theme, ThemeSpec, assets, is_token};
 use crate::error::FieldError;
 
 /// Where a layer sits: what it may set and whose assets it may use.
@@ -144,7 +144,7 @@ fn image_url(u: &str, level: Level<'_>, allowed: &[String]) -> Result<(), String
 /// One token value: a known variable, a value that cannot leave its declaration, no
 /// `url(` or other fetching functions, colours as colours, lengths as lengths.
 fn token(name: &str, value: &str) -> Result<(), String> {
-    if !TOKENS.contains(&name) {
+    if !is_token(name) {
         return Err("unknown theme variable (see themes/README.md)".into());
     }
     let lower = value.to_ascii_lowercase();
