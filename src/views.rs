@@ -84,8 +84,37 @@ pub struct Strings {
     pub mfa_not_available: &'static str,
 
     // -- passkeys (helper W) --
+    pub passkey_sign_in: &'static str,
+    pub passkey_or: &'static str,
+    pub passkey_title: &'static str,
+    pub passkey_intro: &'static str,
+    pub passkey_use: &'static str,
+    pub passkey_enrol_title: &'static str,
+    pub passkey_enrol_intro: &'static str,
+    pub passkey_create: &'static str,
+    pub passkey_failed: &'static str,
+    pub passkey_refused: &'static str,
+    pub passkey_expired: &'static str,
+    pub passkey_unsupported: &'static str,
+    pub passkey_other_way: &'static str,
+    pub passkey_no_other_way: &'static str,
 
     // -- email and SMS codes, adaptive MFA (helper A) --
+    pub email_otp_title: &'static str,
+    /// `{to}`: the masked address; `{n}`: minutes.
+    pub email_otp_intro: &'static str,
+    pub sms_otp_title: &'static str,
+    /// `{to}`: the masked number; `{n}`: minutes.
+    pub sms_otp_intro: &'static str,
+    pub otp_code_label: &'static str,
+    pub otp_continue: &'static str,
+    pub otp_resend: &'static str,
+    pub otp_resent: &'static str,
+    pub otp_error_summary: &'static str,
+    pub otp_missing: &'static str,
+    /// `{n}`: attempts left.
+    pub otp_wrong: &'static str,
+    pub otp_locked: &'static str,
 
     // -- end of factor strings --
 }
@@ -163,8 +192,34 @@ pub const EN: Strings = Strings {
     mfa_not_available: "This step is not available for this sign-in. Please return to the application and try again.",
 
     // -- passkeys (helper W) --
+    passkey_sign_in: "Sign in with a passkey",
+    passkey_or: "or",
+    passkey_title: "Confirm with your passkey",
+    passkey_intro: "Use the passkey on this device or your security key: your fingerprint, face or screen lock confirms that it is you.",
+    passkey_use: "Use passkey",
+    passkey_enrol_title: "Create a passkey",
+    passkey_enrol_intro: "A passkey lets you sign in with your fingerprint, face or screen lock instead of a password. It stays on your device or security key.",
+    passkey_create: "Create passkey",
+    passkey_failed: "The passkey could not be used. Please try again, or choose another way.",
+    passkey_refused: "This passkey cannot be used here.",
+    passkey_expired: "This passkey request has expired. Please try again.",
+    passkey_unsupported: "This browser cannot use passkeys here, or JavaScript is turned off.",
+    passkey_other_way: "Use another way",
+    passkey_no_other_way: "Without a passkey, please return to the application and sign in again.",
 
     // -- email and SMS codes, adaptive MFA (helper A) --
+    email_otp_title: "Check your email",
+    email_otp_intro: "We sent a 6-digit sign-in code to {to}. It expires in {n} minutes.",
+    sms_otp_title: "Check your phone",
+    sms_otp_intro: "We sent a 6-digit sign-in code by text message to {to}. It expires in {n} minutes.",
+    otp_code_label: "Sign-in code",
+    otp_continue: "Continue",
+    otp_resend: "Send a new code",
+    otp_resent: "We sent a new code.",
+    otp_error_summary: "There is a problem",
+    otp_missing: "Enter the 6-digit code we sent you.",
+    otp_wrong: "That code is not right. {n} attempts left.",
+    otp_locked: "Too many wrong codes. Ask for a new code.",
 
     // -- end of factor strings --
 };
@@ -242,8 +297,34 @@ pub const DE: Strings = Strings {
     mfa_not_available: "Dieser Schritt ist für diese Anmeldung nicht verfügbar. Bitte kehren Sie zur Anwendung zurück und versuchen Sie es erneut.",
 
     // -- passkeys (helper W) --
+    passkey_sign_in: "Mit einem Passkey anmelden",
+    passkey_or: "oder",
+    passkey_title: "Mit Ihrem Passkey bestätigen",
+    passkey_intro: "Verwenden Sie den Passkey auf diesem Gerät oder Ihren Sicherheitsschlüssel: Fingerabdruck, Gesicht oder Displaysperre bestätigen, dass Sie es sind.",
+    passkey_use: "Passkey verwenden",
+    passkey_enrol_title: "Passkey erstellen",
+    passkey_enrol_intro: "Mit einem Passkey melden Sie sich mit Fingerabdruck, Gesicht oder Displaysperre statt mit einem Passwort an. Er bleibt auf Ihrem Gerät oder Sicherheitsschlüssel.",
+    passkey_create: "Passkey erstellen",
+    passkey_failed: "Der Passkey konnte nicht verwendet werden. Bitte versuchen Sie es erneut oder wählen Sie einen anderen Weg.",
+    passkey_refused: "Dieser Passkey kann hier nicht verwendet werden.",
+    passkey_expired: "Diese Passkey-Anfrage ist abgelaufen. Bitte versuchen Sie es erneut.",
+    passkey_unsupported: "Dieser Browser kann hier keine Passkeys verwenden, oder JavaScript ist ausgeschaltet.",
+    passkey_other_way: "Einen anderen Weg verwenden",
+    passkey_no_other_way: "Ohne Passkey kehren Sie bitte zur Anwendung zurück und melden sich erneut an.",
 
     // -- email and SMS codes, adaptive MFA (helper A) --
+    email_otp_title: "Prüfen Sie Ihre E-Mails",
+    email_otp_intro: "Wir haben einen 6-stelligen Anmeldecode an {to} gesendet. Er läuft in {n} Minuten ab.",
+    sms_otp_title: "Prüfen Sie Ihr Telefon",
+    sms_otp_intro: "Wir haben einen 6-stelligen Anmeldecode per SMS an {to} gesendet. Er läuft in {n} Minuten ab.",
+    otp_code_label: "Anmeldecode",
+    otp_continue: "Weiter",
+    otp_resend: "Neuen Code senden",
+    otp_resent: "Wir haben einen neuen Code gesendet.",
+    otp_error_summary: "Es gibt ein Problem",
+    otp_missing: "Geben Sie den 6-stelligen Code ein, den wir Ihnen gesendet haben.",
+    otp_wrong: "Dieser Code ist nicht richtig. Noch {n} Versuche.",
+    otp_locked: "Zu viele falsche Codes. Fordern Sie einen neuen Code an.",
 
     // -- end of factor strings --
 };
@@ -378,6 +459,10 @@ impl PageId {
         PageId::Logout,
         PageId::LoggedOut,
         PageId::Error,
+        PageId::EmailOtp,
+        PageId::SmsOtp,
+        PageId::Passkey,
+        PageId::PasskeyEnrol,
         PageId::FactorChoice,
         PageId::Totp,
         PageId::RecoveryCode,
@@ -465,6 +550,33 @@ pub struct LoginPage {
     pub error: Option<String>,
     pub register_url: Option<String>,
     pub reset_url: String,
+    /// Passwordless sign-in with a passkey (the button and autofill), where passkeys work.
+    pub passkey: Option<PasskeyScript>,
+}
+
+/// What a page that runs a passkey ceremony needs: where its JSON endpoints are, which
+/// ceremony, and the script (content-hashed URL).
+pub struct PasskeyScript {
+    /// `register`, `authenticate` or `discover`.
+    pub purpose: &'static str,
+    pub options_url: String,
+    pub finish_url: String,
+    pub script_url: String,
+}
+
+/// Passkey sign-in as a second factor (`Passkey`) and passkey creation (`PasskeyEnrol`).
+#[derive(Template)]
+#[template(path = "pages/passkey.html")]
+pub struct PasskeyPage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub button: String,
+    pub flow: String,
+    pub csrf: String,
+    pub passkey: PasskeyScript,
+    /// The factor choice, when the flow offers other factors (the fallback).
+    pub other_url: Option<String>,
 }
 
 #[derive(Template)]
@@ -575,6 +687,24 @@ pub struct NoticePage {
     pub heading: String,
     pub text: String,
     pub link: Option<(String, String)>,
+}
+
+/// A sign-in code sent by email or SMS as a second factor (`email-otp`, `sms-otp`): the
+/// shared code entry (`FactorCodePage`'s layout) plus a resend button.
+#[derive(Template)]
+#[template(path = "pages/otp_code.html")]
+pub struct OtpCodePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    /// The error of the code field, if any (linked from the error summary).
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    /// Other ways on (a recovery code, another factor): (href, text).
+    pub links: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -708,6 +838,10 @@ pub mod samples {
         }
     }
 
+    fn passkey_script(purpose: &'static str) -> PasskeyScript {
+        PasskeyScript { purpose, options_url: "/acme/shop/passkey/options".into(), finish_url: "/acme/shop/passkey/finish".into(), script_url: "/static/js/passkey.js?v=sample".into() }
+    }
+
     /// The template of `id` filled with sample data.
     pub fn sample(id: PageId, theme: &Theme, t: &'static Strings) -> Box<dyn askama::DynTemplate> {
         let flow = || "sample-flow".to_string();
@@ -723,6 +857,7 @@ pub mod samples {
                 error: None,
                 register_url: Some("/acme/shop/register?flow=sample-flow".into()),
                 reset_url: "/acme/shop/reset?flow=sample-flow".into(),
+                passkey: Some(passkey_script("discover")),
             }),
             PageId::Consent => Box::new(ConsentPage {
                 page: ctx(id, t.consent_title, theme, t),
@@ -766,6 +901,31 @@ pub mod samples {
             }),
             PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, t.signed_out, theme, t) }),
             PageId::Error => Box::new(ErrorPage { page: ctx(id, t.error_title, theme, t), code: "invalid_request".into(), message: "This is a sample error.".into() }),
+            PageId::EmailOtp | PageId::SmsOtp => Box::new(OtpCodePage {
+                page: ctx(id, if id == PageId::EmailOtp { t.email_otp_title } else { t.sms_otp_title }, theme, t),
+                heading: (if id == PageId::EmailOtp { t.email_otp_title } else { t.sms_otp_title }).into(),
+                intro: (if id == PageId::EmailOtp { t.email_otp_intro } else { t.sms_otp_intro }).replace("{to}", "a•••@example.com").replace("{n}", "10"),
+                action: format!("/acme/shop/{id}"),
+                flow: flow(),
+                csrf: csrf(),
+                error: Some(t.otp_wrong.replace("{n}", "4")),
+                notice: None,
+                links: vec![],
+            }),
+            PageId::Passkey | PageId::PasskeyEnrol => {
+                let enrol = id == PageId::PasskeyEnrol;
+                let (heading, intro, button) = if enrol { (t.passkey_enrol_title, t.passkey_enrol_intro, t.passkey_create) } else { (t.passkey_title, t.passkey_intro, t.passkey_use) };
+                Box::new(PasskeyPage {
+                    page: ctx(id, heading, theme, t),
+                    heading: heading.into(),
+                    intro: intro.into(),
+                    button: button.into(),
+                    flow: flow(),
+                    csrf: csrf(),
+                    passkey: passkey_script(if enrol { "register" } else { "authenticate" }),
+                    other_url: Some("/acme/shop/factor?flow=sample-flow".into()),
+                })
+            }
             PageId::FactorChoice => Box::new(FactorChoicePage {
                 page: ctx(id, t.mfa_choice_title, theme, t),
                 heading: t.mfa_choice_title.into(),
@@ -822,9 +982,6 @@ pub mod samples {
                 text: t.mfa_locked_text.replace("{time}", "14:05").replace("{n}", "15"),
                 links: vec![("/acme/shop/recovery-code?flow=sample-flow".into(), t.mfa_use_recovery_code.into())],
             }),
-            // Factor pages not built yet (each factor's module adds its sample here and its
-            // id to `ALL`).
-            _ => sample(PageId::Error, theme, t),
         }
     }
 }

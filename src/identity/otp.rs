@@ -42,6 +42,10 @@ const SEND_WINDOW: i64 = 3600;
 pub enum Purpose {
     Activation,
     Reset,
+    /// A second factor during a sign-in (`email_otp`, `sms_otp`): the code goes to a
+    /// verified address of the user the flow is about, and counts only in that flow.
+    #[serde(rename = "second_factor")]
+    SecondFactor,
 }
 
 /// `Debug` hides the challenge id (it lets a browser enter codes), the code's digest (six
@@ -304,6 +308,11 @@ impl Challenge {
                     Some(link),
                 )
             }
+            Purpose::SecondFactor => (
+                "Your sign-in code".to_owned(),
+                format!("Your sign-in code is {code}. It expires in {} minutes.\nIf you are not signing in right now, someone else has your password: change it.", CODE_TTL / 60),
+                None,
+            ),
         };
         let msg = Message {
             channel: self.channel,
@@ -312,6 +321,7 @@ impl Challenge {
             purpose: match self.purpose {
                 Purpose::Activation => "activation".into(),
                 Purpose::Reset => "reset".into(),
+                Purpose::SecondFactor => "second_factor".into(),
             },
             subject,
             text,

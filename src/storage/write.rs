@@ -14,8 +14,9 @@ use crate::theme::ThemeSpec;
 /// by (tenant, workspace, client id).
 #[derive(Debug, Clone)]
 pub enum Write {
-    /// Creates the tenant; `replace`: also overwrites the name of a stored one.
-    Tenant { id: TenantId, name: String, replace: bool },
+    /// Creates the tenant; `replace`: also overwrites the name and levels of assurance of a
+    /// stored one (its theme is written only by `Write::Theme`).
+    Tenant { id: TenantId, name: String, levels: Vec<crate::model::AssuranceLevel>, replace: bool },
     Schema { tenant: TenantId, id: String, body: serde_json::Value },
     /// `self_registration` is what the stored pool reports, whatever `settings` says.
     Pool { tenant: TenantId, id: String, name: String, self_registration: bool, settings: PoolSettings },

@@ -44,6 +44,8 @@ pub fn code_page(page: &Page, c: &Challenge, rules: Vec<String>, v: CodeView) ->
     let (id, heading, action, new_password) = match c.purpose {
         Purpose::Activation => (PageId::Verify, "Confirm your address", page.path("verify"), false),
         Purpose::Reset => (PageId::ResetConfirm, "Choose a new password", page.path("reset/confirm"), true),
+        // Second-factor codes have their own pages (`otp_factor`); never loaded here.
+        Purpose::SecondFactor => (PageId::EmailOtp, "Enter your sign-in code", page.path("email-otp"), false),
     };
     let view = CodePage {
         page: page.ctx(id, heading),

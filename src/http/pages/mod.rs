@@ -26,6 +26,8 @@ pub mod factor;
 pub mod flow;
 pub mod login;
 pub mod logout;
+pub mod otp_factor;
+pub mod passkey;
 pub mod recovery;
 pub mod register;
 pub mod reset;

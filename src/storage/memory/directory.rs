@@ -9,7 +9,7 @@ use crate::storage::{AuditEvent, AuditStore, Client, ClientStore, Consent, Conse
 impl DirectoryStore for MemoryDb {
     async fn workspace(&self, tenant: &TenantId, workspace: &str) -> Result<Option<Workspace>> {
         let d = self.lock()?;
-        let (Some(_), Some(w)) = (d.tenants.get(tenant.as_str()), d.workspaces.get(&(tenant.to_string(), workspace.to_owned()))) else {
+        let (Some(t), Some(w)) = (d.tenants.get(tenant.as_str()), d.workspaces.get(&(tenant.to_string(), workspace.to_owned()))) else {
             return Ok(None);
         };
         Ok(Some(Workspace {
@@ -17,7 +17,7 @@ impl DirectoryStore for MemoryDb {
             id: workspace.into(),
             name: w.name.clone(),
             pools: w.pools.clone(),
-            levels: vec![],
+            levels: t.levels.clone(),
         }))
     }
 
@@ -36,6 +36,10 @@ impl DirectoryStore for MemoryDb {
 
     async fn tenant(&self, tenant: &TenantId) -> Result<Option<String>> {
         Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| t.name.clone()))
+    }
+
+    async fn levels(&self, tenant: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {
+        Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| t.levels.clone()).unwrap_or_default())
     }
 
     async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>> {

@@ -22,6 +22,7 @@ pub use session::MemoryStore;
 #[derive(Clone)]
 struct TenantRow {
     name: String,
+    levels: Vec<crate::model::AssuranceLevel>,
 }
 
 #[derive(Clone)]
@@ -93,7 +94,7 @@ impl MemoryDb {
 
     /// Creates or replaces a tenant (what provisioning does through `DirectoryStore::apply`).
     pub fn put_tenant(&self, id: &TenantId, name: &str) -> Result<()> {
-        self.lock()?.tenants.insert(id.to_string(), TenantRow { name: name.into() });
+        self.lock()?.tenants.insert(id.to_string(), TenantRow { name: name.into(), levels: vec![] });
         Ok(())
     }
 

@@ -4,7 +4,7 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
 use super::entities::*;
-use super::{ClientSettings, SETTINGS, db, hex, identity};
+use super::{ClientSettings, db, hex, identity, settings_json};
 use crate::error::AppError;
 use crate::storage::Result;
 use crate::storage::identity::{NewUser, user_holder};
@@ -26,14 +26,14 @@ pub(super) async fn apply(writer: &DatabaseConnection, batch: &Batch) -> Result<
 /// Runs one write; returns whether its key existed before.
 async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
     match w {
-        Write::Tenant { id, name, replace } => {
+        Write::Tenant { id, name, levels, replace } => {
             let existed = tenant::Entity::find_by_id(id.to_string()).one(txn).await.map_err(db)?.is_some();
             let on_conflict = if *replace {
                 OnConflict::column(tenant::Column::Id).update_columns([tenant::Column::Name, tenant::Column::Settings]).to_owned()
             } else {
                 OnConflict::column(tenant::Column::Id).do_nothing().to_owned()
             };
-            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(SETTINGS.into()), created_at: Set(now) })
+            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(settings_json(levels)?), created_at: Set(now) })
                 .on_conflict(on_conflict)
                 .do_nothing()
                 .exec(txn)
@@ -81,7 +81,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             if existed && !replace {
                 return Ok(true);
             }
-            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(SETTINGS.into()) })
+            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(&[])?) })
                 .on_conflict(
                     OnConflict::columns([workspace::Column::TenantId, workspace::Column::Id])
                         .update_columns([workspace::Column::Name, workspace::Column::Settings])

@@ -146,9 +146,22 @@ fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
     })
 }
 
-/// The settings column of tenants and workspaces: nothing yet (themes live in their own
-/// table since m0004, so writing a tenant or workspace never touches one).
-const SETTINGS: &str = "{}";
+/// Settings of tenants and workspaces, stored as JSON. `levels`: a tenant's own levels of
+/// assurance (absent in workspaces and in tenants stored before levels existed). Themes
+/// live in their own table since m0004, so writing a tenant or workspace never touches one.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Settings {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    levels: Vec<crate::model::AssuranceLevel>,
+}
+
+fn levels_of(settings: &str) -> Result<Vec<crate::model::AssuranceLevel>> {
+    Ok(serde_json::from_str::<Settings>(settings)?.levels)
+}
+
+fn settings_json(levels: &[crate::model::AssuranceLevel]) -> Result<String> {
+    Ok(serde_json::to_string(&Settings { levels: levels.to_vec() })?)
+}
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct ClientSettings {
@@ -227,9 +240,9 @@ impl DirectoryStore for SqlStore {
         let Some(w) = workspace::Entity::find_by_id((tenant.to_string(), ws.to_owned())).one(&self.conn).await.map_err(db)? else {
             return Ok(None);
         };
-        if tenant::Entity::find_by_id(tenant.to_string()).one(&self.conn).await.map_err(db)?.is_none() {
+        let Some(t) = tenant::Entity::find_by_id(tenant.to_string()).one(&self.conn).await.map_err(db)? else {
             return Ok(None);
-        }
+        };
         let pools = workspace_pool::Entity::find()
             .filter(workspace_pool::Column::TenantId.eq(tenant))
             .filter(workspace_pool::Column::WorkspaceId.eq(ws))
@@ -238,7 +251,7 @@ impl DirectoryStore for SqlStore {
             .await
             .map_err(db)?;
         Ok(Some(Workspace {
-            levels: vec![],
+            levels: levels_of(&t.settings)?,
             tenant_id: TenantId::new(w.tenant_id),
             id: w.id,
             name: w.name,
@@ -256,6 +269,13 @@ impl DirectoryStore for SqlStore {
 
     async fn tenant(&self, id: &TenantId) -> Result<Option<String>> {
         Ok(tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)?.map(|t| t.name))
+    }
+
+    async fn levels(&self, id: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {
+        match tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)? {
+            Some(t) => levels_of(&t.settings),
+            None => Ok(vec![]),
+        }
     }
 
     async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>> {
