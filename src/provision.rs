@@ -28,6 +28,7 @@ use crate::identity::users::{self, Draft, FieldError, Writer};
 use crate::storage::identity::{Activation, Identifier, PoolSettings, client_holder, group_holder};
 use crate::protocol::authorize::MAX_REDIRECT_URI;
 use crate::storage::identity::Group;
+use crate::storage::ThemeScope;
 use crate::storage::write::{Batch, Holder, Write};
 use crate::storage::{AuditEvent, Client, ConsentMode, PrivilegeStore, SigningAlg, UserStore};
 use crate::crypto::digest;
@@ -175,6 +176,9 @@ pub struct ClientSpec {
     /// Left out: keep the stored one; `null`: none.
     #[serde(default, deserialize_with = "explicit")]
     pub min_acr: Option<Option<String>>,
+    /// The client's theme layer (over the workspace's); left out: the stored one stays.
+    #[serde(default)]
+    pub theme: Option<ThemeSpec>,
 }
 
 /// Everything ready to be written: the typed writes one store transaction executes
@@ -215,6 +219,15 @@ impl Plan {
             })),
             _ => None,
         })
+    }
+
+    /// Names who publishes the theme layers of the plan (an admin API caller).
+    pub fn set_theme_author(&mut self, actor: &str) {
+        for c in &mut self.batch.writes {
+            if let Write::Theme { author, .. } = &mut c.write {
+                *author = actor.to_owned();
+            }
+        }
     }
 
     /// The clients the plan writes.
@@ -308,6 +321,20 @@ fn err(pointer: impl Into<String>, msg: impl std::fmt::Display) -> PlanError {
     PlanError::Invalid(FieldError::new(pointer, msg.to_string()))
 }
 
+/// A layer's own checks over the layers below it, and that its frames name real pages.
+fn check_theme(layer: &ThemeSpec, level: theme::Level<'_>, below: &[&ThemeSpec]) -> Result<(), Vec<FieldError>> {
+    crate::views::check_frame_pages(layer)?;
+    theme::check_layer(layer, level, below)
+}
+
+/// The first refusal of a theme layer, its pointer under the layer's place in the file.
+fn theme_err(at: &str, errors: Vec<FieldError>) -> PlanError {
+    match errors.into_iter().next() {
+        Some(e) => err(format!("{at}{}", e.pointer), e.message),
+        None => err(at, "invalid theme"),
+    }
+}
+
 /// The first refusal of a user's check, as a pointer into the file (which calls the
 /// payload `claims`).
 fn user_error(up: &str, errors: Vec<FieldError>) -> PlanError {
@@ -385,7 +412,10 @@ fn check_origin(path: &str, origin: &str) -> Result<String, PlanError> {
 /// client) and users with their groups by (tenant, pool, username).
 #[derive(Debug, Default)]
 pub struct Existing {
-    pub tenants: HashMap<String, (String, ThemeSpec)>,
+    pub tenants: HashMap<String, String>,
+    /// Published theme layers by (tenant, scope key): what a layer of the file is checked
+    /// over (contrast, allowed origins) when the file does not give the layer below.
+    pub themes: HashMap<(String, String), ThemeSpec>,
     pub schemas: HashMap<(String, String), serde_json::Value>,
     pub pools: HashMap<(String, String), PoolSettings>,
     pub pool_names: HashMap<(String, String), String>,
@@ -429,6 +459,12 @@ pub async fn prepare(state: &crate::state::AppState, file: File, source: &str) -
             existing.tenants.insert(t.id.clone(), found);
             existing.levels.insert(t.id.clone(), state.directory.levels(&tenant).await?);
         }
+        let scopes: Vec<ThemeScope> = std::iter::once(ThemeScope::Tenant).chain(t.workspaces.iter().map(|w| ThemeScope::Workspace(w.id.clone()))).collect();
+        for (scope, found) in scopes.iter().zip(state.themes.published(&tenant, &scopes).await?) {
+            if let Some(v) = found {
+                existing.themes.insert((t.id.clone(), scope.key()), v.layer);
+            }
+        }
         for (id, body) in state.schemas.schemas(&tenant).await? {
             existing.schemas.insert((t.id.clone(), id), body);
         }
@@ -468,7 +504,7 @@ pub fn parse(text: &str) -> Result<File, AppError> {
 /// still verify the file's password are kept, so re-applying does not rewrite them.
 pub async fn plan(file: File, source: &str, now: i64, users_store: &dyn UserStore, hasher: &Hasher, existing: &Existing) -> Result<Plan, PlanError> {
     let mut plan = Plan { batch: Batch { now, writes: vec![] } };
-    let planner = Planner { users_store, hasher, existing };
+    let planner = Planner { users_store, hasher, existing, source };
     let mut tenant_ids = HashSet::new();
     for (ti, t) in file.tenants.iter().enumerate() {
         let tp = format!("/tenants/{ti}");
@@ -488,6 +524,8 @@ struct Planner<'a> {
     users_store: &'a dyn UserStore,
     hasher: &'a Hasher,
     existing: &'a Existing,
+    /// Who the file comes from: the author of the theme versions it publishes.
+    source: &'a str,
 }
 
 /// The tenant being planned, where its document sits, and what its pools and objects
@@ -527,11 +565,15 @@ impl Planner<'_> {
             self.workspace(&mut tx, &wp, w, &pool_ids)?;
         }
         let was = self.existing.tenants.get(&t.id);
-        let theme = t.theme.clone().or_else(|| was.map(|x| x.1.clone())).unwrap_or_default();
-        theme::validate(&theme).map_err(|e| err(format!("{tp}/theme"), e))?;
-        let name = t.name.clone().or_else(|| was.map(|x| x.0.clone())).unwrap_or_else(|| t.id.clone());
+        let name = t.name.clone().or_else(|| was.cloned()).unwrap_or_else(|| t.id.clone());
         let tenant = tx.tenant.clone();
-        out.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, theme, levels: tx.levels.clone(), replace: true });
+        out.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, levels: tx.levels.clone(), replace: true });
+        // A theme is written only when the document has one (DESIGN.md: writing any other
+        // object never changes a theme).
+        if let Some(layer) = &t.theme {
+            check_theme(layer, theme::Level::Tenant(&t.id), &[]).map_err(|e| theme_err(&format!("{tp}/theme"), e))?;
+            out.push(None, Write::Theme { tenant: tenant.clone(), scope: ThemeScope::Tenant, layer: layer.clone(), author: self.source.to_owned() });
+        }
         for sc in schemas {
             out.push(Some("schema"), sc);
         }
@@ -657,10 +699,25 @@ impl Planner<'_> {
                 tx.holders.push((x.clone(), Holder::Id(client_holder(&w.id, &c.client_id))));
             }
         }
-        let theme = w.theme.clone().or_else(|| was.map(|x| x.theme.clone())).unwrap_or_default();
-        theme::validate(&theme).map_err(|e| err(format!("{wp}/theme"), e))?;
         let name = w.name.clone().or_else(|| was.map(|x| x.name.clone())).unwrap_or_else(|| w.id.clone());
-        tx.writes.push(Some("workspace"), Write::Workspace { tenant: tx.tenant.clone(), id: w.id.clone(), name, theme, pools: ws_pools, replace: true });
+        tx.writes.push(Some("workspace"), Write::Workspace { tenant: tx.tenant.clone(), id: w.id.clone(), name, pools: ws_pools, replace: true });
+        // Themes only where the document has one, each checked over the layers below it
+        // (the file's, else the stored ones).
+        let stored = |scope: &ThemeScope| existing.themes.get(&(t.id.clone(), scope.key())).cloned().unwrap_or_default();
+        let tenant_layer = t.theme.clone().unwrap_or_else(|| stored(&ThemeScope::Tenant));
+        let ws_scope = ThemeScope::Workspace(w.id.clone());
+        let ws_layer = w.theme.clone().unwrap_or_else(|| stored(&ws_scope));
+        if let Some(layer) = &w.theme {
+            check_theme(layer, theme::Level::Workspace(&t.id), &[&tenant_layer]).map_err(|e| theme_err(&format!("{wp}/theme"), e))?;
+            tx.writes.push(None, Write::Theme { tenant: tx.tenant.clone(), scope: ws_scope, layer: layer.clone(), author: self.source.to_owned() });
+        }
+        for (ci, c) in w.clients.iter().enumerate() {
+            if let Some(layer) = &c.theme {
+                check_theme(layer, theme::Level::Client(&t.id), &[&tenant_layer, &ws_layer]).map_err(|e| theme_err(&format!("{wp}/clients/{ci}/theme"), e))?;
+                let scope = ThemeScope::Client { workspace: w.id.clone(), client_id: c.client_id.clone() };
+                tx.writes.push(None, Write::Theme { tenant: tx.tenant.clone(), scope, layer: layer.clone(), author: self.source.to_owned() });
+            }
+        }
         for c in clients {
             tx.writes.push(Some("client"), Write::Client(c));
         }
@@ -994,7 +1051,7 @@ mod tests {
     fn a_file_without_levels_keeps_the_stored_ones() {
         let stored = crate::model::AssuranceLevel { id: "bank".into(), acr: "urn:t:bank".into(), reached_by: vec![vec!["webauthn".into()]] };
         let mut existing = Existing::default();
-        existing.tenants.insert("t".into(), ("T".into(), Default::default()));
+        existing.tenants.insert("t".into(), "T".into());
         existing.levels.insert("t".into(), vec![stored.clone()]);
         let yaml = "tenants: [{id: t, workspaces: [{id: w, clients: [{client_id: c, redirect_uris: ['http://127.0.0.1/cb'], min_acr: 'urn:t:bank'}]}]}]";
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();

@@ -51,6 +51,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
         audit: sql.clone(),
         db_health: sql.clone(),
         counters: sql.clone(),
+        themes: sql.clone(),
         housekeeping: sql,
         sessions: Sessions::new(session_store),
         keys: Arc::new(keys),

@@ -9,7 +9,7 @@ use crate::keys::KeyRing;
 use crate::storage::session::Sessions;
 use crate::storage::{
     AuditStore, ClientStore, ConsentStore, CounterStore, CredentialStore, DirectoryStore, GrantStore, GroupStore, Health, Housekeeping, KeyStore, PoolStore, PrivilegeStore,
-    SchemaStore, UserStore,
+    SchemaStore, ThemeStore, UserStore,
 };
 
 pub struct AppState {
@@ -32,6 +32,8 @@ pub struct AppState {
     /// Durable security counters (sign-in lockout): in the database, never only in Redis.
     pub counters: Arc<dyn CounterStore>,
     pub housekeeping: Arc<dyn Housekeeping>,
+    /// Versioned theme layers, drafts and assets: the only writer of themes.
+    pub themes: Arc<dyn ThemeStore>,
     pub sessions: Sessions,
     pub keys: Arc<KeyRing>,
     pub hasher: Hasher,

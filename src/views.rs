@@ -819,6 +819,18 @@ pub struct FactorLockedPage {
     pub links: Vec<(String, String)>,
 }
 
+/// A theme layer's per-page frames name pages that exist (`theme::validate` checks only
+/// the shape of the ids: the registry of pages is here).
+pub fn check_frame_pages(spec: &crate::theme::ThemeSpec) -> Result<(), Vec<crate::error::FieldError>> {
+    let unknown: Vec<crate::error::FieldError> = spec
+        .frames
+        .keys()
+        .filter(|k| !PageId::ALL.iter().any(|p| p.as_str() == k.as_str()))
+        .map(|k| crate::error::FieldError { pointer: format!("/frames/{k}"), message: "not a page id (GET /api/admin/v1/pages)".into() })
+        .collect();
+    if unknown.is_empty() { Ok(()) } else { Err(unknown) }
+}
+
 /// Sample models of every page, from made-up data: the theme preview renders these, and a
 /// test renders each, so a page missing here fails the build of the registry.
 pub mod samples {
@@ -1015,6 +1027,33 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), PageId::ALL.len(), "page ids are distinct");
+    }
+
+    /// What a frame costs a page (issue 10's benchmark asks under 20 %): renders the
+    /// sign-in page with and without a typical frame. `cargo test --lib --release
+    /// frame_cost -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement; prints timings"]
+    #[allow(clippy::disallowed_methods, reason = "measures render times; no rule reads it")]
+    fn frame_cost() {
+        let plain = crate::theme::resolve(&[crate::theme::builtin()]);
+        let frame = crate::theme::ThemeSpec {
+            frame: Some(r#"<header class="site"><img src="{{ brand.logo_url }}" alt=""><span>{{ brand.product_name }}</span><nav><a href="https://acme.example/">Home</a> <a href="https://acme.example/help">Help</a></nav></header>{{ form }}<footer><p>{{ page.title }}</p><a href="https://acme.example/privacy">Privacy</a> <a href="https://acme.example/terms">Terms</a></footer>"#.into()),
+            ..Default::default()
+        };
+        let framed = crate::theme::resolve(&[crate::theme::builtin(), &frame]);
+        let n = 2000;
+        let time = |theme: &Theme| {
+            let start = std::time::Instant::now();
+            for _ in 0..n {
+                let html = samples::sample(PageId::Login, theme, &EN).dyn_render().unwrap();
+                std::hint::black_box(theme.framed(html));
+            }
+            start.elapsed()
+        };
+        time(&framed);
+        let (a, b) = (time(&plain), time(&framed));
+        println!("sign-in page: {:.0}/s without a frame, {:.0}/s with one; the frame costs {:.1} %", n as f64 / a.as_secs_f64(), n as f64 / b.as_secs_f64(), (b.as_secs_f64() / a.as_secs_f64() - 1.0) * 100.0);
     }
 
     #[test]

@@ -66,6 +66,7 @@ fn plan_error(e: provision::PlanError, prefix: &str) -> ApiError {
 async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tenant: bool, partial_ws: bool, prefix: &str) -> Result<(), ApiError> {
     let file = provision::File { tenants: vec![spec] };
     let mut plan = provision::prepare(state, file, "admin-api").await.map_err(|e| plan_error(e, prefix))?;
+    plan.set_theme_author(&caller.actor());
     if !plan.grants_allowed(state.privileges.as_ref(), |tenant, privilege| caller.may_grant(tenant, privilege)).await? {
         return Err(ApiError::Forbidden);
     }

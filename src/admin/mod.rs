@@ -21,6 +21,7 @@ pub mod directory;
 pub mod factors;
 pub mod import;
 pub mod openapi;
+pub mod themes;
 pub mod users;
 
 pub use authz::{Caller, Principal};
@@ -373,6 +374,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(users::configure)
             .configure(factors::configure)
             .configure(import::configure)
+            .configure(themes::configure)
             .default_service(web::to(|| async { ApiError::NotFound("resource").response() })),
     );
 }

@@ -4,13 +4,26 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{directory, factors, import, users};
+use super::{directory, factors, import, themes, users};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Portcullis admin API", description = "Tenants, workspaces, pools, users, groups, privileges, clients, schemas and policies. Authenticate with a bearer access token issued by Portcullis with the `admin` scope."),
     paths(
         directory::list_tenants,
+        themes::get_theme,
+        themes::put_theme,
+        themes::patch_theme,
+        themes::get_draft,
+        themes::put_draft,
+        themes::delete_draft,
+        themes::publish_draft,
+        themes::list_versions,
+        themes::get_version,
+        themes::rollback,
+        themes::post_asset,
+        themes::post_preview,
+        themes::list_pages,
         directory::get_tenant,
         directory::put_tenant,
         directory::list_pools,
@@ -82,7 +95,7 @@ use super::{directory, factors, import, users};
         factors::FactorView,
         factors::ResetView,
     )),
-    modifiers(&SecurityAddon),
+    modifiers(&SecurityAddon, &ThemeLayers),
     tags(
         (name = "directory", description = "Tenants, pools and their password policies, workspaces and clients"),
         (name = "users", description = "Users of a pool: creation, updates, status and password"),
@@ -91,6 +104,7 @@ use super::{directory, factors, import, users};
         (name = "schemas", description = "JSON Schemas of user payloads and metadata"),
         (name = "import", description = "Bulk import of users (NDJSON or CSV)"),
         (name = "audit", description = "The tenant's audit trail"),
+        (name = "themes", description = "Theme layers of tenants, workspaces and clients: versions, drafts, rollback, assets and preview"),
     )
 )]
 pub struct ApiDoc;
@@ -111,6 +125,33 @@ impl Modify for SecurityAddon {
     }
 }
 
+/// The theme operations of the tenant layer exist as well for each workspace
+/// (`/tenants/{tenant}/workspaces/{workspace}/theme…`) and client
+/// (`…/workspaces/{workspace}/clients/{client}/theme…`): the same operations, with the
+/// extra path parameters.
+struct ThemeLayers;
+
+impl Modify for ThemeLayers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        let param = |name: &str, what: &str| {
+            ParameterBuilder::new().name(name).parameter_in(ParameterIn::Path).required(Required::True).description(Some(what)).schema(Some(ObjectBuilder::new().schema_type(Type::String))).build()
+        };
+        let tenant_paths: Vec<(String, utoipa::openapi::PathItem)> =
+            openapi.paths.paths.iter().filter(|(p, _)| p.starts_with("/tenants/{tenant}/theme")).map(|(p, i)| (p.clone(), i.clone())).collect();
+        for (path, item) in tenant_paths {
+            let rest = &path["/tenants/{tenant}".len()..];
+            let mut ws = item.clone();
+            ws.parameters = Some(vec![param("workspace", "Workspace id").into()]);
+            openapi.paths.paths.insert(format!("/tenants/{{tenant}}/workspaces/{{workspace}}{rest}"), ws);
+            let mut client = item;
+            client.parameters = Some(vec![param("workspace", "Workspace id").into(), param("client", "Client id").into()]);
+            openapi.paths.paths.insert(format!("/tenants/{{tenant}}/workspaces/{{workspace}}/clients/{{client}}{rest}"), client);
+        }
+    }
+}
+
 pub async fn get_openapi() -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(ApiDoc::openapi().to_pretty_json().unwrap_or_default())
 }
@@ -128,6 +169,9 @@ mod tests {
         assert!(users.get.is_some() && users.post.is_some());
         let import = doc.paths.paths.get("/tenants/{tenant}/pools/{pool}/import").expect("import path");
         assert!(import.post.is_some());
+        let client_theme = doc.paths.paths.get("/tenants/{tenant}/workspaces/{workspace}/clients/{client}/theme").expect("client theme path");
+        assert!(client_theme.get.is_some() && client_theme.put.is_some() && client_theme.patch.is_some());
+        assert!(doc.paths.paths.contains_key("/tenants/{tenant}/workspaces/{workspace}/theme/rollback"));
         let operations: usize = doc
             .paths
             .paths

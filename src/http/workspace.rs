@@ -9,7 +9,6 @@ use super::response;
 use crate::protocol::token::Issuer;
 use crate::state::AppState;
 use crate::storage::Workspace;
-use crate::theme::{self, Theme};
 use crate::views::{self, Strings};
 
 pub struct CurrentWorkspace {
@@ -18,10 +17,11 @@ pub struct CurrentWorkspace {
 }
 
 impl CurrentWorkspace {
-    /// The resolved theme: workspace → tenant → built-in. Only pages need it, so the
+    /// The published theme layers of this workspace (and `client`), tenant first: what
+    /// `theme::resolve_over_builtin` makes the page's theme of. Only pages need it, so the
     /// back-channel endpoints never pay for it.
-    pub fn theme(&self) -> Theme {
-        theme::resolve(&[theme::builtin(), &self.workspace.tenant_theme, &self.workspace.theme])
+    pub async fn theme_layers(&self, state: &AppState, client: Option<&str>) -> crate::storage::Result<Vec<crate::theme::ThemeSpec>> {
+        crate::storage::themes::stack(state.themes.as_ref(), &self.issuer.tenant, &self.issuer.workspace, client).await
     }
 
     /// Path of this workspace's endpoints, e.g. `/acme/shop/login`.

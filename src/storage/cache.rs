@@ -82,7 +82,7 @@ impl<D: DirectoryStore + 'static, C: Send + Sync + 'static> DirectoryStore for C
         self.directory.tenants().await
     }
 
-    async fn tenant(&self, tenant: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>> {
+    async fn tenant(&self, tenant: &TenantId) -> Result<Option<String>> {
         self.directory.tenant(tenant).await
     }
 
@@ -147,8 +147,8 @@ mod tests {
     async fn deleting_through_the_cache_forgets_the_client() {
         let db = Arc::new(MemoryDb::new());
         let tenant = TenantId::new("acme");
-        db.put_tenant(&tenant, "acme", Default::default()).unwrap();
-        db.put_workspace(&tenant, "shop", "shop", Default::default(), vec![]).unwrap();
+        db.put_tenant(&tenant, "acme").unwrap();
+        db.put_workspace(&tenant, "shop", "shop", vec![]).unwrap();
         let client = Client {
             tenant_id: tenant.clone(),
             workspace_id: "shop".into(),

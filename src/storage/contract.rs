@@ -27,6 +27,7 @@ pub(crate) struct Stores {
     pub counters: Arc<dyn CounterStore>,
     pub housekeeping: Arc<dyn Housekeeping>,
     pub health: Arc<dyn Health>,
+    pub themes: Arc<dyn ThemeStore>,
 }
 
 impl Stores {
@@ -34,7 +35,7 @@ impl Stores {
     pub fn of<T>(all: Arc<T>) -> Self
     where
         T: UserStore + CredentialStore + PoolStore + GroupStore + PrivilegeStore + SchemaStore + DirectoryStore + ClientStore + ConsentStore + AuditStore + GrantStore,
-        T: KeyStore + CounterStore + Housekeeping + Health + 'static,
+        T: KeyStore + CounterStore + Housekeeping + Health + ThemeStore + 'static,
     {
         Stores {
             users: all.clone(),
@@ -51,7 +52,8 @@ impl Stores {
             keys: all.clone(),
             counters: all.clone(),
             housekeeping: all.clone(),
-            health: all,
+            health: all.clone(),
+            themes: all,
         }
     }
 }
@@ -154,6 +156,49 @@ pub(crate) async fn run(b: &dyn Backend) {
     keys(&b.fresh().await).await;
     counters(&b.fresh().await).await;
     apply(&b.fresh().await).await;
+    themes(&b.fresh().await).await;
+}
+
+/// Versions grow by one per change, an unchanged layer publishes nothing, a rollback is a
+/// new version, drafts stay apart, assets are stored once per content, all per tenant.
+pub(crate) async fn themes(s: &Stores) {
+    use crate::storage::themes::{Asset, ThemeScope};
+    use crate::theme::ThemeSpec;
+    let th = &s.themes;
+    let ws = ThemeScope::Workspace("shop".into());
+    let client = ThemeScope::Client { workspace: "shop".into(), client_id: "web".into() };
+    let layer = |n: &str| ThemeSpec { product_name: Some(n.into()), ..Default::default() };
+    assert_eq!(th.published(&acme(), &[ThemeScope::Tenant, ws.clone()]).await.unwrap(), vec![None, None]);
+    let v1 = th.publish(&acme(), &ws, &layer("One"), "user:a", 10, None).await.unwrap();
+    assert_eq!((v1.version, v1.author.as_str(), v1.published_at), (1, "user:a", 10));
+    assert_eq!(th.publish(&acme(), &ws, &layer("One"), "user:b", 11, None).await.unwrap().version, 1, "unchanged: no new version");
+    assert_eq!(th.publish(&acme(), &ws, &layer("Two"), "user:b", 12, None).await.unwrap().version, 2);
+    let back = th.publish(&acme(), &ws, &v1.layer, "user:c", 13, Some(1)).await.unwrap();
+    assert_eq!((back.version, back.rollback_of), (3, Some(1)));
+    let versions = th.versions(&acme(), &ws).await.unwrap();
+    assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![3, 2, 1]);
+    assert_eq!(th.version(&acme(), &ws, 2).await.unwrap().unwrap().layer, layer("Two"));
+    let now = th.published(&acme(), &[ThemeScope::Tenant, ws.clone(), client.clone()]).await.unwrap();
+    assert_eq!((now[0].is_none(), now[1].as_ref().map(|v| v.version), now[2].is_none()), (true, Some(3), true));
+    // Another tenant sees none of it.
+    assert!(th.versions(&other(), &ws).await.unwrap().is_empty());
+    assert!(th.version(&other(), &ws, 1).await.unwrap().is_none());
+
+    th.save_draft(&acme(), &client, &layer("Draft"), "user:a", 20).await.unwrap();
+    assert_eq!(th.draft(&acme(), &client).await.unwrap().unwrap().layer, layer("Draft"));
+    assert!(th.draft(&other(), &client).await.unwrap().is_none());
+    assert!(th.published(&acme(), std::slice::from_ref(&client)).await.unwrap()[0].is_none(), "a draft is not published");
+    th.save_draft(&acme(), &client, &layer("Draft 2"), "user:a", 21).await.unwrap();
+    assert_eq!(th.draft(&acme(), &client).await.unwrap().unwrap().updated_at, 21);
+    assert!(th.discard_draft(&acme(), &client).await.unwrap());
+    assert!(!th.discard_draft(&acme(), &client).await.unwrap());
+
+    let bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    let asset = Asset { tenant_id: acme(), id: crate::theme::assets::id_of(&bytes), content_type: "image/png".into(), bytes, width: Some(1), height: Some(2), created_at: 5 };
+    assert!(th.put_asset(&asset).await.unwrap());
+    assert!(!th.put_asset(&asset).await.unwrap(), "the same content is the same asset");
+    assert_eq!(th.asset(&acme(), &asset.id).await.unwrap().unwrap(), asset);
+    assert!(th.asset(&other(), &asset.id).await.unwrap().is_none());
 }
 
 pub(crate) async fn users(s: &Stores) {
@@ -674,14 +719,14 @@ pub(crate) async fn apply(s: &Stores) {
     let web = Client { name: "Web 2".into(), ..client(&t(), "web", vec!["https://b.example/cb".into()], vec![]) };
     let mut b = Batch { now: 100, writes: vec![] };
     // `replace: false` (what `Plan::keep_stored` sets): stored rows are kept, missing ones created.
-    b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME (partial)".into(), theme: Default::default(), levels: vec![], replace: false });
+    b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME (partial)".into(), levels: vec![], replace: false });
     b.push(Some("schema"), Write::Schema { tenant: t(), id: "extra".into(), body: serde_json::json!({ "type": "object" }) });
     b.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "Buyers".into(), self_registration: false, settings: PoolSettings::default() });
     b.push(Some("pool"), Write::Pool { tenant: t(), id: "vip".into(), name: "VIP".into(), self_registration: true, settings: PoolSettings::default() });
     b.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "premium".into(), name: "Premium".into() } });
     b.push(Some("user"), Write::User(alice.clone()));
-    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Renamed".into(), theme: Default::default(), pools: vec!["customers".into()], replace: false });
-    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "admin".into(), name: "Admin".into(), theme: Default::default(), pools: vec!["staff".into()], replace: false });
+    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Renamed".into(), pools: vec!["customers".into()], replace: false });
+    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "admin".into(), name: "Admin".into(), pools: vec!["staff".into()], replace: false });
     b.push(Some("client"), Write::Client(web));
     b.push(Some("client"), Write::Client(Client { client_id: "cli".into(), name: "cli".into(), ..client(&t(), "cli", vec!["http://127.0.0.1/cb".into()], vec![]) }));
     b.push(None, Write::Grant { tenant: t(), privilege: "tenant_admin".into(), holder: Holder::User { pool: "customers".into(), username: "alice".into() } });
@@ -709,7 +754,7 @@ pub(crate) async fn apply(s: &Stores) {
     assert_eq!(s.clients.get(&t(), "shop", "web").await.unwrap().unwrap().name, "Web 2");
     assert_eq!(s.clients.clients(&t(), "shop").await.unwrap().into_iter().map(|c| c.client_id).collect::<Vec<_>>(), ["api", "cli", "web"]);
     // Kept as stored: the tenant's name, the workspace's name and pools; the missing workspace was created.
-    assert_eq!(s.directory.tenant(&t()).await.unwrap().unwrap().0, "acme");
+    assert_eq!(s.directory.tenant(&t()).await.unwrap().unwrap(), "acme");
     let mut workspaces = s.directory.workspaces(&t()).await.unwrap();
     workspaces.sort();
     assert_eq!(workspaces, [("admin".to_string(), "Admin".to_string(), vec!["staff".to_string()]), ("shop".into(), "shop".into(), vec!["staff".into(), "customers".into()])]);
@@ -738,10 +783,10 @@ pub(crate) async fn apply(s: &Stores) {
     // `replace: true` does overwrite.
     let mut full = Batch { now: 300, writes: vec![] };
     let bank = crate::model::AssuranceLevel { id: "bank".into(), acr: "urn:acme:loa:bank".into(), reached_by: vec![vec!["password".into(), "totp".into()], vec!["webauthn".into()]] };
-    full.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme: Default::default(), levels: vec![bank.clone()], replace: true });
-    full.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Shop".into(), theme: Default::default(), pools: vec!["customers".into()], replace: true });
+    full.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![bank.clone()], replace: true });
+    full.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Shop".into(), pools: vec!["customers".into()], replace: true });
     assert_eq!(counts(&s.directory.apply(&full).await.unwrap().updated), [("tenant", 1), ("workspace", 1)]);
-    assert_eq!(s.directory.tenant(&t()).await.unwrap().unwrap().0, "ACME");
+    assert_eq!(s.directory.tenant(&t()).await.unwrap().unwrap(), "ACME");
     let shop = s.directory.workspace(&t(), "shop").await.unwrap().unwrap();
     assert_eq!(shop.pools, ["customers"]);
     // The tenant's levels of assurance come back with each of its workspaces.
@@ -751,7 +796,7 @@ pub(crate) async fn apply(s: &Stores) {
     assert!(s.directory.workspace(&other(), "shop").await.unwrap().is_none_or(|w| w.levels.is_empty()));
     // `replace: false` keeps them.
     let mut partial = Batch { now: 305, writes: vec![] };
-    partial.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme: Default::default(), levels: vec![], replace: false });
+    partial.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![], replace: false });
     s.directory.apply(&partial).await.unwrap();
     assert_eq!(s.directory.levels(&t()).await.unwrap(), std::slice::from_ref(&bank));
 
@@ -772,8 +817,8 @@ pub(crate) async fn apply(s: &Stores) {
     let before_acme = snapshot(s, &t()).await;
     let alice_before = s.users.get(&t(), &stored.id).await.unwrap().unwrap();
     let mut bad = Batch { now: 400, writes: vec![] };
-    bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("fresh"), name: "Fresh".into(), theme: Default::default(), levels: vec![], replace: true });
-    bad.push(Some("tenant"), Write::Tenant { id: t(), name: "Rolled back".into(), theme: Default::default(), levels: vec![], replace: true });
+    bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("fresh"), name: "Fresh".into(), levels: vec![], replace: true });
+    bad.push(Some("tenant"), Write::Tenant { id: t(), name: "Rolled back".into(), levels: vec![], replace: true });
     bad.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "Rolled back".into(), self_registration: false, settings: PoolSettings::default() });
     bad.push(Some("pool"), Write::Pool { tenant: t(), id: "temp".into(), name: "Temp".into(), self_registration: false, settings: PoolSettings::default() });
     bad.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "temp".into(), name: "Temp".into() } });
@@ -811,7 +856,7 @@ pub(crate) async fn apply(s: &Stores) {
 
     // A workspace belongs to a tenant that exists.
     let mut orphan = Batch { now: 350, writes: vec![] };
-    orphan.push(Some("workspace"), Write::Workspace { tenant: TenantId::new("nosuch"), id: "w".into(), name: "W".into(), theme: Default::default(), pools: vec![], replace: true });
+    orphan.push(Some("workspace"), Write::Workspace { tenant: TenantId::new("nosuch"), id: "w".into(), name: "W".into(), pools: vec![], replace: true });
     assert!(s.directory.apply(&orphan).await.is_err());
     assert!(s.directory.workspace(&TenantId::new("nosuch"), "w").await.unwrap().is_none());
 }
@@ -824,11 +869,11 @@ impl Backend for Memory {
     async fn fresh(&self) -> Stores {
         let db = Arc::new(crate::storage::memory::MemoryDb::new());
         for s in seed() {
-            db.put_tenant(&s.tenant, s.tenant.as_str(), Default::default()).unwrap();
+            db.put_tenant(&s.tenant, s.tenant.as_str()).unwrap();
             for p in s.pools {
                 db.put_pool(p).unwrap();
             }
-            db.put_workspace(&s.tenant, s.workspace.0, s.workspace.0, Default::default(), s.workspace.1).unwrap();
+            db.put_workspace(&s.tenant, s.workspace.0, s.workspace.0, s.workspace.1).unwrap();
             for c in s.clients {
                 db.put_client(c).unwrap();
             }

@@ -21,9 +21,11 @@ pub mod memory;
 pub mod redis;
 pub mod session;
 pub mod sql;
+pub mod themes;
 pub mod write;
 
 pub use identity::{CredentialStore, GroupStore, PoolStore, PrivilegeStore, SchemaStore, UserStore};
+pub use themes::{ThemeScope, ThemeStore};
 
 pub type Result<T> = std::result::Result<T, AppError>;
 
@@ -64,8 +66,6 @@ pub struct Workspace {
     pub name: String,
     /// Identity sources in lookup order.
     pub pools: Vec<String>,
-    pub tenant_theme: crate::theme::ThemeSpec,
-    pub theme: crate::theme::ThemeSpec,
     /// The tenant's own levels of assurance (besides the built-in ones).
     pub levels: Vec<crate::model::AssuranceLevel>,
 }
@@ -256,8 +256,8 @@ pub trait DirectoryStore: Send + Sync {
     async fn apply(&self, batch: &write::Batch) -> Result<write::Applied>;
     /// Every tenant, ordered by id: (id, name).
     async fn tenants(&self) -> Result<Vec<(TenantId, String)>>;
-    /// One tenant's name and theme.
-    async fn tenant(&self, tenant: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>>;
+    /// One tenant's name (its theme is in the `ThemeStore`).
+    async fn tenant(&self, tenant: &TenantId) -> Result<Option<String>>;
     /// The tenant's own levels of assurance (`assurance_levels`; none for an unknown tenant).
     async fn levels(&self, tenant: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>>;
     /// Workspaces of the tenant ordered by id: (id, name, pools in lookup order).

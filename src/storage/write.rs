@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::identity::{Group, NewUser, PoolSettings};
 use super::{AuditEvent, Client, TenantId};
+use super::themes::ThemeScope;
 use crate::theme::ThemeSpec;
 
 /// One write. Upserts are keyed as the store's unique keys are: a tenant by id, a pool,
@@ -13,9 +14,9 @@ use crate::theme::ThemeSpec;
 /// by (tenant, workspace, client id).
 #[derive(Debug, Clone)]
 pub enum Write {
-    /// Creates the tenant; `replace`: also overwrites the name, theme and levels of
-    /// assurance of a stored one.
-    Tenant { id: TenantId, name: String, theme: ThemeSpec, levels: Vec<crate::model::AssuranceLevel>, replace: bool },
+    /// Creates the tenant; `replace`: also overwrites the name and levels of assurance of a
+    /// stored one (its theme is written only by `Write::Theme`).
+    Tenant { id: TenantId, name: String, levels: Vec<crate::model::AssuranceLevel>, replace: bool },
     Schema { tenant: TenantId, id: String, body: serde_json::Value },
     /// `self_registration` is what the stored pool reports, whatever `settings` says.
     Pool { tenant: TenantId, id: String, name: String, self_registration: bool, settings: PoolSettings },
@@ -26,8 +27,12 @@ pub enum Write {
     /// unless that is `None` (then the stored one stays); retired passwords stay either way.
     User(NewUser),
     /// Creates the workspace with its pools (in lookup order); `replace`: also overwrites
-    /// the name, theme and pools of a stored one.
-    Workspace { tenant: TenantId, id: String, name: String, theme: ThemeSpec, pools: Vec<String>, replace: bool },
+    /// the name and pools of a stored one.
+    Workspace { tenant: TenantId, id: String, name: String, pools: Vec<String>, replace: bool },
+    /// Publishes a theme layer as the scope's next version (`ThemeStore::publish`: nothing
+    /// is written when it equals the current one). Only a document that has a theme makes
+    /// this write; no other write touches a theme.
+    Theme { tenant: TenantId, scope: ThemeScope, layer: ThemeSpec, author: String },
     Client(Client),
     /// Grants a privilege (kept if held already).
     Grant { tenant: TenantId, privilege: String, holder: Holder },

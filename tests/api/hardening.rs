@@ -388,7 +388,7 @@ async fn writes_keep_what_their_document_leaves_out(backend: Backend) {
     assert_eq!(s, 200, "{body}");
     let (s, body) = api(Method::PUT, &app.admin("/tenants/acme"), &admin, Some(json!({ "name": "ACME Corp" }))).await;
     assert_eq!((s, body["name"].as_str()), (200, Some("ACME Corp")));
-    let (_, theme) = app.state.directory.tenant(&portcullis::model::TenantId::new("acme")).await.unwrap().unwrap();
+    let theme = tenant_theme(&app).await;
     assert_eq!(theme.product_name.as_deref(), Some("Acme Login"), "the theme was left out, so it stays");
 
     let (s, body) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/club"), &admin, Some(json!({ "theme": { "product_name": "Club" } }))).await;
@@ -420,10 +420,17 @@ async fn writes_keep_what_their_document_leaves_out(backend: Backend) {
     // The provisioning file follows the same rule.
     let plan = portcullis::provision::prepare(&app.state, portcullis::provision::parse("tenants: [{id: acme, workspaces: [{id: club}]}]").unwrap(), "t").await.unwrap();
     app.state.directory.apply(&plan).await.unwrap();
-    let (name, theme) = app.state.directory.tenant(&portcullis::model::TenantId::new("acme")).await.unwrap().unwrap();
+    let name = app.state.directory.tenant(&portcullis::model::TenantId::new("acme")).await.unwrap().unwrap();
+    let theme = tenant_theme(&app).await;
     assert_eq!((name.as_str(), theme.product_name.as_deref()), ("ACME Corp", Some("Acme Login")));
     let ws = app.state.directory.workspaces(&portcullis::model::TenantId::new("acme")).await.unwrap().into_iter().find(|w| w.0 == "club").unwrap();
     assert_eq!(ws.2, vec!["consumers".to_string()]);
+}
+
+/// The published tenant layer (themes live in the `ThemeStore`).
+async fn tenant_theme(app: &TestApp) -> portcullis::theme::ThemeSpec {
+    let scope = [portcullis::storage::ThemeScope::Tenant];
+    app.state.themes.published(&portcullis::model::TenantId::new("acme"), &scope).await.unwrap().remove(0).unwrap().layer
 }
 
 /// Low: anonymous calls wrote rows of any size (30 KiB paths) into a tenant's audit trail.

@@ -20,3 +20,4 @@ mod negative;
 mod nodes;
 mod operations;
 mod pools;
+mod themes;

@@ -95,6 +95,7 @@ async fn with_client(page: &mut Page, flow: Flow) -> Result<FlowCtx, PageError> 
     let client = found.ok_or_else(|| page.error(StatusCode::BAD_REQUEST, "invalid_client", "The application is no longer registered."))?;
     // The handler's span names the client from here on.
     tracing::Span::current().record("client_id", client.client_id.as_str());
+    page.theme_for_client(&client.client_id).await?;
     Ok(FlowCtx { flow, client })
 }
 

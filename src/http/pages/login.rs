@@ -34,7 +34,7 @@ async fn login_page(page: &Page, fc: &FlowCtx, shown: Shown) -> PageResult {
     };
     // The passkey button and autofill run a script (with this page's nonce).
     Ok(match view.passkey {
-        Some(_) => crate::http::response::render_scripted(shown.status, &view.page.nonce, &view),
+        Some(_) => crate::http::response::render_scripted(shown.status, &view.page.nonce, &page.theme, &view),
         None => page.render(shown.status, &view.page.nonce, &view),
     })
 }

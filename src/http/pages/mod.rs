@@ -13,7 +13,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 use futures_util::future::LocalBoxFuture;
 
-use super::response::{self, render};
+use super::response;
 use super::workspace::{CurrentWorkspace, WorkspaceError, strings};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -59,12 +59,25 @@ impl FromRequest for Page {
             let cw = cw.await?;
             let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(WorkspaceError::NotFound)?;
             let ip = super::client_ip::client_ip(&req, &state.config.trusted_proxies);
-            Ok(Page { theme: cw.theme(), t: strings(&req, &[]), browser: super::browser_digest(&req), ip, state, cw, req })
+            let layers = cw.theme_layers(&state, None).await.map_err(WorkspaceError::Unavailable)?;
+            Ok(Page { theme: crate::theme::resolve_over_builtin(&layers), t: strings(&req, &[]), browser: super::browser_digest(&req), ip, state, cw, req })
         })
     }
 }
 
 impl Page {
+    /// Themes the page for the flow's client: its layer over the workspace's (DESIGN.md
+    /// "Themes": built-in → tenant → workspace → client).
+    pub async fn theme_for_client(&mut self, client_id: &str) -> Result<(), PageError> {
+        match self.cw.theme_layers(&self.state, Some(client_id)).await {
+            Ok(layers) => {
+                self.theme = crate::theme::resolve_over_builtin(&layers);
+                Ok(())
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
     /// Switches the language to the first supported of `ui_locales` (then Accept-Language).
     pub fn speak(&mut self, ui_locales: &[String]) {
         self.t = strings(&self.req, ui_locales);
@@ -84,7 +97,7 @@ impl Page {
 
     /// Renders a page template (whose `PageCtx` carries the CSP nonce).
     pub fn render(&self, status: StatusCode, nonce: &str, page: &impl Template) -> HttpResponse {
-        render(status, nonce, page)
+        response::render_themed(status, nonce, &self.theme, page)
     }
 
     /// A themed error page with this status, error code and message.

@@ -102,7 +102,7 @@ fn show(page: &Page, fc: &FlowCtx, id: PageId, (heading, intro, button): (&str, 
         // The form fallback: the factor choice lists the flow's other factors.
         other_url: others.then(|| page.path(PageId::FactorChoice.as_str())),
     };
-    Ok(crate::http::response::render_scripted(StatusCode::OK, &view.page.nonce, &view))
+    Ok(crate::http::response::render_scripted(StatusCode::OK, &view.page.nonce, &page.theme, &view))
 }
 
 /// `POST passkey/options` (flow, csrf, purpose): starts a ceremony, answers

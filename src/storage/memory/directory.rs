@@ -17,9 +17,7 @@ impl DirectoryStore for MemoryDb {
             id: workspace.into(),
             name: w.name.clone(),
             pools: w.pools.clone(),
-            tenant_theme: t.theme.clone(),
             levels: t.levels.clone(),
-            theme: w.theme.clone(),
         }))
     }
 
@@ -36,8 +34,8 @@ impl DirectoryStore for MemoryDb {
         Ok(self.lock()?.tenants.iter().map(|(id, t)| (TenantId::new(id.clone()), t.name.clone())).collect())
     }
 
-    async fn tenant(&self, tenant: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>> {
-        Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| (t.name.clone(), t.theme.clone())))
+    async fn tenant(&self, tenant: &TenantId) -> Result<Option<String>> {
+        Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| t.name.clone()))
     }
 
     async fn levels(&self, tenant: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {

@@ -8,12 +8,13 @@ use std::sync::{Mutex, MutexGuard};
 use crate::error::AppError;
 use crate::storage::identity::{AuditRecord, Credential, Group, Pool, Privilege};
 use crate::storage::{Client, Grant, Result, StoredKey, TenantId, User};
-use crate::theme::ThemeSpec;
+use crate::storage::themes::{Asset, ThemeDraft, ThemeVersion};
 
 mod apply;
 mod directory;
 mod identity;
 mod session;
+mod themes;
 mod tokens;
 
 pub use session::MemoryStore;
@@ -21,14 +22,12 @@ pub use session::MemoryStore;
 #[derive(Clone)]
 struct TenantRow {
     name: String,
-    theme: ThemeSpec,
     levels: Vec<crate::model::AssuranceLevel>,
 }
 
 #[derive(Clone)]
 struct WorkspaceRow {
     name: String,
-    theme: ThemeSpec,
     pools: Vec<String>,
 }
 
@@ -70,6 +69,11 @@ struct Data {
     keys: Vec<StoredKey>,
     /// Key → (hits, window end).
     counters: HashMap<String, (u64, i64)>,
+    /// (tenant, scope key) → versions, oldest first.
+    themes: BTreeMap<(String, String), Vec<ThemeVersion>>,
+    drafts: BTreeMap<(String, String), ThemeDraft>,
+    /// (tenant, asset id).
+    assets: BTreeMap<(String, String), Asset>,
 }
 
 /// The database, in memory. Each method holds one lock for its whole work, which makes
@@ -89,18 +93,18 @@ impl MemoryDb {
     }
 
     /// Creates or replaces a tenant (what provisioning does through `DirectoryStore::apply`).
-    pub fn put_tenant(&self, id: &TenantId, name: &str, theme: ThemeSpec) -> Result<()> {
-        self.lock()?.tenants.insert(id.to_string(), TenantRow { name: name.into(), theme, levels: vec![] });
+    pub fn put_tenant(&self, id: &TenantId, name: &str) -> Result<()> {
+        self.lock()?.tenants.insert(id.to_string(), TenantRow { name: name.into(), levels: vec![] });
         Ok(())
     }
 
     /// Creates or replaces a workspace of an existing tenant, with its pools in lookup order.
-    pub fn put_workspace(&self, tenant: &TenantId, id: &str, name: &str, theme: ThemeSpec, pools: Vec<String>) -> Result<()> {
+    pub fn put_workspace(&self, tenant: &TenantId, id: &str, name: &str, pools: Vec<String>) -> Result<()> {
         let mut d = self.lock()?;
         if !d.tenants.contains_key(tenant.as_str()) {
             return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
         }
-        d.workspaces.insert((tenant.to_string(), id.into()), WorkspaceRow { name: name.into(), theme, pools });
+        d.workspaces.insert((tenant.to_string(), id.into()), WorkspaceRow { name: name.into(), pools });
         Ok(())
     }
 

@@ -26,14 +26,14 @@ pub(super) async fn apply(writer: &DatabaseConnection, batch: &Batch) -> Result<
 /// Runs one write; returns whether its key existed before.
 async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
     match w {
-        Write::Tenant { id, name, theme, levels, replace } => {
+        Write::Tenant { id, name, levels, replace } => {
             let existed = tenant::Entity::find_by_id(id.to_string()).one(txn).await.map_err(db)?.is_some();
             let on_conflict = if *replace {
                 OnConflict::column(tenant::Column::Id).update_columns([tenant::Column::Name, tenant::Column::Settings]).to_owned()
             } else {
                 OnConflict::column(tenant::Column::Id).do_nothing().to_owned()
             };
-            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(settings_json(theme, levels)?), created_at: Set(now) })
+            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(settings_json(levels)?), created_at: Set(now) })
                 .on_conflict(on_conflict)
                 .do_nothing()
                 .exec(txn)
@@ -72,7 +72,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             Ok(existed)
         }
         Write::User(u) => put_user(txn, now, u).await,
-        Write::Workspace { tenant, id, name, theme, pools, replace } => {
+        Write::Workspace { tenant, id, name, pools, replace } => {
             // No foreign key holds a workspace to its tenant: refused here, as the memory store does.
             if tenant::Entity::find_by_id(tenant.to_string()).one(txn).await.map_err(db)?.is_none() {
                 return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
@@ -81,7 +81,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             if existed && !replace {
                 return Ok(true);
             }
-            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(theme, &[])?) })
+            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(&[])?) })
                 .on_conflict(
                     OnConflict::columns([workspace::Column::TenantId, workspace::Column::Id])
                         .update_columns([workspace::Column::Name, workspace::Column::Settings])
@@ -149,6 +149,10 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             };
             identity::grant_holder(txn, tenant, privilege, &holder).await?;
             Ok(false)
+        }
+        Write::Theme { tenant, scope, layer, author } => {
+            let existed = super::themes::publish_in(txn, tenant, scope, layer, author, now, None).await?.version > 1;
+            Ok(existed)
         }
         Write::Audit(e) => {
             audit_event::Entity::insert(audit_event::ActiveModel {

@@ -337,3 +337,57 @@ pub mod counter {
     }
     no_relations!();
 }
+
+/// One published version of a theme layer (`ThemeStore`).
+pub mod theme_version {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "theme_versions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub scope: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub version: i64,
+        pub layer: String,
+        pub author: String,
+        pub published_at: i64,
+        pub rollback_of: Option<i64>,
+    }
+    no_relations!();
+}
+
+pub mod theme_draft {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "theme_drafts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub scope: String,
+        pub layer: String,
+        pub author: String,
+        pub updated_at: i64,
+    }
+    no_relations!();
+}
+
+pub mod theme_asset {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "theme_assets")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub content_type: String,
+        pub bytes: Vec<u8>,
+        pub width: Option<i64>,
+        pub height: Option<i64>,
+        pub created_at: i64,
+    }
+    no_relations!();
+}

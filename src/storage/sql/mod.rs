@@ -19,6 +19,7 @@ mod entities;
 use entities::*;
 mod credentials;
 mod identity;
+mod themes;
 
 #[path = "../../../migrations/mod.rs"]
 mod migrations;
@@ -146,25 +147,20 @@ fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
 }
 
 /// Settings of tenants and workspaces, stored as JSON. `levels`: a tenant's own levels of
-/// assurance (absent in workspaces and in tenants stored before levels existed).
+/// assurance (absent in workspaces and in tenants stored before levels existed). Themes
+/// live in their own table since m0004, so writing a tenant or workspace never touches one.
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 struct Settings {
-    #[serde(default)]
-    theme: crate::theme::ThemeSpec,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     levels: Vec<crate::model::AssuranceLevel>,
-}
-
-fn theme_of(settings: &str) -> Result<crate::theme::ThemeSpec> {
-    Ok(serde_json::from_str::<Settings>(settings)?.theme)
 }
 
 fn levels_of(settings: &str) -> Result<Vec<crate::model::AssuranceLevel>> {
     Ok(serde_json::from_str::<Settings>(settings)?.levels)
 }
 
-fn settings_json(theme: &crate::theme::ThemeSpec, levels: &[crate::model::AssuranceLevel]) -> Result<String> {
-    Ok(serde_json::to_string(&Settings { theme: theme.clone(), levels: levels.to_vec() })?)
+fn settings_json(levels: &[crate::model::AssuranceLevel]) -> Result<String> {
+    Ok(serde_json::to_string(&Settings { levels: levels.to_vec() })?)
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -255,9 +251,7 @@ impl DirectoryStore for SqlStore {
             .await
             .map_err(db)?;
         Ok(Some(Workspace {
-            tenant_theme: theme_of(&t.settings)?,
             levels: levels_of(&t.settings)?,
-            theme: theme_of(&w.settings)?,
             tenant_id: TenantId::new(w.tenant_id),
             id: w.id,
             name: w.name,
@@ -273,11 +267,8 @@ impl DirectoryStore for SqlStore {
         Ok(tenant::Entity::find().order_by_asc(tenant::Column::Id).all(&self.conn).await.map_err(db)?.into_iter().map(|t| (TenantId::new(t.id), t.name)).collect())
     }
 
-    async fn tenant(&self, id: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>> {
-        match tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)? {
-            Some(t) => Ok(Some((t.name, theme_of(&t.settings)?))),
-            None => Ok(None),
-        }
+    async fn tenant(&self, id: &TenantId) -> Result<Option<String>> {
+        Ok(tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)?.map(|t| t.name))
     }
 
     async fn levels(&self, id: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {

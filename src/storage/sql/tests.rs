@@ -27,7 +27,8 @@ async fn provisioned(store: &SqlStore, hasher: &Hasher) -> Applied {
     let t = || TenantId::new("acme");
     let mut batch = Batch { now: 100, writes: vec![] };
     let theme = crate::theme::ThemeSpec { product_name: Some("ACME".into()), ..Default::default() };
-    batch.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme, levels: vec![], replace: true });
+    batch.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![], replace: true });
+    batch.push(None, Write::Theme { tenant: t(), scope: crate::storage::ThemeScope::Tenant, layer: theme, author: "provisioning".into() });
     batch.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "customers".into(), self_registration: false, settings: PoolSettings::default() });
     batch.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "premium".into(), name: "premium".into() } });
     let alice = NewUser {
@@ -37,7 +38,7 @@ async fn provisioned(store: &SqlStore, hasher: &Hasher) -> Applied {
         ..new_user("alice", "alice@example.com")
     };
     batch.push(Some("user"), Write::User(alice));
-    batch.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "shop".into(), theme: Default::default(), pools: vec!["customers".into()], replace: true });
+    batch.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "shop".into(), pools: vec!["customers".into()], replace: true });
     let web = Client {
         tenant_id: t(),
         workspace_id: "shop".into(),
@@ -73,7 +74,9 @@ async fn suite(store: SqlStore) {
 
     let ws = store.workspace(&t("acme"), "shop").await.unwrap().unwrap();
     assert_eq!(ws.pools, vec!["customers".to_string()]);
-    assert_eq!(ws.tenant_theme.product_name.as_deref(), Some("ACME"));
+    // The theme went into its store, once: the second run published nothing new.
+    let versions = crate::storage::ThemeStore::versions(&store, &t("acme"), &crate::storage::ThemeScope::Tenant).await.unwrap();
+    assert_eq!((versions.len(), versions[0].layer.product_name.as_deref()), (1, Some("ACME")));
     assert!(store.workspace(&t("acme"), "nope").await.unwrap().is_none());
     assert!(store.workspace(&t("other"), "shop").await.unwrap().is_none());
 
@@ -194,4 +197,28 @@ async fn contract_suites_on_sqlite() {
 #[tokio::test]
 async fn contract_suites_on_postgres() {
     crate::storage::contract::run(&Postgres).await;
+}
+
+/// m0004 moves the themes stored inside tenant and workspace settings into version 1 of
+/// their layer, and takes them out of the settings.
+#[tokio::test]
+async fn themes_move_out_of_the_settings() {
+    let dir = std::env::temp_dir().join(format!("portcullis-unit-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conn = Database::connect(format!("sqlite://{}/db.sqlite?mode=rwc", dir.display())).await.unwrap();
+    migrations::Migrator::up(&conn, Some(3)).await.unwrap();
+    conn.execute_unprepared(r#"INSERT INTO tenants (id, name, settings, created_at) VALUES ('acme', 'ACME', '{"theme":{"product_name":"ACME","tokens":{"--pc-radius":"4px"}}}', 1)"#).await.unwrap();
+    conn.execute_unprepared(r#"INSERT INTO tenants (id, name, settings, created_at) VALUES ('bare', 'Bare', '{"theme":{"tokens":{}}}', 1)"#).await.unwrap();
+    conn.execute_unprepared(r#"INSERT INTO workspaces (tenant_id, id, name, settings) VALUES ('acme', 'shop', 'Shop', '{"theme":{"layout":"split"}}')"#).await.unwrap();
+    migrations::Migrator::up(&conn, None).await.unwrap();
+    let store = SqlStore { conn: conn.clone(), writer: conn };
+    let scopes = [crate::storage::ThemeScope::Tenant, crate::storage::ThemeScope::Workspace("shop".into())];
+    let found = crate::storage::ThemeStore::published(&store, &t("acme"), &scopes).await.unwrap();
+    let tenant = found[0].as_ref().unwrap();
+    assert_eq!((tenant.version, tenant.author.as_str(), tenant.layer.product_name.as_deref()), (1, "migration", Some("ACME")));
+    assert_eq!(tenant.layer.tokens.get("--pc-radius").map(String::as_str), Some("4px"));
+    assert_eq!(found[1].as_ref().unwrap().layer.layout, Some(crate::theme::Layout::Split));
+    assert!(crate::storage::ThemeStore::published(&store, &t("bare"), &scopes[..1]).await.unwrap()[0].is_none(), "an empty theme is no version");
+    let row = tenant::Entity::find_by_id("acme".to_string()).one(&store.conn).await.unwrap().unwrap();
+    assert_eq!(row.settings, "{}");
 }
