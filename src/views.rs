@@ -5,146 +5,19 @@ use crate::theme::Theme;
 
 pub use crate::locale::LOCALES;
 
-/// The strings of the hosted pages in one language.
-pub struct Strings {
-    pub lang: &'static str,
-    pub sign_in: &'static str,
-    pub sign_in_to: &'static str,
-    pub username_or_email: &'static str,
-    pub password: &'static str,
-    pub bad_credentials: &'static str,
-    pub too_many_attempts: &'static str,
-    pub too_many_codes: &'static str,
-    /// `{n}`: seconds.
-    pub wait_seconds: &'static str,
-    pub consent_title: &'static str,
-    pub consent_intro: &'static str,
-    pub allow: &'static str,
-    pub deny: &'static str,
-    pub signed_out: &'static str,
-    pub signed_out_text: &'static str,
-    pub sign_out_title: &'static str,
-    pub sign_out_question: &'static str,
-    pub sign_out: &'static str,
-    pub error_title: &'static str,
-    pub error_code: &'static str,
-    pub scope_openid: &'static str,
-    pub scope_profile: &'static str,
-    pub scope_email: &'static str,
-    pub scope_phone: &'static str,
-    pub scope_address: &'static str,
-    pub scope_offline_access: &'static str,
-    pub scope_admin: &'static str,
-    pub scope_admin_warning: &'static str,
-    /// For a scope the page has no words for: the user still sees that more is asked.
-    pub scope_other: &'static str,
-    // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+pub use crate::texts::Strings;
 
-    // -- passkeys (helper W) --
+/// The texts of a page: English unless the request negotiated another locale
+/// (`locale::negotiate`), with the theme's overrides on top (`texts::strings`).
+pub type Texts = std::sync::Arc<Strings>;
 
-    // -- email and SMS codes, adaptive MFA (helper A) --
-
-    // -- end of factor strings --
-}
-
-pub const EN: Strings = Strings {
-    lang: "en",
-    sign_in: "Sign in",
-    sign_in_to: "Sign in to continue to",
-    username_or_email: "Username or email",
-    password: "Password",
-    bad_credentials: "Incorrect username or password.",
-    too_many_attempts: "Too many failed attempts. Please wait 15 minutes, or reset your password.",
-    too_many_codes: "Too many codes were requested for this address or from your network. Please wait an hour and try again.",
-    wait_seconds: "Several attempts failed. Please wait {n} seconds before you try again.",
-    consent_title: "Allow access?",
-    consent_intro: "would like to:",
-    allow: "Allow",
-    deny: "Deny",
-    signed_out: "Signed out",
-    signed_out_text: "You have been signed out.",
-    sign_out_title: "Sign out",
-    sign_out_question: "Do you want to sign out?",
-    sign_out: "Sign out",
-    error_title: "Something went wrong",
-    error_code: "Error code",
-    scope_openid: "Know who you are",
-    scope_profile: "See your name and profile",
-    scope_email: "See your email address",
-    scope_phone: "See your phone number",
-    scope_address: "See your postal address",
-    scope_offline_access: "Keep access while you are away",
-    scope_admin: "Manage accounts and settings of this organisation in your name",
-    scope_admin_warning: "This gives the application your administrator rights. Allow it only for an administration tool you trust.",
-    scope_other: "Other access to your account",
-    // -- second factors: TOTP, recovery codes, factor choice (helper T) --
-
-    // -- passkeys (helper W) --
-
-    // -- email and SMS codes, adaptive MFA (helper A) --
-
-    // -- end of factor strings --
-};
-
-pub const DE: Strings = Strings {
-    lang: "de",
-    sign_in: "Anmelden",
-    sign_in_to: "Melden Sie sich an, um fortzufahren zu",
-    username_or_email: "Benutzername oder E-Mail",
-    password: "Passwort",
-    bad_credentials: "Benutzername oder Passwort ist falsch.",
-    too_many_attempts: "Zu viele Fehlversuche. Bitte warten Sie 15 Minuten oder setzen Sie Ihr Passwort zurück.",
-    too_many_codes: "Für diese Adresse oder aus Ihrem Netzwerk wurden zu viele Codes angefordert. Bitte warten Sie eine Stunde und versuchen Sie es dann erneut.",
-    wait_seconds: "Mehrere Versuche sind fehlgeschlagen. Bitte warten Sie {n} Sekunden, bevor Sie es erneut versuchen.",
-    consent_title: "Zugriff erlauben?",
-    consent_intro: "möchte:",
-    allow: "Erlauben",
-    deny: "Ablehnen",
-    signed_out: "Abgemeldet",
-    signed_out_text: "Sie wurden abgemeldet.",
-    sign_out_title: "Abmelden",
-    sign_out_question: "Möchten Sie sich abmelden?",
-    sign_out: "Abmelden",
-    error_title: "Etwas ist schiefgelaufen",
-    error_code: "Fehlercode",
-    scope_openid: "Wissen, wer Sie sind",
-    scope_profile: "Ihren Namen und Ihr Profil sehen",
-    scope_email: "Ihre E-Mail-Adresse sehen",
-    scope_phone: "Ihre Telefonnummer sehen",
-    scope_address: "Ihre Postanschrift sehen",
-    scope_offline_access: "Zugriff behalten, während Sie nicht angemeldet sind",
-    scope_admin: "Konten und Einstellungen dieser Organisation in Ihrem Namen verwalten",
-    scope_admin_warning: "Damit erhält die Anwendung Ihre Administratorrechte. Erlauben Sie das nur einem Verwaltungswerkzeug, dem Sie vertrauen.",
-    scope_other: "Weiteren Zugriff auf Ihr Konto",
-    // -- second factors: TOTP, recovery codes, factor choice (helper T) --
-
-    // -- passkeys (helper W) --
-
-    // -- email and SMS codes, adaptive MFA (helper A) --
-
-    // -- end of factor strings --
-};
-
-/// Picks the first supported locale of `ui_locales`, then of Accept-Language, else English.
-pub fn strings_for(ui_locales: &[String], accept_language: Option<&str>) -> &'static Strings {
-    let from_header = accept_language
-        .into_iter()
-        .flat_map(|h| h.split(','))
-        .map(|p| p.split(';').next().unwrap_or("").trim().to_owned());
-    for tag in ui_locales.iter().cloned().chain(from_header) {
-        match tag.split('-').next().unwrap_or("").to_ascii_lowercase().as_str() {
-            "en" => return &EN,
-            "de" => return &DE,
-            _ => {}
-        }
-    }
-    &EN
-}
+// Texts are declared in `texts::catalogue!` and live in `locales/<locale>.ftl`: one line
+// per field there, one line per locale file (docs/architecture.md, "Texts").
 
 /// One line of the consent page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScopeLine {
-    pub text: &'static str,
+    pub text: String,
     /// The scope hands over administrator rights: the page says so.
     pub warning: bool,
 }
@@ -154,16 +27,16 @@ impl Strings {
     /// one the generic line), so nothing is granted that the page did not show.
     pub fn scope(&self, scope: &str) -> ScopeLine {
         let text = match scope {
-            "openid" => self.scope_openid,
-            "profile" => self.scope_profile,
-            "email" => self.scope_email,
-            "phone" => self.scope_phone,
-            "address" => self.scope_address,
-            "offline_access" => self.scope_offline_access,
-            "admin" => self.scope_admin,
-            _ => self.scope_other,
+            "openid" => &self.scope_openid,
+            "profile" => &self.scope_profile,
+            "email" => &self.scope_email,
+            "phone" => &self.scope_phone,
+            "address" => &self.scope_address,
+            "offline_access" => &self.scope_offline_access,
+            "admin" => &self.scope_admin,
+            _ => &self.scope_other,
         };
-        ScopeLine { text, warning: scope == "admin" }
+        ScopeLine { text: text.clone(), warning: scope == "admin" }
     }
 
     /// The lines for the scopes of a grant, in order, each distinct line once.
@@ -292,7 +165,7 @@ pub struct PageCtx {
     pub id: PageId,
     pub title: String,
     pub theme: Theme,
-    pub t: &'static Strings,
+    pub t: Texts,
     pub nonce: String,
     /// Content hash of app.css, for cache busting.
     pub css: &'static str,
@@ -351,8 +224,13 @@ pub struct LoggedOutPage {
 #[template(path = "pages/error.html")]
 pub struct ErrorPage {
     pub page: PageCtx,
+    /// The error code, shown under "Technical details" only.
     pub code: String,
+    /// What the user reads: a catalogue text.
     pub message: String,
+    /// Technical detail for support (a protocol error description, a correlation id),
+    /// shown under "Technical details" only; may be empty.
+    pub detail: String,
 }
 
 /// A form input rendered from a pool's payload schema (or an identifier field).
@@ -431,41 +309,43 @@ pub struct ActivatePage {
 }
 
 /// Sample models of every page, from made-up data: the theme preview renders these, and a
-/// test renders each, so a page missing here fails the build of the registry.
+/// test renders each, so a page missing here fails the build of the registry. Every text a
+/// user reads comes from `t`; the rest (names, addresses) is sample data.
 pub mod samples {
     use super::*;
 
-    fn ctx(id: PageId, title: &str, theme: &Theme, t: &'static Strings) -> PageCtx {
-        PageCtx { id, title: title.into(), theme: theme.clone(), t, nonce: "sample-nonce".into(), css: "sample" }
+    fn ctx(id: PageId, title: &str, theme: &Theme, t: &Texts) -> PageCtx {
+        PageCtx { id, title: title.into(), theme: theme.clone(), t: t.clone(), nonce: "sample-nonce".into(), css: "sample" }
     }
 
     fn field(name: &str, label: &str, kind: &'static str) -> Field {
         Field { name: name.into(), label: label.into(), kind, required: true, value: String::new(), options: vec![], help: None, autocomplete: "off", error: None }
     }
 
-    fn code(id: PageId, theme: &Theme, t: &'static Strings) -> CodePage {
+    fn code(id: PageId, theme: &Theme, t: &Texts) -> CodePage {
+        let heading = if id == PageId::ResetConfirm { &t.reset_confirm_title } else { &t.verify_title };
         CodePage {
-            page: ctx(id, "Confirm your address", theme, t),
-            heading: "Confirm your address".into(),
-            intro: "If a***@example.com belongs to an account here, we sent a 6-digit code to it.".into(),
+            page: ctx(id, heading, theme, t),
+            heading: heading.clone(),
+            intro: t.code_intro("a•••@example.com", 10),
             action: "/acme/shop/verify".into(),
             challenge: "sample-challenge".into(),
             csrf: "sample-csrf".into(),
             code: String::new(),
             new_password: id == PageId::ResetConfirm,
-            password_rules: vec!["At least 10 characters".into()],
+            password_rules: crate::texts::password_rules(t, &crate::model::PasswordPolicy::default()),
             errors: vec![],
             notice: None,
         }
     }
 
     /// The template of `id` filled with sample data.
-    pub fn sample(id: PageId, theme: &Theme, t: &'static Strings) -> Box<dyn askama::DynTemplate> {
+    pub fn sample(id: PageId, theme: &Theme, t: &Texts) -> Box<dyn askama::DynTemplate> {
         let flow = || "sample-flow".to_string();
         let csrf = || "sample-csrf".to_string();
         match id {
             PageId::Login => Box::new(LoginPage {
-                page: ctx(id, t.sign_in, theme, t),
+                page: ctx(id, &t.sign_in, theme, t),
                 action: "/acme/shop/login".into(),
                 flow: flow(),
                 csrf: csrf(),
@@ -476,7 +356,7 @@ pub mod samples {
                 reset_url: "/acme/shop/reset?flow=sample-flow".into(),
             }),
             PageId::Consent => Box::new(ConsentPage {
-                page: ctx(id, t.consent_title, theme, t),
+                page: ctx(id, &t.consent_title, theme, t),
                 action: "/acme/shop/consent".into(),
                 flow: flow(),
                 csrf: csrf(),
@@ -484,30 +364,30 @@ pub mod samples {
                 scopes: t.scope_lines(&["openid".into(), "profile".into(), "email".into()]),
             }),
             PageId::Register => Box::new(RegisterPage {
-                page: ctx(id, "Create your account", theme, t),
+                page: ctx(id, &t.register_title, theme, t),
                 action: "/acme/shop/register".into(),
                 flow: flow(),
                 csrf: csrf(),
-                fields: vec![field("email", "Email address", "email"), field("given_name", "Given name", "text")],
-                password_rules: vec!["At least 10 characters".into()],
+                fields: vec![field("email", &t.label_email, "email"), field("given_name", &t.claim_given_name, "text")],
+                password_rules: crate::texts::password_rules(t, &crate::model::PasswordPolicy::default()),
                 password_error: vec![],
                 errors: vec![],
                 login_url: "/acme/shop/login?flow=sample-flow".into(),
             }),
             PageId::Verify | PageId::ResetConfirm => Box::new(code(id, theme, t)),
             PageId::Reset => Box::new(ResetPage {
-                page: ctx(id, "Reset your password", theme, t),
+                page: ctx(id, &t.reset_title, theme, t),
                 action: "/acme/shop/reset".into(),
                 flow: flow(),
                 csrf: csrf(),
-                label: "Email address or phone number".into(),
+                label: t.reset_identifier.clone(),
                 input_type: "text",
                 errors: vec![],
             }),
-            PageId::Activate => Box::new(ActivatePage { page: ctx(id, "Activate your account", theme, t), action: "/acme/shop/activate".into(), token: "sample-token".into() }),
-            PageId::Notice => Box::new(NoticePage { page: ctx(id, "Account activated", theme, t), heading: "Account activated".into(), text: "Your account is ready.".into(), link: None }),
+            PageId::Activate => Box::new(ActivatePage { page: ctx(id, &t.activate_title, theme, t), action: "/acme/shop/activate".into(), token: "sample-token".into() }),
+            PageId::Notice => Box::new(NoticePage { page: ctx(id, &t.activated_title, theme, t), heading: t.activated_title.clone(), text: t.activated_text.clone(), link: None }),
             PageId::Logout => Box::new(LogoutPage {
-                page: ctx(id, t.sign_out_title, theme, t),
+                page: ctx(id, &t.sign_out_title, theme, t),
                 action: "/acme/shop/logout".into(),
                 csrf: csrf(),
                 id_token_hint: String::new(),
@@ -515,8 +395,8 @@ pub mod samples {
                 state: String::new(),
                 client_id: "shop".into(),
             }),
-            PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, t.signed_out, theme, t) }),
-            PageId::Error => Box::new(ErrorPage { page: ctx(id, t.error_title, theme, t), code: "invalid_request".into(), message: "This is a sample error.".into() }),
+            PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, &t.signed_out, theme, t) }),
+            PageId::Error => Box::new(ErrorPage { page: ctx(id, &t.error_title, theme, t), code: "invalid_request".into(), message: t.sample_error.clone(), detail: String::new() }),
             // Factor pages not built yet (each factor's module adds its sample here and its
             // id to `ALL`).
             _ => sample(PageId::Error, theme, t),
@@ -531,7 +411,8 @@ mod tests {
     #[test]
     fn every_page_renders_its_sample_and_names_itself() {
         let theme = crate::theme::resolve(&[crate::theme::builtin()]);
-        for t in [&EN, &DE] {
+        for lang in LOCALES {
+            let t = &crate::texts::builtin(lang);
             for &id in PageId::ALL {
                 let html = samples::sample(id, &theme, t).dyn_render().unwrap_or_else(|e| panic!("{id}: {e}"));
                 assert!(html.contains(&format!("data-page=\"{id}\"")), "{id} carries its data-page");
@@ -545,7 +426,8 @@ mod tests {
 
     #[test]
     fn every_scope_of_a_grant_has_a_consent_line() {
-        for t in [&EN, &DE] {
+        for lang in LOCALES {
+            let t = crate::texts::builtin(lang);
             let lines = t.scope_lines(&["openid".into(), "admin".into(), "billing:write".into(), "other:x".into()]);
             assert_eq!(lines.len(), 3, "the unknown ones share the generic line");
             assert!(lines[1].warning && !lines[0].warning);

@@ -181,7 +181,7 @@ pub struct ActivationLink {
 pub const ACTIVATION_LINK_TTL: i64 = 7 * 86_400;
 
 pub async fn send_activation_link(state: &Deps<'_>, user: &User) -> Result<(), AppError> {
-    use crate::delivery::{Channel, Message};
+    use crate::delivery::Channel;
     let (channel, to) = match (&user.email, &user.phone) {
         (Some(e), _) => (Channel::Email, e.clone()),
         (None, Some(p)) => (Channel::Sms, p.clone()),
@@ -194,16 +194,12 @@ pub async fn send_activation_link(state: &Deps<'_>, user: &User) -> Result<(), A
     let record = ActivationLink { tenant_id: user.tenant_id.clone(), user_id: user.id.clone(), channel, to: to.clone() };
     state.sessions.put(Kind::Otp, &format!("link:{}", crate::crypto::hex(&crate::crypto::digest(&token))), &record, ACTIVATION_LINK_TTL).await?;
     let link = format!("{}/activate?token={token}", state.config.issuer(&user.tenant_id, &ws));
-    let msg = Message {
-        channel,
-        to,
-        tenant: user.tenant_id.to_string(),
-        purpose: "activation".into(),
-        subject: "Activate your account".into(),
-        text: format!("An account was created for you. Activate it within 7 days: {link}"),
-        code: None,
-        link: Some(link),
-    };
+    // No page caused this message: it speaks the user's stored locale.
+    let locale = user.claims.get("locale").and_then(|v| v.as_str()).and_then(crate::locale::supported).unwrap_or(crate::locale::LOCALES[0]);
+    let voice = super::otp::Voice { locale: locale.into(), from: None, signature: String::new() };
+    let kind = crate::texts::MailKind::Invitation { link: &link, days: ACTIVATION_LINK_TTL / 86_400 };
+    let mut msg = voice.message(channel, &to, &user.tenant_id.to_string(), "activation", &kind);
+    msg.link = Some(link);
     super::otp::send_later(state.delivery.clone(), msg);
     Ok(())
 }

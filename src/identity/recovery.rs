@@ -24,6 +24,8 @@ pub struct Asked<'a> {
     pub browser: &'a str,
     pub ip: &'a str,
     pub flow: Option<&'a str>,
+    /// How the messages speak (the page's locale, the tenant's sender).
+    pub voice: &'a otp::Voice,
 }
 
 pub enum Requested {
@@ -57,16 +59,16 @@ pub async fn request(state: &Deps<'_>, at: Asked<'_>, raw: &str) -> Result<Reque
     }
     let user = found.filter(|u| u.status == UserStatus::Active && if by == Lookup::Email { u.email_verified } else { u.phone_verified });
     let pool = user.as_ref().map(|u| u.pool_id.clone()).unwrap_or_else(|| at.pools.first().cloned().unwrap_or_default());
-    let origin = Origin { tenant: at.tenant, workspace: at.workspace, pool: &pool, browser: at.browser, flow: at.flow, pages: at.pages };
+    let origin = Origin { tenant: at.tenant, workspace: at.workspace, pool: &pool, browser: at.browser, flow: at.flow, pages: at.pages, voice: at.voice };
     let to_user = Recipient { user_id: user.as_ref().map(|u| u.id.as_str()), channel, to: &to, registration: None };
     Ok(Requested::Started(Box::new(Challenge::start(state, Purpose::Reset, origin, to_user).await?)))
 }
 
 /// The password rules shown with a challenge's form.
-pub async fn rules(state: &Deps<'_>, c: &Challenge) -> Vec<String> {
+pub async fn policy(state: &Deps<'_>, c: &Challenge) -> crate::identity::policy::PasswordPolicy {
     match state.pools.pool(&c.tenant_id, &c.pool_id).await {
-        Ok(Some(p)) => p.settings.password_policy.describe(),
-        _ => crate::identity::policy::PasswordPolicy::default().describe(),
+        Ok(Some(p)) => p.settings.password_policy,
+        _ => crate::identity::policy::PasswordPolicy::default(),
     }
 }
 

@@ -1,0 +1,162 @@
+# Portcullis-Texte: Deutsch (förmliche Anrede „Sie“).
+
+## Anmeldung
+
+sign-in = Anmelden
+sign-in-to = Melden Sie sich an, um zu { $client } zu gelangen.
+username-or-email = Benutzername oder E-Mail-Adresse
+password = Passwort
+bad-credentials = Benutzername oder Passwort ist falsch.
+too-many-attempts = Zu viele fehlgeschlagene Versuche. Bitte warten Sie 15 Minuten oder setzen Sie Ihr Passwort zurück.
+too-many-codes = Für diese Adresse oder aus Ihrem Netzwerk wurden zu viele Codes angefordert. Bitte warten Sie eine Stunde und versuchen Sie es dann erneut.
+wait-seconds = { $n ->
+    [one] Mehrere Versuche sind fehlgeschlagen. Bitte warten Sie eine Sekunde, bevor Sie es erneut versuchen.
+   *[other] Mehrere Versuche sind fehlgeschlagen. Bitte warten Sie { $n } Sekunden, bevor Sie es erneut versuchen.
+}
+forgot-password = Passwort vergessen?
+create-account-link = Konto erstellen
+
+## Einwilligung
+
+consent-title = Zugriff erlauben?
+consent-intro = { $client } möchte:
+allow = Erlauben
+deny = Ablehnen
+scope-openid = Wissen, wer Sie sind
+scope-profile = Ihren Namen und Ihr Profil sehen
+scope-email = Ihre E-Mail-Adresse sehen
+scope-phone = Ihre Telefonnummer sehen
+scope-address = Ihre Postanschrift sehen
+scope-offline-access = Auch dann zugreifen, wenn Sie nicht angemeldet sind
+scope-admin = Konten und Einstellungen dieser Organisation in Ihrem Namen verwalten
+scope-admin-warning = Damit erhält die Anwendung Ihre Administratorrechte. Erlauben Sie das nur einem Verwaltungswerkzeug, dem Sie vertrauen.
+scope-other = Weiteren Zugriff auf Ihr Konto
+
+## Abmeldung
+
+signed-out = Abgemeldet
+signed-out-text = Sie wurden abgemeldet.
+sign-out-title = Abmelden
+sign-out-question = Möchten Sie sich abmelden?
+sign-out = Abmelden
+
+## Fehler
+
+error-title = Etwas ist schiefgelaufen
+error-code = Fehlercode
+error-details = Technische Details
+error-reference = Referenz: { $reference }
+form-expired = Dieses Formular ist abgelaufen. Bitte beginnen Sie von vorn.
+form-expired-flow = Dieses Formular ist abgelaufen. Bitte kehren Sie zur Anwendung zurück und versuchen Sie es erneut.
+flow-expired = Diese Anmeldung ist abgelaufen oder nicht mehr gültig. Bitte kehren Sie zur Anwendung zurück und versuchen Sie es erneut.
+code-expired = Dieser Code ist abgelaufen oder wurde zu oft falsch eingegeben. Bitte beginnen Sie von vorn.
+client-gone = Diese Anwendung ist nicht mehr verfügbar.
+sign-in-first = Bitte melden Sie sich zuerst an.
+choose-allow-deny = Bitte wählen Sie „Erlauben“ oder „Ablehnen“.
+no-registration = Bei dieser Anwendung ist keine Registrierung möglich.
+not-found = Diese Seite gibt es nicht.
+bad-request = Die Anwendung hat eine Anfrage gesendet, die nicht verarbeitet werden kann. Bitte kehren Sie zur Anwendung zurück und versuchen Sie es erneut.
+unavailable = Der Dienst ist vorübergehend nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.
+internal-error = Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.
+sample-error = Dies ist ein Beispiel für eine Fehlermeldung.
+
+## Registrierung
+
+register-title = Konto erstellen
+register-submit = Konto erstellen
+optional = (optional)
+have-account = Sie haben bereits ein Konto? Anmelden
+label-username = Benutzername
+label-email = E-Mail-Adresse
+label-phone = Telefonnummer
+claim-given-name = Vorname
+claim-family-name = Nachname
+claim-middle-name = Zweiter Vorname
+claim-nickname = Spitzname
+claim-preferred-username = Bevorzugter Benutzername
+claim-birthdate = Geburtsdatum
+claim-gender = Geschlecht
+claim-zoneinfo = Zeitzone
+claim-locale = Sprache
+claim-website = Website
+claim-profile = Profilseite
+claim-picture = Bild
+field-required = Bitte füllen Sie dieses Feld aus.
+field-taken = Dies wird bereits verwendet. Bitte wählen Sie etwas anderes.
+field-invalid = Bitte überprüfen Sie diese Angabe.
+form-problem = Bitte korrigieren Sie die unten markierten Angaben.
+password-invalid = Dieses Passwort erfüllt die unten aufgeführten Anforderungen nicht.
+
+## Passwortregeln
+
+rule-min-length = { $n ->
+    [one] Mindestens ein Zeichen
+   *[other] Mindestens { $n } Zeichen
+}
+rule-max-length = { $n ->
+    [one] Höchstens ein Zeichen
+   *[other] Höchstens { $n } Zeichen
+}
+rule-lowercase = Ein Kleinbuchstabe
+rule-uppercase = Ein Großbuchstabe
+rule-digit = Eine Ziffer
+rule-symbol = Ein Sonderzeichen, etwa ! oder %
+rule-identifier = Nicht Ihr Benutzername, Ihre E-Mail-Adresse oder Ihre Telefonnummer
+rule-common = Kein häufig verwendetes Passwort
+rule-history-one = Nicht Ihr bisheriges Passwort
+rule-history = Keines Ihrer letzten { $n } Passwörter
+
+## Codes
+
+verify-title = Adresse bestätigen
+reset-confirm-title = Neues Passwort wählen
+code-intro = Falls { $address } zu einem Konto gehört, haben wir einen 6-stelligen Code dorthin gesendet. Der Code ist { $minutes } Minuten lang gültig.
+code-label = Code
+new-password = Neues Passwort
+continue-button = Weiter
+resend = Neuen Code senden
+code-resent = Wir haben Ihnen einen neuen Code gesendet.
+resend-limited = Es wurden zu viele Codes angefordert. Bitte warten Sie eine Stunde oder verwenden Sie den zuletzt erhaltenen Code.
+code-wrong = { $left ->
+    [one] Dieser Code ist nicht richtig. Sie haben noch einen Versuch.
+   *[other] Dieser Code ist nicht richtig. Sie haben noch { $left } Versuche.
+}
+
+## Passwort zurücksetzen
+
+reset-title = Passwort zurücksetzen
+reset-intro = Wir senden einen Code an die E-Mail-Adresse oder Telefonnummer Ihres Kontos.
+reset-identifier = E-Mail-Adresse oder Telefonnummer
+reset-not-address = Bitte geben Sie die E-Mail-Adresse oder Telefonnummer Ihres Kontos ein.
+send-code = Code senden
+password-changed-title = Passwort geändert
+password-changed-text = Ihr Passwort wurde geändert und Sie wurden überall abgemeldet. Melden Sie sich mit Ihrem neuen Passwort an.
+
+## Aktivierung
+
+activate-title = Konto aktivieren
+activate-submit = Aktivieren
+activated-title = Konto aktiviert
+activated-text = Ihr Konto ist eingerichtet. Kehren Sie zur Anwendung zurück, um sich anzumelden.
+activation-link-expired = Dieser Aktivierungslink ist abgelaufen oder wurde bereits verwendet.
+
+## E-Mail und SMS
+
+mail-activation-subject = Ihr Aktivierungscode
+mail-activation-text = Ihr Aktivierungscode lautet { $code }. Er ist { $minutes } Minuten lang gültig.
+mail-reset-subject = Passwort zurücksetzen
+mail-reset-text = Ihr Code zum Zurücksetzen des Passworts lautet { $code }. Er ist { $minutes } Minuten lang gültig.
+mail-reset-link = Oder öffnen Sie diesen Link, um ein neues Passwort zu wählen:
+mail-existing-subject = Sie haben bereits ein Konto
+mail-existing-text = Jemand hat versucht, mit dieser Adresse ein Konto zu erstellen, doch Sie haben bereits eines. Sie können sich anmelden oder Ihr Passwort zurücksetzen, falls Sie es vergessen haben.
+mail-existing-link = Passwort zurücksetzen
+mail-invite-subject = Aktivieren Sie Ihr Konto
+mail-invite-text = { $days ->
+    [one] Für Sie wurde ein Konto eingerichtet. Bitte aktivieren Sie es innerhalb eines Tages.
+   *[other] Für Sie wurde ein Konto eingerichtet. Bitte aktivieren Sie es innerhalb von { $days } Tagen.
+}
+mail-invite-link = Konto aktivieren
+mail-ignore = Falls Sie dies nicht angefordert haben, können Sie diese Nachricht ignorieren.
+mail-signature = { $sender }
+sms-activation = { $code } ist Ihr Aktivierungscode. Er ist { $minutes } Minuten lang gültig.
+sms-reset = { $code } ist Ihr Code zum Zurücksetzen des Passworts. Er ist { $minutes } Minuten lang gültig.

@@ -1,0 +1,164 @@
+# Portcullis texts: English (the reference catalogue and the run-time fallback).
+# Keys are declared in src/texts/mod.rs (catalogue!); every locale has every key, with
+# the same variables. See docs/architecture.md, "Texts".
+
+## Sign-in
+
+sign-in = Sign in
+sign-in-to = Sign in to continue to { $client }.
+username-or-email = Username or email address
+password = Password
+bad-credentials = The username or password is incorrect.
+too-many-attempts = Too many failed attempts. Please wait 15 minutes, or reset your password.
+too-many-codes = Too many codes were requested for this address or from your network. Please wait an hour and try again.
+wait-seconds = { $n ->
+    [one] Several attempts failed. Please wait one second before you try again.
+   *[other] Several attempts failed. Please wait { $n } seconds before you try again.
+}
+forgot-password = Forgot your password?
+create-account-link = Create an account
+
+## Consent
+
+consent-title = Allow access?
+consent-intro = { $client } would like to:
+allow = Allow
+deny = Deny
+scope-openid = Know who you are
+scope-profile = See your name and profile
+scope-email = See your email address
+scope-phone = See your phone number
+scope-address = See your postal address
+scope-offline-access = Keep access while you are away
+scope-admin = Manage the accounts and settings of this organisation on your behalf
+scope-admin-warning = This gives the application your administrator rights. Only allow it for an administration tool you trust.
+scope-other = Other access to your account
+
+## Sign-out
+
+signed-out = Signed out
+signed-out-text = You have been signed out.
+sign-out-title = Sign out
+sign-out-question = Do you want to sign out?
+sign-out = Sign out
+
+## Errors
+
+error-title = Something went wrong
+error-code = Error code
+error-details = Technical details
+error-reference = Reference: { $reference }
+form-expired = This form has expired. Please start again.
+form-expired-flow = This form has expired. Please return to the application and try again.
+flow-expired = This sign-in has expired or is no longer valid. Please return to the application and try again.
+code-expired = This code has expired or has been tried too often. Please start again.
+client-gone = This application is no longer available.
+sign-in-first = Please sign in first.
+choose-allow-deny = Please choose Allow or Deny.
+no-registration = This application does not offer registration.
+not-found = This page does not exist.
+bad-request = The application sent a request that cannot be processed. Please return to the application and try again.
+unavailable = The service is temporarily unavailable. Please try again in a moment.
+internal-error = Something went wrong on our side. Please try again later.
+sample-error = This is an example of an error message.
+
+## Registration
+
+register-title = Create your account
+register-submit = Create account
+optional = (optional)
+have-account = Already have an account? Sign in
+label-username = Username
+label-email = Email address
+label-phone = Phone number
+claim-given-name = First name
+claim-family-name = Last name
+claim-middle-name = Middle name
+claim-nickname = Nickname
+claim-preferred-username = Preferred username
+claim-birthdate = Date of birth
+claim-gender = Gender
+claim-zoneinfo = Time zone
+claim-locale = Language
+claim-website = Website
+claim-profile = Profile page
+claim-picture = Picture
+field-required = Please fill in this field.
+field-taken = This is already in use. Please choose another.
+field-invalid = Please check this entry.
+form-problem = Please correct the entries marked below.
+password-invalid = This password does not meet the requirements listed below.
+
+## Password rules
+
+rule-min-length = { $n ->
+    [one] At least one character
+   *[other] At least { $n } characters
+}
+rule-max-length = { $n ->
+    [one] At most one character
+   *[other] At most { $n } characters
+}
+rule-lowercase = A lowercase letter
+rule-uppercase = An uppercase letter
+rule-digit = A digit
+rule-symbol = A symbol, such as ! or %
+rule-identifier = Not your username, email address or phone number
+rule-common = Not a commonly used password
+rule-history-one = Not your previous password
+rule-history = Not one of your last { $n } passwords
+
+## Codes
+
+verify-title = Confirm your address
+reset-confirm-title = Choose a new password
+code-intro = If { $address } belongs to an account, we have sent a 6-digit code to it. The code expires in { $minutes } minutes.
+code-label = Code
+new-password = New password
+continue-button = Continue
+resend = Send a new code
+code-resent = We have sent you a new code.
+resend-limited = Too many codes have been requested. Please wait an hour, or use the last code you received.
+code-wrong = { $left ->
+    [one] That code is not correct. You have one attempt left.
+   *[other] That code is not correct. You have { $left } attempts left.
+}
+
+## Password reset
+
+reset-title = Reset your password
+reset-intro = We will send a code to the email address or phone number of your account.
+reset-identifier = Email address or phone number
+reset-not-address = Please enter the email address or phone number of your account.
+send-code = Send code
+password-changed-title = Password changed
+password-changed-text = Your password has been changed and you have been signed out everywhere. Sign in with your new password.
+
+## Activation
+
+activate-title = Activate your account
+activate-submit = Activate
+activated-title = Account activated
+activated-text = Your account is ready. Return to the application to sign in.
+activation-link-expired = This activation link has expired or has already been used.
+
+## Mail and SMS
+
+mail-activation-subject = Your activation code
+mail-activation-text = Your activation code is { $code }. It expires in { $minutes } minutes.
+mail-reset-subject = Reset your password
+mail-reset-text = Your password reset code is { $code }. It expires in { $minutes } minutes.
+mail-reset-link = Or open this link to choose a new password:
+mail-existing-subject = You already have an account
+mail-existing-text = Someone tried to create an account with this address, but you already have one. You can sign in, or reset your password if you have forgotten it.
+mail-existing-link = Reset your password
+mail-invite-subject = Activate your account
+mail-invite-text = { $days ->
+    [one] An account has been created for you. Please activate it within one day.
+   *[other] An account has been created for you. Please activate it within { $days } days.
+}
+mail-invite-link = Activate your account
+mail-ignore = If you did not ask for this, you can ignore this message.
+mail-signature = { $sender }
+sms-activation = { $code } is your activation code. It expires in { $minutes } minutes.
+sms-reset = { $code } is your password reset code. It expires in { $minutes } minutes.

@@ -1,0 +1,162 @@
+# Textes de Portcullis : français (vouvoiement).
+
+## Connexion
+
+sign-in = Se connecter
+sign-in-to = Connectez-vous pour continuer vers { $client }.
+username-or-email = Nom d’utilisateur ou adresse e-mail
+password = Mot de passe
+bad-credentials = Le nom d’utilisateur ou le mot de passe est incorrect.
+too-many-attempts = Trop de tentatives infructueuses. Veuillez patienter 15 minutes ou réinitialiser votre mot de passe.
+too-many-codes = Trop de codes ont été demandés pour cette adresse ou depuis votre réseau. Veuillez patienter une heure, puis réessayer.
+wait-seconds = { $n ->
+    [one] Plusieurs tentatives ont échoué. Veuillez patienter une seconde avant de réessayer.
+   *[other] Plusieurs tentatives ont échoué. Veuillez patienter { $n } secondes avant de réessayer.
+}
+forgot-password = Mot de passe oublié ?
+create-account-link = Créer un compte
+
+## Consentement
+
+consent-title = Autoriser l’accès ?
+consent-intro = { $client } souhaite :
+allow = Autoriser
+deny = Refuser
+scope-openid = Savoir qui vous êtes
+scope-profile = Voir votre nom et votre profil
+scope-email = Voir votre adresse e-mail
+scope-phone = Voir votre numéro de téléphone
+scope-address = Voir votre adresse postale
+scope-offline-access = Conserver l’accès en votre absence
+scope-admin = Gérer en votre nom les comptes et les paramètres de cette organisation
+scope-admin-warning = L’application obtiendra ainsi vos droits d’administrateur. N’autorisez cela que pour un outil d’administration de confiance.
+scope-other = Autre accès à votre compte
+
+## Déconnexion
+
+signed-out = Déconnecté
+signed-out-text = Vous avez été déconnecté.
+sign-out-title = Se déconnecter
+sign-out-question = Voulez-vous vous déconnecter ?
+sign-out = Se déconnecter
+
+## Erreurs
+
+error-title = Un problème est survenu
+error-code = Code d’erreur
+error-details = Détails techniques
+error-reference = Référence : { $reference }
+form-expired = Ce formulaire a expiré. Veuillez recommencer.
+form-expired-flow = Ce formulaire a expiré. Veuillez revenir à l’application et réessayer.
+flow-expired = Cette connexion a expiré ou n’est plus valide. Veuillez revenir à l’application et réessayer.
+code-expired = Ce code a expiré ou a été saisi trop souvent. Veuillez recommencer.
+client-gone = Cette application n’est plus disponible.
+sign-in-first = Veuillez d’abord vous connecter.
+choose-allow-deny = Veuillez choisir « Autoriser » ou « Refuser ».
+no-registration = Cette application ne permet pas de créer un compte.
+not-found = Cette page n’existe pas.
+bad-request = L’application a envoyé une demande qui ne peut pas être traitée. Veuillez revenir à l’application et réessayer.
+unavailable = Le service est momentanément indisponible. Veuillez réessayer dans un instant.
+internal-error = Une erreur s’est produite de notre côté. Veuillez réessayer plus tard.
+sample-error = Ceci est un exemple de message d’erreur.
+
+## Inscription
+
+register-title = Créer votre compte
+register-submit = Créer le compte
+optional = (facultatif)
+have-account = Vous avez déjà un compte ? Connectez-vous
+label-username = Nom d’utilisateur
+label-email = Adresse e-mail
+label-phone = Numéro de téléphone
+claim-given-name = Prénom
+claim-family-name = Nom
+claim-middle-name = Deuxième prénom
+claim-nickname = Surnom
+claim-preferred-username = Nom d’utilisateur souhaité
+claim-birthdate = Date de naissance
+claim-gender = Genre
+claim-zoneinfo = Fuseau horaire
+claim-locale = Langue
+claim-website = Site web
+claim-profile = Page de profil
+claim-picture = Photo
+field-required = Veuillez remplir ce champ.
+field-taken = Cette valeur est déjà utilisée. Veuillez en choisir une autre.
+field-invalid = Veuillez vérifier cette saisie.
+form-problem = Veuillez corriger les champs signalés ci-dessous.
+password-invalid = Ce mot de passe ne respecte pas les exigences indiquées ci-dessous.
+
+## Règles du mot de passe
+
+rule-min-length = { $n ->
+    [one] Au moins un caractère
+   *[other] Au moins { $n } caractères
+}
+rule-max-length = { $n ->
+    [one] Au plus un caractère
+   *[other] Au plus { $n } caractères
+}
+rule-lowercase = Une lettre minuscule
+rule-uppercase = Une lettre majuscule
+rule-digit = Un chiffre
+rule-symbol = Un symbole, par exemple ! ou %
+rule-identifier = Différent de votre nom d’utilisateur, de votre adresse e-mail et de votre numéro de téléphone
+rule-common = Pas un mot de passe courant
+rule-history-one = Différent de votre mot de passe précédent
+rule-history = Différent de vos { $n } derniers mots de passe
+
+## Codes
+
+verify-title = Confirmez votre adresse
+reset-confirm-title = Choisissez un nouveau mot de passe
+code-intro = Si { $address } est associée à un compte, nous y avons envoyé un code à 6 chiffres. Ce code expire dans { $minutes } minutes.
+code-label = Code
+new-password = Nouveau mot de passe
+continue-button = Continuer
+resend = Envoyer un nouveau code
+code-resent = Nous vous avons envoyé un nouveau code.
+resend-limited = Trop de codes ont été demandés. Veuillez patienter une heure ou utiliser le dernier code reçu.
+code-wrong = { $left ->
+    [one] Ce code est incorrect. Il vous reste une tentative.
+   *[other] Ce code est incorrect. Il vous reste { $left } tentatives.
+}
+
+## Réinitialisation du mot de passe
+
+reset-title = Réinitialiser votre mot de passe
+reset-intro = Nous enverrons un code à l’adresse e-mail ou au numéro de téléphone de votre compte.
+reset-identifier = Adresse e-mail ou numéro de téléphone
+reset-not-address = Veuillez saisir l’adresse e-mail ou le numéro de téléphone de votre compte.
+send-code = Envoyer le code
+password-changed-title = Mot de passe modifié
+password-changed-text = Votre mot de passe a été modifié et vous avez été déconnecté partout. Connectez-vous avec votre nouveau mot de passe.
+
+## Activation
+
+activate-title = Activer votre compte
+activate-submit = Activer
+activated-title = Compte activé
+activated-text = Votre compte est prêt. Revenez à l’application pour vous connecter.
+activation-link-expired = Ce lien d’activation a expiré ou a déjà été utilisé.
+
+## E-mail et SMS
+
+mail-activation-subject = Votre code d’activation
+mail-activation-text = Votre code d’activation est { $code }. Il expire dans { $minutes } minutes.
+mail-reset-subject = Réinitialiser votre mot de passe
+mail-reset-text = Votre code de réinitialisation du mot de passe est { $code }. Il expire dans { $minutes } minutes.
+mail-reset-link = Vous pouvez aussi ouvrir ce lien pour choisir un nouveau mot de passe :
+mail-existing-subject = Vous avez déjà un compte
+mail-existing-text = Quelqu’un a essayé de créer un compte avec cette adresse, mais vous en avez déjà un. Vous pouvez vous connecter, ou réinitialiser votre mot de passe si vous l’avez oublié.
+mail-existing-link = Réinitialiser votre mot de passe
+mail-invite-subject = Activez votre compte
+mail-invite-text = { $days ->
+    [one] Un compte a été créé pour vous. Veuillez l’activer dans un délai d’un jour.
+   *[other] Un compte a été créé pour vous. Veuillez l’activer dans un délai de { $days } jours.
+}
+mail-invite-link = Activer votre compte
+mail-ignore = Si vous n’êtes pas à l’origine de cette demande, vous pouvez ignorer ce message.
+mail-signature = { $sender }
+sms-activation = { $code } est votre code d’activation. Il expire dans { $minutes } minutes.
+sms-reset = { $code } est votre code de réinitialisation du mot de passe. Il expire dans { $minutes } minutes.
