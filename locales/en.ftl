@@ -8,7 +8,7 @@ sign-in = Sign in
 sign-in-to = Sign in to continue to { $client }.
 username-or-email = Username or email address
 password = Password
-bad-credentials = The username or password is incorrect.
+bad-credentials = Incorrect username or password.
 too-many-attempts = Too many failed attempts. Please wait 15 minutes, or reset your password.
 too-many-codes = Too many codes were requested for this address or from your network. Please wait an hour and try again.
 wait-seconds = { $n ->
@@ -30,7 +30,7 @@ scope-email = See your email address
 scope-phone = See your phone number
 scope-address = See your postal address
 scope-offline-access = Keep access while you are away
-scope-admin = Manage the accounts and settings of this organisation on your behalf
+scope-admin = Manage accounts and settings of this organisation in your name
 scope-admin-warning = This gives the application your administrator rights. Only allow it for an administration tool you trust.
 scope-other = Other access to your account
 

@@ -78,7 +78,9 @@ pub enum Confirmed {
     /// The challenge is a decoy, spent meanwhile, or its account may no longer sign in.
     Expired,
     /// The new password fails the policy; the challenge is kept for another try.
-    Refused(Vec<String>),
+    /// Carries the ids of the rules it misses (`policy::RULES`, or `history`), which the
+    /// page words in its language.
+    Refused(Vec<&'static str>),
 }
 
 async fn target(state: &Deps<'_>, c: &Challenge) -> Result<Option<(Pool, User)>, AppError> {
@@ -95,9 +97,14 @@ pub async fn confirm(state: &Deps<'_>, c: Challenge, password: &str) -> Result<C
     let Some((pool, user)) = target(state, &c).await? else {
         return Ok(Confirmed::Expired);
     };
-    let errors = lifecycle::check_new_password(state, &pool, &crate::identity::identifiers(&user), password, Some(&user.id)).await?;
+    let ids = crate::identity::identifiers(&user);
+    let errors = lifecycle::check_new_password(state, &pool, &ids, password, Some(&user.id)).await?;
     if !errors.is_empty() {
-        return Ok(Confirmed::Refused(errors.into_iter().map(|e| e.message).collect()));
+        let mut rules: Vec<&'static str> = pool.settings.password_policy.check(password, &ids).into_iter().map(|v| v.rule).collect();
+        if rules.is_empty() {
+            rules.push("history");
+        }
+        return Ok(Confirmed::Refused(rules));
     }
     // Of two concurrent uses of the code, one wins.
     let Some(c) = c.spend(state).await? else {

@@ -82,6 +82,23 @@ pub fn render(t: &Strings, kind: &MailKind<'_>, sender: &str, color: Option<&str
     Mail { subject, text, html, sms }
 }
 
+/// The rule a refused password missed (`policy::RULES` id, or `history`), worded as the
+/// rule list words it.
+pub fn unmet_rule(t: &Strings, rule: &str, p: &PasswordPolicy) -> String {
+    match rule {
+        "min_length" => t.rule_min_length(p.min_length),
+        "max_length" => t.rule_max_length(p.max_length),
+        "lowercase" => t.rule_lowercase.clone(),
+        "uppercase" => t.rule_uppercase.clone(),
+        "digit" => t.rule_digit.clone(),
+        "symbol" => t.rule_symbol.clone(),
+        "identifier" => t.rule_identifier.clone(),
+        "common" => t.rule_common.clone(),
+        _ if p.history <= 1 => t.rule_history_one.clone(),
+        _ => t.rule_history(p.history),
+    }
+}
+
 /// The rules of a password policy as a page lists them, in the language of `t`.
 pub fn password_rules(t: &Strings, p: &PasswordPolicy) -> Vec<String> {
     let mut out = vec![t.rule_min_length(p.min_length), t.rule_max_length(p.max_length)];

@@ -15,3 +15,4 @@ mod negative;
 mod nodes;
 mod operations;
 mod pools;
+mod texts;

@@ -17,12 +17,14 @@ pub struct ChallengeQuery {
 }
 
 /// The challenge a page addresses: it must exist, be for this workspace and this browser.
-pub async fn load_challenge(page: &Page, id: Option<String>, purpose: Purpose) -> Result<Challenge, PageError> {
+/// The page speaks the language of the page that started it from here on.
+pub async fn load_challenge(page: &mut Page, id: Option<String>, purpose: Purpose) -> Result<Challenge, PageError> {
     let c = Challenge::load(&page.state.lifecycle(), &id.unwrap_or_default()).await.or_page(page)?;
     let c = c.filter(|c| c.tenant_id == page.cw.issuer.tenant && c.workspace_id == page.cw.issuer.workspace && c.purpose == purpose).ok_or_else(|| code_expired(page))?;
     if !crate::crypto::ct_eq(c.browser.as_bytes(), page.browser.as_bytes()) {
         return Err(code_expired(page));
     }
+    page.speak(std::slice::from_ref(&c.voice.locale));
     Ok(c)
 }
 
@@ -64,7 +66,7 @@ pub fn code_page(page: &Page, c: &Challenge, rules: Vec<String>, v: CodeView) ->
 
 /// Answers a posted code form: a resend (`Err` with the page), or a code check. `Ok`
 /// carries the challenge whose code was right (not spent yet).
-pub async fn check_code(page: &Page, body: &[u8], purpose: Purpose, rules: Vec<String>) -> Result<Result<Box<Challenge>, actix_web::HttpResponse>, PageError> {
+pub async fn check_code(page: &mut Page, body: &[u8], purpose: Purpose, rules: Vec<String>) -> Result<Result<Box<Challenge>, actix_web::HttpResponse>, PageError> {
     let c = load_challenge(page, field(body, "challenge"), purpose).await?;
     if !c.accepts(&page.browser, &field(body, "csrf").unwrap_or_default()) {
         return Err(page.invalid(&page.t.form_expired));

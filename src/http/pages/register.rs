@@ -97,6 +97,8 @@ fn input_type(kind: FieldKind) -> &'static str {
 struct Form<'a> {
     values: &'a [(String, String)],
     errors: &'a [FieldError],
+    /// The posted password (never shown again): its rules are checked to say which it missed.
+    password: &'a str,
 }
 
 impl Form<'_> {
@@ -143,6 +145,18 @@ struct Registration<'a> {
     spec: &'a RegistrationForm,
 }
 
+/// What the page says about a refused password: that it missed the rules, and which (the
+/// policy checked again on the posted values, for the rule ids the core's messages lack).
+fn password_error(t: &Strings, policy: &crate::model::PasswordPolicy, form: &Form<'_>) -> Vec<String> {
+    if !form.errors.iter().any(|e| e.pointer == "/password") {
+        return vec![];
+    }
+    let ids: Vec<String> = ["username", "email", "phone"].iter().map(|n| form.value(n)).filter(|v| !v.is_empty()).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let missed = policy.check(form.password, &ids);
+    std::iter::once(t.password_invalid.clone()).chain(missed.iter().map(|v| crate::texts::unmet_rule(t, v.rule, policy))).collect()
+}
+
 fn register_page(page: &Page, r: &Registration<'_>, form: Form<'_>, status: StatusCode) -> PageResult {
     let t = &page.t;
     let fields = fields(t, r.spec, &form);
@@ -154,7 +168,7 @@ fn register_page(page: &Page, r: &Registration<'_>, form: Form<'_>, status: Stat
         flow: r.flow.id.clone(),
         csrf: r.flow.csrf.clone(),
         password_rules: crate::texts::password_rules(t, &r.pool.settings.password_policy),
-        password_error: form.errors.iter().any(|e| e.pointer == "/password").then(|| t.password_invalid.clone()).into_iter().collect(),
+        password_error: password_error(t, &r.pool.settings.password_policy, &form),
         // Errors of the page itself (pointer "") carry catalogue texts already.
         errors: form.errors.iter().filter(|e| !placed(&e.pointer)).map(|e| if e.pointer.is_empty() { e.message.clone() } else { t.form_problem.clone() }).collect(),
         fields,
@@ -176,7 +190,7 @@ async fn registration_form(page: &Page) -> Result<(Pool, Compiled, RegistrationF
 pub async fn get_register(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
     let FlowCtx { flow, .. } = flow::load(&mut page, q.into_inner().flow).await?;
     let (pool, _, spec) = registration_form(&page).await?;
-    register_page(&page, &Registration { flow: &flow, pool: &pool, spec: &spec }, Form { values: &[], errors: &[] }, StatusCode::OK)
+    register_page(&page, &Registration { flow: &flow, pool: &pool, spec: &spec }, Form { values: &[], errors: &[], password: "" }, StatusCode::OK)
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
@@ -189,6 +203,7 @@ pub async fn post_register(mut page: Page, body: web::Bytes) -> PageResult {
         return Err(page.invalid(&page.t.form_expired));
     }
     let shown: Vec<(String, String)> = posted.iter().filter(|(k, _)| k != "password" && k != "csrf").cloned().collect();
+    let password = field(&body, "password").unwrap_or_default();
     let pages = page.cw.issuer.url.clone();
     let voice = page.voice();
     let origin = Origin { tenant: &page.cw.issuer.tenant, workspace: &page.cw.issuer.workspace, pool: &pool.id, browser: &page.browser, flow: Some(&flow.id), pages: &pages, voice: &voice };
@@ -197,17 +212,17 @@ pub async fn post_register(mut page: Page, body: web::Bytes) -> PageResult {
         Ok(Outcome::Started(c)) => Ok(crate::http::response::see_other(&format!("{}?challenge={}", page.path("verify"), c.id))),
         Ok(Outcome::Limited) => {
             let errors = vec![lifecycle::fe("", &page.t.too_many_codes)];
-            register_page(&page, &r, Form { values: &shown, errors: &errors }, StatusCode::TOO_MANY_REQUESTS)
+            register_page(&page, &r, Form { values: &shown, errors: &errors, password: &password }, StatusCode::TOO_MANY_REQUESTS)
         }
-        Err(Rejected::Invalid(errors)) => register_page(&page, &r, Form { values: &shown, errors: &errors }, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(Rejected::Invalid(errors)) => register_page(&page, &r, Form { values: &shown, errors: &errors, password: &password }, StatusCode::UNPROCESSABLE_ENTITY),
         Err(Rejected::App(e)) => Err(page.fail(e)),
     }
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
-pub async fn get_verify(page: Page, q: web::Query<ChallengeQuery>) -> PageResult {
+pub async fn get_verify(mut page: Page, q: web::Query<ChallengeQuery>) -> PageResult {
     let q = q.into_inner();
-    let c = load_challenge(&page, q.challenge, Purpose::Activation).await?;
+    let c = load_challenge(&mut page, q.challenge, Purpose::Activation).await?;
     code_page(&page, &c, vec![], CodeView::empty(q.code.unwrap_or_default()))
 }
 
@@ -219,7 +234,7 @@ fn activated(page: &Page) -> PageResult {
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_verify(mut page: Page, body: web::Bytes) -> PageResult {
-    let c = match check_code(&page, &body, Purpose::Activation, vec![]).await? {
+    let c = match check_code(&mut page, &body, Purpose::Activation, vec![]).await? {
         Ok(c) => spend(&page, *c).await?,
         Err(resp) => return Ok(resp),
     };
