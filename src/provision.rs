@@ -47,6 +47,10 @@ pub struct TenantSpec {
     pub name: Option<String>,
     #[serde(default)]
     pub theme: Option<ThemeSpec>,
+    /// Who the tenant's mail comes from (`{ name, address }`); absent keeps the stored
+    /// sender, `null` removes it (the configured sender then applies).
+    #[serde(default, deserialize_with = "present")]
+    pub mail_from: Option<Option<crate::delivery::Sender>>,
     /// Custom identity schemas of the tenant, assignable to its pools.
     #[serde(default)]
     pub schemas: Vec<SchemaSpec>,
@@ -133,6 +137,11 @@ pub struct WorkspaceSpec {
     pub name: Option<String>,
     #[serde(default)]
     pub theme: Option<ThemeSpec>,
+    /// The locale of the workspace's pages and messages when neither the request, the
+    /// user nor the browser names a supported one (`locale::LOCALES`); absent keeps the
+    /// stored one, `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    pub default_locale: Option<Option<String>>,
     #[serde(default)]
     pub pools: Option<Vec<String>>,
     #[serde(default)]
@@ -404,6 +413,12 @@ fn check_privilege(path: &str, t: &TenantSpec, existing: &Existing, id: &str) ->
     if known { Ok(()) } else { Err(err(path, format!("unknown privilege {id:?} (built-in: {}; or group:<pool>:<group>)", BUILTIN_PRIVILEGES.join(", ")))) }
 }
 
+/// A key that is present, with its value or `null`, as `Some(…)`: absent keys keep their
+/// default `None` (`#[serde(default)]`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Ok(Some(Option::deserialize(d)?))
+}
+
 fn dup<'a>(path: &str, seen: &mut HashSet<&'a str>, id: &'a str) -> Result<(), PlanError> {
     if seen.insert(id) { Ok(()) } else { Err(err(path, format!("{id:?} appears twice"))) }
 }
@@ -515,7 +530,10 @@ impl Planner<'_> {
         theme::validate(&theme).map_err(|e| err(format!("{tp}/theme"), e))?;
         let name = t.name.clone().or_else(|| was.map(|x| x.0.clone())).unwrap_or_else(|| t.id.clone());
         let tenant = tx.tenant.clone();
-        out.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, theme, replace: true });
+        if let Some(Some(sender)) = &t.mail_from {
+            sender.validate().map_err(|(field, m)| err(format!("{tp}/mail_from/{field}"), m))?;
+        }
+        out.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, theme, mail_from: t.mail_from.clone(), replace: true });
         for sc in schemas {
             out.push(Some("schema"), sc);
         }
@@ -644,7 +662,12 @@ impl Planner<'_> {
         let theme = w.theme.clone().or_else(|| was.map(|x| x.theme.clone())).unwrap_or_default();
         theme::validate(&theme).map_err(|e| err(format!("{wp}/theme"), e))?;
         let name = w.name.clone().or_else(|| was.map(|x| x.name.clone())).unwrap_or_else(|| w.id.clone());
-        tx.writes.push(Some("workspace"), Write::Workspace { tenant: tx.tenant.clone(), id: w.id.clone(), name, theme, pools: ws_pools, replace: true });
+        if let Some(Some(l)) = &w.default_locale
+            && !crate::locale::LOCALES.contains(&l.as_str())
+        {
+            return Err(err(format!("{wp}/default_locale"), format!("one of {}", crate::locale::LOCALES.join(", "))));
+        }
+        tx.writes.push(Some("workspace"), Write::Workspace { tenant: tx.tenant.clone(), id: w.id.clone(), name, theme, default_locale: w.default_locale.clone(), pools: ws_pools, replace: true });
         for c in clients {
             tx.writes.push(Some("client"), Write::Client(c));
         }

@@ -27,12 +27,12 @@ impl CurrentWorkspace {
 
     /// The workspace's default locale, when it sets one (`default_locale`).
     pub fn default_locale(&self) -> Option<&str> {
-        None
+        self.workspace.default_locale.as_deref()
     }
 
     /// The tenant's mail sender, when it sets one (`mail_from`).
     pub fn mail_from(&self) -> Option<crate::delivery::Sender> {
-        None
+        self.workspace.mail_from.clone()
     }
 
     /// The text override layers of the page's theme, most general first (the theme

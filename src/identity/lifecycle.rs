@@ -194,9 +194,14 @@ pub async fn send_activation_link(state: &Deps<'_>, user: &User) -> Result<(), A
     let record = ActivationLink { tenant_id: user.tenant_id.clone(), user_id: user.id.clone(), channel, to: to.clone() };
     state.sessions.put(Kind::Otp, &format!("link:{}", crate::crypto::hex(&crate::crypto::digest(&token))), &record, ACTIVATION_LINK_TTL).await?;
     let link = format!("{}/activate?token={token}", state.config.issuer(&user.tenant_id, &ws));
-    // No page caused this message: it speaks the user's stored locale.
-    let locale = user.claims.get("locale").and_then(|v| v.as_str()).and_then(crate::locale::supported).unwrap_or(crate::locale::LOCALES[0]);
-    let voice = super::otp::Voice { locale: locale.into(), from: None, signature: String::new() };
+    // No page caused this message: it speaks the user's stored locale, else the
+    // workspace's default, and comes from the tenant's sender.
+    let workspace = state.directory.workspace(&user.tenant_id, &ws).await?;
+    let prefs = crate::locale::Preferences { user: user.claims.get("locale").and_then(|v| v.as_str()), default: workspace.as_ref().and_then(|w| w.default_locale.as_deref()), ..Default::default() };
+    let locale = crate::locale::negotiate(prefs);
+    let from = workspace.as_ref().and_then(|w| w.mail_from.clone());
+    let signature = from.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+    let voice = super::otp::Voice { locale: locale.into(), from, signature };
     let kind = crate::texts::MailKind::Invitation { link: &link, days: ACTIVATION_LINK_TTL / 86_400 };
     let mut msg = voice.message(channel, &to, &user.tenant_id.to_string(), "activation", &kind);
     msg.link = Some(link);

@@ -14,7 +14,8 @@ use crate::theme::ThemeSpec;
 #[derive(Debug, Clone)]
 pub enum Write {
     /// Creates the tenant; `replace`: also overwrites the name and theme of a stored one.
-    Tenant { id: TenantId, name: String, theme: ThemeSpec, replace: bool },
+    /// `mail_from`: `None` keeps the stored sender, `Some(None)` removes it.
+    Tenant { id: TenantId, name: String, theme: ThemeSpec, mail_from: Option<Option<crate::delivery::Sender>>, replace: bool },
     Schema { tenant: TenantId, id: String, body: serde_json::Value },
     /// `self_registration` is what the stored pool reports, whatever `settings` says.
     Pool { tenant: TenantId, id: String, name: String, self_registration: bool, settings: PoolSettings },
@@ -26,7 +27,8 @@ pub enum Write {
     User(NewUser),
     /// Creates the workspace with its pools (in lookup order); `replace`: also overwrites
     /// the name, theme and pools of a stored one.
-    Workspace { tenant: TenantId, id: String, name: String, theme: ThemeSpec, pools: Vec<String>, replace: bool },
+    /// `default_locale`: `None` keeps the stored one, `Some(None)` removes it.
+    Workspace { tenant: TenantId, id: String, name: String, theme: ThemeSpec, default_locale: Option<Option<String>>, pools: Vec<String>, replace: bool },
     Client(Client),
     /// Grants a privilege (kept if held already).
     Grant { tenant: TenantId, privilege: String, holder: Holder },

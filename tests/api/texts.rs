@@ -10,7 +10,7 @@ use crate::helpers::*;
 use crate::on_every_backend;
 use crate::pools::{GOOD, club_authorize, link};
 
-on_every_backend!(hosted_pages_speak_every_locale, ui_locales_de_gives_german_pages_and_a_german_mail, accept_language_is_honoured);
+on_every_backend!(hosted_pages_speak_every_locale, ui_locales_de_gives_german_pages_and_a_german_mail, accept_language_is_honoured, tenant_sender_and_workspace_default_locale);
 
 /// The text a user reads on a page: every text node of the body, except the technical
 /// details (error codes) and the sample data.
@@ -210,4 +210,48 @@ async fn accept_language_is_honoured(backend: Backend) {
     // ui_locales comes first.
     let (_, html, _) = with("fr").first_form(&club_authorize(&[("ui_locales", "es")], &app), CLUB_REDIRECT).await;
     assert_eq!(lang_dir(&html).0, "es");
+}
+
+async fn tenant_sender_and_workspace_default_locale(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // Refused with the offending field named.
+    for (yaml, path) in [
+        ("tenants: [{id: acme, mail_from: {name: ACME, address: not-a-mailbox}}]", "mail_from.address"),
+        ("tenants: [{id: acme, mail_from: {name: \"\", address: hi@acme.example}}]", "mail_from.name"),
+        ("tenants: [{id: acme, workspaces: [{id: club, default_locale: xx}]}]", "default_locale"),
+    ] {
+        let file = portcullis::provision::parse(yaml).unwrap();
+        let e = portcullis::provision::prepare(&app.state, file, "test.yaml").await.err().unwrap_or_else(|| panic!("{yaml} accepted"));
+        assert!(e.to_string().contains(path), "{yaml}: {e}");
+    }
+    app.provision("tenants: [{id: acme, mail_from: {name: ACME Club, address: hello@acme.example}, workspaces: [{id: club, default_locale: fr}]}]").await;
+    // A partial document keeps the rest: the workspace still has its pools and clients.
+    let fr = texts::builtin("fr");
+    let browser = Browser::default();
+    let (login_url, html, _) = browser.first_form(&club_authorize(&[], &app), CLUB_REDIRECT).await;
+    assert_eq!(lang_dir(&html).0, "fr", "the workspace default");
+    // The browser's language comes before the workspace default.
+    let (_, html, _) = speaking("es").first_form(&club_authorize(&[], &app), CLUB_REDIRECT).await;
+    assert_eq!(lang_dir(&html).0, "es");
+
+    let register = login_url.join(&link(&browser.first_form(&club_authorize(&[], &app), CLUB_REDIRECT).await.1, &fr.create_account_link)).unwrap();
+    let (_, html) = browser.follow(register.as_str(), CLUB_REDIRECT).await.page();
+    let form = Form::parse(&register, &html).unwrap();
+    let mut fields = GOOD.to_vec();
+    fields.extend([("email", "odile@example.com"), ("password", "bright lake 77")]);
+    let Step::Page { .. } = browser.submit(&form, &fields, CLUB_REDIRECT).await else { panic!("expected the code page") };
+    let msg = app.message("odile@example.com", "activation").await;
+    assert_eq!(msg.locale, "fr");
+    assert_eq!(msg.from, Some(portcullis::delivery::Sender { name: "ACME Club".into(), address: "hello@acme.example".into() }));
+    assert!(msg.text.trim_end().ends_with("ACME Club") && msg.subject == fr.mail_activation_subject, "{}", msg.text);
+    assert!(msg.html.as_deref().unwrap().contains("ACME Club"));
+
+    // Absent keys keep what is stored; null removes it.
+    app.provision("tenants: [{id: acme, workspaces: [{id: club}]}]").await;
+    let ws = app.state.directory.workspace(&portcullis::model::TenantId::new("acme"), "club").await.unwrap().unwrap();
+    assert_eq!(ws.default_locale.as_deref(), Some("fr"));
+    assert_eq!(ws.mail_from.as_ref().map(|s| s.address.as_str()), Some("hello@acme.example"));
+    app.provision("tenants: [{id: acme, mail_from: null, workspaces: [{id: club, default_locale: null}]}]").await;
+    let ws = app.state.directory.workspace(&portcullis::model::TenantId::new("acme"), "club").await.unwrap().unwrap();
+    assert_eq!((ws.default_locale, ws.mail_from), (None, None));
 }

@@ -18,6 +18,8 @@ impl DirectoryStore for MemoryDb {
             name: w.name.clone(),
             pools: w.pools.clone(),
             tenant_theme: t.theme.clone(),
+            default_locale: w.default_locale.clone(),
+            mail_from: t.mail_from.clone(),
             levels: vec![],
             theme: w.theme.clone(),
         }))

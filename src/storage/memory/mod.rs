@@ -22,12 +22,14 @@ pub use session::MemoryStore;
 struct TenantRow {
     name: String,
     theme: ThemeSpec,
+    mail_from: Option<crate::delivery::Sender>,
 }
 
 #[derive(Clone)]
 struct WorkspaceRow {
     name: String,
     theme: ThemeSpec,
+    default_locale: Option<String>,
     pools: Vec<String>,
 }
 
@@ -89,7 +91,7 @@ impl MemoryDb {
 
     /// Creates or replaces a tenant (what provisioning does through `DirectoryStore::apply`).
     pub fn put_tenant(&self, id: &TenantId, name: &str, theme: ThemeSpec) -> Result<()> {
-        self.lock()?.tenants.insert(id.to_string(), TenantRow { name: name.into(), theme });
+        self.lock()?.tenants.insert(id.to_string(), TenantRow { name: name.into(), theme, mail_from: None });
         Ok(())
     }
 
@@ -99,7 +101,7 @@ impl MemoryDb {
         if !d.tenants.contains_key(tenant.as_str()) {
             return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
         }
-        d.workspaces.insert((tenant.to_string(), id.into()), WorkspaceRow { name: name.into(), theme, pools });
+        d.workspaces.insert((tenant.to_string(), id.into()), WorkspaceRow { name: name.into(), theme, default_locale: None, pools });
         Ok(())
     }
 

@@ -150,14 +150,32 @@ fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
 struct Settings {
     #[serde(default)]
     theme: crate::theme::ThemeSpec,
+    /// A tenant's mail sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mail_from: Option<crate::delivery::Sender>,
+    /// A workspace's default locale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_locale: Option<String>,
 }
 
 fn theme_of(settings: &str) -> Result<crate::theme::ThemeSpec> {
     Ok(serde_json::from_str::<Settings>(settings)?.theme)
 }
 
-fn settings_json(theme: &crate::theme::ThemeSpec) -> Result<String> {
-    Ok(serde_json::to_string(&Settings { theme: theme.clone() })?)
+fn settings_of(settings: &str) -> Result<Settings> {
+    Ok(serde_json::from_str::<Settings>(settings)?)
+}
+
+/// The settings JSON of a write: `theme`, and the other settings as the write says
+/// (`None`: as stored in `old`).
+fn settings_json(theme: &crate::theme::ThemeSpec, old: Option<&str>, mail_from: &Option<Option<crate::delivery::Sender>>, default_locale: &Option<Option<String>>) -> Result<String> {
+    let old = old.map(settings_of).transpose()?.unwrap_or_default();
+    let s = Settings {
+        theme: theme.clone(),
+        mail_from: mail_from.clone().unwrap_or(old.mail_from),
+        default_locale: default_locale.clone().unwrap_or(old.default_locale),
+    };
+    Ok(serde_json::to_string(&s)?)
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -248,6 +266,8 @@ impl DirectoryStore for SqlStore {
             .await
             .map_err(db)?;
         Ok(Some(Workspace {
+            default_locale: settings_of(&w.settings)?.default_locale,
+            mail_from: settings_of(&t.settings)?.mail_from,
             tenant_theme: theme_of(&t.settings)?,
             levels: vec![],
             theme: theme_of(&w.settings)?,
