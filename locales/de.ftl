@@ -160,3 +160,49 @@ mail-ignore = Falls Sie dies nicht angefordert haben, können Sie diese Nachrich
 mail-signature = { $sender }
 sms-activation = { $code } ist Ihr Aktivierungscode. Er ist { $minutes } Minuten lang gültig.
 sms-reset = { $code } ist Ihr Code zum Zurücksetzen des Passworts. Er ist { $minutes } Minuten lang gültig.
+
+## Zweite Faktoren: TOTP, Wiederherstellungscodes, Auswahl
+
+mfa-wrong-code-last = Dieser Code ist ungültig oder wurde schon verwendet. Nach einem weiteren falschen Code wird diese Methode für 15 Minuten gesperrt.
+mfa-recovery-used-one = Dieser Code ist jetzt verbraucht. Sie haben noch 1 Wiederherstellungscode.
+mfa-recovery-used-none = Dieser Code ist jetzt verbraucht. Es war Ihr letzter Wiederherstellungscode.
+mfa-choice-title = Bestätigen Sie, dass Sie es sind
+mfa-choice-intro = Wählen Sie, wie Sie Ihre Anmeldung bestätigen möchten.
+mfa-choice-enrol-title = Zweiten Faktor einrichten
+mfa-choice-enrol-intro = Für dieses Konto ist nach dem Passwort ein zweiter Schritt nötig. Wählen Sie, was Sie einrichten möchten.
+mfa-factor-totp = Authenticator-App
+mfa-factor-webauthn = Passkey
+mfa-factor-email-otp = Code per E-Mail
+mfa-factor-sms-otp = Code per SMS
+mfa-factor-recovery-code = Wiederherstellungscode
+mfa-totp-title = Code aus Ihrer App eingeben
+mfa-totp-intro = Öffnen Sie Ihre Authenticator-App und geben Sie den 6-stelligen Code ein, den sie für dieses Konto anzeigt.
+mfa-code-label = Code
+mfa-verify = Bestätigen
+mfa-wrong-code = Dieser Code ist ungültig oder wurde schon verwendet. Nach { $n } weiteren falschen Codes wird diese Methode für 15 Minuten gesperrt.
+mfa-use-recovery-code = Gerät verloren? Wiederherstellungscode verwenden
+mfa-use-other = Andere Methode verwenden
+mfa-recovery-title = Wiederherstellungscode eingeben
+mfa-recovery-intro = Geben Sie einen der Wiederherstellungscodes ein, die Sie beim Einrichten Ihres zweiten Faktors gespeichert haben. Jeder Code funktioniert einmal.
+mfa-recovery-label = Wiederherstellungscode
+mfa-enrol-totp-title = Authenticator-App einrichten
+mfa-enrol-totp-intro = Scannen Sie den QR-Code mit Ihrer Authenticator-App oder geben Sie den Schlüssel unten ein. Geben Sie dann den 6-stelligen Code ein, den die App anzeigt.
+mfa-enrol-totp-qr = QR-Code zum Scannen mit Ihrer Authenticator-App
+mfa-enrol-totp-link = In einer Authenticator-App auf diesem Gerät öffnen
+mfa-enrol-totp-secret = Schlüssel zum Eintippen
+mfa-enrol-wrong-code = Dieser Code passt nicht. Prüfen Sie, ob die Uhrzeit Ihres Geräts stimmt, und geben Sie den Code ein, den die App jetzt anzeigt.
+mfa-recovery-codes-title = Speichern Sie Ihre Wiederherstellungscodes
+mfa-recovery-codes-intro = Wenn Sie Ihren zweiten Faktor verlieren, meldet Sie jeder dieser Codes einmal an. Sie werden nur jetzt angezeigt: Kopieren oder laden Sie sie herunter und bewahren Sie sie sicher auf.
+mfa-recovery-codes-copy = Ihre Codes zum Kopieren
+mfa-recovery-codes-download = Als Textdatei herunterladen
+mfa-recovery-codes-file = wiederherstellungscodes.txt
+mfa-continue = Weiter
+mfa-recovery-used-title = Wiederherstellungscode verwendet
+mfa-recovery-used-left = Dieser Code ist jetzt verbraucht. Sie haben noch { $n } Wiederherstellungscodes.
+mfa-recovery-used-setup = Richten Sie so bald wie möglich eine neue Authenticator-App oder einen Passkey ein (in Ihren Kontoeinstellungen, oder bitten Sie Ihre Administration, Ihre zweiten Faktoren zurückzusetzen).
+mfa-locked-title = Zu viele falsche Codes
+mfa-locked-text = { $n ->
+    [one] Diese Anmeldemethode ist nach zu vielen falschen Codes gesperrt. Bitte versuchen Sie es nach { $time } Uhr UTC erneut (in einer Minute).
+   *[other] Diese Anmeldemethode ist nach zu vielen falschen Codes gesperrt. Bitte versuchen Sie es nach { $time } Uhr UTC erneut (in { $n } Minuten).
+}
+mfa-not-available = Dieser Schritt ist für diese Anmeldung nicht verfügbar. Bitte kehren Sie zur Anwendung zurück und versuchen Sie es erneut.

@@ -162,3 +162,49 @@ mail-ignore = If you did not ask for this, you can ignore this message.
 mail-signature = { $sender }
 sms-activation = { $code } is your activation code. It expires in { $minutes } minutes.
 sms-reset = { $code } is your password reset code. It expires in { $minutes } minutes.
+
+## Second factors: TOTP, recovery codes, factor choice
+
+mfa-wrong-code-last = That code is not valid, or it was used already. One more wrong code locks this method for 15 minutes.
+mfa-recovery-used-one = That code is now spent. You have 1 recovery code left.
+mfa-recovery-used-none = That code is now spent. It was your last recovery code.
+mfa-choice-title = Confirm it is you
+mfa-choice-intro = Choose how you want to confirm your sign-in.
+mfa-choice-enrol-title = Set up a second factor
+mfa-choice-enrol-intro = This account needs a second step after the password. Choose what you want to set up.
+mfa-factor-totp = Authenticator app
+mfa-factor-webauthn = Passkey
+mfa-factor-email-otp = Code by email
+mfa-factor-sms-otp = Code by text message
+mfa-factor-recovery-code = Recovery code
+mfa-totp-title = Enter the code from your app
+mfa-totp-intro = Open your authenticator app and enter the 6-digit code it shows for this account.
+mfa-code-label = Code
+mfa-verify = Verify
+mfa-wrong-code = That code is not valid, or it was used already. { $n } more wrong codes lock this method for 15 minutes.
+mfa-use-recovery-code = Lost your device? Use a recovery code
+mfa-use-other = Use another method
+mfa-recovery-title = Enter a recovery code
+mfa-recovery-intro = Enter one of the recovery codes you saved when you set up your second factor. Each code works once.
+mfa-recovery-label = Recovery code
+mfa-enrol-totp-title = Set up an authenticator app
+mfa-enrol-totp-intro = Scan the QR code with your authenticator app, or type in the key below. Then enter the 6-digit code the app shows.
+mfa-enrol-totp-qr = QR code to scan with your authenticator app
+mfa-enrol-totp-link = Open in an authenticator app on this device
+mfa-enrol-totp-secret = Key to type in
+mfa-enrol-wrong-code = That code does not match. Check that the time on your device is right and enter the code the app shows now.
+mfa-recovery-codes-title = Save your recovery codes
+mfa-recovery-codes-intro = If you lose your second factor, each of these codes signs you in once. They are shown only now: copy or download them and keep them somewhere safe.
+mfa-recovery-codes-copy = Your codes, to copy
+mfa-recovery-codes-download = Download as a text file
+mfa-recovery-codes-file = recovery-codes.txt
+mfa-continue = Continue
+mfa-recovery-used-title = Recovery code used
+mfa-recovery-used-left = That code is now spent. You have { $n } recovery codes left.
+mfa-recovery-used-setup = Set up a new authenticator app or passkey as soon as you can (in your account settings, or ask your administrator to reset your second factors).
+mfa-locked-title = Too many wrong codes
+mfa-locked-text = { $n ->
+    [one] This sign-in method is locked after too many wrong codes. Please try again after { $time } UTC (in one minute).
+   *[other] This sign-in method is locked after too many wrong codes. Please try again after { $time } UTC (in { $n } minutes).
+}
+mfa-not-available = This step is not available for this sign-in. Please return to the application and try again.

@@ -160,3 +160,49 @@ mail-ignore = Si no ha solicitado esto, puede ignorar este mensaje.
 mail-signature = { $sender }
 sms-activation = { $code } es su código de activación. Caduca en { $minutes } minutos.
 sms-reset = { $code } es su código para restablecer la contraseña. Caduca en { $minutes } minutos.
+
+## Segundos factores: TOTP, códigos de recuperación, elección
+
+mfa-wrong-code-last = Este código no es válido o ya se ha utilizado. Un código incorrecto más bloqueará este método durante 15 minutos.
+mfa-recovery-used-one = Este código ya se ha gastado. Le queda 1 código de recuperación.
+mfa-recovery-used-none = Este código ya se ha gastado. Era su último código de recuperación.
+mfa-choice-title = Confirme que es usted
+mfa-choice-intro = Elija cómo desea confirmar su inicio de sesión.
+mfa-choice-enrol-title = Configure un segundo factor
+mfa-choice-enrol-intro = Esta cuenta requiere un segundo paso después de la contraseña. Elija qué desea configurar.
+mfa-factor-totp = Aplicación de autenticación
+mfa-factor-webauthn = Llave de acceso
+mfa-factor-email-otp = Código por correo electrónico
+mfa-factor-sms-otp = Código por SMS
+mfa-factor-recovery-code = Código de recuperación
+mfa-totp-title = Introduzca el código de su aplicación
+mfa-totp-intro = Abra su aplicación de autenticación e introduzca el código de 6 dígitos que muestra para esta cuenta.
+mfa-code-label = Código
+mfa-verify = Verificar
+mfa-wrong-code = Este código no es válido o ya se ha utilizado. Con { $n } códigos incorrectos más, este método se bloqueará durante 15 minutos.
+mfa-use-recovery-code = ¿Ha perdido su dispositivo? Use un código de recuperación
+mfa-use-other = Usar otro método
+mfa-recovery-title = Introduzca un código de recuperación
+mfa-recovery-intro = Introduzca uno de los códigos de recuperación que guardó al configurar su segundo factor. Cada código funciona una sola vez.
+mfa-recovery-label = Código de recuperación
+mfa-enrol-totp-title = Configure una aplicación de autenticación
+mfa-enrol-totp-intro = Escanee el código QR con su aplicación de autenticación o escriba la clave que aparece a continuación. Después, introduzca el código de 6 dígitos que muestra la aplicación.
+mfa-enrol-totp-qr = Código QR para escanear con su aplicación de autenticación
+mfa-enrol-totp-link = Abrir en una aplicación de autenticación de este dispositivo
+mfa-enrol-totp-secret = Clave para escribir
+mfa-enrol-wrong-code = El código no coincide. Compruebe que la hora de su dispositivo es correcta e introduzca el código que muestra ahora la aplicación.
+mfa-recovery-codes-title = Guarde sus códigos de recuperación
+mfa-recovery-codes-intro = Si pierde su segundo factor, cada uno de estos códigos le permite iniciar sesión una vez. Solo se muestran ahora: cópielos o descárguelos y guárdelos en un lugar seguro.
+mfa-recovery-codes-copy = Sus códigos, para copiar
+mfa-recovery-codes-download = Descargar como archivo de texto
+mfa-recovery-codes-file = codigos-de-recuperacion.txt
+mfa-continue = Continuar
+mfa-recovery-used-title = Código de recuperación utilizado
+mfa-recovery-used-left = Este código ya se ha gastado. Le quedan { $n } códigos de recuperación.
+mfa-recovery-used-setup = Configure cuanto antes una nueva aplicación de autenticación o una llave de acceso (en la configuración de su cuenta, o pida a su administrador que restablezca sus segundos factores).
+mfa-locked-title = Demasiados códigos incorrectos
+mfa-locked-text = { $n ->
+    [one] Este método de inicio de sesión se ha bloqueado tras demasiados códigos incorrectos. Inténtelo de nuevo después de las { $time } UTC (dentro de un minuto).
+   *[other] Este método de inicio de sesión se ha bloqueado tras demasiados códigos incorrectos. Inténtelo de nuevo después de las { $time } UTC (dentro de { $n } minutos).
+}
+mfa-not-available = Este paso no está disponible para este inicio de sesión. Vuelva a la aplicación e inténtelo de nuevo.

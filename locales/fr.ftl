@@ -160,3 +160,49 @@ mail-ignore = Si vous n’êtes pas à l’origine de cette demande, vous pouvez
 mail-signature = { $sender }
 sms-activation = { $code } est votre code d’activation. Il expire dans { $minutes } minutes.
 sms-reset = { $code } est votre code de réinitialisation du mot de passe. Il expire dans { $minutes } minutes.
+
+## Seconds facteurs : TOTP, codes de récupération, choix
+
+mfa-wrong-code-last = Ce code n’est pas valide ou a déjà été utilisé. Un code erroné de plus bloquera cette méthode pendant 15 minutes.
+mfa-recovery-used-one = Ce code est désormais utilisé. Il vous reste 1 code de récupération.
+mfa-recovery-used-none = Ce code est désormais utilisé. C’était votre dernier code de récupération.
+mfa-choice-title = Confirmez votre identité
+mfa-choice-intro = Choisissez comment confirmer votre connexion.
+mfa-choice-enrol-title = Configurer un second facteur
+mfa-choice-enrol-intro = Ce compte exige une seconde étape après le mot de passe. Choisissez ce que vous souhaitez configurer.
+mfa-factor-totp = Application d’authentification
+mfa-factor-webauthn = Clé d’accès
+mfa-factor-email-otp = Code par e-mail
+mfa-factor-sms-otp = Code par SMS
+mfa-factor-recovery-code = Code de récupération
+mfa-totp-title = Saisissez le code de votre application
+mfa-totp-intro = Ouvrez votre application d’authentification et saisissez le code à 6 chiffres qu’elle affiche pour ce compte.
+mfa-code-label = Code
+mfa-verify = Vérifier
+mfa-wrong-code = Ce code n’est pas valide ou a déjà été utilisé. Après { $n } codes erronés de plus, cette méthode sera bloquée pendant 15 minutes.
+mfa-use-recovery-code = Appareil perdu ? Utilisez un code de récupération
+mfa-use-other = Utiliser une autre méthode
+mfa-recovery-title = Saisissez un code de récupération
+mfa-recovery-intro = Saisissez l’un des codes de récupération que vous avez enregistrés lors de la configuration de votre second facteur. Chaque code ne fonctionne qu’une fois.
+mfa-recovery-label = Code de récupération
+mfa-enrol-totp-title = Configurer une application d’authentification
+mfa-enrol-totp-intro = Scannez le code QR avec votre application d’authentification ou saisissez la clé ci-dessous. Saisissez ensuite le code à 6 chiffres affiché par l’application.
+mfa-enrol-totp-qr = Code QR à scanner avec votre application d’authentification
+mfa-enrol-totp-link = Ouvrir dans une application d’authentification sur cet appareil
+mfa-enrol-totp-secret = Clé à saisir
+mfa-enrol-wrong-code = Ce code ne correspond pas. Vérifiez que l’heure de votre appareil est exacte et saisissez le code que l’application affiche maintenant.
+mfa-recovery-codes-title = Enregistrez vos codes de récupération
+mfa-recovery-codes-intro = Si vous perdez votre second facteur, chacun de ces codes vous permet de vous connecter une fois. Ils ne sont affichés que maintenant : copiez-les ou téléchargez-les et conservez-les en lieu sûr.
+mfa-recovery-codes-copy = Vos codes, à copier
+mfa-recovery-codes-download = Télécharger sous forme de fichier texte
+mfa-recovery-codes-file = codes-de-recuperation.txt
+mfa-continue = Continuer
+mfa-recovery-used-title = Code de récupération utilisé
+mfa-recovery-used-left = Ce code est désormais utilisé. Il vous reste { $n } codes de récupération.
+mfa-recovery-used-setup = Configurez dès que possible une nouvelle application d’authentification ou une clé d’accès (dans les paramètres de votre compte, ou demandez à votre administrateur de réinitialiser vos seconds facteurs).
+mfa-locked-title = Trop de codes erronés
+mfa-locked-text = { $n ->
+    [one] Cette méthode de connexion est bloquée après trop de codes erronés. Veuillez réessayer après { $time } UTC (dans une minute).
+   *[other] Cette méthode de connexion est bloquée après trop de codes erronés. Veuillez réessayer après { $time } UTC (dans { $n } minutes).
+}
+mfa-not-available = Cette étape n’est pas disponible pour cette connexion. Veuillez revenir à l’application et réessayer.

@@ -38,6 +38,12 @@ pub struct Config {
     /// from one of them is the rightmost forwarded address that is not itself a proxy.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub ttl: Lifetimes,
+    /// The key that encrypts TOTP seeds at rest (`identity::secrets`): 32 bytes, hex or
+    /// base64. Unset: the key kept in `totp_key_file`, generated there at the first start.
+    pub totp_key: Option<String>,
+    /// Former keys, which still decrypt what they encrypted (key rotation).
+    pub totp_old_keys: Vec<String>,
+    pub totp_key_file: PathBuf,
 }
 
 /// Lifetimes in seconds.
@@ -70,6 +76,9 @@ struct FileConfig {
     argon2_concurrency: Option<usize>,
     directory_cache_ttl: Option<i64>,
     trusted_proxies: Option<Vec<String>>,
+    totp_key: Option<String>,
+    totp_old_keys: Option<Vec<String>>,
+    totp_key_file: Option<PathBuf>,
     access_token_ttl: Option<i64>,
     id_token_ttl: Option<i64>,
     refresh_token_ttl: Option<i64>,
@@ -172,7 +181,16 @@ impl Config {
             .iter()
             .map(|p| p.parse().map_err(|_| ConfigError(format!("PORTCULLIS_TRUSTED_PROXIES: {p:?} is not an IP address"))))
             .collect::<Result<Vec<std::net::IpAddr>, _>>()?;
+        let totp_key = s("PORTCULLIS_TOTP_KEY", f.totp_key).filter(|v| !v.is_empty());
+        let totp_old_keys: Vec<String> = match env("PORTCULLIS_TOTP_OLD_KEYS") {
+            Some(v) => v.split(',').map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).collect(),
+            None => f.totp_old_keys.unwrap_or_default(),
+        };
+        // Their form is checked when the keys are loaded (`identity::secrets`, at start).
         Ok(Config {
+            totp_key,
+            totp_old_keys,
+            totp_key_file: env("PORTCULLIS_TOTP_KEY_FILE").map(PathBuf::from).or(f.totp_key_file).unwrap_or_else(|| "data/totp.key".into()),
             listen,
             public_url,
             database_url,
@@ -243,6 +261,9 @@ impl std::fmt::Debug for Config {
             directory_cache_ttl,
             trusted_proxies,
             ttl,
+            totp_key,
+            totp_old_keys,
+            totp_key_file,
         } = self;
         f.debug_struct("Config")
             .field("listen", listen)
@@ -262,6 +283,9 @@ impl std::fmt::Debug for Config {
             .field("directory_cache_ttl", directory_cache_ttl)
             .field("trusted_proxies", trusted_proxies)
             .field("ttl", ttl)
+            .field("totp_key", &totp_key.as_ref().map(|_| "<redacted>"))
+            .field("totp_old_keys", &totp_old_keys.iter().map(|_| "<redacted>").collect::<Vec<_>>())
+            .field("totp_key_file", totp_key_file)
             .finish()
     }
 }

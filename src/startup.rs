@@ -31,7 +31,9 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
     let keys = KeyRing::load(sql.clone(), clock.clone(), ttl.id_token.max(ttl.access_token) + 300).await?;
     let cached = Arc::new(Cached::new(sql.clone(), sql.clone(), clock.clone(), config.directory_cache_ttl));
     let delivery = crate::delivery::from_settings(config.delivery())?;
+    let secrets = crate::identity::secrets::SecretKeys::load(config.totp_key.as_deref(), &config.totp_old_keys, &config.totp_key_file)?;
     Ok(AppState {
+        secrets: Arc::new(secrets),
         hasher: Hasher::new(config.argon2_concurrency)?,
         delivery,
         config,

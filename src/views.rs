@@ -39,6 +39,32 @@ impl Strings {
         ScopeLine { text: text.clone(), warning: scope == "admin" }
     }
 
+    /// The error after a wrong code, `left` more wrong codes before the lock.
+    pub fn wrong_code(&self, left: u64) -> String {
+        if left <= 1 { self.mfa_wrong_code_last.to_owned() } else { self.mfa_wrong_code(left) }
+    }
+
+    /// What the page says after a recovery code was used, `left` codes left.
+    pub fn recovery_codes_left(&self, left: usize) -> String {
+        match left {
+            0 => self.mfa_recovery_used_none.to_owned(),
+            1 => self.mfa_recovery_used_one.to_owned(),
+            n => self.mfa_recovery_used_left(n),
+        }
+    }
+
+    /// What the pages call a factor (by its name, `auth::assurance`).
+    pub fn factor_label(&self, factor: &str) -> &String {
+        match factor {
+            "totp" => &self.mfa_factor_totp,
+            "webauthn" => &self.mfa_factor_webauthn,
+            "email_otp" => &self.mfa_factor_email_otp,
+            "sms_otp" => &self.mfa_factor_sms_otp,
+            "recovery_code" => &self.mfa_factor_recovery_code,
+            _ => &self.mfa_use_other,
+        }
+    }
+
     /// The lines for the scopes of a grant, in order, each distinct line once.
     pub fn scope_lines(&self, scopes: &[String]) -> Vec<ScopeLine> {
         let mut lines: Vec<ScopeLine> = vec![];
@@ -102,6 +128,12 @@ impl PageId {
         PageId::Logout,
         PageId::LoggedOut,
         PageId::Error,
+        PageId::FactorChoice,
+        PageId::Totp,
+        PageId::RecoveryCode,
+        PageId::TotpEnrol,
+        PageId::RecoveryCodes,
+        PageId::FactorLocked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -308,6 +340,88 @@ pub struct ActivatePage {
     pub token: String,
 }
 
+/// One-time-code entry of a second factor: TOTP and recovery codes here, the email and
+/// SMS code pages reuse it. The input is named `code` (DESIGN.md, page contract).
+#[derive(Template)]
+#[template(path = "pages/factor_code.html")]
+pub struct FactorCodePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    pub label: String,
+    /// Digits only (`inputmode="numeric"`); recovery codes are letters and digits.
+    pub numeric: bool,
+    pub maxlength: usize,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    /// Other ways on (a recovery code, another factor): (href, text).
+    pub links: Vec<(String, String)>,
+}
+
+/// Which factor to use or enrol: buttons `name="factor"` whose values are factor names.
+#[derive(Template)]
+#[template(path = "pages/factor_choice.html")]
+pub struct FactorChoicePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    /// (factor name, label).
+    pub options: Vec<(String, String)>,
+}
+
+/// TOTP enrolment: the QR code (inline SVG drawn by the server), the `otpauth://` URI as a
+/// link, the secret in `data-totp-secret`, and a `code` to confirm.
+#[derive(Template)]
+#[template(path = "pages/enrol_totp.html")]
+pub struct TotpEnrolPage {
+    pub page: PageCtx,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    /// Made by the server from the URI alone (no tenant or user text), hence `|safe`.
+    pub qr_svg: String,
+    pub uri: String,
+    /// Base32, as apps take it.
+    pub secret: String,
+    /// The same in groups of four, for reading.
+    pub secret_grouped: String,
+    pub error: Option<String>,
+    pub links: Vec<(String, String)>,
+}
+
+/// Recovery codes shown once (each in `data-recovery-code`, with a copy box and a download
+/// as text), or, after one was used (`codes` empty), how many are left; "Continue" goes on.
+#[derive(Template)]
+#[template(path = "pages/recovery_codes.html")]
+pub struct RecoveryCodesPage {
+    pub page: PageCtx,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    pub codes: Vec<String>,
+    /// The codes one a line (the copy box).
+    pub text: String,
+    /// A `data:text/plain` URI of `text`.
+    pub download: String,
+    /// After a code was used: what the page says.
+    pub lines: Vec<String>,
+}
+
+/// A factor locked after too many wrong codes: until when, and other ways on.
+#[derive(Template)]
+#[template(path = "pages/factor_locked.html")]
+pub struct FactorLockedPage {
+    pub page: PageCtx,
+    pub text: String,
+    pub links: Vec<(String, String)>,
+}
+
 /// Sample models of every page, from made-up data: the theme preview renders these, and a
 /// test renders each, so a page missing here fails the build of the registry. Every text a
 /// user reads comes from `t`; the rest (names, addresses) is sample data.
@@ -397,6 +511,62 @@ pub mod samples {
             }),
             PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, &t.signed_out, theme, t) }),
             PageId::Error => Box::new(ErrorPage { page: ctx(id, &t.error_title, theme, t), code: "invalid_request".into(), message: t.sample_error.clone(), detail: String::new() }),
+            PageId::FactorChoice => Box::new(FactorChoicePage {
+                page: ctx(id, &t.mfa_choice_title, theme, t),
+                heading: t.mfa_choice_title.clone(),
+                intro: t.mfa_choice_intro.clone(),
+                action: "/acme/shop/factor".into(),
+                flow: flow(),
+                csrf: csrf(),
+                options: ["totp", "webauthn", "recovery_code"].iter().map(|f| ((*f).to_owned(), t.factor_label(f).clone())).collect(),
+            }),
+            PageId::Totp | PageId::RecoveryCode => {
+                let totp = id == PageId::Totp;
+                Box::new(FactorCodePage {
+                    page: ctx(id, if totp { &t.mfa_totp_title } else { &t.mfa_recovery_title }, theme, t),
+                    heading: if totp { &t.mfa_totp_title } else { &t.mfa_recovery_title }.clone(),
+                    intro: if totp { &t.mfa_totp_intro } else { &t.mfa_recovery_intro }.clone(),
+                    action: format!("/acme/shop/{id}"),
+                    flow: flow(),
+                    csrf: csrf(),
+                    label: if totp { &t.mfa_code_label } else { &t.mfa_recovery_label }.clone(),
+                    numeric: totp,
+                    maxlength: if totp { 7 } else { 24 },
+                    error: (!totp).then(|| t.mfa_wrong_code(4)),
+                    notice: None,
+                    links: if totp { vec![("/acme/shop/recovery-code?flow=sample-flow".into(), t.mfa_use_recovery_code.clone())] } else { vec![] },
+                })
+            }
+            PageId::TotpEnrol => Box::new(TotpEnrolPage {
+                page: ctx(id, &t.mfa_enrol_totp_title, theme, t),
+                action: "/acme/shop/enrol-totp".into(),
+                flow: flow(),
+                csrf: csrf(),
+                qr_svg: r##"<svg xmlns="http://www.w3.org/2000/svg" width="29" height="29" viewBox="0 0 29 29"><rect width="29" height="29" fill="#fff"/><path fill="#000" d="M4 4h7v7H4z"/></svg>"##.into(),
+                uri: "otpauth://totp/ACME%3Abob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME&algorithm=SHA1&digits=6&period=30".into(),
+                secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+                secret_grouped: "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ".into(),
+                error: None,
+                links: vec![],
+            }),
+            PageId::RecoveryCodes => {
+                let codes: Vec<String> = ["7KQM-2XHD-PW9C-LN4T", "H3ZR-9FYB-QE6S-MK2D"].iter().map(|c| (*c).to_owned()).collect();
+                Box::new(RecoveryCodesPage {
+                    page: ctx(id, &t.mfa_recovery_codes_title, theme, t),
+                    action: "/acme/shop/recovery-codes".into(),
+                    flow: flow(),
+                    csrf: csrf(),
+                    text: codes.join("\n"),
+                    download: "data:text/plain;charset=utf-8,7KQM-2XHD-PW9C-LN4T%0AH3ZR-9FYB-QE6S-MK2D".into(),
+                    codes,
+                    lines: vec![],
+                })
+            }
+            PageId::FactorLocked => Box::new(FactorLockedPage {
+                page: ctx(id, &t.mfa_locked_title, theme, t),
+                text: t.mfa_locked_text("14:05", 15),
+                links: vec![("/acme/shop/recovery-code?flow=sample-flow".into(), t.mfa_use_recovery_code.clone())],
+            }),
             // Factor pages not built yet (each factor's module adds its sample here and its
             // id to `ALL`).
             _ => sample(PageId::Error, theme, t),

@@ -15,9 +15,10 @@
 //!
 //! Who may do what: a user can only be asked for factors they hold (a live credential, or
 //! for email and SMS codes a verified address), and may enrol a factor during a sign-in
-//! only while they hold no second factor at all and the pool's policy is not `off` —
-//! someone who knows only the password must never be able to add a factor of their own to
-//! an account that has one. A level no held factor can reach is `Unmet`.
+//! only while they hold no second factor at all and the pool's policy is `required` or
+//! `adaptive` — someone who knows only the password must never be able to add a factor of
+//! their own to an account that has one, nor one that a `step_up` application then
+//! trusts. A level no held factor can reach is `Unmet`.
 use crate::model::AssuranceLevel;
 use crate::storage::identity::MfaPolicy;
 
@@ -144,12 +145,28 @@ pub fn acr_values_supported(levels: &[AssuranceLevel]) -> Vec<String> {
 
 /// The ACR value for an authentication that passed `factors`, answering a request that
 /// asked for `requested` (OIDC Core §2 `acr`; §3.1.2.1 `acr_values` are in order of
-/// preference): the first requested level it reaches, else the highest built-in one.
-pub fn acr_of(levels: &[AssuranceLevel], factors: &[String], requested: &[String]) -> String {
-    if let Some(r) = requested.iter().find(|r| level(levels, r).is_some_and(|l| l.reached(factors))) {
+/// preference) from a client whose floor is `minimum`: the first requested level it
+/// reaches that is not below the floor, else the floor, else the highest built-in one.
+pub fn acr_of(levels: &[AssuranceLevel], factors: &[String], requested: &[String], minimum: Option<&str>) -> String {
+    let reached = |r: &String| level(levels, r).is_some_and(|l| l.reached(factors));
+    let above_floor = |r: &String| match (minimum, rank(r)) {
+        (None, _) => true,
+        (Some(m), _) if m == r => true,
+        (Some(m), Some(n)) => rank(m).is_some_and(|floor| n >= floor),
+        (Some(_), None) => false,
+    };
+    if let Some(r) = requested.iter().find(|r| reached(r) && above_floor(r)) {
         return r.clone();
     }
+    if let Some(m) = minimum.map(str::to_owned).filter(|m| reached(m) && !BUILT_IN.contains(&m.as_str())) {
+        return m;
+    }
     [(3, LOA3), (2, LOA2)].iter().find(|(n, _)| Level::BuiltIn(*n).reached(factors)).map(|(_, a)| *a).unwrap_or(LOA1).to_owned()
+}
+
+/// The order of a built-in level (1-3); tenant levels have none.
+fn rank(acr: &str) -> Option<u8> {
+    BUILT_IN.iter().position(|b| *b == acr).map(|i| i as u8 + 1)
 }
 
 /// What the engine knows about a sign-in when it decides what to ask next.
@@ -246,7 +263,11 @@ pub fn requirement(facts: &Facts, passed: &[String]) -> Requirement {
         return Requirement::Ask(candidates);
     }
     let holds_second = facts.enrolled.iter().any(|f| SECOND_FACTORS.contains(&f.as_str()));
-    if holds_second {
+    // Enrolling during a sign-in rests on the first factor alone: only a pool that makes
+    // every user (or every risky sign-in) hold a second factor allows it, and only for a
+    // user who holds none yet. Elsewhere a request for more than the user holds is unmet
+    // (a password alone must not be enough to add a factor an application then trusts).
+    if holds_second || !matches!(facts.policy, MfaPolicy::Required | MfaPolicy::Adaptive) {
         return Requirement::Unmet;
     }
     let enrol: Vec<String> = facts.pool_factors.iter().filter(|f| ENROLLABLE.contains(&f.as_str()) && all_reached(&goals, &with(passed, std::slice::from_ref(f)))).cloned().collect();
@@ -270,11 +291,14 @@ mod tests {
         assert_eq!(amr_of(&s(&[PASSWORD, TOTP])), s(&["pwd", "otp", "mfa"]));
         assert_eq!(amr_of(&s(&[WEBAUTHN])), s(&["hwk", "user", "mfa"]));
         assert_eq!(amr_of(&s(&[PASSWORD])), s(&["pwd"]));
-        assert_eq!(acr_of(&[], &s(&[PASSWORD]), &[]), LOA1);
-        assert_eq!(acr_of(&[], &s(&[PASSWORD, TOTP]), &[]), LOA2);
-        assert_eq!(acr_of(&[], &s(&[WEBAUTHN]), &[]), LOA3);
+        assert_eq!(acr_of(&[], &s(&[PASSWORD]), &[], None), LOA1);
+        assert_eq!(acr_of(&[], &s(&[PASSWORD, TOTP]), &[], None), LOA2);
+        assert_eq!(acr_of(&[], &s(&[WEBAUTHN]), &[], None), LOA3);
         // The first requested level reached, not the highest.
-        assert_eq!(acr_of(&[], &s(&[WEBAUTHN]), &s(&[LOA2, LOA3])), LOA2);
+        assert_eq!(acr_of(&[], &s(&[WEBAUTHN]), &s(&[LOA2, LOA3]), None), LOA2);
+        // Never below the client's floor.
+        assert_eq!(acr_of(&[], &s(&[PASSWORD, TOTP]), &s(&[LOA1]), Some(LOA2)), LOA2);
+        assert_eq!(acr_of(&[], &s(&[WEBAUTHN]), &s(&[LOA1, LOA3]), Some(LOA2)), LOA3);
     }
 
     #[test]
@@ -299,6 +323,12 @@ mod tests {
         f.requested = vec![];
         f.minimum = Some(LOA2.into());
         assert_eq!(requirement(&f, &s(&[PASSWORD])), Requirement::Ask(s(&[TOTP])));
+        // No factor held: a step-up pool does not let the password alone enrol one.
+        let mut none = facts(MfaPolicy::StepUp, &[]);
+        none.requested = s(&[LOA2]);
+        assert_eq!(requirement(&none, &s(&[PASSWORD])), Requirement::Unmet);
+        none.policy = MfaPolicy::Optional;
+        assert_eq!(requirement(&none, &s(&[PASSWORD])), Requirement::Unmet);
     }
 
     #[test]
@@ -328,7 +358,7 @@ mod tests {
         assert_eq!(requirement(&f, &s(&[PASSWORD])), Requirement::Unmet);
         f.levels = vec![AssuranceLevel { id: "bank".into(), acr: "urn:other:level".into(), reached_by: vec![s(&[PASSWORD, TOTP]), s(&[WEBAUTHN])] }];
         assert_eq!(requirement(&f, &s(&[PASSWORD])), Requirement::Ask(s(&[TOTP])));
-        assert_eq!(acr_of(&f.levels, &s(&[PASSWORD, TOTP]), &f.requested), "urn:other:level");
+        assert_eq!(acr_of(&f.levels, &s(&[PASSWORD, TOTP]), &f.requested, None), "urn:other:level");
         assert_eq!(acr_values_supported(&f.levels), s(&[LOA1, LOA2, LOA3, "urn:other:level"]));
     }
 }

@@ -13,7 +13,9 @@
 //!   prompt=login or max_age; later: step-up by a second factor) upgrades that session:
 //!   `sid` and `session_ms` (when the session was made, what revocations compare) stay,
 //!   `auth_time` becomes now (the time of the latest authentication, which is what
-//!   max_age and prompt=login ask about), and the AMR values are the union of both.
+//!   max_age and prompt=login ask about), and the factors (and so `amr`, `acr`) are those
+//!   of this authentication: a step-up starts from the session's factors and adds the
+//!   missing ones; a re-authentication counts only what it passed.
 //! - Either way the session gets a new cookie value (the old record is removed): a
 //!   session cookie planted in the browser before can never be promoted to a signed-in or
 //!   upgraded one (session fixation).
@@ -141,7 +143,7 @@ impl Authenticator<'_> {
                 user_id: user_id.into(),
                 auth_time: now,
                 sid: random_token(18),
-                acr: assurance::acr_of(levels, factors, &[]),
+                acr: assurance::acr_of(levels, factors, &[], None),
                 amr: assurance::amr_of(factors),
                 factors: factors.to_vec(),
             },
@@ -156,20 +158,17 @@ impl Authenticator<'_> {
     }
 }
 
-/// A valid session of the same user after a further authentication at `now`: same `sid`
-/// and `session_ms`, `auth_time` now (OIDC Core §2: the time of the authentication, so the
-/// latest one), the union of the factors, and the AMR and ACR values they make.
+/// A valid session of the same user after a further authentication at `now` that passed
+/// `factors`: same `sid` and `session_ms`, `auth_time` now (OIDC Core §2: the time of the
+/// authentication, so the latest one), and the factors, AMR and ACR values of exactly
+/// this authentication. A step-up carries the session's factors in `factors` already (the
+/// flow starts from them); a re-authentication (prompt=login, max_age) passed only what it
+/// passed, and must not claim a factor of an earlier one with a fresh `auth_time`.
 pub fn upgraded(mut a: Authentication, factors: &[String], levels: &[AssuranceLevel], now: i64) -> Authentication {
     a.auth_time = now;
-    let mut all = assurance::factors_of(&a);
-    for f in factors {
-        if !all.contains(f) {
-            all.push(f.clone());
-        }
-    }
-    a.amr = assurance::amr_of(&all);
-    a.acr = assurance::acr_of(levels, &all, &[]);
-    a.factors = all;
+    a.amr = assurance::amr_of(factors);
+    a.acr = assurance::acr_of(levels, factors, &[], None);
+    a.factors = assurance::known(factors);
     a
 }
 
@@ -180,9 +179,12 @@ mod tests {
     #[test]
     fn an_upgrade_keeps_sid_and_session_time_and_moves_auth_time() {
         let a = Authentication { tenant_id: crate::model::TenantId::new("t"), workspace_id: "w".into(), user_id: "u".into(), auth_time: 10, sid: "sid".into(), acr: assurance::LOA1.into(), amr: vec!["pwd".into()], session_ms: 10_000, factors: vec!["password".into()] };
-        let up = upgraded(a.clone(), &["totp".into()], &[], 99);
+        let up = upgraded(a.clone(), &["password".into(), "totp".into()], &[], 99);
         assert_eq!((up.sid.as_str(), up.session_ms, up.auth_time), ("sid", 10_000, 99));
         assert_eq!(up.amr, vec!["pwd".to_string(), "otp".to_string(), "mfa".to_string()]);
         assert_eq!((up.acr.as_str(), up.factors.len()), (assurance::LOA2, 2));
+        // A re-authentication with the password alone claims the password alone.
+        let again = upgraded(up, &["password".into()], &[], 120);
+        assert_eq!((again.sid.as_str(), again.acr.as_str(), again.amr.clone()), ("sid", assurance::LOA1, vec!["pwd".to_string()]));
     }
 }

@@ -104,10 +104,14 @@ impl Engine<'_> {
         let (mut session_cookie, mut device_cookie) = (None, None);
         let now = self.authenticator.clock.now();
         loop {
-            // What the engine knows about the user the next transition is about.
-            let facts = match event.user().or(flow.user_id()) {
-                Some(u) => self.facts(ctx, &flow, u).await?,
-                None => None,
+            // What the engine knows about the user the next transition is about. Only a
+            // factor just passed and an SSO session that might be short of what is asked
+            // need the user's pool and factors; every other step only what the request and
+            // the client ask (no round trip: silent SSO with a strong session stays cheap).
+            let facts = match &event {
+                Event::Passed { user_id, .. } => self.facts(ctx, &flow, user_id).await?,
+                Event::Authorize { sso: Some(a) } if !strong_enough(ctx, &flow, a) => self.facts(ctx, &flow, &a.user_id).await?,
+                _ => Some(asked(ctx, &flow)),
             };
             // A consent given now is remembered first; what it adds up to is what the user
             // granted (one read of the consent store, not two).
@@ -120,13 +124,24 @@ impl Engine<'_> {
                 Ok(s) => s,
                 Err(r) => return Ok(Err(r)),
             };
-            if let Next::StartSession { user_id, factors } = next {
+            if let Next::StartSession { user_id, factors, session } = next {
+                if let Some(sid) = session {
+                    // A step-up upgrades the session it started from, if that is still the
+                    // browser's valid session (not ended, revoked or replaced meanwhile);
+                    // otherwise nothing it credited counts and the sign-in starts over.
+                    let current = self.authenticator.sso_session(&ctx.realm, ctx.cookie).await?;
+                    if !current.is_some_and(|a| a.sid == sid && a.user_id == user_id) {
+                        let restarted = Flow { stage: super::flow::Stage::Started, ..next_flow };
+                        return Ok(match self.carry_out(ctx, restarted, Next::ShowPage(PageId::Login), stored, now).await? {
+                            Some(to) => Ok(Advanced { to, session_cookie, device_cookie }),
+                            None => Err(Refused { stage: "done", event: "finish" }),
+                        });
+                    }
+                }
                 let est = self.authenticator.establish(&ctx.realm, &user_id, &factors, ctx.levels, ctx.cookie).await?;
                 session_cookie = Some(est.cookie);
-                if facts.as_ref().is_some_and(|f| f.policy == MfaPolicy::Adaptive) && assurance::weight(&est.auth.factors) >= 2 {
-                    if let Some(risk) = self.risk {
-                        device_cookie = risk.remember(ctx.realm.tenant, &user_id, &ctx.signals).await?;
-                    }
+                if let (true, Some(risk)) = (facts.as_ref().is_some_and(|f| f.policy == MfaPolicy::Adaptive) && assurance::weight(&est.auth.factors) >= 2, self.risk) {
+                    device_cookie = risk.remember(ctx.realm.tenant, &user_id, &ctx.signals).await?;
                 }
                 (flow, event) = (next_flow, Event::SessionReady(est.auth));
                 continue;
@@ -172,6 +187,20 @@ impl Engine<'_> {
         if stored { Flow::take(self.authenticator.sessions, &flow.id).await } else { Ok(true) }
     }
 
+    /// Whether the flow's user may enrol `factor` now, asked again of fresh facts right
+    /// before an enrolment is stored: the flow said so when it was stored, but the user
+    /// may have enrolled a factor since (in another browser), and then a password alone
+    /// must no longer add one. Enrolment handlers MUST call this before they store.
+    pub async fn may_enrol(&self, ctx: &Context<'_>, flow: &Flow, factor: &str) -> Result<bool, AppError> {
+        let Some(user_id) = flow.challenged_user().filter(|_| flow.enrols(factor)) else {
+            return Ok(false);
+        };
+        let Some(facts) = self.facts(ctx, flow, user_id).await? else {
+            return Ok(false);
+        };
+        Ok(matches!(assurance::requirement(&facts, flow.passed()), assurance::Requirement::Enrol(offer) if offer.iter().any(|o| o == factor)))
+    }
+
     /// The facts the assurance rules need about `user_id` (`None`: no such user in this
     /// tenant, which no transition then accepts).
     async fn facts(&self, ctx: &Context<'_>, flow: &Flow, user_id: &str) -> Result<Option<Facts>, AppError> {
@@ -181,12 +210,12 @@ impl Engine<'_> {
             return Ok(None);
         };
         let mfa = self.pools.pool(tenant, &user.pool_id).await?.map(|p| p.settings.mfa).unwrap_or_default();
-        let mut enrolled = vec![];
-        for (kind, factor) in [(CredentialKind::TOTP, assurance::TOTP), (CredentialKind::WEBAUTHN, assurance::WEBAUTHN), (CredentialKind::RECOVERY_CODE, assurance::RECOVERY_CODE)] {
-            if a.credentials.list(tenant, user_id, kind).await?.iter().any(|c| !c.retired) {
-                enrolled.push(factor.to_owned());
-            }
-        }
+        let held = a.credentials.held(tenant, user_id).await?;
+        let mut enrolled: Vec<String> = [(CredentialKind::TOTP, assurance::TOTP), (CredentialKind::WEBAUTHN, assurance::WEBAUTHN), (CredentialKind::RECOVERY_CODE, assurance::RECOVERY_CODE)]
+            .into_iter()
+            .filter(|(kind, _)| held.contains(kind))
+            .map(|(_, factor)| factor.to_owned())
+            .collect();
         // Codes by email or SMS go to an address the user proved they hold.
         if user.email_verified && user.email.is_some() && mfa.factors.iter().any(|f| f == assurance::EMAIL_OTP) {
             enrolled.push(assurance::EMAIL_OTP.to_owned());
@@ -201,17 +230,7 @@ impl Engine<'_> {
             },
             _ => None,
         };
-        let req = &flow.request;
-        Ok(Some(Facts {
-            policy: mfa.policy,
-            pool_factors: mfa.factors,
-            enrolled,
-            levels: ctx.levels.to_vec(),
-            requested: req.acr_values.clone(),
-            essential: req.acr_essential,
-            minimum: ctx.client.min_acr.clone(),
-            risk,
-        }))
+        Ok(Some(Facts { policy: mfa.policy, pool_factors: mfa.factors, enrolled, risk, ..asked(ctx, flow) }))
     }
 
     /// Scopes the user granted the client before, when a decision is due and the client
@@ -240,4 +259,18 @@ impl Engine<'_> {
         self.consents.remember(tenant, workspace, user_id, client_id, &scopes, self.authenticator.clock.now()).await?;
         Ok(scopes)
     }
+}
+
+/// What the request and the client ask for, without anything about the user. The policy
+/// is `off` with nothing held: facts this thin can say `Met` or `Unmet`, never offer a
+/// factor or an enrolment.
+fn asked(ctx: &Context<'_>, flow: &Flow) -> Facts {
+    let req = &flow.request;
+    Facts { policy: MfaPolicy::Off, levels: ctx.levels.to_vec(), requested: req.acr_values.clone(), essential: req.acr_essential, minimum: ctx.client.min_acr.clone(), ..Facts::default() }
+}
+
+/// A session of two factors or more meets every pool policy (none asks for more than
+/// level 2); it needs the user's facts only when the request or the client asks a level.
+fn strong_enough(ctx: &Context<'_>, flow: &Flow, a: &crate::protocol::types::Authentication) -> bool {
+    flow.request.acr_values.is_empty() && ctx.client.min_acr.is_none() && assurance::weight(&assurance::factors_of(a)) >= 2
 }

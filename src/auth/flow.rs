@@ -55,8 +55,17 @@ pub enum Stage {
     /// checks at once, so it goes from `Started` straight to `Challenged`).
     Identified { user_id: String },
     /// The factors passed so far (names, see `assurance`), and what is asked next: one of
-    /// `offer`, to be passed, or with `enrol` to be enrolled (and so passed).
-    Challenged { user_id: String, passed: Vec<String>, offer: Vec<String>, enrol: bool },
+    /// `offer`, to be passed, or with `enrol` to be enrolled (and so passed). `session`:
+    /// the `sid` of the SSO session this step-up upgrades (its factors are in `passed`);
+    /// only that session, still valid, may be upgraded at the end.
+    Challenged {
+        user_id: String,
+        passed: Vec<String>,
+        offer: Vec<String>,
+        enrol: bool,
+        #[serde(default)]
+        session: Option<String>,
+    },
     Authenticated(Authentication),
     Consented(Authentication),
     /// The client got its answer; the flow is deleted.
@@ -147,10 +156,11 @@ pub enum Next {
     /// Store the flow and show this page of it.
     ShowPage(PageId),
     /// Every required factor passed: create or upgrade the SSO session of `user_id` who
-    /// passed `factors`, and feed `Event::SessionReady`. (Not one of the pages the
-    /// browser sees: the engine takes this step itself, it is the one edge that needs the
-    /// session store between two transitions.)
-    StartSession { user_id: String, factors: Vec<String> },
+    /// passed `factors`, and feed `Event::SessionReady`; for a step-up, only if the
+    /// browser's valid session is still the one with sid `session` (else the sign-in starts
+    /// over). (Not one of the pages the browser sees: the engine takes this step itself, it
+    /// is the one edge that needs the session store between two transitions.)
+    StartSession { user_id: String, factors: Vec<String>, session: Option<String> },
     /// Send the error back to the client (RFC 6749 §4.1.2.1).
     Redirect(OAuthError),
     /// Issue a code for this authentication and send it to the client.
@@ -243,18 +253,18 @@ impl Flow {
         match (&self.stage, event) {
             (Stage::Started, Event::Authorize { sso }) => Ok(self.decide(sso, false, false, policy, now)),
             (Stage::Started | Stage::Identified { .. }, Event::Identified { user_id }) => Ok((self.to(Stage::Identified { user_id }), Next::ShowPage(PageId::Login))),
-            (Stage::Started | Stage::Authenticated(_), Event::Passed { user_id, factor }) if first(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], f, policy)).ok_or(refused),
-            (Stage::Identified { user_id: named }, Event::Passed { user_id, factor }) if *named == user_id && first(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], f, policy)).ok_or(refused),
+            (Stage::Started | Stage::Authenticated(_), Event::Passed { user_id, factor }) if first(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], None, f, policy)).ok_or(refused),
+            (Stage::Identified { user_id: named }, Event::Passed { user_id, factor }) if *named == user_id && first(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], None, f, policy)).ok_or(refused),
             // A further factor: only one the flow offers (or lets the user enrol), only for
             // the user who passed the ones before.
-            (Stage::Challenged { user_id: named, passed, offer, .. }, Event::Passed { user_id, factor }) if *named == user_id && offer.contains(&factor) && !passed.contains(&factor) => {
-                let mut passed = passed.clone();
+            (Stage::Challenged { user_id: named, passed, offer, session, .. }, Event::Passed { user_id, factor }) if *named == user_id && offer.contains(&factor) && !passed.contains(&factor) => {
+                let (mut passed, session) = (passed.clone(), session.clone());
                 passed.push(factor);
-                policy.facts.map(|f| self.challenged(user_id, passed, f, policy)).ok_or(refused)
+                policy.facts.map(|f| self.challenged(user_id, passed, session, f, policy)).ok_or(refused)
             }
             // Signing in afresh on the sign-in page while a further factor is asked (the
             // back button): the authentication starts over, nothing passed before counts.
-            (Stage::Challenged { offer, .. }, Event::Passed { user_id, factor }) if first(&factor) && !offer.contains(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], f, policy)).ok_or(refused),
+            (Stage::Challenged { offer, .. }, Event::Passed { user_id, factor }) if first(&factor) && !offer.contains(&factor) => policy.facts.map(|f| self.challenged(user_id, vec![factor], None, f, policy)).ok_or(refused),
             (Stage::Challenged { offer, enrol, .. }, Event::Chose { factor }) if offer.contains(&factor) => {
                 let page = (policy.page_of)(&factor, *enrol);
                 Ok((self, Next::ShowPage(page)))
@@ -275,22 +285,27 @@ impl Flow {
         Flow { stage, ..self }
     }
 
-    /// After `user_id` passed `passed`: asks for what is still missing, or starts the session.
-    fn challenged(self, user_id: String, passed: Vec<String>, facts: &Facts, policy: &Policy<'_>) -> (Flow, Next) {
+    /// After `user_id` passed `passed`: asks for what is still missing, or starts the session
+    /// (upgrades the SSO session `session`, for a step-up).
+    fn challenged(self, user_id: String, passed: Vec<String>, session: Option<String>, facts: &Facts, policy: &Policy<'_>) -> (Flow, Next) {
         let (offer, enrol) = match assurance::requirement(facts, &passed) {
             Requirement::Met => {
-                let next = Next::StartSession { user_id: user_id.clone(), factors: passed.clone() };
-                return (self.to(Stage::Challenged { user_id, passed, offer: vec![], enrol: false }), next);
+                let next = Next::StartSession { user_id: user_id.clone(), factors: passed.clone(), session: session.clone() };
+                return (self.to(Stage::Challenged { user_id, passed, offer: vec![], enrol: false, session }), next);
             }
             Requirement::Unmet => return (self.to(Stage::Done), Next::Redirect(unmet())),
             Requirement::Ask(offer) => (offer, false),
             Requirement::Enrol(offer) => (offer, true),
         };
-        let page = match offer.as_slice() {
-            [only] => (policy.page_of)(only, enrol),
+        // One factor (besides the recovery codes that stand in for it, which its page
+        // links to) goes straight to its page; a real choice to the choice page.
+        let main: Vec<&str> = offer.iter().map(String::as_str).filter(|f| *f != assurance::RECOVERY_CODE).collect();
+        let page = match (main.as_slice(), offer.as_slice()) {
+            ([only], _) => (policy.page_of)(only, enrol),
+            ([], [only]) => (policy.page_of)(only, enrol),
             _ => PageId::FactorChoice,
         };
-        (self.to(Stage::Challenged { user_id, passed, offer, enrol }), Next::ShowPage(page))
+        (self.to(Stage::Challenged { user_id, passed, offer, enrol, session }), Next::ShowPage(page))
     }
 
     /// Asks the protocol what the request needs now. `fresh`: the authentication was made
@@ -302,13 +317,17 @@ impl Flow {
         // needs is stepped up: only the missing factors are asked, the session stays.
         if let (AuthorizeOutcome::Issue(_) | AuthorizeOutcome::NeedsConsent, Some(a), Some(facts)) = (&outcome, &auth, policy.facts) {
             let passed = assurance::factors_of(a);
-            if !passed.is_empty() && assurance::requirement(facts, &passed) != Requirement::Met {
+            if passed.is_empty() {
+                // A session that records no factor proves nothing: sign in.
+                return (self.to(Stage::Started), Next::ShowPage(PageId::Login));
+            }
+            if assurance::requirement(facts, &passed) != Requirement::Met {
                 if self.request.has_prompt(crate::protocol::types::Prompt::None) {
                     // OIDC Core §3.1.2.6: no page may be shown for prompt=none.
                     return (self.to(Stage::Done), Next::Redirect(OAuthError::new(crate::protocol::ErrorCode::InteractionRequired, "a further factor is needed")));
                 }
-                let user_id = a.user_id.clone();
-                return self.challenged(user_id, passed, facts, policy);
+                let (user_id, sid) = (a.user_id.clone(), a.sid.clone());
+                return self.challenged(user_id, passed, Some(sid), facts, policy);
             }
         }
         match outcome {
@@ -320,10 +339,10 @@ impl Flow {
             AuthorizeOutcome::Issue(mut a) => {
                 // The acr claim answers this request: the first level it asked for that
                 // the authentication reaches (OIDC Core §3.1.2.1, `acr_values` in order of
-                // preference), else the highest one reached.
+                // preference; §5.5.1.1: for an essential claim, one of its values), never
+                // below the client's floor, else the highest one reached.
                 if let Some(f) = policy.facts {
-                    let asked: Vec<String> = f.requested.iter().chain(f.minimum.iter()).cloned().collect();
-                    a.acr = assurance::acr_of(&f.levels, &a.factors, &asked);
+                    a.acr = assurance::acr_of(&f.levels, &assurance::factors_of(&a), &f.requested, f.minimum.as_deref());
                 }
                 (self.to(Stage::Done), Next::IssueCode(a))
             }
@@ -428,7 +447,7 @@ mod tests {
         let p = policy(&c);
         assert!(flow(vec![]).step(Event::SessionReady(auth("u")), &p, 0).is_err(), "no factor passed");
         let (f, next) = flow(vec![]).step(Event::Passed { user_id: "u".into(), factor: "password".into() }, &p, 0).unwrap();
-        assert_eq!(next, Next::StartSession { user_id: "u".into(), factors: vec!["password".into()] });
+        assert_eq!(next, Next::StartSession { user_id: "u".into(), factors: vec!["password".into()], session: None });
         assert!(f.clone().step(Event::SessionReady(auth("mallory")), &p, 0).is_err(), "another user's session");
         let (f, next) = f.step(Event::SessionReady(auth("u")), &p, 0).unwrap();
         assert_eq!(next, Next::ShowPage(PageId::Consent));
@@ -450,7 +469,7 @@ mod tests {
         let (restarted, _) = f.clone().step(Event::Passed { user_id: "other".into(), factor: "password".into() }, &p, 0).unwrap();
         assert_eq!((restarted.challenged_user(), restarted.passed()), (Some("other"), &["password".to_string()][..]), "a fresh sign-in starts over");
         let (_, next) = f.step(Event::Passed { user_id: "u".into(), factor: "totp".into() }, &p, 0).unwrap();
-        assert_eq!(next, Next::StartSession { user_id: "u".into(), factors: vec!["password".into(), "totp".into()] });
+        assert_eq!(next, Next::StartSession { user_id: "u".into(), factors: vec!["password".into(), "totp".into()], session: None });
     }
 
     #[test]
@@ -462,6 +481,9 @@ mod tests {
         let (stepped, next) = f.clone().step(Event::Authorize { sso: Some(auth("u")) }, &p, 0).unwrap();
         assert_eq!(next, Next::ShowPage(PageId::Totp));
         assert_eq!(stepped.passed(), &["password".to_string()]);
+        assert!(matches!(&stepped.stage, Stage::Challenged { session: Some(s), .. } if s == "s"), "the step-up is bound to the session");
+        let (_, next) = stepped.step(Event::Passed { user_id: "u".into(), factor: "totp".into() }, &p, 0).unwrap();
+        assert_eq!(next, Next::StartSession { user_id: "u".into(), factors: vec!["password".into(), "totp".into()], session: Some("s".into()) });
         f.request.acr_values = vec![assurance::LOA3.into()];
         let facts = Facts { requested: vec![assurance::LOA3.into()], ..REQUIRED.clone() };
         let p = Policy { client: &c, granted: &[], facts: Some(&facts), page_of };

@@ -17,6 +17,7 @@ pub mod authenticator;
 pub mod engine;
 pub mod factors;
 pub mod flow;
+pub mod second;
 
 pub mod session;
 pub mod throttle;

@@ -50,6 +50,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/reset").route(get().to(pages::reset::get_reset)).route(web::post().to(pages::reset::post_reset)))
                 .service(web::resource("/reset/confirm").route(get().to(pages::reset::get_reset_confirm)).route(web::post().to(pages::reset::post_reset_confirm)))
                 .service(web::resource("/consent").route(get().to(pages::login::get_consent)).route(web::post().to(pages::login::post_consent)))
+                // Second factors: choice, TOTP, recovery codes, lockout (at their page ids).
+                .service(web::resource("/factor").route(get().to(pages::factor::get_factor)).route(web::post().to(pages::factor::post_factor)))
+                .service(web::resource("/factor-locked").route(get().to(pages::factor::get_factor_locked)))
+                .service(web::resource("/totp").route(get().to(pages::totp::get_totp)).route(web::post().to(pages::totp::post_totp)))
+                .service(web::resource("/enrol-totp").route(get().to(pages::totp::get_enrol_totp)).route(web::post().to(pages::totp::post_enrol_totp)))
+                .service(web::resource("/recovery-code").route(get().to(pages::recovery::get_recovery_code)).route(web::post().to(pages::recovery::post_recovery_code)))
+                .service(web::resource("/recovery-codes").route(get().to(pages::recovery::get_recovery_codes)).route(web::post().to(pages::recovery::post_recovery_codes)))
                 // The endpoints browser apps call directly answer CORS preflights.
                 .service(web::resource("/token").route(web::post().to(oauth2::post_token)).route(cors::preflight("POST")))
                 .service(web::resource("/introspect").route(web::post().to(oauth2::post_introspect)).route(cors::preflight("POST")))

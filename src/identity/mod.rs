@@ -11,6 +11,7 @@ pub mod policy;
 pub mod recovery;
 pub mod registration;
 pub mod schema;
+pub mod secrets;
 pub mod users;
 
 use unicode_normalization::UnicodeNormalization;

@@ -233,9 +233,11 @@ pub fn validate(p: AuthorizeParams, client: Option<&Client>) -> Result<Authoriza
     let Some(ui_locales) = ui_locales(p.ui_locales.as_deref()) else {
         return Err(bad(&format!("ui_locales must be at most {MAX_UI_LOCALES} language tags (RFC 5646) of at most {MAX_LANGUAGE_TAG} characters")));
     };
-    let (claimed, acr_essential) = claims_acr(p.claims.as_deref()).map_err(|e| bad(e))?;
-    // The claims parameter's values come first: an essential claim is the stronger ask.
-    let joined = claimed.iter().map(String::as_str).chain(p.acr_values.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
+    let (claimed, acr_essential) = claims_acr(p.claims.as_deref()).map_err(bad)?;
+    // OIDC Core §5.5.1.1: for an essential acr the returned value MUST be one of its
+    // values, so those alone are asked; a voluntary one comes before `acr_values`.
+    let asked: Vec<&str> = if acr_essential { claimed.iter().map(String::as_str).collect() } else { claimed.iter().map(String::as_str).chain(p.acr_values.iter().map(String::as_str)).collect() };
+    let joined = asked.join(" ");
     let Some(acr_values) = acr_values(Some(&joined)) else {
         return Err(bad(&format!("acr_values must be at most {MAX_ACR_VALUES} values of at most {MAX_ACR_VALUE} printable characters")));
     };

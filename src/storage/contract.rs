@@ -292,6 +292,7 @@ pub(crate) async fn credentials(s: &Stores) {
     let twin = s.users.create_user(&other(), &new_user(&other(), "customers", "alice", None), 1).await.unwrap();
     let pw = |secret: &'static str| NewCredential { user_id: &alice.id, kind: CredentialKind::PASSWORD, secret, source_sha256: None };
     assert!(c.list(&acme(), &alice.id, CredentialKind::PASSWORD).await.unwrap().is_empty());
+    assert!(c.held(&acme(), &alice.id).await.unwrap().is_empty());
 
     // History: the live one first, then the retired ones, most recent first, `keep` deep.
     for (i, h) in ["$1", "$2", "$3", "$4"].into_iter().enumerate() {
@@ -338,6 +339,15 @@ pub(crate) async fn credentials(s: &Stores) {
     assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|x| **x).count(), 1);
     assert!(!c.consume(&acme(), &alice.id, CredentialKind::PASSWORD, "$code").await.unwrap());
     assert!(!c.remove(&acme(), &alice.id, &extra.id).await.unwrap(), "consumed already");
+
+    // Held kinds: live ones only, each once.
+    let totp = NewCredential { user_id: &alice.id, kind: CredentialKind::TOTP, secret: "{}", source_sha256: None };
+    c.add(&acme(), totp, Replace::All, 22).await.unwrap();
+    assert_eq!(c.held(&acme(), &alice.id).await.unwrap(), [CredentialKind::PASSWORD, CredentialKind::TOTP]);
+    assert!(c.held(&other(), &alice.id).await.unwrap().is_empty(), "another tenant sees none");
+    let t = c.list(&acme(), &alice.id, CredentialKind::TOTP).await.unwrap().remove(0);
+    assert!(c.remove(&acme(), &alice.id, &t.id).await.unwrap());
+    assert_eq!(c.held(&acme(), &alice.id).await.unwrap(), [CredentialKind::PASSWORD]);
 
     // Tenant isolation: another tenant neither sees nor changes them.
     let only = c.list(&acme(), &alice.id, CredentialKind::PASSWORD).await.unwrap().remove(0);

@@ -388,6 +388,9 @@ pub trait CredentialStore: Send + Sync {
     /// The user's credentials of `kind`: the live ones first (newest first), then the
     /// retired ones, most recently retired first.
     async fn list(&self, tenant: &TenantId, user_id: &str, kind: CredentialKind) -> Result<Vec<Credential>>;
+    /// The kinds of which the user holds at least one live credential, each once: what
+    /// a sign-in may ask for, in one round trip.
+    async fn held(&self, tenant: &TenantId, user_id: &str) -> Result<Vec<CredentialKind>>;
     /// Deletes one credential; false when there was none.
     async fn remove(&self, tenant: &TenantId, user_id: &str, id: &str) -> Result<bool>;
     /// Records a use of the live credential of `kind` whose secret is `current`, swapping

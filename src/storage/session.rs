@@ -61,6 +61,9 @@ pub enum Kind {
     KnownBrowser,
     /// The index of a user's single sign-on sessions (a set of `Session` keys).
     UserSessions,
+    /// Second-factor state of a flow (a TOTP seed being enrolled, recovery codes to show,
+    /// a factor that passed and waits for "Continue") and when a locked factor opens.
+    SecondFactor,
 }
 
 impl Kind {
@@ -77,6 +80,7 @@ impl Kind {
             Kind::UserEpoch => "epoch:",
             Kind::KnownBrowser => "known:",
             Kind::UserSessions => "usess:",
+            Kind::SecondFactor => "mfa:",
         }
     }
 }

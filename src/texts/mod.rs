@@ -228,6 +228,43 @@ catalogue! {
         mail_invite_link,
         sample_error,
         // -- second factors: TOTP, recovery codes, factor choice (helper T) --
+        mfa_wrong_code_last,
+        mfa_recovery_used_one,
+        mfa_recovery_used_none,
+        mfa_choice_title,
+        mfa_choice_intro,
+        mfa_choice_enrol_title,
+        mfa_choice_enrol_intro,
+        mfa_factor_totp,
+        mfa_factor_webauthn,
+        mfa_factor_email_otp,
+        mfa_factor_sms_otp,
+        mfa_factor_recovery_code,
+        mfa_totp_title,
+        mfa_totp_intro,
+        mfa_code_label,
+        mfa_verify,
+        mfa_use_recovery_code,
+        mfa_use_other,
+        mfa_recovery_title,
+        mfa_recovery_intro,
+        mfa_recovery_label,
+        mfa_enrol_totp_title,
+        mfa_enrol_totp_intro,
+        mfa_enrol_totp_qr,
+        mfa_enrol_totp_link,
+        mfa_enrol_totp_secret,
+        mfa_enrol_wrong_code,
+        mfa_recovery_codes_title,
+        mfa_recovery_codes_intro,
+        mfa_recovery_codes_copy,
+        mfa_recovery_codes_download,
+        mfa_recovery_codes_file,
+        mfa_continue,
+        mfa_recovery_used_title,
+        mfa_recovery_used_setup,
+        mfa_locked_title,
+        mfa_not_available,
 
         // -- passkeys (helper W) --
 
@@ -256,6 +293,13 @@ catalogue! {
         mail_signature(sender),
         /// `days`: how long the activation link lasts.
         mail_invite_text(days),
+        // -- second factors (helper T) --
+        /// `n`: wrong codes left before the lock.
+        mfa_wrong_code(n),
+        /// `n`: codes left.
+        mfa_recovery_used_left(n),
+        /// `time`: HH:MM (UTC), `n`: minutes.
+        mfa_locked_text(time, n),
     }
 }
 

@@ -11,6 +11,7 @@ mod hardening_http;
 mod hardening_storage;
 mod import;
 mod mfa_levels;
+mod mfa_totp;
 mod negative;
 mod nodes;
 mod operations;

@@ -6,6 +6,8 @@ use crate::error::AppError;
 use crate::views::PageId;
 
 pub mod password;
+pub mod recovery;
+pub mod totp;
 
 /// What a factor check needs besides its input: the stores and the hasher, never
 /// `AppState` (see `Authenticator`, which builds these from its ports).

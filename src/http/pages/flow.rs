@@ -114,6 +114,14 @@ async fn with_client(page: &mut Page, flow: Flow) -> Result<FlowCtx, PageError> 
     Ok(FlowCtx { flow, client })
 }
 
+/// Whether the flow's user may enrol `factor` now (see `Engine::may_enrol`): enrolment
+/// handlers call this right before they store the new credential.
+pub async fn may_enrol(page: &Page, flow: &Flow, client: &Client, factor: &str) -> Result<bool, PageError> {
+    let cookie = page.cookie(SESSION_COOKIE);
+    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref(), levels: &page.cw.workspace.levels, signals: Signals { device: None, ip: &page.ip } };
+    engine(&page.state).may_enrol(&ctx, flow, factor).await.or_page(page)
+}
+
 /// Feeds `event` to the flow and answers with where the browser goes next (and the new
 /// session cookie after a sign-in).
 pub async fn advance(page: &Page, flow: Flow, client: &Client, event: Event) -> Result<HttpResponse, PageError> {

@@ -22,11 +22,14 @@ use crate::views::{PageCtx, PageId, Texts};
 
 pub mod authorize;
 pub mod code;
+pub mod factor;
 pub mod flow;
 pub mod login;
 pub mod logout;
+pub mod recovery;
 pub mod register;
 pub mod reset;
+pub mod totp;
 
 /// What every page request resolves first.
 pub struct Page {

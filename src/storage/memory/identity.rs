@@ -297,6 +297,14 @@ impl CredentialStore for MemoryDb {
         Ok(out.into_iter().map(|(_, c)| c).collect())
     }
 
+    async fn held(&self, tenant: &TenantId, user_id: &str) -> Result<Vec<CredentialKind>> {
+        let d = self.lock()?;
+        if !d.credentials_of(tenant, user_id) {
+            return Ok(vec![]);
+        }
+        Ok(CredentialKind::ALL.iter().copied().filter(|k| d.credentials.iter().any(|c| c.user_id == user_id && c.kind == *k && !c.retired)).collect())
+    }
+
     async fn remove(&self, tenant: &TenantId, user_id: &str, id: &str) -> Result<bool> {
         let mut d = self.lock()?;
         if !d.credentials_of(tenant, user_id) {

@@ -97,6 +97,22 @@ impl CredentialStore for SqlStore {
         Ok(out)
     }
 
+    async fn held(&self, tenant: &TenantId, user_id: &str) -> Result<Vec<CredentialKind>> {
+        let live: Vec<String> = CredentialKind::ALL.iter().map(|k| k.as_str().to_owned()).collect();
+        let kinds: Vec<String> = credential::Entity::find()
+            .select_only()
+            .column(credential::Column::Kind)
+            .distinct()
+            .filter(credential::Column::UserId.eq(user_id))
+            .filter(credential::Column::UserId.in_subquery(users_of(tenant)))
+            .filter(credential::Column::Kind.is_in(live))
+            .into_tuple()
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(CredentialKind::ALL.iter().copied().filter(|k| kinds.iter().any(|s| s == k.as_str())).collect())
+    }
+
     async fn remove(&self, tenant: &TenantId, user_id: &str, id: &str) -> Result<bool> {
         let gone = credential::Entity::delete_many()
             .filter(credential::Column::Id.eq(id))
