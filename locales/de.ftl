@@ -85,7 +85,7 @@ field-required = Bitte füllen Sie dieses Feld aus.
 field-taken = Dies wird bereits verwendet. Bitte wählen Sie etwas anderes.
 field-invalid = Bitte überprüfen Sie diese Angabe.
 form-problem = Bitte korrigieren Sie die unten markierten Angaben.
-password-invalid = Dieses Passwort erfüllt die unten aufgeführten Anforderungen nicht.
+password-invalid = Dieses Passwort erfüllt diese Anforderungen nicht:
 
 ## Passwortregeln
 

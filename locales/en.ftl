@@ -87,7 +87,7 @@ field-required = Please fill in this field.
 field-taken = This is already in use. Please choose another.
 field-invalid = Please check this entry.
 form-problem = Please correct the entries marked below.
-password-invalid = This password does not meet the requirements listed below.
+password-invalid = This password does not meet these requirements:
 
 ## Password rules
 

@@ -85,7 +85,7 @@ field-required = Rellene este campo.
 field-taken = Este valor ya está en uso. Elija otro.
 field-invalid = Revise este dato.
 form-problem = Corrija los datos marcados a continuación.
-password-invalid = Esta contraseña no cumple los requisitos indicados a continuación.
+password-invalid = Esta contraseña no cumple estos requisitos:
 
 ## Requisitos de la contraseña
 

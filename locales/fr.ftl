@@ -85,7 +85,7 @@ field-required = Veuillez remplir ce champ.
 field-taken = Cette valeur est déjà utilisée. Veuillez en choisir une autre.
 field-invalid = Veuillez vérifier cette saisie.
 form-problem = Veuillez corriger les champs signalés ci-dessous.
-password-invalid = Ce mot de passe ne respecte pas les exigences indiquées ci-dessous.
+password-invalid = Ce mot de passe ne respecte pas ces exigences :
 
 ## Règles du mot de passe
 
