@@ -156,6 +156,9 @@ mail-invite-text = { $days ->
    *[other] Für Sie wurde ein Konto eingerichtet. Bitte aktivieren Sie es innerhalb von { $days } Tagen.
 }
 mail-invite-link = Konto aktivieren
+mail-signin-subject = Ihr Anmeldecode
+mail-signin-text = Ihr Anmeldecode lautet { $code }. Er ist { $minutes } Minuten lang gültig. Falls Sie sich gerade nicht anmelden, kennt jemand anderes Ihr Passwort: Bitte ändern Sie es.
+sms-signin = { $code } ist Ihr Anmeldecode. Er ist { $minutes } Minuten lang gültig. Nicht Sie? Ändern Sie Ihr Passwort.
 mail-ignore = Falls Sie dies nicht angefordert haben, können Sie diese Nachricht ignorieren.
 mail-signature = { $sender }
 sms-activation = { $code } ist Ihr Aktivierungscode. Er ist { $minutes } Minuten lang gültig.
@@ -206,3 +209,21 @@ mfa-locked-text = { $n ->
    *[other] Diese Anmeldemethode ist nach zu vielen falschen Codes gesperrt. Bitte versuchen Sie es nach { $time } Uhr UTC erneut (in { $n } Minuten).
 }
 mfa-not-available = Dieser Schritt ist für diese Anmeldung nicht verfügbar. Bitte kehren Sie zur Anwendung zurück und versuchen Sie es erneut.
+
+## Codes per E-Mail und SMS als zweiter Faktor
+
+email-otp-title = Prüfen Sie Ihre E-Mails
+email-otp-intro = Wir haben einen 6-stelligen Anmeldecode an { $to } gesendet. Er läuft in { $n } Minuten ab.
+sms-otp-title = Prüfen Sie Ihr Telefon
+sms-otp-intro = Wir haben einen 6-stelligen Anmeldecode per SMS an { $to } gesendet. Er läuft in { $n } Minuten ab.
+otp-code-label = Anmeldecode
+otp-continue = Weiter
+otp-resend = Neuen Code senden
+otp-resent = Wir haben einen neuen Code gesendet.
+otp-error-summary = Es gibt ein Problem
+otp-missing = Geben Sie den 6-stelligen Code ein, den wir Ihnen gesendet haben.
+otp-wrong = { $n ->
+    [one] Dieser Code ist nicht richtig. Noch 1 Versuch.
+   *[other] Dieser Code ist nicht richtig. Noch { $n } Versuche.
+}
+otp-locked = Zu viele falsche Codes. Fordern Sie einen neuen Code an.

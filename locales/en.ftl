@@ -158,6 +158,9 @@ mail-invite-text = { $days ->
    *[other] An account has been created for you. Please activate it within { $days } days.
 }
 mail-invite-link = Activate your account
+mail-signin-subject = Your sign-in code
+mail-signin-text = Your sign-in code is { $code }. It expires in { $minutes } minutes. If you are not signing in right now, someone else knows your password: please change it.
+sms-signin = { $code } is your sign-in code. It expires in { $minutes } minutes. Not you? Change your password.
 mail-ignore = If you did not ask for this, you can ignore this message.
 mail-signature = { $sender }
 sms-activation = { $code } is your activation code. It expires in { $minutes } minutes.
@@ -208,3 +211,21 @@ mfa-locked-text = { $n ->
    *[other] This sign-in method is locked after too many wrong codes. Please try again after { $time } UTC (in { $n } minutes).
 }
 mfa-not-available = This step is not available for this sign-in. Please return to the application and try again.
+
+## Email and SMS codes as second factors
+
+email-otp-title = Check your email
+email-otp-intro = We sent a 6-digit sign-in code to { $to }. It expires in { $n } minutes.
+sms-otp-title = Check your phone
+sms-otp-intro = We sent a 6-digit sign-in code by text message to { $to }. It expires in { $n } minutes.
+otp-code-label = Sign-in code
+otp-continue = Continue
+otp-resend = Send a new code
+otp-resent = We sent a new code.
+otp-error-summary = There is a problem
+otp-missing = Enter the 6-digit code we sent you.
+otp-wrong = { $n ->
+    [one] That code is not right. 1 attempt left.
+   *[other] That code is not right. { $n } attempts left.
+}
+otp-locked = Too many wrong codes. Ask for a new code.

@@ -156,6 +156,9 @@ mail-invite-text = { $days ->
    *[other] Se ha creado una cuenta para usted. Actívela en un plazo de { $days } días.
 }
 mail-invite-link = Activar su cuenta
+mail-signin-subject = Su código de inicio de sesión
+mail-signin-text = Su código de inicio de sesión es { $code }. Caduca en { $minutes } minutos. Si no está iniciando sesión en este momento, otra persona conoce su contraseña: cámbiela.
+sms-signin = { $code } es su código de inicio de sesión. Caduca en { $minutes } minutos. ¿No ha sido usted? Cambie su contraseña.
 mail-ignore = Si no ha solicitado esto, puede ignorar este mensaje.
 mail-signature = { $sender }
 sms-activation = { $code } es su código de activación. Caduca en { $minutes } minutos.
@@ -206,3 +209,21 @@ mfa-locked-text = { $n ->
    *[other] Este método de inicio de sesión se ha bloqueado tras demasiados códigos incorrectos. Inténtelo de nuevo después de las { $time } UTC (dentro de { $n } minutos).
 }
 mfa-not-available = Este paso no está disponible para este inicio de sesión. Vuelva a la aplicación e inténtelo de nuevo.
+
+## Códigos por correo electrónico y SMS como segundo factor
+
+email-otp-title = Revise su correo electrónico
+email-otp-intro = Hemos enviado un código de inicio de sesión de 6 dígitos a { $to }. Caduca en { $n } minutos.
+sms-otp-title = Revise su teléfono
+sms-otp-intro = Hemos enviado un código de inicio de sesión de 6 dígitos por SMS al { $to }. Caduca en { $n } minutos.
+otp-code-label = Código de inicio de sesión
+otp-continue = Continuar
+otp-resend = Enviar un código nuevo
+otp-resent = Le hemos enviado un código nuevo.
+otp-error-summary = Hay un problema
+otp-missing = Introduzca el código de 6 dígitos que le hemos enviado.
+otp-wrong = { $n ->
+    [one] El código no es correcto. Le queda un intento.
+   *[other] El código no es correcto. Le quedan { $n } intentos.
+}
+otp-locked = Demasiados códigos incorrectos. Solicite un código nuevo.

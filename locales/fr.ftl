@@ -156,6 +156,9 @@ mail-invite-text = { $days ->
    *[other] Un compte a été créé pour vous. Veuillez l’activer dans un délai de { $days } jours.
 }
 mail-invite-link = Activer votre compte
+mail-signin-subject = Votre code de connexion
+mail-signin-text = Votre code de connexion est { $code }. Il expire dans { $minutes } minutes. Si vous n’êtes pas en train de vous connecter, quelqu’un d’autre connaît votre mot de passe : veuillez le modifier.
+sms-signin = { $code } est votre code de connexion. Il expire dans { $minutes } minutes. Ce n’est pas vous ? Modifiez votre mot de passe.
 mail-ignore = Si vous n’êtes pas à l’origine de cette demande, vous pouvez ignorer ce message.
 mail-signature = { $sender }
 sms-activation = { $code } est votre code d’activation. Il expire dans { $minutes } minutes.
@@ -206,3 +209,21 @@ mfa-locked-text = { $n ->
    *[other] Cette méthode de connexion est bloquée après trop de codes erronés. Veuillez réessayer après { $time } UTC (dans { $n } minutes).
 }
 mfa-not-available = Cette étape n’est pas disponible pour cette connexion. Veuillez revenir à l’application et réessayer.
+
+## Codes par e-mail et SMS comme second facteur
+
+email-otp-title = Consultez vos e-mails
+email-otp-intro = Nous avons envoyé un code de connexion à 6 chiffres à { $to }. Il expire dans { $n } minutes.
+sms-otp-title = Consultez votre téléphone
+sms-otp-intro = Nous avons envoyé un code de connexion à 6 chiffres par SMS au { $to }. Il expire dans { $n } minutes.
+otp-code-label = Code de connexion
+otp-continue = Continuer
+otp-resend = Envoyer un nouveau code
+otp-resent = Nous vous avons envoyé un nouveau code.
+otp-error-summary = Un problème est survenu
+otp-missing = Saisissez le code à 6 chiffres que nous vous avons envoyé.
+otp-wrong = { $n ->
+    [one] Ce code est incorrect. Il vous reste une tentative.
+   *[other] Ce code est incorrect. Il vous reste { $n } tentatives.
+}
+otp-locked = Trop de codes erronés. Demandez un nouveau code.

@@ -58,6 +58,11 @@ pub struct TenantSpec {
     pub pools: Vec<PoolSpec>,
     #[serde(default)]
     pub workspaces: Vec<WorkspaceSpec>,
+    /// The tenant's own levels of assurance, besides the built-in `urn:portcullis:loa:1|2|3`:
+    /// each an id, the ACR value requests ask for, and the factor combinations reaching it.
+    /// Left out: keep the stored ones.
+    #[serde(default)]
+    pub assurance_levels: Option<Vec<crate::model::AssuranceLevel>>,
 }
 
 #[derive(Debug, Deserialize, serde::Serialize)]
@@ -176,7 +181,9 @@ pub struct ClientSpec {
     #[serde(default)]
     pub allowed_origins: Option<Vec<String>>,
     /// The lowest level of assurance (full ACR value) every sign-in to the client reaches.
-    pub min_acr: Option<String>,
+    /// Left out: keep the stored one; `null`: none.
+    #[serde(default, deserialize_with = "explicit")]
+    pub min_acr: Option<Option<String>>,
 }
 
 /// Everything ready to be written: the typed writes one store transaction executes
@@ -395,6 +402,8 @@ pub struct Existing {
     pub workspaces: HashMap<(String, String), crate::storage::Workspace>,
     pub clients: HashMap<(String, String, String), Client>,
     pub users: HashMap<(String, String, String), (crate::storage::User, Vec<String>)>,
+    /// Levels of assurance by tenant.
+    pub levels: HashMap<String, Vec<crate::model::AssuranceLevel>>,
 }
 
 fn describe(errors: &[schema::FieldError]) -> String {
@@ -433,6 +442,7 @@ pub async fn prepare(state: &crate::state::AppState, file: File, source: &str) -
         let tenant = crate::model::TenantId::new(t.id.clone());
         if let Some(found) = state.directory.tenant(&tenant).await? {
             existing.tenants.insert(t.id.clone(), found);
+            existing.levels.insert(t.id.clone(), state.directory.levels(&tenant).await?);
         }
         for (id, body) in state.schemas.schemas(&tenant).await? {
             existing.schemas.insert((t.id.clone(), id), body);
@@ -502,6 +512,8 @@ struct TenantPlan<'a> {
     tenant: TenantId,
     writes: Batch,
     holders: Vec<(String, Holder)>,
+    /// The tenant's levels of assurance after this plan (what a client's `min_acr` may name).
+    levels: Vec<crate::model::AssuranceLevel>,
 }
 
 impl Planner<'_> {
@@ -509,7 +521,11 @@ impl Planner<'_> {
     /// is), its grants and an audit record, appended to `out` in that order.
     async fn tenant(&self, tp: &str, t: &TenantSpec, source: &str, out: &mut Batch) -> Result<(), PlanError> {
         // A tenant id enters the system here, from the provisioning file.
-        let mut tx = TenantPlan { t, tenant: TenantId::new(t.id.clone()), writes: Batch::default(), holders: vec![] };
+        let levels = match &t.assurance_levels {
+            Some(levels) => levels_plan(tp, levels)?,
+            None => self.existing.levels.get(&t.id).cloned().unwrap_or_default(),
+        };
+        let mut tx = TenantPlan { t, tenant: TenantId::new(t.id.clone()), writes: Batch::default(), holders: vec![], levels };
         let schemas = schemas_plan(tp, t, &tx.tenant)?;
         let mut pool_ids = HashSet::new();
         for (pi, p) in t.pools.iter().enumerate() {
@@ -533,7 +549,7 @@ impl Planner<'_> {
         if let Some(Some(sender)) = &t.mail_from {
             sender.validate().map_err(|(field, m)| err(format!("{tp}/mail_from/{field}"), m))?;
         }
-        out.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, theme, mail_from: t.mail_from.clone(), replace: true });
+        out.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, theme, levels: tx.levels.clone(), mail_from: t.mail_from.clone(), replace: true });
         for sc in schemas {
             out.push(Some("schema"), sc);
         }
@@ -653,7 +669,7 @@ impl Planner<'_> {
         let mut client_ids = HashSet::new();
         for (ci, c) in w.clients.iter().enumerate() {
             let stored = existing.clients.get(&(t.id.clone(), w.id.clone(), c.client_id.clone()));
-            clients.push(client_plan(&format!("{wp}/clients/{ci}"), &tx.tenant, &w.id, c, stored, &mut client_ids)?);
+            clients.push(client_plan(&format!("{wp}/clients/{ci}"), &tx.tenant, &w.id, c, stored, &tx.levels, &mut client_ids)?);
             for (xi, x) in c.privileges.iter().enumerate() {
                 check_privilege(&format!("{wp}/clients/{ci}/privileges/{xi}"), t, existing, x)?;
                 tx.holders.push((x.clone(), Holder::Id(client_holder(&w.id, &c.client_id))));
@@ -705,12 +721,18 @@ fn pool_settings(pp: &str, p: &PoolSpec, was: PoolSettings) -> Result<PoolSettin
         metadata_schema: p.metadata_schema.clone().unwrap_or(was.metadata_schema),
         retention_days: p.retention_days.unwrap_or(was.retention_days),
         metadata_claims: p.metadata_claims.clone().unwrap_or(was.metadata_claims),
-        mfa: p.mfa.clone().unwrap_or(was.mfa),
+        mfa: match &p.mfa {
+            Some(mfa) => {
+                check_mfa(pp, mfa)?;
+                mfa.clone()
+            }
+            None => was.mfa,
+        },
     })
 }
 
 /// The client a document describes; what it leaves out comes from `stored` (or defaults).
-fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, seen: &mut HashSet<&'a str>) -> Result<Client, PlanError> {
+fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, levels: &[crate::model::AssuranceLevel], seen: &mut HashSet<&'a str>) -> Result<Client, PlanError> {
     let id_ok = !c.client_id.is_empty() && c.client_id.len() <= 128 && c.client_id.bytes().all(|b| b.is_ascii_graphic() && b != b':');
     if !id_ok {
         return Err(err(format!("{cp}/client_id"), "1-128 visible ASCII characters, no ':'"));
@@ -759,6 +781,17 @@ fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, sto
         Some("ES256") => SigningAlg::ES256,
         Some(other) => return Err(err(format!("{cp}/id_token_signed_response_alg"), format!("RS256 or ES256, not {other:?}"))),
     };
+    let min_acr = match &c.min_acr {
+        Some(given) => given.clone(),
+        None => stored.and_then(|s| s.min_acr.clone()),
+    };
+    if let Some(acr) = &min_acr {
+        // A level the engine knows (`auth::assurance::level`), or every sign-in would be unmet.
+        if crate::auth::assurance::level(levels, acr).is_none() {
+            let known: Vec<String> = crate::auth::assurance::acr_values_supported(levels);
+            return Err(err(format!("{cp}/min_acr"), format!("unknown level {acr:?} (known: {})", known.join(", "))));
+        }
+    }
     Ok(Client {
         tenant_id: tenant.clone(),
         workspace_id: ws.to_owned(),
@@ -772,8 +805,64 @@ fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, sto
         consent: c.consent.or_else(|| stored.map(|s| s.consent)).unwrap_or(ConsentMode::Required),
         id_token_alg,
         allowed_origins,
-        min_acr: c.min_acr.clone().or_else(|| stored.and_then(|s| s.min_acr.clone())),
+        min_acr,
     })
+}
+
+/// A pool's `mfa` settings: second factors only, each once; a policy that may ask for a
+/// second factor needs at least one.
+fn check_mfa(pp: &str, mfa: &crate::storage::identity::MfaSettings) -> Result<(), PlanError> {
+    use crate::auth::assurance::{EMAIL_OTP, SMS_OTP, TOTP, WEBAUTHN};
+    use crate::storage::identity::MfaPolicy;
+    const POOL_FACTORS: &[&str] = &[TOTP, WEBAUTHN, EMAIL_OTP, SMS_OTP];
+    let mut seen = HashSet::new();
+    for (i, f) in mfa.factors.iter().enumerate() {
+        let fp = format!("{pp}/mfa/factors/{i}");
+        if !POOL_FACTORS.contains(&f.as_str()) {
+            return Err(err(fp, format!("unknown second factor {f:?} (known: {}; recovery codes come with the first enrolment)", POOL_FACTORS.join(", "))));
+        }
+        dup(&fp, &mut seen, f)?;
+    }
+    if mfa.factors.is_empty() && mfa.policy != MfaPolicy::Off {
+        return Err(err(format!("{pp}/mfa/factors"), "at least one factor, unless the policy is off"));
+    }
+    Ok(())
+}
+
+/// The tenant's own levels of assurance: ids and ACR values unique, an ACR value that
+/// fits a request's space-separated `acr_values` (OIDC Core §3.1.2.1) and is not a built-in
+/// one, each reached by non-empty combinations of known factors.
+fn levels_plan(tp: &str, levels: &[crate::model::AssuranceLevel]) -> Result<Vec<crate::model::AssuranceLevel>, PlanError> {
+    use crate::auth::assurance::{BUILT_IN, FACTORS};
+    let (mut ids, mut acrs) = (HashSet::new(), HashSet::new());
+    for (li, l) in levels.iter().enumerate() {
+        let lp = format!("{tp}/assurance_levels/{li}");
+        check_id(&format!("{lp}/id"), &l.id)?;
+        dup(&format!("{lp}/id"), &mut ids, &l.id)?;
+        let printable = !l.acr.is_empty() && l.acr.len() <= 128 && l.acr.bytes().all(|b| b.is_ascii_graphic());
+        if !printable {
+            return Err(err(format!("{lp}/acr"), "1-128 printable ASCII characters, no spaces"));
+        }
+        if BUILT_IN.contains(&l.acr.as_str()) {
+            return Err(err(format!("{lp}/acr"), format!("{:?} is a built-in level", l.acr)));
+        }
+        dup(&format!("{lp}/acr"), &mut acrs, &l.acr)?;
+        if l.reached_by.is_empty() {
+            return Err(err(format!("{lp}/reached_by"), "at least one factor combination"));
+        }
+        for (ci, combo) in l.reached_by.iter().enumerate() {
+            let cp = format!("{lp}/reached_by/{ci}");
+            if combo.is_empty() {
+                return Err(err(cp, "at least one factor"));
+            }
+            for (fi, f) in combo.iter().enumerate() {
+                if !FACTORS.contains(&f.as_str()) {
+                    return Err(err(format!("{cp}/{fi}"), format!("unknown factor {f:?} (known: {})", FACTORS.join(", "))));
+                }
+            }
+        }
+    }
+    Ok(levels.to_vec())
 }
 
 #[cfg(test)]
@@ -782,7 +871,7 @@ mod tests {
 
     fn client_err(yaml: &str) -> String {
         let spec: ClientSpec = serde_yaml_ng::from_str(yaml).unwrap();
-        client_plan("/c", &TenantId::new("t"), "w", &spec, None, &mut HashSet::new()).unwrap_err().to_string()
+        client_plan("/c", &TenantId::new("t"), "w", &spec, None, &[], &mut HashSet::new()).unwrap_err().to_string()
     }
 
     #[test]
@@ -884,6 +973,58 @@ mod tests {
         let plan = rt.block_on(plan(parse(yaml).unwrap(), "t", 0, &db, &hasher, &Existing::default())).unwrap();
         let grants: Vec<_> = plan.grants().map(|(_, p, h)| format!("{p} {h}")).collect();
         assert_eq!(grants, ["user-admin group:p/g", "user-admin user:p/ann"]);
+    }
+
+    #[test]
+    fn mfa_settings_levels_and_min_acr_are_checked_with_their_paths() {
+        let ws = |min_acr: &str| format!("workspaces: [{{id: w, clients: [{{client_id: c, redirect_uris: ['http://127.0.0.1/cb'], min_acr: '{min_acr}'}}]}}]");
+        let level = |extra: &str| format!("tenants: [{{id: t, assurance_levels: [{{id: bank, acr: 'urn:t:bank', reached_by: [[password, totp]]}}, {extra}]}}]");
+        let cases = [
+            ("tenants: [{id: t, pools: [{id: p, mfa: {policy: required, factors: [totp, password]}}]}]".to_owned(), "tenants[0].pools[0].mfa.factors[1]"),
+            ("tenants: [{id: t, pools: [{id: p, mfa: {factors: [totp, recovery_code]}}]}]".to_owned(), "tenants[0].pools[0].mfa.factors[1]"),
+            ("tenants: [{id: t, pools: [{id: p, mfa: {factors: [sms_otp, sms_otp]}}]}]".to_owned(), "tenants[0].pools[0].mfa.factors[1]"),
+            ("tenants: [{id: t, pools: [{id: p, mfa: {policy: required, factors: []}}]}]".to_owned(), "tenants[0].pools[0].mfa.factors"),
+            (format!("tenants: [{{id: t, {}}}]", ws("urn:portcullis:loa:9")), "tenants[0].workspaces[0].clients[0].min_acr"),
+            (format!("tenants: [{{id: t, assurance_levels: [{{id: bank, acr: 'urn:t:bank', reached_by: [[password]]}}], {}}}]", ws("urn:t:other")), "tenants[0].workspaces[0].clients[0].min_acr"),
+            (level("{id: bank, acr: 'urn:t:x', reached_by: [[password]]}"), "tenants[0].assurance_levels[1].id"),
+            (level("{id: x, acr: 'urn:t:bank', reached_by: [[password]]}"), "tenants[0].assurance_levels[1].acr"),
+            (level("{id: x, acr: 'urn:portcullis:loa:2', reached_by: [[password]]}"), "tenants[0].assurance_levels[1].acr"),
+            (level("{id: x, acr: 'has space', reached_by: [[password]]}"), "tenants[0].assurance_levels[1].acr"),
+            (level(&format!("{{id: x, acr: '{}', reached_by: [[password]]}}", "a".repeat(129))), "tenants[0].assurance_levels[1].acr"),
+            (level("{id: x, acr: 'urn:t:x', reached_by: []}"), "tenants[0].assurance_levels[1].reached_by"),
+            (level("{id: x, acr: 'urn:t:x', reached_by: [[password], []]}"), "tenants[0].assurance_levels[1].reached_by[1]"),
+            (level("{id: x, acr: 'urn:t:x', reached_by: [[password, fingerprint]]}"), "tenants[0].assurance_levels[1].reached_by[0][1]"),
+        ];
+        for (yaml, path) in cases {
+            let e = plan_of(&yaml).unwrap_err().to_string();
+            assert!(e.starts_with(path), "{yaml}: {e}");
+        }
+        // A built-in level, or one the file defines.
+        assert!(plan_of(&format!("tenants: [{{id: t, {}}}]", ws("urn:portcullis:loa:2"))).is_ok());
+        let ok = plan_of(&format!("tenants: [{{id: t, assurance_levels: [{{id: bank, acr: 'urn:t:bank', reached_by: [[password, totp], [webauthn]]}}], pools: [{{id: p, mfa: {{policy: adaptive, factors: [totp, webauthn, email_otp, sms_otp]}}}}], {}}}]", ws("urn:t:bank"))).unwrap();
+        let levels = ok.writes.iter().find_map(|c| match &c.write { Write::Tenant { levels, .. } => Some(levels.clone()), _ => None }).unwrap();
+        assert_eq!(levels[0].acr, "urn:t:bank");
+        assert_eq!(ok.clients().next().unwrap().min_acr.as_deref(), Some("urn:t:bank"));
+    }
+
+    #[test]
+    fn the_example_file_plans() {
+        let plan = plan_of(include_str!("../examples/acme.yaml")).unwrap();
+        assert!(plan.writes.iter().any(|c| matches!(&c.write, Write::Tenant { levels, .. } if levels.iter().any(|l| l.acr == "urn:acme:loa:strong"))));
+    }
+
+    #[test]
+    fn a_file_without_levels_keeps_the_stored_ones() {
+        let stored = crate::model::AssuranceLevel { id: "bank".into(), acr: "urn:t:bank".into(), reached_by: vec![vec!["webauthn".into()]] };
+        let mut existing = Existing::default();
+        existing.tenants.insert("t".into(), ("T".into(), Default::default()));
+        existing.levels.insert("t".into(), vec![stored.clone()]);
+        let yaml = "tenants: [{id: t, workspaces: [{id: w, clients: [{client_id: c, redirect_uris: ['http://127.0.0.1/cb'], min_acr: 'urn:t:bank'}]}]}]";
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let hasher = Hasher::new(1).unwrap();
+        let plan = rt.block_on(plan(parse(yaml).unwrap(), "t", 0, &crate::storage::memory::MemoryDb::new(), &hasher, &existing)).unwrap();
+        let levels = plan.writes.iter().find_map(|c| match &c.write { Write::Tenant { levels, .. } => Some(levels.clone()), _ => None }).unwrap();
+        assert_eq!(levels, [stored]);
     }
 
     #[test]

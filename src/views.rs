@@ -128,6 +128,8 @@ impl PageId {
         PageId::Logout,
         PageId::LoggedOut,
         PageId::Error,
+        PageId::EmailOtp,
+        PageId::SmsOtp,
         PageId::FactorChoice,
         PageId::Totp,
         PageId::RecoveryCode,
@@ -332,6 +334,24 @@ pub struct NoticePage {
     pub link: Option<(String, String)>,
 }
 
+/// A sign-in code sent by email or SMS as a second factor (`email-otp`, `sms-otp`): the
+/// shared code entry (`FactorCodePage`'s layout) plus a resend button.
+#[derive(Template)]
+#[template(path = "pages/otp_code.html")]
+pub struct OtpCodePage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub action: String,
+    pub flow: String,
+    pub csrf: String,
+    /// The error of the code field, if any (linked from the error summary).
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    /// Other ways on (a recovery code, another factor): (href, text).
+    pub links: Vec<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "pages/activate.html")]
 pub struct ActivatePage {
@@ -511,6 +531,17 @@ pub mod samples {
             }),
             PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, &t.signed_out, theme, t) }),
             PageId::Error => Box::new(ErrorPage { page: ctx(id, &t.error_title, theme, t), code: "invalid_request".into(), message: t.sample_error.clone(), detail: String::new() }),
+            PageId::EmailOtp | PageId::SmsOtp => Box::new(OtpCodePage {
+                page: ctx(id, if id == PageId::EmailOtp { &t.email_otp_title } else { &t.sms_otp_title }, theme, t),
+                heading: (if id == PageId::EmailOtp { &t.email_otp_title } else { &t.sms_otp_title }).clone(),
+                intro: if id == PageId::EmailOtp { t.email_otp_intro("a•••@example.com", 10) } else { t.sms_otp_intro("+49•••56", 10) },
+                action: format!("/acme/shop/{id}"),
+                flow: flow(),
+                csrf: csrf(),
+                error: Some(t.otp_wrong(4)),
+                notice: None,
+                links: vec![],
+            }),
             PageId::FactorChoice => Box::new(FactorChoicePage {
                 page: ctx(id, &t.mfa_choice_title, theme, t),
                 heading: t.mfa_choice_title.clone(),

@@ -88,7 +88,7 @@ async fn client_outranked(state: &AppState, caller: &Caller, tenant: &TenantId, 
 }
 
 fn tenant_shell(id: &str) -> TenantSpec {
-    TenantSpec { id: id.into(), name: None, theme: None, mail_from: None, schemas: vec![], pools: vec![], workspaces: vec![] }
+    TenantSpec { id: id.into(), name: None, theme: None, mail_from: None, schemas: vec![], pools: vec![], workspaces: vec![], assurance_levels: None }
 }
 
 async fn tenant_exists(state: &AppState, id: &str) -> Result<Option<(String, String)>, ApiError> {
@@ -99,6 +99,16 @@ async fn tenant_exists(state: &AppState, id: &str) -> Result<Option<(String, Str
 pub struct TenantView {
     id: String,
     name: String,
+    /// The tenant's own levels of assurance (besides the built-in ones); only on a single
+    /// tenant, not in the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assurance_levels: Option<Vec<crate::model::AssuranceLevel>>,
+}
+
+/// One tenant as `GET`/`PUT /tenants/{t}` answer it, with its levels of assurance.
+async fn tenant_view(state: &AppState, id: String, name: String) -> Result<TenantView, ApiError> {
+    let levels = state.directory.levels(&TenantId::new(id.clone())).await?;
+    Ok(TenantView { id, name, assurance_levels: Some(levels) })
 }
 
 /// List the tenants the caller administers.
@@ -114,7 +124,7 @@ pub struct TenantView {
 )]
 async fn list_tenants(state: web::Data<AppState>, caller: Caller) -> ApiResult {
     let all = state.directory.tenants().await?;
-    let items: Vec<TenantView> = all.into_iter().filter(|(id, _)| caller.tenant_admin(id)).map(|(id, name)| TenantView { id: id.to_string(), name }).collect();
+    let items: Vec<TenantView> = all.into_iter().filter(|(id, _)| caller.tenant_admin(id)).map(|(id, name)| TenantView { id: id.to_string(), name, assurance_levels: None }).collect();
     ok(&super::Page { items, next_cursor: None })
 }
 
@@ -136,7 +146,7 @@ async fn get_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<
     let id = path.into_inner();
     require(caller.tenant_admin(&id))?;
     let (id, name) = tenant_exists(&state, &id).await?.ok_or(ApiError::NotFound("tenant"))?;
-    ok(&TenantView { id, name })
+    ok(&tenant_view(&state, id, name).await?)
 }
 
 /// A tenant document: the provisioning file's tenant without `id` (from the path) and its
@@ -148,6 +158,9 @@ pub struct TenantBody {
     /// The tenant's theme, as the provisioning file's `tenants[].theme`.
     #[schema(value_type = Option<Object>)]
     theme: Option<crate::theme::ThemeSpec>,
+    /// The tenant's own levels of assurance, as the provisioning file's
+    /// `tenants[].assurance_levels` (left out: kept).
+    assurance_levels: Option<Vec<crate::model::AssuranceLevel>>,
 }
 
 /// Create or update a tenant.
@@ -176,10 +189,11 @@ async fn put_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<
     let existed = tenant_exists(&state, &id).await?.is_some();
     require(existed || caller.system_admin())?;
     let body: TenantBody = body.parse().await?;
-    let spec = TenantSpec { name: body.name, theme: body.theme, ..tenant_shell(&id) };
+    let spec = TenantSpec { name: body.name, theme: body.theme, assurance_levels: body.assurance_levels, ..tenant_shell(&id) };
     apply(&state, &caller, spec, false, false, "/tenants/0").await?;
     let (id, name) = tenant_exists(&state, &id).await?.ok_or(ApiError::NotFound("tenant"))?;
-    if existed { ok(&TenantView { id, name }) } else { created(&TenantView { id, name }) }
+    let view = tenant_view(&state, id, name).await?;
+    if existed { ok(&view) } else { created(&view) }
 }
 
 /// List a tenant's pools.
@@ -415,6 +429,9 @@ pub struct ClientView {
     consent: crate::storage::ConsentMode,
     id_token_signed_response_alg: &'static str,
     allowed_origins: Vec<String>,
+    /// The lowest level of assurance (full ACR value) every sign-in to the client reaches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_acr: Option<String>,
 }
 
 impl From<Client> for ClientView {
@@ -430,6 +447,7 @@ impl From<Client> for ClientView {
             scopes: c.scopes,
             consent: c.consent,
             allowed_origins: c.allowed_origins,
+            min_acr: c.min_acr,
         }
     }
 }

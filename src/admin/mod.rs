@@ -18,6 +18,7 @@ use crate::storage::{AuditEvent, UserStatus};
 
 pub mod authz;
 pub mod directory;
+pub mod factors;
 pub mod import;
 pub mod openapi;
 pub mod users;
@@ -370,6 +371,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/openapi.json").route(crate::http::get().to(openapi::get_openapi)))
             .configure(directory::configure)
             .configure(users::configure)
+            .configure(factors::configure)
             .configure(import::configure)
             .default_service(web::to(|| async { ApiError::NotFound("resource").response() })),
     );

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{directory, import, users};
+use super::{directory, factors, import, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -48,6 +48,9 @@ use super::{directory, import, users};
         users::put_member,
         users::delete_member,
         import::post_import,
+        factors::list_factors,
+        factors::delete_factor,
+        factors::reset_factors,
     ),
     components(schemas(
         super::Problem,
@@ -73,6 +76,11 @@ use super::{directory, import, users};
         crate::storage::identity::Activation,
         crate::storage::identity::Group,
         crate::storage::identity::AuditRecord,
+        crate::storage::identity::MfaSettings,
+        crate::storage::identity::MfaPolicy,
+        crate::model::AssuranceLevel,
+        factors::FactorView,
+        factors::ResetView,
     )),
     modifiers(&SecurityAddon),
     tags(

@@ -77,7 +77,7 @@ async fn pool_for(state: &AppState, caller: &Caller, tenant: &TenantId, pool: &s
 /// lacks, itself or through a group: otherwise a user administrator could set the password
 /// of a tenant administrator, or a group manager change the address of a member who is
 /// also an administrator, and take the account over.
-async fn managed_user(state: &AppState, caller: &Caller, tenant: &TenantId, pool: &str, id: &str) -> Result<(User, Vec<String>, Pool), ApiError> {
+pub(super) async fn managed_user(state: &AppState, caller: &Caller, tenant: &TenantId, pool: &str, id: &str) -> Result<(User, Vec<String>, Pool), ApiError> {
     let pool_record = pool_for(state, caller, tenant, pool).await?;
     let user = state.users.get(tenant, id).await?.filter(|u| u.pool_id == pool);
     let Some(user) = user else {

@@ -31,6 +31,8 @@ pub struct Signals<'a> {
     /// The value of the browser's device cookie, if it sent one.
     pub device: Option<&'a str>,
     pub ip: &'a str,
+    /// Digest of the browser-id cookie ("" without one): tells one sign-in from another.
+    pub browser: &'a str,
 }
 
 pub struct Engine<'a> {

@@ -12,6 +12,7 @@
 //! Who may do what: only the browser that started a flow may advance it (browser binding
 //! and CSRF token, `Flow::accepts`); only a passed factor check moves it towards a
 //! session; consent only follows authentication; a finished flow takes no more events.
+pub mod adaptive;
 pub mod assurance;
 pub mod authenticator;
 pub mod engine;

@@ -175,6 +175,14 @@ pub async fn succeeded(counters: &dyn CounterStore, sessions: &Sessions, ticket:
 /// every IP and browser at once (its counters start a new generation, kept by identity).
 pub use crate::identity::lockout::unlock;
 
+/// Attempts at the account within the window from browsers that never signed in to it,
+/// from every IP (the ceiling counter `admit` keeps; the attempt being made counts too):
+/// what the adaptive MFA policy calls recent failures.
+pub async fn unknown_browser_attempts(counters: &dyn CounterStore, tenant: &str, user_id: &str, now: i64) -> Result<u64, AppError> {
+    let generation = crate::identity::lockout::generation(counters, tenant, user_id, now).await?;
+    counters.count(&digest_key(&format!("login|{tenant}|account|{user_id}|{generation}|all")), now).await
+}
+
 fn browser_id(user_id: &str, browser: &str) -> String {
     format!("{user_id}:{browser}")
 }

@@ -43,6 +43,10 @@ const SEND_WINDOW: i64 = 3600;
 pub enum Purpose {
     Activation,
     Reset,
+    /// A second factor during a sign-in (`email_otp`, `sms_otp`): the code goes to a
+    /// verified address of the user the flow is about, and counts only in that flow.
+    #[serde(rename = "second_factor")]
+    SecondFactor,
 }
 
 /// `Debug` hides the challenge id (it lets a browser enter codes), the code's digest (six
@@ -337,6 +341,7 @@ impl Challenge {
         let (purpose, kind, link) = match self.purpose {
             Purpose::Activation => ("activation", MailKind::Activation { code, minutes }, None),
             Purpose::Reset => ("reset", MailKind::Reset { code, minutes, link: &link }, Some(link.clone())),
+            Purpose::SecondFactor => ("second_factor", MailKind::SignInCode { code, minutes }, None),
         };
         let mut msg = self.voice.message(self.channel, &self.to, &self.tenant_id.to_string(), purpose, &kind);
         msg.code = Some(code.to_owned());

@@ -86,6 +86,10 @@ impl<D: DirectoryStore + 'static, C: Send + Sync + 'static> DirectoryStore for C
         self.directory.tenant(tenant).await
     }
 
+    async fn levels(&self, tenant: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {
+        self.directory.levels(tenant).await
+    }
+
     async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>> {
         self.directory.workspaces(tenant).await
     }

@@ -648,7 +648,7 @@ pub(crate) async fn apply(s: &Stores) {
     let web = Client { name: "Web 2".into(), ..client(&t(), "web", vec!["https://b.example/cb".into()], vec![]) };
     let mut b = Batch { now: 100, writes: vec![] };
     // `replace: false` (what `Plan::keep_stored` sets): stored rows are kept, missing ones created.
-    b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME (partial)".into(), theme: Default::default(), mail_from: None, replace: false });
+    b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME (partial)".into(), theme: Default::default(), levels: vec![], mail_from: None, replace: false });
     b.push(Some("schema"), Write::Schema { tenant: t(), id: "extra".into(), body: serde_json::json!({ "type": "object" }) });
     b.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "Buyers".into(), self_registration: false, settings: PoolSettings::default() });
     b.push(Some("pool"), Write::Pool { tenant: t(), id: "vip".into(), name: "VIP".into(), self_registration: true, settings: PoolSettings::default() });
@@ -711,11 +711,23 @@ pub(crate) async fn apply(s: &Stores) {
 
     // `replace: true` does overwrite.
     let mut full = Batch { now: 300, writes: vec![] };
-    full.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme: Default::default(), mail_from: None, replace: true });
+    let bank = crate::model::AssuranceLevel { id: "bank".into(), acr: "urn:acme:loa:bank".into(), reached_by: vec![vec!["password".into(), "totp".into()], vec!["webauthn".into()]] };
+    full.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme: Default::default(), levels: vec![bank.clone()], mail_from: None, replace: true });
     full.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Shop".into(), theme: Default::default(), default_locale: None, pools: vec!["customers".into()], replace: true });
     assert_eq!(counts(&s.directory.apply(&full).await.unwrap().updated), [("tenant", 1), ("workspace", 1)]);
     assert_eq!(s.directory.tenant(&t()).await.unwrap().unwrap().0, "ACME");
-    assert_eq!(s.directory.workspace(&t(), "shop").await.unwrap().unwrap().pools, ["customers"]);
+    let shop = s.directory.workspace(&t(), "shop").await.unwrap().unwrap();
+    assert_eq!(shop.pools, ["customers"]);
+    // The tenant's levels of assurance come back with each of its workspaces.
+    assert_eq!(shop.levels, std::slice::from_ref(&bank));
+    assert_eq!(s.directory.levels(&t()).await.unwrap(), std::slice::from_ref(&bank));
+    assert!(s.directory.levels(&other()).await.unwrap().is_empty(), "another tenant's levels");
+    assert!(s.directory.workspace(&other(), "shop").await.unwrap().is_none_or(|w| w.levels.is_empty()));
+    // `replace: false` keeps them.
+    let mut partial = Batch { now: 305, writes: vec![] };
+    partial.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme: Default::default(), levels: vec![], mail_from: None, replace: false });
+    s.directory.apply(&partial).await.unwrap();
+    assert_eq!(s.directory.levels(&t()).await.unwrap(), std::slice::from_ref(&bank));
 
     // A user write replaces the live password (the history stays) or, without a hash,
     // keeps the stored one.
@@ -734,8 +746,8 @@ pub(crate) async fn apply(s: &Stores) {
     let before_acme = snapshot(s, &t()).await;
     let alice_before = s.users.get(&t(), &stored.id).await.unwrap().unwrap();
     let mut bad = Batch { now: 400, writes: vec![] };
-    bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("fresh"), name: "Fresh".into(), theme: Default::default(), mail_from: None, replace: true });
-    bad.push(Some("tenant"), Write::Tenant { id: t(), name: "Rolled back".into(), theme: Default::default(), mail_from: None, replace: true });
+    bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("fresh"), name: "Fresh".into(), theme: Default::default(), levels: vec![], mail_from: None, replace: true });
+    bad.push(Some("tenant"), Write::Tenant { id: t(), name: "Rolled back".into(), theme: Default::default(), levels: vec![], mail_from: None, replace: true });
     bad.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "Rolled back".into(), self_registration: false, settings: PoolSettings::default() });
     bad.push(Some("pool"), Write::Pool { tenant: t(), id: "temp".into(), name: "Temp".into(), self_registration: false, settings: PoolSettings::default() });
     bad.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "temp".into(), name: "Temp".into() } });

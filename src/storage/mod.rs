@@ -263,6 +263,8 @@ pub trait DirectoryStore: Send + Sync {
     async fn tenants(&self) -> Result<Vec<(TenantId, String)>>;
     /// One tenant's name and theme.
     async fn tenant(&self, tenant: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>>;
+    /// The tenant's own levels of assurance (`assurance_levels`; none for an unknown tenant).
+    async fn levels(&self, tenant: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>>;
     /// Workspaces of the tenant ordered by id: (id, name, pools in lookup order).
     async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>>;
 }

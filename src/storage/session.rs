@@ -61,6 +61,9 @@ pub enum Kind {
     KnownBrowser,
     /// The index of a user's single sign-on sessions (a set of `Session` keys).
     UserSessions,
+    /// Adaptive MFA (`auth::adaptive`): the device cookies' server key, the networks a
+    /// user completed a multi-factor sign-in from, which reasons were audited.
+    Device,
     /// Second-factor state of a flow (a TOTP seed being enrolled, recovery codes to show,
     /// a factor that passed and waits for "Continue") and when a locked factor opens.
     SecondFactor,
@@ -80,6 +83,7 @@ impl Kind {
             Kind::UserEpoch => "epoch:",
             Kind::KnownBrowser => "known:",
             Kind::UserSessions => "usess:",
+            Kind::Device => "device:",
             Kind::SecondFactor => "mfa:",
         }
     }

@@ -13,9 +13,10 @@ use crate::theme::ThemeSpec;
 /// by (tenant, workspace, client id).
 #[derive(Debug, Clone)]
 pub enum Write {
-    /// Creates the tenant; `replace`: also overwrites the name and theme of a stored one.
-    /// `mail_from`: `None` keeps the stored sender, `Some(None)` removes it.
-    Tenant { id: TenantId, name: String, theme: ThemeSpec, mail_from: Option<Option<crate::delivery::Sender>>, replace: bool },
+    /// Creates the tenant; `replace`: also overwrites the name, theme and levels of
+    /// assurance of a stored one. `mail_from`: `None` keeps the stored sender, `Some(None)`
+    /// removes it.
+    Tenant { id: TenantId, name: String, theme: ThemeSpec, levels: Vec<crate::model::AssuranceLevel>, mail_from: Option<Option<crate::delivery::Sender>>, replace: bool },
     Schema { tenant: TenantId, id: String, body: serde_json::Value },
     /// `self_registration` is what the stored pool reports, whatever `settings` says.
     Pool { tenant: TenantId, id: String, name: String, self_registration: bool, settings: PoolSettings },

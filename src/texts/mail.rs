@@ -12,6 +12,8 @@ pub enum MailKind<'a> {
     Reset { code: &'a str, minutes: i64, link: &'a str },
     /// Someone tried to register an address that has an account.
     Existing { link: &'a str },
+    /// A one-time code as a second factor of a sign-in.
+    SignInCode { code: &'a str, minutes: i64 },
     /// An administrator created the account: the link activates it within `days`.
     Invitation { link: &'a str, days: i64 },
 }
@@ -49,6 +51,7 @@ pub fn render(t: &Strings, kind: &MailKind<'_>, sender: &str, color: Option<&str
         MailKind::Activation { code, minutes } => (t.mail_activation_subject.clone(), t.mail_activation_text(code, minutes), Some(code), None, t.sms_activation(code, minutes)),
         MailKind::Reset { code, minutes, link } => (t.mail_reset_subject.clone(), t.mail_reset_text(code, minutes), Some(code), Some((t.mail_reset_link.clone(), link)), t.sms_reset(code, minutes)),
         MailKind::Existing { link } => (t.mail_existing_subject.clone(), t.mail_existing_text.clone(), None, Some((t.mail_existing_link.clone(), link)), format!("{} {link}", t.mail_existing_text)),
+        MailKind::SignInCode { code, minutes } => (t.mail_signin_subject.clone(), t.mail_signin_text(code, minutes), Some(code), None, t.sms_signin(code, minutes)),
         MailKind::Invitation { link, days } => (t.mail_invite_subject.clone(), t.mail_invite_text(days), None, Some((t.mail_invite_link.clone(), link)), format!("{} {link}", t.mail_invite_text(days))),
     };
     let signature = if sender.is_empty() { String::new() } else { t.mail_signature(sender) };

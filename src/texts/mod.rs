@@ -225,6 +225,7 @@ catalogue! {
         mail_existing_text,
         mail_existing_link,
         mail_invite_subject,
+        mail_signin_subject,
         mail_invite_link,
         sample_error,
         // -- second factors: TOTP, recovery codes, factor choice (helper T) --
@@ -269,6 +270,15 @@ catalogue! {
         // -- passkeys (helper W) --
 
         // -- email and SMS codes, adaptive MFA (helper A) --
+        email_otp_title,
+        sms_otp_title,
+        otp_code_label,
+        otp_continue,
+        otp_resend,
+        otp_resent,
+        otp_error_summary,
+        otp_missing,
+        otp_locked,
 
         // -- end of factor strings --
     }
@@ -293,6 +303,8 @@ catalogue! {
         mail_signature(sender),
         /// `days`: how long the activation link lasts.
         mail_invite_text(days),
+        mail_signin_text(code, minutes),
+        sms_signin(code, minutes),
         // -- second factors (helper T) --
         /// `n`: wrong codes left before the lock.
         mfa_wrong_code(n),
@@ -300,6 +312,13 @@ catalogue! {
         mfa_recovery_used_left(n),
         /// `time`: HH:MM (UTC), `n`: minutes.
         mfa_locked_text(time, n),
+        // -- email and SMS codes (helper A) --
+        /// `to`: the masked address; `n`: minutes.
+        email_otp_intro(to, n),
+        /// `to`: the masked number; `n`: minutes.
+        sms_otp_intro(to, n),
+        /// `n`: attempts left.
+        otp_wrong(n),
     }
 }
 

@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use crate::error::AppError;
 use crate::views::PageId;
 
+pub mod email_otp;
 pub mod password;
+pub mod sms_otp;
 pub mod recovery;
 pub mod totp;
 

@@ -47,6 +47,8 @@ pub fn code_page(page: &Page, c: &Challenge, rules: Vec<String>, v: CodeView) ->
     let (id, heading, action, new_password) = match c.purpose {
         Purpose::Activation => (PageId::Verify, &t.verify_title, page.path("verify"), false),
         Purpose::Reset => (PageId::ResetConfirm, &t.reset_confirm_title, page.path("reset/confirm"), true),
+        // Second-factor codes have their own pages (`otp_factor`); never loaded here.
+        Purpose::SecondFactor => (PageId::EmailOtp, &t.email_otp_title, page.path("email-otp"), false),
     };
     let view = CodePage {
         page: page.ctx(id, heading),

@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
 use super::{OrPage, Page, PageError};
+use crate::auth::adaptive::{Adaptive, DEVICE_COOKIE, DEVICE_TTL};
 use crate::auth::{Advanced, Authenticator, Context, Destination, Engine, Event, Flow, Realm, Signals};
 use crate::http::{SESSION_COOKIE, cookie, field};
 use crate::state::AppState;
@@ -40,8 +41,14 @@ pub fn authenticator(state: &AppState) -> Authenticator<'_> {
     }
 }
 
-pub fn engine(state: &AppState) -> Engine<'_> {
-    Engine { authenticator: authenticator(state), consents: state.consents.as_ref(), pools: state.pools.as_ref(), risk: None, flow_ttl: state.config.ttl.flow, code_ttl: state.config.ttl.code }
+/// The engine over the app's stores, with the adaptive MFA policy's risk view.
+pub fn engine<'a>(state: &'a AppState, risk: &'a Adaptive<'a>) -> Engine<'a> {
+    Engine { authenticator: authenticator(state), consents: state.consents.as_ref(), pools: state.pools.as_ref(), risk: Some(risk), flow_ttl: state.config.ttl.flow, code_ttl: state.config.ttl.code }
+}
+
+/// The adaptive MFA policy over the app's stores (`auth::adaptive`).
+pub fn adaptive(state: &AppState) -> Adaptive<'_> {
+    Adaptive { sessions: &state.sessions, counters: state.counters.as_ref(), audit: state.audit.as_ref(), clock: state.clock.as_ref() }
 }
 
 pub fn realm(page: &Page) -> Realm<'_> {
@@ -118,17 +125,25 @@ async fn with_client(page: &mut Page, flow: Flow) -> Result<FlowCtx, PageError> 
 /// handlers call this right before they store the new credential.
 pub async fn may_enrol(page: &Page, flow: &Flow, client: &Client, factor: &str) -> Result<bool, PageError> {
     let cookie = page.cookie(SESSION_COOKIE);
-    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref(), levels: &page.cw.workspace.levels, signals: Signals { device: None, ip: &page.ip } };
-    engine(&page.state).may_enrol(&ctx, flow, factor).await.or_page(page)
+    let device = page.cookie(DEVICE_COOKIE);
+    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref(), levels: &page.cw.workspace.levels, signals: signals(page, device.as_deref()) };
+    let risk = adaptive(&page.state);
+    engine(&page.state, &risk).may_enrol(&ctx, flow, factor).await.or_page(page)
+}
+
+/// Where the request comes from, as the adaptive policy sees it.
+fn signals<'a>(page: &'a Page, device: Option<&'a str>) -> Signals<'a> {
+    Signals { device, ip: &page.ip, browser: &page.browser }
 }
 
 /// Feeds `event` to the flow and answers with where the browser goes next (and the new
 /// session cookie after a sign-in).
 pub async fn advance(page: &Page, flow: Flow, client: &Client, event: Event) -> Result<HttpResponse, PageError> {
     let cookie = page.cookie(SESSION_COOKIE);
-    let signals = Signals { device: None, ip: &page.ip };
-    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref(), levels: &page.cw.workspace.levels, signals };
-    let advanced = engine(&page.state).advance(&ctx, flow, event).await.or_page(page)?;
+    let device = page.cookie(DEVICE_COOKIE);
+    let ctx = Context { realm: realm(page), issuer: &page.cw.issuer.url, client, cookie: cookie.as_deref(), levels: &page.cw.workspace.levels, signals: signals(page, device.as_deref()) };
+    let risk = adaptive(&page.state);
+    let advanced = engine(&page.state, &risk).advance(&ctx, flow, event).await.or_page(page)?;
     let advanced = advanced.map_err(|refused| {
         tracing::info!(%refused, "flow event refused");
         page.invalid(&page.t.sign_in_first)
@@ -144,6 +159,11 @@ fn respond(page: &Page, advanced: Advanced) -> HttpResponse {
     if let Some(value) = advanced.session_cookie {
         let state = &page.state;
         let _ = resp.add_cookie(&cookie(SESSION_COOKIE, value, page.cw.cookie_path(), state.config.secure_cookies(), Some(state.config.ttl.session)));
+    }
+    // The adaptive policy's device cookie: HttpOnly, SameSite=Lax, Secure on https.
+    if let Some(value) = advanced.device_cookie {
+        let state = &page.state;
+        let _ = resp.add_cookie(&cookie(DEVICE_COOKIE, value, page.cw.cookie_path(), state.config.secure_cookies(), Some(DEVICE_TTL)));
     }
     resp
 }

@@ -26,6 +26,7 @@ pub mod factor;
 pub mod flow;
 pub mod login;
 pub mod logout;
+pub mod otp_factor;
 pub mod recovery;
 pub mod register;
 pub mod reset;

@@ -23,12 +23,12 @@ impl Data {
     /// Runs one write; returns whether its key existed before.
     fn exec(&mut self, now: i64, w: &Write) -> Result<bool> {
         Ok(match w {
-            Write::Tenant { id, name, theme, mail_from, replace } => {
+            Write::Tenant { id, name, theme, levels, mail_from, replace } => {
                 let old = self.tenants.get(id.as_str()).and_then(|t| t.mail_from.clone());
                 let existed = self.tenants.contains_key(id.as_str());
                 if *replace || !existed {
                     let mail_from = mail_from.clone().unwrap_or(old);
-                    self.tenants.insert(id.to_string(), TenantRow { name: name.clone(), theme: theme.clone(), mail_from });
+                    self.tenants.insert(id.to_string(), TenantRow { name: name.clone(), theme: theme.clone(), levels: levels.clone(), mail_from });
                 }
                 existed
             }
@@ -112,7 +112,7 @@ mod tests {
     fn batch() -> Batch {
         let t = || TenantId::new("acme");
         let mut b = Batch { now: 10, writes: vec![] };
-        b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme: Default::default(), mail_from: None, replace: true });
+        b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme: Default::default(), levels: vec![], mail_from: None, replace: true });
         b.push(Some("pool"), Write::Pool { tenant: t(), id: "p".into(), name: "P".into(), self_registration: false, settings: PoolSettings::default() });
         b.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "p".into(), id: "g".into(), name: "G".into() } });
         let user = NewUser { groups: vec!["g".into()], ..crate::storage::contract::new_user(&t(), "p", "ann", Some("ann@example.com")) };
@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(db.privileges_of(&t, &[crate::storage::identity::user_holder(&ann.id)]).await.unwrap(), vec!["user-admin".to_owned()]);
         // A failing write leaves nothing of its batch behind.
         let mut bad = Batch { now: 11, writes: vec![] };
-        bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("other"), name: "O".into(), theme: Default::default(), mail_from: None, replace: true });
+        bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("other"), name: "O".into(), theme: Default::default(), levels: vec![], mail_from: None, replace: true });
         bad.push(None, Write::Grant { tenant: TenantId::new("other"), privilege: "x".into(), holder: Holder::User { pool: "p".into(), username: "nobody".into() } });
         assert!(db.apply(&bad).await.is_err());
         assert!(db.tenant(&TenantId::new("other")).await.unwrap().is_none());

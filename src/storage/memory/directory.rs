@@ -20,7 +20,7 @@ impl DirectoryStore for MemoryDb {
             tenant_theme: t.theme.clone(),
             default_locale: w.default_locale.clone(),
             mail_from: t.mail_from.clone(),
-            levels: vec![],
+            levels: t.levels.clone(),
             theme: w.theme.clone(),
         }))
     }
@@ -40,6 +40,10 @@ impl DirectoryStore for MemoryDb {
 
     async fn tenant(&self, tenant: &TenantId) -> Result<Option<(String, crate::theme::ThemeSpec)>> {
         Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| (t.name.clone(), t.theme.clone())))
+    }
+
+    async fn levels(&self, tenant: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {
+        Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| t.levels.clone()).unwrap_or_default())
     }
 
     async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>> {

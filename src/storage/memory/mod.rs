@@ -22,6 +22,7 @@ pub use session::MemoryStore;
 struct TenantRow {
     name: String,
     theme: ThemeSpec,
+    levels: Vec<crate::model::AssuranceLevel>,
     mail_from: Option<crate::delivery::Sender>,
 }
 
@@ -91,7 +92,7 @@ impl MemoryDb {
 
     /// Creates or replaces a tenant (what provisioning does through `DirectoryStore::apply`).
     pub fn put_tenant(&self, id: &TenantId, name: &str, theme: ThemeSpec) -> Result<()> {
-        self.lock()?.tenants.insert(id.to_string(), TenantRow { name: name.into(), theme, mail_from: None });
+        self.lock()?.tenants.insert(id.to_string(), TenantRow { name: name.into(), theme, levels: vec![], mail_from: None });
         Ok(())
     }
 

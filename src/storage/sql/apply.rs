@@ -26,7 +26,7 @@ pub(super) async fn apply(writer: &DatabaseConnection, batch: &Batch) -> Result<
 /// Runs one write; returns whether its key existed before.
 async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
     match w {
-        Write::Tenant { id, name, theme, mail_from, replace } => {
+        Write::Tenant { id, name, theme, levels, mail_from, replace } => {
             let old = tenant::Entity::find_by_id(id.to_string()).one(txn).await.map_err(db)?;
             let existed = old.is_some();
             let on_conflict = if *replace {
@@ -34,7 +34,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             } else {
                 OnConflict::column(tenant::Column::Id).do_nothing().to_owned()
             };
-            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(settings_json(theme, old.as_ref().map(|o| o.settings.as_str()), mail_from, &None)?), created_at: Set(now) })
+            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(settings_json(theme, levels, old.as_ref().map(|o| o.settings.as_str()), mail_from, &None)?), created_at: Set(now) })
                 .on_conflict(on_conflict)
                 .do_nothing()
                 .exec(txn)
@@ -83,7 +83,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             if existed && !replace {
                 return Ok(true);
             }
-            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(theme, old.as_ref().map(|o| o.settings.as_str()), &None, default_locale)?) })
+            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(theme, &[], old.as_ref().map(|o| o.settings.as_str()), &None, default_locale)?) })
                 .on_conflict(
                     OnConflict::columns([workspace::Column::TenantId, workspace::Column::Id])
                         .update_columns([workspace::Column::Name, workspace::Column::Settings])

@@ -145,11 +145,14 @@ fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
     })
 }
 
-/// Settings of tenants and workspaces, stored as JSON.
+/// Settings of tenants and workspaces, stored as JSON. `levels`: a tenant's own levels of
+/// assurance (absent in workspaces and in tenants stored before levels existed).
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 struct Settings {
     #[serde(default)]
     theme: crate::theme::ThemeSpec,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    levels: Vec<crate::model::AssuranceLevel>,
     /// A tenant's mail sender.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     mail_from: Option<crate::delivery::Sender>,
@@ -162,16 +165,21 @@ fn theme_of(settings: &str) -> Result<crate::theme::ThemeSpec> {
     Ok(serde_json::from_str::<Settings>(settings)?.theme)
 }
 
+fn levels_of(settings: &str) -> Result<Vec<crate::model::AssuranceLevel>> {
+    Ok(serde_json::from_str::<Settings>(settings)?.levels)
+}
+
 fn settings_of(settings: &str) -> Result<Settings> {
     Ok(serde_json::from_str::<Settings>(settings)?)
 }
 
-/// The settings JSON of a write: `theme`, and the other settings as the write says
-/// (`None`: as stored in `old`).
-fn settings_json(theme: &crate::theme::ThemeSpec, old: Option<&str>, mail_from: &Option<Option<crate::delivery::Sender>>, default_locale: &Option<Option<String>>) -> Result<String> {
+/// The settings JSON of a write: `theme`, `levels`, and the other settings as the write
+/// says (`None`: as stored in `old`).
+fn settings_json(theme: &crate::theme::ThemeSpec, levels: &[crate::model::AssuranceLevel], old: Option<&str>, mail_from: &Option<Option<crate::delivery::Sender>>, default_locale: &Option<Option<String>>) -> Result<String> {
     let old = old.map(settings_of).transpose()?.unwrap_or_default();
     let s = Settings {
         theme: theme.clone(),
+        levels: levels.to_vec(),
         mail_from: mail_from.clone().unwrap_or(old.mail_from),
         default_locale: default_locale.clone().unwrap_or(old.default_locale),
     };
@@ -269,7 +277,7 @@ impl DirectoryStore for SqlStore {
             default_locale: settings_of(&w.settings)?.default_locale,
             mail_from: settings_of(&t.settings)?.mail_from,
             tenant_theme: theme_of(&t.settings)?,
-            levels: vec![],
+            levels: levels_of(&t.settings)?,
             theme: theme_of(&w.settings)?,
             tenant_id: TenantId::new(w.tenant_id),
             id: w.id,
@@ -290,6 +298,13 @@ impl DirectoryStore for SqlStore {
         match tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)? {
             Some(t) => Ok(Some((t.name, theme_of(&t.settings)?))),
             None => Ok(None),
+        }
+    }
+
+    async fn levels(&self, id: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {
+        match tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)? {
+            Some(t) => levels_of(&t.settings),
+            None => Ok(vec![]),
         }
     }
 

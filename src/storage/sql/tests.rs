@@ -27,7 +27,7 @@ async fn provisioned(store: &SqlStore, hasher: &Hasher) -> Applied {
     let t = || TenantId::new("acme");
     let mut batch = Batch { now: 100, writes: vec![] };
     let theme = crate::theme::ThemeSpec { product_name: Some("ACME".into()), ..Default::default() };
-    batch.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme, mail_from: None, replace: true });
+    batch.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), theme, levels: vec![], mail_from: None, replace: true });
     batch.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "customers".into(), self_registration: false, settings: PoolSettings::default() });
     batch.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "premium".into(), name: "premium".into() } });
     let alice = NewUser {
