@@ -110,6 +110,11 @@ macro_rules! catalogue {
                 }
             }
 
+            /// Every plain text as (field name, text), e.g. for a theme frame's `t.sign_in`.
+            pub fn plain(&self) -> Vec<(&'static str, &str)> {
+                vec![ $( (stringify!($field), self.$field.as_str()), )* ]
+            }
+
             $(
                 $(#[$am])*
                 pub fn $method(&self, $($arg: impl Into<Arg>),*) -> String {
@@ -625,6 +630,14 @@ mod tests {
         assert_eq!(ar.code_wrong(2), "هذا الرمز غير صحيح. تبقّت لك محاولتان.", "Arabic dual");
         assert!(ar.code_intro("a•••@example.com", 10).ends_with("10 دقائق."), "{}", ar.code_intro("a", 10));
         assert!(ar.code_intro("a", 15).ends_with("15 دقيقة."), "{}", ar.code_intro("a", 15));
+    }
+
+    #[test]
+    fn plain_texts_are_listed_by_field_name() {
+        let de = builtin("de");
+        let plain = de.plain();
+        assert!(plain.contains(&("sign_in", "Anmelden")));
+        assert_eq!(plain.len(), KEYS.iter().filter(|(_, v)| v.is_empty()).count());
     }
 
     #[test]
