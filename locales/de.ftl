@@ -227,3 +227,20 @@ otp-wrong = { $n ->
    *[other] Dieser Code ist nicht richtig. Noch { $n } Versuche.
 }
 otp-locked = Zu viele falsche Codes. Fordern Sie einen neuen Code an.
+
+## Passkeys
+
+passkey-sign-in = Mit einem Passkey anmelden
+passkey-or = oder
+passkey-title = Mit Ihrem Passkey bestätigen
+passkey-intro = Verwenden Sie den Passkey auf diesem Gerät oder Ihren Sicherheitsschlüssel: Fingerabdruck, Gesicht oder Displaysperre bestätigen, dass Sie es sind.
+passkey-use = Passkey verwenden
+passkey-enrol-title = Passkey erstellen
+passkey-enrol-intro = Mit einem Passkey melden Sie sich mit Fingerabdruck, Gesicht oder Displaysperre statt mit einem Passwort an. Er bleibt auf Ihrem Gerät oder Sicherheitsschlüssel.
+passkey-create = Passkey erstellen
+passkey-failed = Der Passkey konnte nicht verwendet werden. Bitte versuchen Sie es erneut oder wählen Sie einen anderen Weg.
+passkey-refused = Dieser Passkey kann hier nicht verwendet werden.
+passkey-expired = Diese Passkey-Anfrage ist abgelaufen. Bitte versuchen Sie es erneut.
+passkey-unsupported = Dieser Browser kann hier keine Passkeys verwenden, oder JavaScript ist ausgeschaltet.
+passkey-other-way = Einen anderen Weg verwenden
+passkey-no-other-way = Ohne Passkey kehren Sie bitte zur Anwendung zurück und melden sich erneut an.

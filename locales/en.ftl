@@ -229,3 +229,20 @@ otp-wrong = { $n ->
    *[other] That code is not right. { $n } attempts left.
 }
 otp-locked = Too many wrong codes. Ask for a new code.
+
+## Passkeys
+
+passkey-sign-in = Sign in with a passkey
+passkey-or = or
+passkey-title = Confirm with your passkey
+passkey-intro = Use the passkey on this device or your security key: your fingerprint, face or screen lock confirms that it is you.
+passkey-use = Use passkey
+passkey-enrol-title = Create a passkey
+passkey-enrol-intro = A passkey lets you sign in with your fingerprint, face or screen lock instead of a password. It stays on your device or security key.
+passkey-create = Create passkey
+passkey-failed = The passkey could not be used. Please try again, or choose another way.
+passkey-refused = This passkey cannot be used here.
+passkey-expired = This passkey request has expired. Please try again.
+passkey-unsupported = This browser cannot use passkeys here, or JavaScript is turned off.
+passkey-other-way = Use another way
+passkey-no-other-way = Without a passkey, please return to the application and sign in again.

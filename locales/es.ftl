@@ -227,3 +227,20 @@ otp-wrong = { $n ->
    *[other] El código no es correcto. Le quedan { $n } intentos.
 }
 otp-locked = Demasiados códigos incorrectos. Solicite un código nuevo.
+
+## Llaves de acceso
+
+passkey-sign-in = Iniciar sesión con una llave de acceso
+passkey-or = o
+passkey-title = Confirme con su llave de acceso
+passkey-intro = Use la llave de acceso de este dispositivo o su llave de seguridad: su huella, su rostro o el bloqueo de pantalla confirman que es usted.
+passkey-use = Usar llave de acceso
+passkey-enrol-title = Cree una llave de acceso
+passkey-enrol-intro = Una llave de acceso le permite iniciar sesión con su huella, su rostro o el bloqueo de pantalla en lugar de una contraseña. Se queda en su dispositivo o en su llave de seguridad.
+passkey-create = Crear llave de acceso
+passkey-failed = No se ha podido usar la llave de acceso. Inténtelo de nuevo o elija otra forma.
+passkey-refused = Esta llave de acceso no se puede usar aquí.
+passkey-expired = Esta solicitud de llave de acceso ha caducado. Inténtelo de nuevo.
+passkey-unsupported = Este navegador no puede usar llaves de acceso aquí, o JavaScript está desactivado.
+passkey-other-way = Usar otra forma
+passkey-no-other-way = Sin llave de acceso, vuelva a la aplicación e inicie sesión de nuevo.

@@ -227,3 +227,20 @@ otp-wrong = { $n ->
    *[other] Ce code est incorrect. Il vous reste { $n } tentatives.
 }
 otp-locked = Trop de codes erronés. Demandez un nouveau code.
+
+## Clés d’accès
+
+passkey-sign-in = Se connecter avec une clé d’accès
+passkey-or = ou
+passkey-title = Confirmez avec votre clé d’accès
+passkey-intro = Utilisez la clé d’accès de cet appareil ou votre clé de sécurité : votre empreinte digitale, votre visage ou le verrouillage de l’écran confirme qu’il s’agit bien de vous.
+passkey-use = Utiliser la clé d’accès
+passkey-enrol-title = Créer une clé d’accès
+passkey-enrol-intro = Une clé d’accès vous permet de vous connecter avec votre empreinte digitale, votre visage ou le verrouillage de l’écran au lieu d’un mot de passe. Elle reste sur votre appareil ou votre clé de sécurité.
+passkey-create = Créer la clé d’accès
+passkey-failed = La clé d’accès n’a pas pu être utilisée. Veuillez réessayer ou choisir un autre moyen.
+passkey-refused = Cette clé d’accès ne peut pas être utilisée ici.
+passkey-expired = Cette demande de clé d’accès a expiré. Veuillez réessayer.
+passkey-unsupported = Ce navigateur ne peut pas utiliser de clés d’accès ici, ou JavaScript est désactivé.
+passkey-other-way = Utiliser un autre moyen
+passkey-no-other-way = Sans clé d’accès, veuillez revenir à l’application et vous reconnecter.

@@ -35,6 +35,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
     Ok(AppState {
         secrets: Arc::new(secrets),
         hasher: Hasher::new(config.argon2_concurrency)?,
+        passkeys: crate::auth::passkeys::RelyingParties::new(&config.public_url),
         delivery,
         config,
         clock,

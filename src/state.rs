@@ -35,6 +35,8 @@ pub struct AppState {
     pub sessions: Sessions,
     pub keys: Arc<KeyRing>,
     pub hasher: Hasher,
+    /// The WebAuthn relying party of each workspace, built once.
+    pub passkeys: crate::auth::passkeys::RelyingParties,
     /// Encrypts second-factor secrets (TOTP seeds) at rest.
     pub secrets: Arc<crate::identity::secrets::SecretKeys>,
 }

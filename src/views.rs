@@ -130,6 +130,8 @@ impl PageId {
         PageId::Error,
         PageId::EmailOtp,
         PageId::SmsOtp,
+        PageId::Passkey,
+        PageId::PasskeyEnrol,
         PageId::FactorChoice,
         PageId::Totp,
         PageId::RecoveryCode,
@@ -217,6 +219,33 @@ pub struct LoginPage {
     pub error: Option<String>,
     pub register_url: Option<String>,
     pub reset_url: String,
+    /// Passwordless sign-in with a passkey (the button and autofill), where passkeys work.
+    pub passkey: Option<PasskeyScript>,
+}
+
+/// What a page that runs a passkey ceremony needs: where its JSON endpoints are, which
+/// ceremony, and the script (content-hashed URL).
+pub struct PasskeyScript {
+    /// `register`, `authenticate` or `discover`.
+    pub purpose: &'static str,
+    pub options_url: String,
+    pub finish_url: String,
+    pub script_url: String,
+}
+
+/// Passkey sign-in as a second factor (`Passkey`) and passkey creation (`PasskeyEnrol`).
+#[derive(Template)]
+#[template(path = "pages/passkey.html")]
+pub struct PasskeyPage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub button: String,
+    pub flow: String,
+    pub csrf: String,
+    pub passkey: PasskeyScript,
+    /// The factor choice, when the flow offers other factors (the fallback).
+    pub other_url: Option<String>,
 }
 
 #[derive(Template)]
@@ -473,6 +502,10 @@ pub mod samples {
         }
     }
 
+    fn passkey_script(purpose: &'static str) -> PasskeyScript {
+        PasskeyScript { purpose, options_url: "/acme/shop/passkey/options".into(), finish_url: "/acme/shop/passkey/finish".into(), script_url: "/static/js/passkey.js?v=sample".into() }
+    }
+
     /// The template of `id` filled with sample data.
     pub fn sample(id: PageId, theme: &Theme, t: &Texts) -> Box<dyn askama::DynTemplate> {
         let flow = || "sample-flow".to_string();
@@ -488,6 +521,7 @@ pub mod samples {
                 error: None,
                 register_url: Some("/acme/shop/register?flow=sample-flow".into()),
                 reset_url: "/acme/shop/reset?flow=sample-flow".into(),
+                passkey: Some(passkey_script("discover")),
             }),
             PageId::Consent => Box::new(ConsentPage {
                 page: ctx(id, &t.consent_title, theme, t),
@@ -542,6 +576,20 @@ pub mod samples {
                 notice: None,
                 links: vec![],
             }),
+            PageId::Passkey | PageId::PasskeyEnrol => {
+                let enrol = id == PageId::PasskeyEnrol;
+                let (heading, intro, button) = if enrol { (&t.passkey_enrol_title, &t.passkey_enrol_intro, &t.passkey_create) } else { (&t.passkey_title, &t.passkey_intro, &t.passkey_use) };
+                Box::new(PasskeyPage {
+                    page: ctx(id, heading, theme, t),
+                    heading: heading.clone(),
+                    intro: intro.clone(),
+                    button: button.clone(),
+                    flow: flow(),
+                    csrf: csrf(),
+                    passkey: passkey_script(if enrol { "register" } else { "authenticate" }),
+                    other_url: Some("/acme/shop/factor?flow=sample-flow".into()),
+                })
+            }
             PageId::FactorChoice => Box::new(FactorChoicePage {
                 page: ctx(id, &t.mfa_choice_title, theme, t),
                 heading: t.mfa_choice_title.clone(),
@@ -598,9 +646,6 @@ pub mod samples {
                 text: t.mfa_locked_text("14:05", 15),
                 links: vec![("/acme/shop/recovery-code?flow=sample-flow".into(), t.mfa_use_recovery_code.clone())],
             }),
-            // Factor pages not built yet (each factor's module adds its sample here and its
-            // id to `ALL`).
-            _ => sample(PageId::Error, theme, t),
         }
     }
 }

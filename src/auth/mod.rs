@@ -18,6 +18,7 @@ pub mod authenticator;
 pub mod engine;
 pub mod factors;
 pub mod flow;
+pub mod passkeys;
 pub mod second;
 
 pub mod session;

@@ -53,6 +53,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 // Second factors by code (helper A).
                 .service(web::resource("/email-otp").route(get().to(pages::otp_factor::get_email_otp)).route(web::post().to(pages::otp_factor::post_email_otp)))
                 .service(web::resource("/sms-otp").route(get().to(pages::otp_factor::get_sms_otp)).route(web::post().to(pages::otp_factor::post_sms_otp)))
+                // Passkeys (WebAuthn): the pages and their ceremony endpoints.
+                .service(web::resource("/passkey").route(get().to(pages::passkey::get_passkey)))
+                .service(web::resource("/enrol-passkey").route(get().to(pages::passkey::get_enrol_passkey)))
+                .service(web::resource("/passkey/options").route(web::post().to(pages::passkey::post_options)))
+                .service(web::resource("/passkey/finish").route(web::post().to(pages::passkey::post_finish)))
                 // Second factors: choice, TOTP, recovery codes, lockout (at their page ids).
                 .service(web::resource("/factor").route(get().to(pages::factor::get_factor)).route(web::post().to(pages::factor::post_factor)))
                 .service(web::resource("/factor-locked").route(get().to(pages::factor::get_factor_locked)))

@@ -66,12 +66,22 @@ pub fn page_ctx(id: PageId, title: &str, theme: Theme, t: Texts) -> PageCtx {
 
 /// Renders a page with its CSP: the inline theme style is allowed by nonce only.
 pub fn render(status: StatusCode, nonce: &str, page: &impl Template) -> HttpResponse {
+    render_with(status, nonce, page, "")
+}
+
+/// Renders a page that runs a passkey ceremony: besides what `render` allows, the script
+/// carrying the page's nonce, and its requests to this origin (the ceremony endpoints).
+pub fn render_scripted(status: StatusCode, nonce: &str, page: &impl Template) -> HttpResponse {
+    render_with(status, nonce, page, &format!("script-src 'nonce-{nonce}'; connect-src 'self'; "))
+}
+
+fn render_with(status: StatusCode, nonce: &str, page: &impl Template, scripts: &str) -> HttpResponse {
     match page.render() {
         Ok(html) => no_store(HttpResponse::build(status))
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((
                 header::CONTENT_SECURITY_POLICY,
-                format!("default-src 'none'; style-src 'self' 'nonce-{nonce}'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'"),
+                format!("default-src 'none'; {scripts}style-src 'self' 'nonce-{nonce}'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'"),
             ))
             .body(html),
         Err(e) => {

@@ -64,6 +64,8 @@ pub enum Kind {
     /// Adaptive MFA (`auth::adaptive`): the device cookies' server key, the networks a
     /// user completed a multi-factor sign-in from, which reasons were audited.
     Device,
+    /// A WebAuthn ceremony in progress (`auth::passkeys::Ceremony`), keyed by its id.
+    Passkey,
     /// Second-factor state of a flow (a TOTP seed being enrolled, recovery codes to show,
     /// a factor that passed and waits for "Continue") and when a locked factor opens.
     SecondFactor,
@@ -84,6 +86,7 @@ impl Kind {
             Kind::KnownBrowser => "known:",
             Kind::UserSessions => "usess:",
             Kind::Device => "device:",
+            Kind::Passkey => "passkey:",
             Kind::SecondFactor => "mfa:",
         }
     }

@@ -273,6 +273,20 @@ catalogue! {
         mfa_not_available,
 
         // -- passkeys (helper W) --
+        passkey_sign_in,
+        passkey_or,
+        passkey_title,
+        passkey_intro,
+        passkey_use,
+        passkey_enrol_title,
+        passkey_enrol_intro,
+        passkey_create,
+        passkey_failed,
+        passkey_refused,
+        passkey_expired,
+        passkey_unsupported,
+        passkey_other_way,
+        passkey_no_other_way,
 
         // -- email and SMS codes, adaptive MFA (helper A) --
         email_otp_title,

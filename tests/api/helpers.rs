@@ -110,9 +110,10 @@ impl TestApp {
     async fn spawn_on(backend: Backend, database_url: &str, prefix: &str, public: Option<&str>, redis: &str) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let base = format!("http://127.0.0.1:{port}");
-        let provision = public.is_none();
-        let public = public.map(str::to_owned).unwrap_or_else(|| base.clone());
+        let localhost = public == Some(LOCALHOST);
+        let base = if localhost { format!("{LOCALHOST}:{port}") } else { format!("http://127.0.0.1:{port}") };
+        let provision = public.is_none() || localhost;
+        let public = public.filter(|_| !localhost).map(str::to_owned).unwrap_or_else(|| base.clone());
         let redis = redis.to_owned();
         let outbox = std::env::temp_dir().join(format!("portcullis-outbox-{}", uuid::Uuid::new_v4().simple()));
         let outbox_c = outbox.display().to_string();
@@ -575,5 +576,21 @@ impl TestApp {
         use base64::Engine;
         let jwt = token_response["id_token"].as_str().expect("an id_token");
         serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(jwt.split('.').nth(1).unwrap()).unwrap()).unwrap()
+    }
+}
+
+// ---- helper W (passkeys) ----
+
+/// Passed as the public URL to `spawn_on`: this node at `http://localhost:{port}`, as
+/// WebAuthn needs (browsers and authenticators refuse IP addresses as RP IDs).
+const LOCALHOST: &str = "http://localhost";
+
+impl TestApp {
+    /// A fresh app whose public URL (and so its WebAuthn origin and RP ID) is
+    /// `http://localhost:{port}`, provisioned like `spawn`.
+    pub async fn spawn_localhost(backend: Backend) -> TestApp {
+        let database_url = fresh_database(backend).await;
+        let prefix = format!("pc-test-{}:", uuid::Uuid::new_v4().simple());
+        Self::spawn_on(backend, &database_url, &prefix, Some(LOCALHOST), &redis_url()).await
     }
 }

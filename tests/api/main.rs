@@ -13,6 +13,7 @@ mod import;
 mod mfa_adaptive;
 mod mfa_admin;
 mod mfa_codes;
+mod mfa_passkey;
 mod mfa_levels;
 mod mfa_totp;
 mod negative;

@@ -8,6 +8,7 @@ use crate::views::PageId;
 pub mod email_otp;
 pub mod password;
 pub mod sms_otp;
+pub mod webauthn;
 pub mod recovery;
 pub mod totp;
 

@@ -30,8 +30,13 @@ async fn login_page(page: &Page, fc: &FlowCtx, shown: Shown) -> PageResult {
         client_name: fc.client.name.clone(),
         username: shown.username,
         error: shown.error,
+        passkey: super::passkey::passwordless(page).await?,
     };
-    Ok(page.render(shown.status, &view.page.nonce, &view))
+    // The passkey button and autofill run a script (with this page's nonce).
+    Ok(match view.passkey {
+        Some(_) => crate::http::response::render_scripted(shown.status, &view.page.nonce, &view),
+        None => page.render(shown.status, &view.page.nonce, &view),
+    })
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]

@@ -27,6 +27,7 @@ pub mod flow;
 pub mod login;
 pub mod logout;
 pub mod otp_factor;
+pub mod passkey;
 pub mod recovery;
 pub mod register;
 pub mod reset;
