@@ -23,5 +23,6 @@ pub mod redact;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod texts;
 pub mod theme;
 pub mod views;

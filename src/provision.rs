@@ -48,6 +48,10 @@ pub struct TenantSpec {
     pub name: Option<String>,
     #[serde(default)]
     pub theme: Option<ThemeSpec>,
+    /// Who the tenant's mail comes from (`{ name, address }`); absent keeps the stored
+    /// sender, `null` removes it (the configured sender then applies).
+    #[serde(default, deserialize_with = "present")]
+    pub mail_from: Option<Option<crate::delivery::Sender>>,
     /// Custom identity schemas of the tenant, assignable to its pools.
     #[serde(default)]
     pub schemas: Vec<SchemaSpec>,
@@ -139,6 +143,11 @@ pub struct WorkspaceSpec {
     pub name: Option<String>,
     #[serde(default)]
     pub theme: Option<ThemeSpec>,
+    /// The locale of the workspace's pages and messages when neither the request, the
+    /// user nor the browser names a supported one (`locale::LOCALES`); absent keeps the
+    /// stored one, `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    pub default_locale: Option<Option<String>>,
     #[serde(default)]
     pub pools: Option<Vec<String>>,
     #[serde(default)]
@@ -443,6 +452,12 @@ fn check_privilege(path: &str, t: &TenantSpec, existing: &Existing, id: &str) ->
     if known { Ok(()) } else { Err(err(path, format!("unknown privilege {id:?} (built-in: {}; or group:<pool>:<group>)", BUILTIN_PRIVILEGES.join(", ")))) }
 }
 
+/// A key that is present, with its value or `null`, as `Some(…)`: absent keys keep their
+/// default `None` (`#[serde(default)]`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Ok(Some(Option::deserialize(d)?))
+}
+
 fn dup<'a>(path: &str, seen: &mut HashSet<&'a str>, id: &'a str) -> Result<(), PlanError> {
     if seen.insert(id) { Ok(()) } else { Err(err(path, format!("{id:?} appears twice"))) }
 }
@@ -567,7 +582,10 @@ impl Planner<'_> {
         let was = self.existing.tenants.get(&t.id);
         let name = t.name.clone().or_else(|| was.cloned()).unwrap_or_else(|| t.id.clone());
         let tenant = tx.tenant.clone();
-        out.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, levels: tx.levels.clone(), replace: true });
+        if let Some(Some(sender)) = &t.mail_from {
+            sender.validate().map_err(|(field, m)| err(format!("{tp}/mail_from/{field}"), m))?;
+        }
+        out.push(Some("tenant"), Write::Tenant { id: tenant.clone(), name, levels: tx.levels.clone(), mail_from: t.mail_from.clone(), replace: true });
         // A theme is written only when the document has one (DESIGN.md: writing any other
         // object never changes a theme).
         if let Some(layer) = &t.theme {
@@ -700,7 +718,12 @@ impl Planner<'_> {
             }
         }
         let name = w.name.clone().or_else(|| was.map(|x| x.name.clone())).unwrap_or_else(|| w.id.clone());
-        tx.writes.push(Some("workspace"), Write::Workspace { tenant: tx.tenant.clone(), id: w.id.clone(), name, pools: ws_pools, replace: true });
+        if let Some(Some(l)) = &w.default_locale
+            && !crate::locale::LOCALES.contains(&l.as_str())
+        {
+            return Err(err(format!("{wp}/default_locale"), format!("one of {}", crate::locale::LOCALES.join(", "))));
+        }
+        tx.writes.push(Some("workspace"), Write::Workspace { tenant: tx.tenant.clone(), id: w.id.clone(), name, default_locale: w.default_locale.clone(), pools: ws_pools, replace: true });
         // Themes only where the document has one, each checked over the layers below it
         // (the file's, else the stored ones).
         let stored = |scope: &ThemeScope| existing.themes.get(&(t.id.clone(), scope.key())).cloned().unwrap_or_default();

@@ -20,6 +20,8 @@ use crate::storage::sql::SqlStore;
 
 /// Connects the stores (running migrations) and loads the signing keys.
 pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, AppError> {
+    // The text catalogues are parsed once, here: a broken one stops the start.
+    crate::texts::check().map_err(AppError::internal)?;
     let sql = Arc::new(SqlStore::connect(&config.database_url).await?);
     let session_store: Arc<dyn SessionStore> = match &config.redis_url {
         Some(url) => Arc::new(RedisStore::connect(url, &config.redis_prefix, clock.clone()).await?),

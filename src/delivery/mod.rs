@@ -47,6 +47,30 @@ impl fmt::Display for Channel {
     }
 }
 
+/// Who a tenant's mail comes from (tenant setting `mail_from`; the configured
+/// `PORTCULLIS_MAIL_FROM` when a tenant sets none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sender {
+    /// Display name, e.g. "ACME Shop". At most 100 characters, no line breaks.
+    pub name: String,
+    /// Mailbox address, e.g. `no-reply@acme.example`.
+    pub address: String,
+}
+
+impl Sender {
+    /// Checks a sender setting: a short one-line name and a mailbox address.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if self.name.trim().is_empty() || self.name.chars().count() > 100 || self.name.chars().any(char::is_control) {
+            return Err(("name", "a display name of 1 to 100 characters on one line".into()));
+        }
+        if self.address.len() > 254 || self.address.parse::<lettre::Address>().is_err() {
+            return Err(("address", "a mailbox address such as no-reply@example.com".into()));
+        }
+        Ok(())
+    }
+}
+
 /// One message to one recipient.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Message {
@@ -60,6 +84,15 @@ pub struct Message {
     pub subject: String,
     /// Plain-text body.
     pub text: String,
+    /// HTML body (mail only): sent as the `multipart/alternative` sibling of `text`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The locale the message is written in.
+    #[serde(default)]
+    pub locale: String,
+    /// The tenant's sender (mail only); the configured sender when None.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Sender>,
     /// The one-time code, if the message carries one. Kept in the outbox file so that dev
     /// tools and tests can read it; never logged.
     pub code: Option<String>,
@@ -78,6 +111,9 @@ impl fmt::Debug for Message {
             .field("purpose", &self.purpose)
             .field("subject", &self.subject)
             .field("text", &redacted(!self.text.is_empty()))
+            .field("html", &redacted(self.html.is_some()))
+            .field("locale", &self.locale)
+            .field("from", &self.from)
             .field("code", &redacted(self.code.is_some()))
             .field("link", &redacted(self.link.is_some()))
             .finish()
@@ -188,6 +224,9 @@ pub(crate) mod test_support {
             purpose: "activation".into(),
             subject: "Your activation code".into(),
             text: format!("Your code is {code}."),
+            html: Some(format!("<p>Your code is <b>{code}</b>.</p>")),
+            locale: "en".into(),
+            from: None,
             code: Some(code.into()),
             link: None,
         }

@@ -209,13 +209,16 @@ impl Delivery for Smtp {
             .to
             .parse::<Mailbox>()
             .map_err(|e| AppError::invalid("/to", format!("is not a mailbox: {e}")))?;
-        let email = lettre::Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(message.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(message.text.clone())
-            .map_err(|e| AppError::internal("smtp: cannot build the message").because(e))?;
+        // The tenant's sender, else the configured one (a tenant sender is validated when
+        // stored; one that does not parse falls back rather than losing the mail).
+        let from = message.from.as_ref().and_then(|s| Some(Mailbox::new(Some(s.name.clone()), s.address.parse().ok()?))).unwrap_or_else(|| self.from.clone());
+        let builder = lettre::Message::builder().from(from).to(to).subject(message.subject.clone());
+        let built = match &message.html {
+            // RFC 2046 §5.1.4: alternatives in order of increasing preference, plain text first.
+            Some(html) => builder.multipart(lettre::message::MultiPart::alternative_plain_html(message.text.clone(), html.clone())),
+            None => builder.header(ContentType::TEXT_PLAIN).body(message.text.clone()),
+        };
+        let email = built.map_err(|e| AppError::internal("smtp: cannot build the message").because(e))?;
         match tokio::time::timeout(SEND_TIMEOUT, self.transport.send(email)).await {
             Err(_) => Err(AppError::internal(format!(
                 "smtp {}:{}: no answer within {} s",
@@ -374,10 +377,13 @@ mod tests {
         );
         assert!(data.contains("Subject: Your activation code\r\n"), "{data}");
         assert!(data.contains("Your code is 314159."), "{data}");
+        assert!(data.contains("Content-Type: multipart/alternative"), "{data}");
         assert!(
             data.contains("Content-Type: text/plain; charset=utf-8"),
             "{data}"
         );
+        assert!(data.contains("Content-Type: text/html; charset=utf-8"), "{data}");
+        assert!(data.find("text/plain") < data.find("text/html"), "plain text first: {data}");
         assert!(
             data.contains("From: Portcullis <no-reply@localhost>"),
             "{data}"

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::protocol::{ErrorCode, OAuthError};
 use crate::crypto::random_token;
 use crate::theme::{self, Theme};
-use crate::views::{ErrorPage, PageCtx, PageId, Strings};
+use crate::views::{ErrorPage, PageCtx, PageId, Texts};
 
 /// JSON bodies of the protocol endpoints carry tokens or token metadata: never cached
 /// (RFC 6749 §5.1).
@@ -60,7 +60,7 @@ pub fn see_other(location: &str) -> HttpResponse {
 }
 
 /// Page context of page `id` for `theme` in the language `t`.
-pub fn page_ctx(id: PageId, title: &str, theme: Theme, t: &'static Strings) -> PageCtx {
+pub fn page_ctx(id: PageId, title: &str, theme: Theme, t: Texts) -> PageCtx {
     PageCtx { id, title: title.to_owned(), theme, t, nonce: random_token(16), css: super::assets::app_css_hash() }
 }
 
@@ -104,29 +104,40 @@ fn render_with(status: StatusCode, nonce: &str, page: &impl Template, scripts: &
     }
 }
 
-/// The themed error page.
-pub fn error_page(status: StatusCode, theme: Theme, t: &'static Strings, code: &str, message: &str) -> HttpResponse {
+/// The themed error page: `message` (a catalogue text) for the user, the error `code` and
+/// `detail` under "Technical details".
+pub fn error_page(status: StatusCode, theme: Theme, t: Texts, code: &str, message: &str, detail: &str) -> HttpResponse {
     let origins = theme.csp_origins();
     let framed = theme.clone();
-    let page = ErrorPage { page: page_ctx(PageId::Error, t.error_title, theme, t), code: code.to_owned(), message: message.to_owned() };
+    let title = t.error_title.clone();
+    let page = ErrorPage { page: page_ctx(PageId::Error, &title, theme, t), code: code.to_owned(), message: message.to_owned(), detail: detail.to_owned() };
     render_with(status, &page.page.nonce.clone(), &page, "", &origins, Some(&framed))
 }
 
-/// Logs an internal error with a new correlation id and says what a page shows for it:
-/// status, error code and a message carrying the id, never the details.
-pub fn report(err: &AppError) -> (StatusCode, &'static str, String) {
+/// What a page shows for an internal error: status, error code, the message in the
+/// language of `t` and the correlation id (as detail), never the error's details.
+pub struct Reported {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub detail: String,
+}
+
+/// Logs an internal error with a new correlation id and says what a page shows for it.
+pub fn report(err: &AppError, t: &crate::texts::Strings) -> Reported {
     let id = crate::error::report(err);
+    let detail = t.error_reference(id.to_string());
     if err.is_unavailable() {
-        (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", format!("The service is temporarily unavailable. Please try again. (ref {id})"))
+        Reported { status: StatusCode::SERVICE_UNAVAILABLE, code: "temporarily_unavailable", message: t.unavailable.clone(), detail }
     } else {
-        (StatusCode::INTERNAL_SERVER_ERROR, "server_error", format!("An internal error occurred. (ref {id})"))
+        Reported { status: StatusCode::INTERNAL_SERVER_ERROR, code: "server_error", message: t.internal_error.clone(), detail }
     }
 }
 
 /// An internal error shown in the browser: a correlation id, never the details.
-pub fn app_error_page(err: &AppError, theme: Theme, t: &'static Strings) -> HttpResponse {
-    let (status, code, message) = report(err);
-    error_page(status, theme, t, code, &message)
+pub fn app_error_page(err: &AppError, theme: Theme, t: Texts) -> HttpResponse {
+    let r = report(err, &t);
+    error_page(r.status, theme, t, r.code, &r.message, &r.detail)
 }
 
 /// The default theme, for pages outside any workspace.

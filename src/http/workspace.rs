@@ -9,7 +9,8 @@ use super::response;
 use crate::protocol::token::Issuer;
 use crate::state::AppState;
 use crate::storage::Workspace;
-use crate::views::{self, Strings};
+use crate::locale::{self, Preferences};
+use crate::views::Texts;
 
 pub struct CurrentWorkspace {
     pub workspace: Workspace,
@@ -22,6 +23,22 @@ impl CurrentWorkspace {
     /// back-channel endpoints never pay for it.
     pub async fn theme_layers(&self, state: &AppState, client: Option<&str>) -> crate::storage::Result<Vec<crate::theme::ThemeSpec>> {
         crate::storage::themes::stack(state.themes.as_ref(), &self.issuer.tenant, &self.issuer.workspace, client).await
+    }
+
+    /// The workspace's default locale, when it sets one (`default_locale`).
+    pub fn default_locale(&self) -> Option<&str> {
+        self.workspace.default_locale.as_deref()
+    }
+
+    /// The tenant's mail sender, when it sets one (`mail_from`).
+    pub fn mail_from(&self) -> Option<crate::delivery::Sender> {
+        self.workspace.mail_from.clone()
+    }
+
+    /// The text override layers of the page's theme, most general first (the theme
+    /// layers' `texts`; see `texts::strings`).
+    pub fn text_overrides(&self) -> Vec<&crate::texts::Overrides> {
+        vec![]
     }
 
     /// Path of this workspace's endpoints, e.g. `/acme/shop/login`.
@@ -49,9 +66,10 @@ impl std::fmt::Display for WorkspaceError {
 
 impl ResponseError for WorkspaceError {
     fn error_response(&self) -> HttpResponse {
-        let t = &views::EN;
+        // No request here: English, the built-in default.
+        let t = crate::texts::builtin(locale::LOCALES[0]);
         match self {
-            WorkspaceError::NotFound => response::error_page(StatusCode::NOT_FOUND, response::default_theme(), t, "not_found", "There is no such page."),
+            WorkspaceError::NotFound => response::error_page(StatusCode::NOT_FOUND, response::default_theme(), t.clone(), "not_found", &t.not_found, ""),
             WorkspaceError::Unavailable(e) => response::app_error_page(e, response::default_theme(), t),
         }
     }
@@ -77,8 +95,14 @@ impl FromRequest for CurrentWorkspace {
     }
 }
 
-/// The language of a page: `ui_locales` first, then the browser's Accept-Language.
-pub fn strings(req: &HttpRequest, ui_locales: &[String]) -> &'static Strings {
-    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    views::strings_for(ui_locales, accept)
+/// The locale of a page: `ui_locales`, then the user's stored locale, then the browser's
+/// Accept-Language, then the workspace default (`locale::negotiate`).
+pub fn negotiate(req: &HttpRequest, ui_locales: &[String], user: Option<&str>, default: Option<&str>) -> &'static str {
+    let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    locale::negotiate(Preferences { ui_locales, user, accept_language, default })
+}
+
+/// The texts of a page in `lang`, with the theme's text overrides on top.
+pub fn texts(lang: &str, overrides: &[&crate::texts::Overrides]) -> Texts {
+    crate::texts::strings(lang, overrides)
 }

@@ -181,7 +181,7 @@ pub struct ActivationLink {
 pub const ACTIVATION_LINK_TTL: i64 = 7 * 86_400;
 
 pub async fn send_activation_link(state: &Deps<'_>, user: &User) -> Result<(), AppError> {
-    use crate::delivery::{Channel, Message};
+    use crate::delivery::Channel;
     let (channel, to) = match (&user.email, &user.phone) {
         (Some(e), _) => (Channel::Email, e.clone()),
         (None, Some(p)) => (Channel::Sms, p.clone()),
@@ -194,16 +194,17 @@ pub async fn send_activation_link(state: &Deps<'_>, user: &User) -> Result<(), A
     let record = ActivationLink { tenant_id: user.tenant_id.clone(), user_id: user.id.clone(), channel, to: to.clone() };
     state.sessions.put(Kind::Otp, &format!("link:{}", crate::crypto::hex(&crate::crypto::digest(&token))), &record, ACTIVATION_LINK_TTL).await?;
     let link = format!("{}/activate?token={token}", state.config.issuer(&user.tenant_id, &ws));
-    let msg = Message {
-        channel,
-        to,
-        tenant: user.tenant_id.to_string(),
-        purpose: "activation".into(),
-        subject: "Activate your account".into(),
-        text: format!("An account was created for you. Activate it within 7 days: {link}"),
-        code: None,
-        link: Some(link),
-    };
+    // No page caused this message: it speaks the user's stored locale, else the
+    // workspace's default, and comes from the tenant's sender.
+    let workspace = state.directory.workspace(&user.tenant_id, &ws).await?;
+    let prefs = crate::locale::Preferences { user: user.claims.get("locale").and_then(|v| v.as_str()), default: workspace.as_ref().and_then(|w| w.default_locale.as_deref()), ..Default::default() };
+    let locale = crate::locale::negotiate(prefs);
+    let from = workspace.as_ref().and_then(|w| w.mail_from.clone());
+    let signature = from.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+    let voice = super::otp::Voice { locale: locale.into(), from, signature };
+    let kind = crate::texts::MailKind::Invitation { link: &link, days: ACTIVATION_LINK_TTL / 86_400 };
+    let mut msg = voice.message(channel, &to, &user.tenant_id.to_string(), "activation", &kind);
+    msg.link = Some(link);
     super::otp::send_later(state.delivery.clone(), msg);
     Ok(())
 }

@@ -16,7 +16,8 @@
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use crate::delivery::{Channel, Delivery, Message};
+use crate::delivery::{Channel, Delivery, Message, Sender};
+use crate::texts::{self, MailKind};
 use crate::error::AppError;
 use super::deps::Deps;
 use crate::storage::session::Kind;
@@ -75,11 +76,48 @@ pub struct Challenge {
     /// is entered (see `registration`).
     #[serde(default)]
     pub registration: Option<PendingRegistration>,
+    /// How its messages speak (the page that started it decided).
+    #[serde(default)]
+    pub voice: Voice,
+}
+
+/// How messages speak: in the locale of the page that caused them, from the tenant's
+/// sender, signed with its name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Voice {
+    /// A supported locale tag (`locale::LOCALES`); English when empty or unknown.
+    pub locale: String,
+    /// The tenant's `mail_from`; the configured sender when None.
+    pub from: Option<Sender>,
+    /// The name mails are signed with (the sender's name, or the theme's product name).
+    pub signature: String,
+}
+
+impl Voice {
+    /// A message of `purpose` for `to`, rendered in this voice.
+    pub fn message(&self, channel: Channel, to: &str, tenant: &str, purpose: &str, kind: &MailKind<'_>) -> Message {
+        let t = texts::builtin(&self.locale);
+        let m = texts::render_mail(&t, kind, &self.signature, None);
+        let sms = channel == Channel::Sms;
+        Message {
+            channel,
+            to: to.into(),
+            tenant: tenant.into(),
+            purpose: purpose.into(),
+            subject: m.subject,
+            text: if sms { m.sms } else { m.text },
+            html: (!sms).then_some(m.html),
+            locale: t.lang.into(),
+            from: self.from.clone(),
+            code: None,
+            link: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Challenge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Challenge { id: _, purpose, tenant_id, workspace_id, pool_id, user_id, channel, to, code_sha256: _, expires_at, flow, browser, csrf: _, pages, registration } = self;
+        let Challenge { id: _, purpose, tenant_id, workspace_id, pool_id, user_id, channel, to, code_sha256: _, expires_at, flow, browser, csrf: _, pages, registration, voice } = self;
         f.debug_struct("Challenge")
             .field("id", &crate::redact::Redacted)
             .field("purpose", purpose)
@@ -96,6 +134,7 @@ impl std::fmt::Debug for Challenge {
             .field("csrf", &crate::redact::Redacted)
             .field("pages", pages)
             .field("registration", registration)
+            .field("voice", voice)
             .finish()
     }
 }
@@ -150,6 +189,8 @@ pub struct Origin<'a> {
     pub browser: &'a str,
     pub flow: Option<&'a str>,
     pub pages: &'a str,
+    /// How the challenge's messages speak.
+    pub voice: &'a Voice,
 }
 
 /// Six random digits.
@@ -189,6 +230,7 @@ impl Challenge {
             csrf: random_token(18),
             pages: at.pages.into(),
             registration: to.registration,
+            voice: at.voice.clone(),
         };
         state.sessions.put(Kind::Otp, &c.id, &c, CODE_TTL).await?;
         c.make_current(state).await?;
@@ -294,40 +336,16 @@ impl Challenge {
         let Some(_) = &self.user_id else {
             return;
         };
-        let (subject, text, link) = match self.purpose {
-            Purpose::Activation => (
-                "Your activation code".to_owned(),
-                format!("Your activation code is {code}. It expires in {} minutes.", CODE_TTL / 60),
-                None,
-            ),
-            Purpose::Reset => {
-                let link = format!("{}/reset/confirm?challenge={}&code={code}", self.pages, self.id);
-                (
-                    "Reset your password".to_owned(),
-                    format!("Your password reset code is {code}. It expires in {} minutes. Or open {link}\nIf you did not ask for this, ignore this message.", CODE_TTL / 60),
-                    Some(link),
-                )
-            }
-            Purpose::SecondFactor => (
-                "Your sign-in code".to_owned(),
-                format!("Your sign-in code is {code}. It expires in {} minutes.\nIf you are not signing in right now, someone else has your password: change it.", CODE_TTL / 60),
-                None,
-            ),
+        let minutes = CODE_TTL / 60;
+        let link = format!("{}/reset/confirm?challenge={}&code={code}", self.pages, self.id);
+        let (purpose, kind, link) = match self.purpose {
+            Purpose::Activation => ("activation", MailKind::Activation { code, minutes }, None),
+            Purpose::Reset => ("reset", MailKind::Reset { code, minutes, link: &link }, Some(link.clone())),
+            Purpose::SecondFactor => ("second_factor", MailKind::SignInCode { code, minutes }, None),
         };
-        let msg = Message {
-            channel: self.channel,
-            to: self.to.clone(),
-            tenant: self.tenant_id.to_string(),
-            purpose: match self.purpose {
-                Purpose::Activation => "activation".into(),
-                Purpose::Reset => "reset".into(),
-                Purpose::SecondFactor => "second_factor".into(),
-            },
-            subject,
-            text,
-            code: Some(code.to_owned()),
-            link,
-        };
+        let mut msg = self.voice.message(self.channel, &self.to, &self.tenant_id.to_string(), purpose, &kind);
+        msg.code = Some(code.to_owned());
+        msg.link = link;
         send_later(state.delivery.clone(), msg);
     }
 }

@@ -24,6 +24,8 @@ pub struct Asked<'a> {
     pub browser: &'a str,
     pub ip: &'a str,
     pub flow: Option<&'a str>,
+    /// How the messages speak (the page's locale, the tenant's sender).
+    pub voice: &'a otp::Voice,
 }
 
 pub enum Requested {
@@ -57,16 +59,16 @@ pub async fn request(state: &Deps<'_>, at: Asked<'_>, raw: &str) -> Result<Reque
     }
     let user = found.filter(|u| u.status == UserStatus::Active && if by == Lookup::Email { u.email_verified } else { u.phone_verified });
     let pool = user.as_ref().map(|u| u.pool_id.clone()).unwrap_or_else(|| at.pools.first().cloned().unwrap_or_default());
-    let origin = Origin { tenant: at.tenant, workspace: at.workspace, pool: &pool, browser: at.browser, flow: at.flow, pages: at.pages };
+    let origin = Origin { tenant: at.tenant, workspace: at.workspace, pool: &pool, browser: at.browser, flow: at.flow, pages: at.pages, voice: at.voice };
     let to_user = Recipient { user_id: user.as_ref().map(|u| u.id.as_str()), channel, to: &to, registration: None };
     Ok(Requested::Started(Box::new(Challenge::start(state, Purpose::Reset, origin, to_user).await?)))
 }
 
 /// The password rules shown with a challenge's form.
-pub async fn rules(state: &Deps<'_>, c: &Challenge) -> Vec<String> {
+pub async fn policy(state: &Deps<'_>, c: &Challenge) -> crate::identity::policy::PasswordPolicy {
     match state.pools.pool(&c.tenant_id, &c.pool_id).await {
-        Ok(Some(p)) => p.settings.password_policy.describe(),
-        _ => crate::identity::policy::PasswordPolicy::default().describe(),
+        Ok(Some(p)) => p.settings.password_policy,
+        _ => crate::identity::policy::PasswordPolicy::default(),
     }
 }
 
@@ -76,7 +78,9 @@ pub enum Confirmed {
     /// The challenge is a decoy, spent meanwhile, or its account may no longer sign in.
     Expired,
     /// The new password fails the policy; the challenge is kept for another try.
-    Refused(Vec<String>),
+    /// Carries the ids of the rules it misses (`policy::RULES`, or `history`), which the
+    /// page words in its language.
+    Refused(Vec<&'static str>),
 }
 
 async fn target(state: &Deps<'_>, c: &Challenge) -> Result<Option<(Pool, User)>, AppError> {
@@ -93,9 +97,14 @@ pub async fn confirm(state: &Deps<'_>, c: Challenge, password: &str) -> Result<C
     let Some((pool, user)) = target(state, &c).await? else {
         return Ok(Confirmed::Expired);
     };
-    let errors = lifecycle::check_new_password(state, &pool, &crate::identity::identifiers(&user), password, Some(&user.id)).await?;
+    let ids = crate::identity::identifiers(&user);
+    let errors = lifecycle::check_new_password(state, &pool, &ids, password, Some(&user.id)).await?;
     if !errors.is_empty() {
-        return Ok(Confirmed::Refused(errors.into_iter().map(|e| e.message).collect()));
+        let mut rules: Vec<&'static str> = pool.settings.password_policy.check(password, &ids).into_iter().map(|v| v.rule).collect();
+        if rules.is_empty() {
+            rules.push("history");
+        }
+        return Ok(Confirmed::Refused(rules));
     }
     // Of two concurrent uses of the code, one wins.
     let Some(c) = c.spend(state).await? else {

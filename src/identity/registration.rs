@@ -24,7 +24,8 @@ use super::lifecycle::{self, Rejected, UserInput, fe};
 use super::users::Writer;
 use super::otp::{self, Challenge, Origin, PendingRegistration, Purpose, Recipient};
 use super::schema::{Compiled, FormField};
-use crate::delivery::{Channel, Message};
+use crate::delivery::Channel;
+use crate::texts::MailKind;
 use crate::error::AppError;
 use super::deps::Deps;
 use crate::storage::identity::{Activation, Identifier, Lookup, NewUser, Pool};
@@ -184,7 +185,7 @@ pub async fn register(state: &Deps<'_>, form: &RegistrationForm, payload_schema:
             _ if !others.is_empty() => None,
             Some(u) if pending_account(u) => Some(u.id.clone()),
             Some(u) => {
-                notify_existing(state, r.origin.pages, channel, &to, &u.tenant_id);
+                notify_existing(state, &r.origin, channel, &to, &u.tenant_id);
                 None
             }
             None => match state.users.create_user(&new_user.tenant_id, &new_user, state.now()).await {
@@ -231,17 +232,10 @@ async fn accounts_with(state: &Deps<'_>, pool: &Pool, u: &NewUser) -> Result<Vec
     Ok(found)
 }
 
-fn notify_existing(state: &Deps<'_>, pages: &str, channel: Channel, to: &str, tenant: &str) {
-    let msg = Message {
-        channel,
-        to: to.into(),
-        tenant: tenant.into(),
-        purpose: "account_exists".into(),
-        subject: "You already have an account".into(),
-        text: format!("Someone tried to create an account with this address. You already have one: sign in, or reset your password at {pages}/reset."),
-        code: None,
-        link: Some(format!("{pages}/reset")),
-    };
+fn notify_existing(state: &Deps<'_>, at: &Origin<'_>, channel: Channel, to: &str, tenant: &str) {
+    let link = format!("{}/reset", at.pages);
+    let mut msg = at.voice.message(channel, to, tenant, "account_exists", &MailKind::Existing { link: &link });
+    msg.link = Some(link);
     otp::send_later(state.delivery.clone(), msg);
 }
 

@@ -719,14 +719,14 @@ pub(crate) async fn apply(s: &Stores) {
     let web = Client { name: "Web 2".into(), ..client(&t(), "web", vec!["https://b.example/cb".into()], vec![]) };
     let mut b = Batch { now: 100, writes: vec![] };
     // `replace: false` (what `Plan::keep_stored` sets): stored rows are kept, missing ones created.
-    b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME (partial)".into(), levels: vec![], replace: false });
+    b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME (partial)".into(), levels: vec![], mail_from: None, replace: false });
     b.push(Some("schema"), Write::Schema { tenant: t(), id: "extra".into(), body: serde_json::json!({ "type": "object" }) });
     b.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "Buyers".into(), self_registration: false, settings: PoolSettings::default() });
     b.push(Some("pool"), Write::Pool { tenant: t(), id: "vip".into(), name: "VIP".into(), self_registration: true, settings: PoolSettings::default() });
     b.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "premium".into(), name: "Premium".into() } });
     b.push(Some("user"), Write::User(alice.clone()));
-    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Renamed".into(), pools: vec!["customers".into()], replace: false });
-    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "admin".into(), name: "Admin".into(), pools: vec!["staff".into()], replace: false });
+    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Renamed".into(), default_locale: None, pools: vec!["customers".into()], replace: false });
+    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "admin".into(), name: "Admin".into(), default_locale: None, pools: vec!["staff".into()], replace: false });
     b.push(Some("client"), Write::Client(web));
     b.push(Some("client"), Write::Client(Client { client_id: "cli".into(), name: "cli".into(), ..client(&t(), "cli", vec!["http://127.0.0.1/cb".into()], vec![]) }));
     b.push(None, Write::Grant { tenant: t(), privilege: "tenant_admin".into(), holder: Holder::User { pool: "customers".into(), username: "alice".into() } });
@@ -783,8 +783,8 @@ pub(crate) async fn apply(s: &Stores) {
     // `replace: true` does overwrite.
     let mut full = Batch { now: 300, writes: vec![] };
     let bank = crate::model::AssuranceLevel { id: "bank".into(), acr: "urn:acme:loa:bank".into(), reached_by: vec![vec!["password".into(), "totp".into()], vec!["webauthn".into()]] };
-    full.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![bank.clone()], replace: true });
-    full.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Shop".into(), pools: vec!["customers".into()], replace: true });
+    full.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![bank.clone()], mail_from: None, replace: true });
+    full.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Shop".into(), default_locale: None, pools: vec!["customers".into()], replace: true });
     assert_eq!(counts(&s.directory.apply(&full).await.unwrap().updated), [("tenant", 1), ("workspace", 1)]);
     assert_eq!(s.directory.tenant(&t()).await.unwrap().unwrap(), "ACME");
     let shop = s.directory.workspace(&t(), "shop").await.unwrap().unwrap();
@@ -796,7 +796,7 @@ pub(crate) async fn apply(s: &Stores) {
     assert!(s.directory.workspace(&other(), "shop").await.unwrap().is_none_or(|w| w.levels.is_empty()));
     // `replace: false` keeps them.
     let mut partial = Batch { now: 305, writes: vec![] };
-    partial.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![], replace: false });
+    partial.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![], mail_from: None, replace: false });
     s.directory.apply(&partial).await.unwrap();
     assert_eq!(s.directory.levels(&t()).await.unwrap(), std::slice::from_ref(&bank));
 
@@ -817,8 +817,8 @@ pub(crate) async fn apply(s: &Stores) {
     let before_acme = snapshot(s, &t()).await;
     let alice_before = s.users.get(&t(), &stored.id).await.unwrap().unwrap();
     let mut bad = Batch { now: 400, writes: vec![] };
-    bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("fresh"), name: "Fresh".into(), levels: vec![], replace: true });
-    bad.push(Some("tenant"), Write::Tenant { id: t(), name: "Rolled back".into(), levels: vec![], replace: true });
+    bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("fresh"), name: "Fresh".into(), levels: vec![], mail_from: None, replace: true });
+    bad.push(Some("tenant"), Write::Tenant { id: t(), name: "Rolled back".into(), levels: vec![], mail_from: None, replace: true });
     bad.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "Rolled back".into(), self_registration: false, settings: PoolSettings::default() });
     bad.push(Some("pool"), Write::Pool { tenant: t(), id: "temp".into(), name: "Temp".into(), self_registration: false, settings: PoolSettings::default() });
     bad.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "temp".into(), name: "Temp".into() } });
@@ -856,7 +856,7 @@ pub(crate) async fn apply(s: &Stores) {
 
     // A workspace belongs to a tenant that exists.
     let mut orphan = Batch { now: 350, writes: vec![] };
-    orphan.push(Some("workspace"), Write::Workspace { tenant: TenantId::new("nosuch"), id: "w".into(), name: "W".into(), pools: vec![], replace: true });
+    orphan.push(Some("workspace"), Write::Workspace { tenant: TenantId::new("nosuch"), id: "w".into(), name: "W".into(), default_locale: None, pools: vec![], replace: true });
     assert!(s.directory.apply(&orphan).await.is_err());
     assert!(s.directory.workspace(&TenantId::new("nosuch"), "w").await.unwrap().is_none());
 }

@@ -66,6 +66,11 @@ pub struct Workspace {
     pub name: String,
     /// Identity sources in lookup order.
     pub pools: Vec<String>,
+    /// The workspace's `default_locale` (after ui_locales, the user's locale and
+    /// Accept-Language; `en` when none).
+    pub default_locale: Option<String>,
+    /// The tenant's mail sender (`mail_from`); the configured one when None.
+    pub mail_from: Option<crate::delivery::Sender>,
     /// The tenant's own levels of assurance (besides the built-in ones).
     pub levels: Vec<crate::model::AssuranceLevel>,
 }

@@ -15,8 +15,9 @@ use crate::theme::ThemeSpec;
 #[derive(Debug, Clone)]
 pub enum Write {
     /// Creates the tenant; `replace`: also overwrites the name and levels of assurance of a
-    /// stored one (its theme is written only by `Write::Theme`).
-    Tenant { id: TenantId, name: String, levels: Vec<crate::model::AssuranceLevel>, replace: bool },
+    /// stored one (its theme is written only by `Write::Theme`). `mail_from`: `None` keeps
+    /// the stored sender, `Some(None)` removes it.
+    Tenant { id: TenantId, name: String, levels: Vec<crate::model::AssuranceLevel>, mail_from: Option<Option<crate::delivery::Sender>>, replace: bool },
     Schema { tenant: TenantId, id: String, body: serde_json::Value },
     /// `self_registration` is what the stored pool reports, whatever `settings` says.
     Pool { tenant: TenantId, id: String, name: String, self_registration: bool, settings: PoolSettings },
@@ -28,7 +29,8 @@ pub enum Write {
     User(NewUser),
     /// Creates the workspace with its pools (in lookup order); `replace`: also overwrites
     /// the name and pools of a stored one.
-    Workspace { tenant: TenantId, id: String, name: String, pools: Vec<String>, replace: bool },
+    /// `default_locale`: `None` keeps the stored one, `Some(None)` removes it.
+    Workspace { tenant: TenantId, id: String, name: String, default_locale: Option<Option<String>>, pools: Vec<String>, replace: bool },
     /// Publishes a theme layer as the scope's next version (`ThemeStore::publish`: nothing
     /// is written when it equals the current one). Only a document that has a theme makes
     /// this write; no other write touches a theme.

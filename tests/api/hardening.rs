@@ -180,7 +180,7 @@ async fn reset_confirm_checks_the_code_first_for_everyone(backend: Backend) {
     let form = Form::parse(&url, &html).unwrap();
     let (status, html) = browser.submit(&form, &[("code", &code), ("password", "short")], CLUB_REDIRECT).await.page();
     assert_eq!(status, 422);
-    assert!(html.contains("at least 10 characters"), "{html}");
+    assert!(html.contains("<p>At least 10 characters</p>"), "{html}");
     let (status, html) = browser.submit(&form, &[("code", &code), ("password", "a much better one 7")], CLUB_REDIRECT).await.page();
     assert_eq!(status, 200, "{html}");
 }

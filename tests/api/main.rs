@@ -21,3 +21,4 @@ mod nodes;
 mod operations;
 mod pools;
 mod themes;
+mod texts;

@@ -32,6 +32,16 @@ try {
   assert.equal(await page.getByLabel('Username or email').count(), 1);
   assert.equal(await page.getByLabel('Password').count(), 1);
   await page.screenshot({ path: `${shots}/sign-in.png`, fullPage: true });
+  // The same page in Arabic (right to left) and German, by ui_locales.
+  for (const [lang, dir, heading] of [['ar', 'rtl', 'تسجيل الدخول'], ['de', 'ltr', 'Anmelden']]) {
+    const other = await browser.newPage();
+    await other.goto(`${authorizeUrl}&ui_locales=${lang}`);
+    assert.equal(await other.getAttribute('html', 'lang'), lang);
+    assert.equal(await other.getAttribute('html', 'dir'), dir);
+    assert.equal((await other.textContent('h1')).trim(), heading);
+    await other.screenshot({ path: `${shots}/sign-in-${lang}.png`, fullPage: true });
+    await other.close();
+  }
 
   // Focus order: username (autofocused), password, submit.
   assert.equal(await page.evaluate(() => document.activeElement.id), 'username');
@@ -68,14 +78,14 @@ try {
   await reg.goto(authorizeUrl);
   await Promise.all([reg.waitForURL(/register/), reg.getByRole('link', { name: 'Create an account' }).click()]);
   assert.match(await reg.textContent('h1'), /Create your account/);
-  for (const label of ['Email address', 'Given name', 'Family name']) {
+  for (const label of ['Email address', 'First name', 'Last name']) {
     assert.equal(await reg.getByLabel(label, { exact: false }).count() >= 1, true, `label ${label}`);
   }
   await reg.getByLabel('Email address').fill('browser-user@example.com');
-  await reg.getByLabel('Given name').fill('Bria');
+  await reg.getByLabel('First name').fill('Bria');
   await reg.locator('#password').fill('short');
   await Promise.all([reg.waitForLoadState('load'), reg.getByRole('button', { name: 'Create account' }).click()]);
-  assert.match(await reg.content(), /Use at least 10 characters/);
+  assert.match(await reg.content(), /<p class="error">At least 10 characters<\/p>/);
   await reg.screenshot({ path: `${shots}/register-error.png`, fullPage: true });
   await reg.locator('#password').fill('a long enough secret 7');
   await Promise.all([reg.waitForURL(/verify/), reg.getByRole('button', { name: 'Create account' }).click()]);

@@ -37,7 +37,7 @@ pub fn require<'f>(page: &Page, fc: &'f FlowCtx, factor: &str, enrol: bool) -> R
 }
 
 pub fn not_available(page: &Page) -> PageError {
-    page.invalid(page.t.mfa_not_available)
+    page.invalid(&page.t.mfa_not_available)
 }
 
 /// The flow's current step, as the records a factor page keeps for it (a waiting passed
@@ -72,9 +72,9 @@ pub fn other_ways(page: &Page, fc: &FlowCtx, factor: &str) -> Vec<(String, Strin
 pub struct CodeEntry<'a> {
     pub id: PageId,
     pub factor: &'a str,
-    pub heading: &'static str,
-    pub intro: &'static str,
-    pub label: &'static str,
+    pub heading: &'a str,
+    pub intro: &'a str,
+    pub label: &'a str,
     pub numeric: bool,
     pub maxlength: usize,
     pub error: Option<String>,
@@ -102,17 +102,17 @@ pub fn code_page(page: &Page, fc: &FlowCtx, entry: CodeEntry<'_>) -> PageResult 
 /// The lockout page (429): until when `factor` is locked (`None`: until another factor
 /// passed), and the other ways on.
 pub fn locked_page(page: &Page, fc: &FlowCtx, factor: &str, until: Option<i64>) -> PageResult {
-    let t = page.t;
+    let t = &page.t;
     let text = match until {
         Some(until) => {
             let minutes = ((until - page.state.now()).max(0) + 59) / 60;
             let of_day = until.rem_euclid(86_400);
             let time = format!("{:02}:{:02}", of_day / 3600, of_day % 3600 / 60);
-            t.mfa_locked_text.replace("{time}", &time).replace("{n}", &minutes.max(1).to_string())
+            t.mfa_locked_text(time.as_str(), minutes.max(1))
         }
-        None => t.mfa_locked_hard_text.to_owned(),
+        None => t.mfa_locked_hard_text.clone(),
     };
-    let view = FactorLockedPage { page: page.ctx(PageId::FactorLocked, t.mfa_locked_title), text, links: other_ways(page, fc, factor) };
+    let view = FactorLockedPage { page: page.ctx(PageId::FactorLocked, &t.mfa_locked_title), text, links: other_ways(page, fc, factor) };
     let mut resp = page.render(StatusCode::TOO_MANY_REQUESTS, &view.page.nonce, &view);
     if let Some(until) = until
         && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&(until - page.state.now()).max(1).to_string())
@@ -144,17 +144,8 @@ async fn notify_locked(page: &Page, user_id: &str, factor: &str) {
     let (Some(to), true) = (user.email, user.email_verified) else {
         return;
     };
-    let t = page.t;
-    let msg = crate::delivery::Message {
-        channel: crate::delivery::Channel::Email,
-        to,
-        tenant: tenant.to_string(),
-        purpose: "mfa.locked".into(),
-        subject: t.mfa_locked_mail_subject.into(),
-        text: t.mfa_locked_mail_text.replace("{factor}", t.factor_label(factor)),
-        code: None,
-        link: None,
-    };
+    let kind = crate::texts::MailKind::FactorLocked { factor: page.t.factor_label(factor) };
+    let msg = page.voice().message(crate::delivery::Channel::Email, &to, tenant.as_str(), "mfa.locked", &kind);
     crate::identity::otp::send_later(page.state.delivery.clone(), msg);
 }
 
@@ -173,8 +164,8 @@ pub async fn get_factor(mut page: Page, q: web::Query<FlowQuery>) -> PageResult 
         let to = page_of(only, false);
         return Ok(crate::http::response::see_other(&flow_link(&page, &fc, to.flow_endpoint().unwrap_or("login"))));
     }
-    let t = page.t;
-    let (heading, intro) = if *enrol { (t.mfa_choice_enrol_title, t.mfa_choice_enrol_intro) } else { (t.mfa_choice_title, t.mfa_choice_intro) };
+    let t = &page.t;
+    let (heading, intro) = if *enrol { (&t.mfa_choice_enrol_title, &t.mfa_choice_enrol_intro) } else { (&t.mfa_choice_title, &t.mfa_choice_intro) };
     let view = FactorChoicePage {
         page: page.ctx(PageId::FactorChoice, heading),
         heading: heading.into(),

@@ -73,13 +73,28 @@ pub async fn posted(page: &mut Page, body: &[u8]) -> Result<FlowCtx, PageError> 
     let flow = find(page, field(body, "flow")).await?;
     if !flow.accepts(&page.browser, &field(body, "csrf").unwrap_or_default()) {
         page.speak(&flow.request.ui_locales);
-        return Err(page.invalid("The form could not be verified. Please return to the application and try again."));
+        return Err(page.invalid(&page.t.form_expired_flow));
     }
     with_client(page, flow).await
 }
 
+/// Speaks the language of flow `id` when it is this browser's flow here; pages that only
+/// carry a flow along (the reset request) use it, and say nothing when it is not.
+pub async fn speak_as(page: &mut Page, id: &str) {
+    if id.is_empty() || id.len() > 64 {
+        return;
+    }
+    if let Ok(Some(flow)) = Flow::load(&page.state.sessions, id).await
+        && flow.tenant_id == page.cw.issuer.tenant
+        && flow.workspace_id == page.cw.issuer.workspace
+        && crate::crypto::ct_eq(page.browser.as_bytes(), flow.browser.as_bytes())
+    {
+        page.speak(&flow.request.ui_locales);
+    }
+}
+
 async fn find(page: &Page, id: Option<String>) -> Result<Flow, PageError> {
-    let expired = || page.invalid("This sign-in has expired or is not valid. Please return to the application and try again.");
+    let expired = || page.invalid(&page.t.flow_expired);
     let id = id.filter(|i| !i.is_empty() && i.len() <= 64).ok_or_else(expired)?;
     let flow = Flow::load(&page.state.sessions, &id).await.or_page(page)?;
     let flow = flow.filter(|f| f.tenant_id == page.cw.issuer.tenant && f.workspace_id == page.cw.issuer.workspace).ok_or_else(expired)?;
@@ -91,8 +106,16 @@ async fn find(page: &Page, id: Option<String>) -> Result<Flow, PageError> {
 
 async fn with_client(page: &mut Page, flow: Flow) -> Result<FlowCtx, PageError> {
     page.speak(&flow.request.ui_locales);
+    // Once the flow knows its user, their stored locale (the `locale` claim) comes next
+    // after ui_locales; looked up only when ui_locales did not settle it.
+    if let Some(uid) = flow.user_id()
+        && !flow.request.ui_locales.iter().any(|l| crate::locale::supported(l).is_some())
+        && let Some(user) = page.state.users.get(&page.cw.issuer.tenant, uid).await.or_page(page)?
+    {
+        page.speak_for_user(user.claims.get("locale").and_then(|v| v.as_str()));
+    }
     let found = page.state.clients.get(&page.cw.issuer.tenant, &page.cw.issuer.workspace, &flow.request.client_id).await.or_page(page)?;
-    let client = found.ok_or_else(|| page.error(StatusCode::BAD_REQUEST, "invalid_client", "The application is no longer registered."))?;
+    let client = found.ok_or_else(|| page.error(StatusCode::BAD_REQUEST, "invalid_client", &page.t.client_gone))?;
     // The handler's span names the client from here on.
     tracing::Span::current().record("client_id", client.client_id.as_str());
     page.theme_for_client(&client.client_id).await?;
@@ -124,7 +147,7 @@ pub async fn advance(page: &Page, flow: Flow, client: &Client, event: Event) -> 
     let advanced = engine(&page.state, &risk).advance(&ctx, flow, event).await.or_page(page)?;
     let advanced = advanced.map_err(|refused| {
         tracing::info!(%refused, "flow event refused");
-        page.invalid("Please sign in first.")
+        page.invalid(&page.t.sign_in_first)
     })?;
     Ok(respond(page, advanced))
 }

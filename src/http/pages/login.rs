@@ -19,11 +19,11 @@ struct Shown {
 
 async fn login_page(page: &Page, fc: &FlowCtx, shown: Shown) -> PageResult {
     let register = crate::identity::registration::pool_for(&page.state.lifecycle(), &page.cw.issuer.tenant, &page.cw.workspace.pools).await.or_page(page)?.is_some();
-    let t = page.t;
+    let t = &page.t;
     let view = LoginPage {
         register_url: register.then(|| format!("{}?flow={}", page.path("register"), fc.flow.id)),
         reset_url: format!("{}?flow={}", page.path("reset"), fc.flow.id),
-        page: page.ctx(PageId::Login, t.sign_in),
+        page: page.ctx(PageId::Login, &t.sign_in),
         action: page.path("login"),
         flow: fc.flow.id.clone(),
         csrf: fc.flow.csrf.clone(),
@@ -54,12 +54,12 @@ pub async fn post_login(mut page: Page, body: web::Bytes) -> PageResult {
     let fields: Vec<(String, String)> = pairs(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let from = Origin { browser: &page.browser, ip: &page.ip };
     let verdict = flow::authenticator(&page.state).verify(&flow::realm(&page), &Password, username.trim(), &Input { fields: &fields }, from).await.or_page(&page)?;
-    let t = page.t;
+    let t = &page.t;
     let (error, status, retry) = match verdict {
         Verdict::Passed(user) => return flow::advance(&page, fc.flow, &fc.client, Event::Passed { user_id: user.id, factor: Password.name().into() }).await,
-        Verdict::Rejected => (t.bad_credentials.to_owned(), StatusCode::OK, None),
-        Verdict::Wait(s) => (t.wait_seconds.replace("{n}", &s.to_string()), StatusCode::TOO_MANY_REQUESTS, Some(s)),
-        Verdict::Locked => (t.too_many_attempts.to_owned(), StatusCode::TOO_MANY_REQUESTS, None),
+        Verdict::Rejected => (t.bad_credentials.clone(), StatusCode::OK, None),
+        Verdict::Wait(s) => (t.wait_seconds(s), StatusCode::TOO_MANY_REQUESTS, Some(s)),
+        Verdict::Locked => (t.too_many_attempts.clone(), StatusCode::TOO_MANY_REQUESTS, None),
     };
     let mut resp = login_page(&page, &fc, Shown { username, error: Some(error), status }).await?;
     if let Some(v) = retry.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
@@ -78,9 +78,9 @@ pub async fn get_consent(mut page: Page, q: web::Query<FlowQuery>) -> PageResult
     if fc.flow.auth().is_none() {
         return Ok(to_login(&page, &fc));
     }
-    let t = page.t;
+    let t = &page.t;
     let view = ConsentPage {
-        page: page.ctx(PageId::Consent, t.consent_title),
+        page: page.ctx(PageId::Consent, &t.consent_title),
         action: page.path("consent"),
         flow: fc.flow.id.clone(),
         csrf: fc.flow.csrf.clone(),
@@ -99,7 +99,7 @@ pub async fn post_consent(mut page: Page, body: web::Bytes) -> PageResult {
     let decision = match field(&body, "decision").as_deref() {
         Some("allow") => Decision::Allow,
         Some("deny") => Decision::Deny,
-        _ => return Err(page.invalid("Please choose Allow or Deny.")),
+        _ => return Err(page.invalid(&page.t.choose_allow_deny)),
     };
     flow::advance(&page, fc.flow, &fc.client, Event::Consent(decision)).await
 }

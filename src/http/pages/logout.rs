@@ -72,7 +72,7 @@ async fn end_session(mut page: Page, raw: &[u8], confirmed: bool) -> PageResult 
     let mut resp = match &request.redirect {
         Some(url) => found(url.as_str()),
         None => {
-            let view = LoggedOutPage { page: page.ctx(PageId::LoggedOut, page.t.signed_out) };
+            let view = LoggedOutPage { page: page.ctx(PageId::LoggedOut, &page.t.signed_out) };
             page.render(StatusCode::OK, &view.page.nonce, &view)
         }
     };
@@ -96,7 +96,7 @@ async fn confirmation_page(page: &Page, raw: &[u8]) -> PageResult {
     page.state.sessions.put(Kind::LogoutCsrf, &csrf, &page.browser, page.state.config.ttl.flow).await.or_page(page)?;
     let p = logout_params(raw);
     let view = LogoutPage {
-        page: page.ctx(PageId::Logout, page.t.sign_out_title),
+        page: page.ctx(PageId::Logout, &page.t.sign_out_title),
         action: page.path("logout"),
         csrf,
         id_token_hint: p.id_token_hint.unwrap_or_default(),

@@ -14,11 +14,11 @@ use askama::Template;
 use futures_util::future::LocalBoxFuture;
 
 use super::response;
-use super::workspace::{CurrentWorkspace, WorkspaceError, strings};
+use super::workspace::{self as ws, CurrentWorkspace, WorkspaceError};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::theme::Theme;
-use crate::views::{PageCtx, PageId, Strings};
+use crate::views::{PageCtx, PageId, Texts};
 
 pub mod authorize;
 pub mod code;
@@ -38,8 +38,12 @@ pub struct Page {
     pub state: web::Data<AppState>,
     pub cw: CurrentWorkspace,
     pub theme: Theme,
-    /// The page language: Accept-Language, until a flow's `ui_locales` say otherwise.
-    pub t: &'static Strings,
+    /// The page's texts: in the negotiated locale (`speak`), with the theme's overrides.
+    pub t: Texts,
+    /// The flow's `ui_locales`, once known.
+    ui_locales: Vec<String>,
+    /// The signed-in user's stored `locale` claim, once known.
+    user_locale: Option<String>,
     /// Digest of the browser-id cookie ("" without one): what flows and forms are bound to.
     pub browser: String,
     pub ip: String,
@@ -60,7 +64,10 @@ impl FromRequest for Page {
             let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(WorkspaceError::NotFound)?;
             let ip = super::client_ip::client_ip(&req, &state.config.trusted_proxies);
             let layers = cw.theme_layers(&state, None).await.map_err(WorkspaceError::Unavailable)?;
-            Ok(Page { theme: crate::theme::resolve_over_builtin(&layers), t: strings(&req, &[]), browser: super::browser_digest(&req), ip, state, cw, req })
+            let theme = crate::theme::resolve_over_builtin(&layers);
+            let mut page = Page { theme, t: crate::texts::builtin("en"), ui_locales: vec![], user_locale: None, browser: super::browser_digest(&req), ip, state, cw, req };
+            page.relocale();
+            Ok(page)
         })
     }
 }
@@ -78,9 +85,35 @@ impl Page {
         }
     }
 
-    /// Switches the language to the first supported of `ui_locales` (then Accept-Language).
+    /// Switches the language to the first supported of `ui_locales` (then the user's
+    /// locale, Accept-Language, the workspace default).
     pub fn speak(&mut self, ui_locales: &[String]) {
-        self.t = strings(&self.req, ui_locales);
+        self.ui_locales = ui_locales.to_vec();
+        self.relocale();
+    }
+
+    /// The signed-in user's stored locale (their `locale` claim) joins the negotiation.
+    pub fn speak_for_user(&mut self, locale: Option<&str>) {
+        self.user_locale = locale.map(str::to_owned);
+        self.relocale();
+    }
+
+    /// The page's locale tag, e.g. for messages it causes.
+    pub fn locale(&self) -> &'static str {
+        self.t.lang
+    }
+
+    /// How messages this page causes speak: its locale, the tenant's sender (signed with
+    /// the sender's name, else the theme's product name).
+    pub fn voice(&self) -> crate::identity::otp::Voice {
+        let from = self.cw.mail_from();
+        let signature = from.as_ref().map_or_else(|| self.theme.product_name.clone(), |s| s.name.clone());
+        crate::identity::otp::Voice { locale: self.locale().into(), from, signature }
+    }
+
+    fn relocale(&mut self) {
+        let lang = ws::negotiate(&self.req, &self.ui_locales, self.user_locale.as_deref(), self.cw.default_locale());
+        self.t = ws::texts(lang, &self.cw.text_overrides());
     }
 
     pub fn path(&self, endpoint: &str) -> String {
@@ -92,7 +125,7 @@ impl Page {
     }
 
     pub fn ctx(&self, id: PageId, title: &str) -> PageCtx {
-        response::page_ctx(id, title, self.theme.clone(), self.t)
+        response::page_ctx(id, title, self.theme.clone(), self.t.clone())
     }
 
     /// Renders a page template (whose `PageCtx` carries the CSP nonce).
@@ -100,25 +133,34 @@ impl Page {
         response::render_themed(status, nonce, &self.theme, page)
     }
 
-    /// A themed error page with this status, error code and message.
+    /// A themed error page with this status, error code and message (a catalogue text:
+    /// `&page.t.…`).
     pub fn error(&self, status: StatusCode, code: &str, message: &str) -> PageError {
-        PageError(Box::new(Shown { status, code: code.into(), message: message.into(), theme: self.theme.clone(), t: self.t }))
+        self.error_with(status, code, message, "")
     }
 
-    /// 400 `invalid_request`, the answer to forms and links that are no longer valid.
+    fn error_with(&self, status: StatusCode, code: &str, message: &str, detail: &str) -> PageError {
+        PageError(Box::new(Shown { status, code: code.into(), message: message.into(), detail: detail.into(), theme: self.theme.clone(), t: self.t.clone() }))
+    }
+
+    /// 400 `invalid_request`, the answer to forms and links that are no longer valid;
+    /// `message` is a catalogue text.
     pub fn invalid(&self, message: &str) -> PageError {
         self.error(StatusCode::BAD_REQUEST, "invalid_request", message)
     }
 
-    /// 400 with an OAuth error code, for a request that cannot be answered by redirect.
-    pub fn invalid_as(&self, code: &str, message: &str) -> PageError {
-        self.error(StatusCode::BAD_REQUEST, code, message)
+    /// 400 with an OAuth error code, for a request that cannot be answered by redirect:
+    /// the user reads that the application sent a bad request; the code and the protocol
+    /// description go under "Technical details" (and the log).
+    pub fn invalid_as(&self, code: &str, description: &str) -> PageError {
+        tracing::info!(error = code, description, "request refused on a page");
+        self.error_with(StatusCode::BAD_REQUEST, code, &self.t.bad_request, description)
     }
 
     /// An internal error: logged with a correlation id, shown with it only.
     pub fn fail(&self, err: AppError) -> PageError {
-        let (status, code, message) = response::report(&err);
-        self.error(status, code, &message)
+        let r = response::report(&err, &self.t);
+        self.error_with(r.status, r.code, &r.message, &r.detail)
     }
 }
 
@@ -129,8 +171,9 @@ struct Shown {
     status: StatusCode,
     code: String,
     message: String,
+    detail: String,
     theme: Theme,
-    t: &'static Strings,
+    t: Texts,
 }
 
 impl std::fmt::Debug for PageError {
@@ -152,7 +195,7 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         let e = &self.0;
-        response::error_page(e.status, e.theme.clone(), e.t, &e.code, &e.message)
+        response::error_page(e.status, e.theme.clone(), e.t.clone(), &e.code, &e.message, &e.detail)
     }
 }
 

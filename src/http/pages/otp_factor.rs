@@ -36,8 +36,8 @@ async fn claimant(page: &Page, fc: &FlowCtx, factor: &CodeFactor) -> Result<User
     user.filter(|u| u.status == UserStatus::Active && factor.address(u).is_some()).ok_or_else(|| factor::not_available(page))
 }
 
-fn origin<'a>(page: &'a Page, user: &'a User) -> otp::Origin<'a> {
-    otp::Origin { tenant: &page.cw.issuer.tenant, workspace: &page.cw.issuer.workspace, pool: &user.pool_id, browser: &page.browser, flow: None, pages: &page.cw.issuer.url }
+fn origin<'a>(page: &'a Page, user: &'a User, voice: &'a otp::Voice) -> otp::Origin<'a> {
+    otp::Origin { tenant: &page.cw.issuer.tenant, workspace: &page.cw.issuer.workspace, pool: &user.pool_id, browser: &page.browser, flow: None, pages: &page.cw.issuer.url, voice }
 }
 
 /// What the page shows besides the form.
@@ -48,14 +48,15 @@ struct Shown {
 }
 
 fn code_page(page: &Page, fc: &FlowCtx, factor: &CodeFactor, user: &User, shown: Shown) -> PageResult {
-    let t = page.t;
+    let t = &page.t;
     let id = page_id(factor);
-    let (title, intro) = if id == PageId::SmsOtp { (t.sms_otp_title, t.sms_otp_intro) } else { (t.email_otp_title, t.email_otp_intro) };
     let to = factor.address(user).map(otp::mask).unwrap_or_default();
+    let minutes = otp::CODE_TTL / 60;
+    let (title, intro) = if id == PageId::SmsOtp { (&t.sms_otp_title, t.sms_otp_intro(to, minutes)) } else { (&t.email_otp_title, t.email_otp_intro(to, minutes)) };
     let view = OtpCodePage {
         page: page.ctx(id, title),
-        heading: title.into(),
-        intro: intro.replace("{to}", &to).replace("{n}", &(otp::CODE_TTL / 60).to_string()),
+        heading: title.clone(),
+        intro,
         action: page.path(id.as_str()),
         flow: fc.flow.id.clone(),
         csrf: fc.flow.csrf.clone(),
@@ -69,10 +70,10 @@ fn code_page(page: &Page, fc: &FlowCtx, factor: &CodeFactor, user: &User, shown:
 async fn show(mut page: Page, q: FlowQuery, factor: &CodeFactor) -> PageResult {
     let fc = flow::load(&mut page, q.flow).await?;
     let user = claimant(&page, &fc, factor).await?;
-    let sent = factor.send(&page.state.lifecycle(), origin(&page, &user), &fc.flow.id, &user, &page.ip).await.or_page(&page)?;
+    let sent = factor.send(&page.state.lifecycle(), origin(&page, &user, &page.voice()), &fc.flow.id, &user, &page.ip).await.or_page(&page)?;
     let shown = match sent {
         Sent::Live(_) | Sent::Sent(_) => Shown { error: None, notice: None, status: StatusCode::OK },
-        Sent::Limited => Shown { error: Some(page.t.too_many_codes.into()), notice: None, status: StatusCode::TOO_MANY_REQUESTS },
+        Sent::Limited => Shown { error: Some(page.t.too_many_codes.clone()), notice: None, status: StatusCode::TOO_MANY_REQUESTS },
     };
     code_page(&page, &fc, factor, &user, shown)
 }
@@ -80,17 +81,17 @@ async fn show(mut page: Page, q: FlowQuery, factor: &CodeFactor) -> PageResult {
 async fn check(mut page: Page, body: web::Bytes, factor: &CodeFactor) -> PageResult {
     let fc = flow::posted(&mut page, &body).await?;
     let user = claimant(&page, &fc, factor).await?;
-    let t = page.t;
+    let t = page.t.clone();
     let deps = page.state.lifecycle();
     let shown = |error: Option<String>, notice: Option<String>, status| Shown { error, notice, status };
     if field(&body, "resend").is_some() {
-        let resent = factor.resend(&deps, origin(&page, &user), &fc.flow.id, &user, &page.ip).await.or_page(&page)?;
-        let s = if resent { shown(None, Some(t.otp_resent.into()), StatusCode::OK) } else { shown(Some(t.too_many_codes.into()), None, StatusCode::TOO_MANY_REQUESTS) };
+        let resent = factor.resend(&deps, origin(&page, &user, &page.voice()), &fc.flow.id, &user, &page.ip).await.or_page(&page)?;
+        let s = if resent { shown(None, Some(t.otp_resent.clone()), StatusCode::OK) } else { shown(Some(t.too_many_codes.clone()), None, StatusCode::TOO_MANY_REQUESTS) };
         return code_page(&page, &fc, factor, &user, s);
     }
     let code = field(&body, "code").unwrap_or_default();
     if code.trim().is_empty() {
-        return code_page(&page, &fc, factor, &user, shown(Some(t.otp_missing.into()), None, StatusCode::UNPROCESSABLE_ENTITY));
+        return code_page(&page, &fc, factor, &user, shown(Some(t.otp_missing.clone()), None, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let check = FlowCode { factor, deps: &deps, flow_id: &fc.flow.id, user: &user, ip: &page.ip };
     match second::verify(&factor::ports(&page), &check, &page.cw.issuer.tenant, &user.id, &code).await.or_page(&page)? {

@@ -75,8 +75,8 @@ pub async fn get_passkey(mut page: Page, q: web::Query<FlowQuery>) -> PageResult
     if !fc.flow.offers(WEBAUTHN) {
         return Err(not_now(&page));
     }
-    let t = page.t;
-    show(&page, &fc, PageId::Passkey, (t.passkey_title, t.passkey_intro, t.passkey_use), Purpose::Authenticate)
+    let t = page.t.clone();
+    show(&page, &fc, PageId::Passkey, (&t.passkey_title, &t.passkey_intro, &t.passkey_use), Purpose::Authenticate)
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
@@ -85,8 +85,8 @@ pub async fn get_enrol_passkey(mut page: Page, q: web::Query<FlowQuery>) -> Page
     if !may_enrol(&page, &fc).await? {
         return Err(not_now(&page));
     }
-    let t = page.t;
-    show(&page, &fc, PageId::PasskeyEnrol, (t.passkey_enrol_title, t.passkey_enrol_intro, t.passkey_create), Purpose::Register)
+    let t = page.t.clone();
+    show(&page, &fc, PageId::PasskeyEnrol, (&t.passkey_enrol_title, &t.passkey_enrol_intro, &t.passkey_create), Purpose::Register)
 }
 
 fn show(page: &Page, fc: &FlowCtx, id: PageId, (heading, intro, button): (&str, &str, &str), purpose: Purpose) -> PageResult {
@@ -182,11 +182,11 @@ fn located(resp: HttpResponse) -> HttpResponse {
 }
 
 fn refusal(page: &Page, status: StatusCode, r: Refusal) -> HttpResponse {
-    let t = page.t;
+    let t = page.t.clone();
     let (code, message) = match r {
-        Refusal::Expired => ("expired", t.passkey_expired),
-        Refusal::NoPasskey => ("no_passkey", t.passkey_failed),
-        Refusal::Refused => ("refused", t.passkey_refused),
+        Refusal::Expired => ("expired", &t.passkey_expired),
+        Refusal::NoPasskey => ("no_passkey", &t.passkey_failed),
+        Refusal::Refused => ("refused", &t.passkey_refused),
     };
     crate::http::response::no_store(HttpResponse::build(status)).json(serde_json::json!({ "error": code, "message": message }))
 }

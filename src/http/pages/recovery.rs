@@ -66,9 +66,9 @@ fn codes_context(page: &Page, fc: &FlowCtx, user: &str) -> String {
     format!("recovery-pending|{}|{user}|{}", page.cw.issuer.tenant, fc.flow.id)
 }
 
-fn entry(page: &Page, error: Option<String>) -> CodeEntry<'static> {
-    let t = page.t;
-    CodeEntry { id: PageId::RecoveryCode, factor: RECOVERY_CODE, heading: t.mfa_recovery_title, intro: t.mfa_recovery_intro, label: t.mfa_recovery_label, numeric: false, maxlength: 24, error }
+fn entry(page: &Page, error: Option<String>) -> CodeEntry<'_> {
+    let t = &page.t;
+    CodeEntry { id: PageId::RecoveryCode, factor: RECOVERY_CODE, heading: &t.mfa_recovery_title, intro: &t.mfa_recovery_intro, label: &t.mfa_recovery_label, numeric: false, maxlength: 24, error }
 }
 
 /// After `factor` was enrolled in this flow: when the user holds no recovery codes yet,
@@ -139,7 +139,7 @@ async fn waiting(page: &Page, fc: &FlowCtx, take: bool) -> Result<Passed, PageEr
 pub async fn get_recovery_codes(mut page: Page, q: web::Query<FlowQuery>) -> PageResult {
     let fc = flow::load(&mut page, q.into_inner().flow).await?;
     let p = waiting(&page, &fc, false).await?;
-    let (state, t) = (&page.state, page.t);
+    let (state, t) = (&page.state, page.t.clone());
     let mut codes: Vec<String> = vec![];
     let mut download = String::new();
     let sealed = if p.shows_codes { state.sessions.consume::<String>(Kind::SecondFactor, &codes_key(&fc)).await.or_page(&page)? } else { None };
@@ -158,7 +158,7 @@ pub async fn get_recovery_codes(mut page: Page, q: web::Query<FlowQuery>) -> Pag
     } else {
         vec![]
     };
-    let title = if p.shows_codes { t.mfa_recovery_codes_title } else { t.mfa_recovery_used_title };
+    let title = if p.shows_codes { &t.mfa_recovery_codes_title } else { &t.mfa_recovery_used_title };
     let view = RecoveryCodesPage {
         page: page.ctx(PageId::RecoveryCodes, title),
         heading: title.into(),
@@ -182,11 +182,11 @@ pub async fn post_recovery_codes_download(mut page: Page, body: web::Bytes) -> P
     let p = waiting(&page, &fc, false).await?;
     let token = crate::http::field(&body, "download").unwrap_or_default();
     if token.is_empty() || token.len() > 64 {
-        return Err(page.invalid(page.t.mfa_recovery_download_gone));
+        return Err(page.invalid(&page.t.mfa_recovery_download_gone));
     }
     let offer = page.state.sessions.consume::<Download>(Kind::SecondFactor, &download_key(&fc, &token)).await.or_page(&page)?;
     let Some(offer) = offer.filter(|o| o.user_id == p.user_id) else {
-        return Err(page.invalid(page.t.mfa_recovery_download_gone));
+        return Err(page.invalid(&page.t.mfa_recovery_download_gone));
     };
     let plain = page.state.secrets.open(&offer.sealed, &codes_context(&page, &fc, &p.user_id)).or_page(&page)?;
     let mut text = String::from_utf8_lossy(&plain).into_owned();

@@ -15,6 +15,7 @@ use crate::identity::otp::Purpose;
 use crate::identity::recovery::{self, Asked, Confirmed, Requested};
 use crate::storage::session::Kind;
 use crate::crypto::random_token;
+use crate::texts::{password_rules, unmet_rule};
 use crate::views::{NoticePage, PageId, ResetPage};
 
 #[derive(serde::Deserialize)]
@@ -31,11 +32,11 @@ async fn form_csrf(page: &Page, browser: &str) -> Result<String, PageError> {
 
 fn reset_page(page: &Page, flow: String, csrf: String, errors: Vec<String>, status: StatusCode) -> PageResult {
     let view = ResetPage {
-        page: page.ctx(PageId::Reset, "Reset your password"),
+        page: page.ctx(PageId::Reset, &page.t.reset_title),
         action: page.path("reset"),
         flow,
         csrf,
-        label: "Email address or phone number".into(),
+        label: page.t.reset_identifier.clone(),
         input_type: "text",
         errors,
     };
@@ -43,7 +44,7 @@ fn reset_page(page: &Page, flow: String, csrf: String, errors: Vec<String>, stat
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
-pub async fn get_reset(page: Page, q: web::Query<ResetQuery>) -> PageResult {
+pub async fn get_reset(mut page: Page, q: web::Query<ResetQuery>) -> PageResult {
     // The page may be the first of this browser here: give it a browser id.
     let (bid, fresh) = match page.cookie(BROWSER_COOKIE) {
         Some(b) => (b, false),
@@ -51,6 +52,7 @@ pub async fn get_reset(page: Page, q: web::Query<ResetQuery>) -> PageResult {
     };
     let csrf = form_csrf(&page, &crate::crypto::hex(&crate::crypto::digest(&bid))).await?;
     let flow = q.into_inner().flow.filter(|f| f.len() <= 64).unwrap_or_default();
+    super::flow::speak_as(&mut page, &flow).await;
     let mut resp = reset_page(&page, flow, csrf, vec![], StatusCode::OK)?;
     if fresh {
         let _ = resp.add_cookie(&cookie(BROWSER_COOKIE, bid, "/".into(), page.state.config.secure_cookies(), None));
@@ -59,30 +61,32 @@ pub async fn get_reset(page: Page, q: web::Query<ResetQuery>) -> PageResult {
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
-pub async fn post_reset(page: Page, body: web::Bytes) -> PageResult {
+pub async fn post_reset(mut page: Page, body: web::Bytes) -> PageResult {
+    let flow = field(&body, "flow").filter(|f| !f.is_empty() && f.len() <= 64);
+    super::flow::speak_as(&mut page, flow.as_deref().unwrap_or_default()).await;
     let csrf = field(&body, "csrf").unwrap_or_default();
     let bound: Option<String> = page.state.sessions.consume(Kind::FormCsrf, &csrf).await.or_page(&page)?;
     if csrf.is_empty() || !bound.is_some_and(|b| crate::crypto::ct_eq(b.as_bytes(), page.browser.as_bytes())) {
-        return Err(page.invalid("The form could not be verified. Please start again."));
+        return Err(page.invalid(&page.t.form_expired));
     }
-    let flow = field(&body, "flow").filter(|f| !f.is_empty() && f.len() <= 64);
     let cw = &page.cw;
-    let at = Asked { tenant: &cw.issuer.tenant, workspace: &cw.issuer.workspace, pools: &cw.workspace.pools, pages: &cw.issuer.url, browser: &page.browser, ip: &page.ip, flow: flow.as_deref() };
+    let voice = page.voice();
+    let at = Asked { tenant: &cw.issuer.tenant, workspace: &cw.issuer.workspace, pools: &cw.workspace.pools, pages: &cw.issuer.url, browser: &page.browser, ip: &page.ip, flow: flow.as_deref(), voice: &voice };
     let (error, status) = match recovery::request(&page.state.lifecycle(), at, &field(&body, "identifier").unwrap_or_default()).await.or_page(&page)? {
         Requested::Started(c) => return Ok(see_other(&format!("{}?challenge={}", page.path("reset/confirm"), c.id))),
-        Requested::NotAnAddress => ("Enter the email address or phone number of your account.".to_owned(), StatusCode::UNPROCESSABLE_ENTITY),
-        Requested::Limited => (page.t.too_many_codes.to_owned(), StatusCode::TOO_MANY_REQUESTS),
+        Requested::NotAnAddress => (page.t.reset_not_address.clone(), StatusCode::UNPROCESSABLE_ENTITY),
+        Requested::Limited => (page.t.too_many_codes.clone(), StatusCode::TOO_MANY_REQUESTS),
     };
     let csrf = form_csrf(&page, &page.browser).await?;
     reset_page(&page, flow.unwrap_or_default(), csrf, vec![error], status)
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
-pub async fn get_reset_confirm(page: Page, q: web::Query<ChallengeQuery>) -> PageResult {
+pub async fn get_reset_confirm(mut page: Page, q: web::Query<ChallengeQuery>) -> PageResult {
     let q = q.into_inner();
     let code = q.code.clone().filter(|c| c.len() <= 12).unwrap_or_default();
-    let c = load_challenge(&page, q.challenge, Purpose::Reset).await?;
-    let rules = recovery::rules(&page.state.lifecycle(), &c).await;
+    let c = load_challenge(&mut page, q.challenge, Purpose::Reset).await?;
+    let rules = password_rules(&page.t, &recovery::policy(&page.state.lifecycle(), &c).await);
     code_page(&page, &c, rules, CodeView::empty(code))
 }
 
@@ -90,10 +94,10 @@ pub async fn get_reset_confirm(page: Page, q: web::Query<ChallengeQuery>) -> Pag
 /// code (which a decoy never has) reaches the password policy; a refused password keeps
 /// the challenge, so the user can choose another with the same code.
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
-pub async fn post_reset_confirm(page: Page, body: web::Bytes) -> PageResult {
-    let pre = load_challenge(&page, field(&body, "challenge"), Purpose::Reset).await?;
-    let rules = recovery::rules(&page.state.lifecycle(), &pre).await;
-    let c = match check_code(&page, &body, Purpose::Reset, rules.clone()).await? {
+pub async fn post_reset_confirm(mut page: Page, body: web::Bytes) -> PageResult {
+    let pre = load_challenge(&mut page, field(&body, "challenge"), Purpose::Reset).await?;
+    let rules = password_rules(&page.t, &recovery::policy(&page.state.lifecycle(), &pre).await);
+    let c = match check_code(&mut page, &body, Purpose::Reset, rules.clone()).await? {
         Ok(c) => c,
         Err(resp) => return Ok(resp),
     };
@@ -102,8 +106,10 @@ pub async fn post_reset_confirm(page: Page, body: web::Bytes) -> PageResult {
     match recovery::confirm(&page.state.lifecycle(), *c, &password).await.or_page(&page)? {
         Confirmed::Changed { flow } => changed(&page, flow),
         Confirmed::Expired => Err(code_expired(&page)),
-        Confirmed::Refused(errors) => {
+        Confirmed::Refused(missed) => {
             let code = field(&body, "code").unwrap_or_default();
+            let policy = recovery::policy(&page.state.lifecycle(), &shown).await;
+            let errors = std::iter::once(page.t.password_invalid.clone()).chain(missed.iter().map(|r| unmet_rule(&page.t, r, &policy))).collect();
             code_page(&page, &shown, rules, CodeView { errors, notice: None, code, status: StatusCode::UNPROCESSABLE_ENTITY })
         }
     }
@@ -111,11 +117,12 @@ pub async fn post_reset_confirm(page: Page, body: web::Bytes) -> PageResult {
 
 /// Signed out everywhere: the session cookie goes too.
 fn changed(page: &Page, flow: Option<String>) -> PageResult {
-    let link = flow.as_ref().map(|f| (format!("{}?flow={f}", page.path("login")), "Sign in".to_owned()));
+    let t = &page.t;
+    let link = flow.as_ref().map(|f| (format!("{}?flow={f}", page.path("login")), t.sign_in.clone()));
     let view = NoticePage {
-        page: page.ctx(PageId::Notice, "Password changed"),
-        heading: "Password changed".into(),
-        text: "Your password was changed and you were signed out everywhere. Sign in with your new password.".into(),
+        page: page.ctx(PageId::Notice, &t.password_changed_title),
+        heading: t.password_changed_title.clone(),
+        text: t.password_changed_text.clone(),
         link,
     };
     let mut resp = page.render(StatusCode::OK, &view.page.nonce, &view);

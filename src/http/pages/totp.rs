@@ -23,9 +23,9 @@ use crate::model::TenantId;
 use crate::storage::session::Kind;
 use crate::views::{PageId, TotpEnrolPage};
 
-fn entry(page: &Page, error: Option<String>) -> CodeEntry<'static> {
-    let t = page.t;
-    CodeEntry { id: PageId::Totp, factor: TOTP, heading: t.mfa_totp_title, intro: t.mfa_totp_intro, label: t.mfa_code_label, numeric: true, maxlength: 7, error }
+fn entry(page: &Page, error: Option<String>) -> CodeEntry<'_> {
+    let t = &page.t;
+    CodeEntry { id: PageId::Totp, factor: TOTP, heading: &t.mfa_totp_title, intro: &t.mfa_totp_intro, label: &t.mfa_code_label, numeric: true, maxlength: 7, error }
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
@@ -72,9 +72,9 @@ async fn enrol_page(page: &Page, fc: &FlowCtx, user: &str, seed: &[u8], error: O
     // Inline: the XML declaration has no place inside HTML.
     let svg = svg.find("<svg").map(|i| svg[i..].to_owned()).unwrap_or_default();
     let grouped = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
-    let t = page.t;
+    let t = &page.t;
     let view = TotpEnrolPage {
-        page: page.ctx(PageId::TotpEnrol, t.mfa_enrol_totp_title),
+        page: page.ctx(PageId::TotpEnrol, &t.mfa_enrol_totp_title),
         action: page.path(PageId::TotpEnrol.as_str()),
         flow: fc.flow.id.clone(),
         csrf: fc.flow.csrf.clone(),

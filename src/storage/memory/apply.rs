@@ -23,10 +23,12 @@ impl Data {
     /// Runs one write; returns whether its key existed before.
     fn exec(&mut self, now: i64, w: &Write) -> Result<bool> {
         Ok(match w {
-            Write::Tenant { id, name, levels, replace } => {
+            Write::Tenant { id, name, levels, mail_from, replace } => {
+                let old = self.tenants.get(id.as_str()).and_then(|t| t.mail_from.clone());
                 let existed = self.tenants.contains_key(id.as_str());
                 if *replace || !existed {
-                    self.tenants.insert(id.to_string(), TenantRow { name: name.clone(), levels: levels.clone() });
+                    let mail_from = mail_from.clone().unwrap_or(old);
+                    self.tenants.insert(id.to_string(), TenantRow { name: name.clone(), levels: levels.clone(), mail_from });
                 }
                 existed
             }
@@ -66,14 +68,16 @@ impl Data {
                 }
                 true
             }
-            Write::Workspace { tenant, id, name, pools, replace } => {
+            Write::Workspace { tenant, id, name, default_locale, pools, replace } => {
                 let key = (tenant.to_string(), id.clone());
+                let old = self.workspaces.get(&key).and_then(|w| w.default_locale.clone());
                 let existed = self.workspaces.contains_key(&key);
                 if !self.tenants.contains_key(tenant.as_str()) {
                     return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
                 }
                 if *replace || !existed {
-                    self.workspaces.insert(key, WorkspaceRow { name: name.clone(), pools: pools.clone() });
+                    let default_locale = default_locale.clone().unwrap_or(old);
+                    self.workspaces.insert(key, WorkspaceRow { name: name.clone(), default_locale, pools: pools.clone() });
                 }
                 existed
             }
@@ -113,12 +117,12 @@ mod tests {
     fn batch() -> Batch {
         let t = || TenantId::new("acme");
         let mut b = Batch { now: 10, writes: vec![] };
-        b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![], replace: true });
+        b.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![], mail_from: None, replace: true });
         b.push(Some("pool"), Write::Pool { tenant: t(), id: "p".into(), name: "P".into(), self_registration: false, settings: PoolSettings::default() });
         b.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "p".into(), id: "g".into(), name: "G".into() } });
         let user = NewUser { groups: vec!["g".into()], ..crate::storage::contract::new_user(&t(), "p", "ann", Some("ann@example.com")) };
         b.push(Some("user"), Write::User(user));
-        b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "w".into(), name: "W".into(), pools: vec!["p".into()], replace: true });
+        b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "w".into(), name: "W".into(), default_locale: None, pools: vec!["p".into()], replace: true });
         b.push(None, Write::Grant { tenant: t(), privilege: "user-admin".into(), holder: Holder::User { pool: "p".into(), username: "ann".into() } });
         b
     }
@@ -136,7 +140,7 @@ mod tests {
         assert_eq!(db.privileges_of(&t, &[crate::storage::identity::user_holder(&ann.id)]).await.unwrap(), vec!["user-admin".to_owned()]);
         // A failing write leaves nothing of its batch behind.
         let mut bad = Batch { now: 11, writes: vec![] };
-        bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("other"), name: "O".into(), levels: vec![], replace: true });
+        bad.push(Some("tenant"), Write::Tenant { id: TenantId::new("other"), name: "O".into(), levels: vec![], mail_from: None, replace: true });
         bad.push(None, Write::Grant { tenant: TenantId::new("other"), privilege: "x".into(), holder: Holder::User { pool: "p".into(), username: "nobody".into() } });
         assert!(db.apply(&bad).await.is_err());
         assert!(db.tenant(&TenantId::new("other")).await.unwrap().is_none());

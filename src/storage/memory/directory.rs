@@ -17,6 +17,8 @@ impl DirectoryStore for MemoryDb {
             id: workspace.into(),
             name: w.name.clone(),
             pools: w.pools.clone(),
+            default_locale: w.default_locale.clone(),
+            mail_from: t.mail_from.clone(),
             levels: t.levels.clone(),
         }))
     }

@@ -23,11 +23,13 @@ pub use session::MemoryStore;
 struct TenantRow {
     name: String,
     levels: Vec<crate::model::AssuranceLevel>,
+    mail_from: Option<crate::delivery::Sender>,
 }
 
 #[derive(Clone)]
 struct WorkspaceRow {
     name: String,
+    default_locale: Option<String>,
     pools: Vec<String>,
 }
 
@@ -94,7 +96,7 @@ impl MemoryDb {
 
     /// Creates or replaces a tenant (what provisioning does through `DirectoryStore::apply`).
     pub fn put_tenant(&self, id: &TenantId, name: &str) -> Result<()> {
-        self.lock()?.tenants.insert(id.to_string(), TenantRow { name: name.into(), levels: vec![] });
+        self.lock()?.tenants.insert(id.to_string(), TenantRow { name: name.into(), levels: vec![], mail_from: None });
         Ok(())
     }
 
@@ -104,7 +106,7 @@ impl MemoryDb {
         if !d.tenants.contains_key(tenant.as_str()) {
             return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
         }
-        d.workspaces.insert((tenant.to_string(), id.into()), WorkspaceRow { name: name.into(), pools });
+        d.workspaces.insert((tenant.to_string(), id.into()), WorkspaceRow { name: name.into(), default_locale: None, pools });
         Ok(())
     }
 

@@ -26,14 +26,15 @@ pub(super) async fn apply(writer: &DatabaseConnection, batch: &Batch) -> Result<
 /// Runs one write; returns whether its key existed before.
 async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
     match w {
-        Write::Tenant { id, name, levels, replace } => {
-            let existed = tenant::Entity::find_by_id(id.to_string()).one(txn).await.map_err(db)?.is_some();
+        Write::Tenant { id, name, levels, mail_from, replace } => {
+            let old = tenant::Entity::find_by_id(id.to_string()).one(txn).await.map_err(db)?;
+            let existed = old.is_some();
             let on_conflict = if *replace {
                 OnConflict::column(tenant::Column::Id).update_columns([tenant::Column::Name, tenant::Column::Settings]).to_owned()
             } else {
                 OnConflict::column(tenant::Column::Id).do_nothing().to_owned()
             };
-            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(settings_json(levels)?), created_at: Set(now) })
+            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(settings_json(levels, old.as_ref().map(|o| o.settings.as_str()), mail_from, &None)?), created_at: Set(now) })
                 .on_conflict(on_conflict)
                 .do_nothing()
                 .exec(txn)
@@ -72,16 +73,17 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             Ok(existed)
         }
         Write::User(u) => put_user(txn, now, u).await,
-        Write::Workspace { tenant, id, name, pools, replace } => {
+        Write::Workspace { tenant, id, name, default_locale, pools, replace } => {
             // No foreign key holds a workspace to its tenant: refused here, as the memory store does.
             if tenant::Entity::find_by_id(tenant.to_string()).one(txn).await.map_err(db)?.is_none() {
                 return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
             }
-            let existed = workspace::Entity::find_by_id((tenant.to_string(), id.clone())).one(txn).await.map_err(db)?.is_some();
+            let old = workspace::Entity::find_by_id((tenant.to_string(), id.clone())).one(txn).await.map_err(db)?;
+            let existed = old.is_some();
             if existed && !replace {
                 return Ok(true);
             }
-            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(&[])?) })
+            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(&[], old.as_ref().map(|o| o.settings.as_str()), &None, default_locale)?) })
                 .on_conflict(
                     OnConflict::columns([workspace::Column::TenantId, workspace::Column::Id])
                         .update_columns([workspace::Column::Name, workspace::Column::Settings])

@@ -153,14 +153,32 @@ fn to_user(u: user::Model, addrs: &[address::Model]) -> Result<User> {
 struct Settings {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     levels: Vec<crate::model::AssuranceLevel>,
+    /// A tenant's mail sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mail_from: Option<crate::delivery::Sender>,
+    /// A workspace's default locale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_locale: Option<String>,
 }
 
 fn levels_of(settings: &str) -> Result<Vec<crate::model::AssuranceLevel>> {
     Ok(serde_json::from_str::<Settings>(settings)?.levels)
 }
 
-fn settings_json(levels: &[crate::model::AssuranceLevel]) -> Result<String> {
-    Ok(serde_json::to_string(&Settings { levels: levels.to_vec() })?)
+fn settings_of(settings: &str) -> Result<Settings> {
+    Ok(serde_json::from_str::<Settings>(settings)?)
+}
+
+/// The settings JSON of a write: `levels`, and the other settings as the write
+/// says (`None`: as stored in `old`).
+fn settings_json(levels: &[crate::model::AssuranceLevel], old: Option<&str>, mail_from: &Option<Option<crate::delivery::Sender>>, default_locale: &Option<Option<String>>) -> Result<String> {
+    let old = old.map(settings_of).transpose()?.unwrap_or_default();
+    let s = Settings {
+        levels: levels.to_vec(),
+        mail_from: mail_from.clone().unwrap_or(old.mail_from),
+        default_locale: default_locale.clone().unwrap_or(old.default_locale),
+    };
+    Ok(serde_json::to_string(&s)?)
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -251,6 +269,8 @@ impl DirectoryStore for SqlStore {
             .await
             .map_err(db)?;
         Ok(Some(Workspace {
+            default_locale: settings_of(&w.settings)?.default_locale,
+            mail_from: settings_of(&t.settings)?.mail_from,
             levels: levels_of(&t.settings)?,
             tenant_id: TenantId::new(w.tenant_id),
             id: w.id,

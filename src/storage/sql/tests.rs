@@ -27,7 +27,7 @@ async fn provisioned(store: &SqlStore, hasher: &Hasher) -> Applied {
     let t = || TenantId::new("acme");
     let mut batch = Batch { now: 100, writes: vec![] };
     let theme = crate::theme::ThemeSpec { product_name: Some("ACME".into()), ..Default::default() };
-    batch.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![], replace: true });
+    batch.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![], mail_from: None, replace: true });
     batch.push(None, Write::Theme { tenant: t(), scope: crate::storage::ThemeScope::Tenant, layer: theme, author: "provisioning".into() });
     batch.push(Some("pool"), Write::Pool { tenant: t(), id: "customers".into(), name: "customers".into(), self_registration: false, settings: PoolSettings::default() });
     batch.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "premium".into(), name: "premium".into() } });
@@ -38,7 +38,7 @@ async fn provisioned(store: &SqlStore, hasher: &Hasher) -> Applied {
         ..new_user("alice", "alice@example.com")
     };
     batch.push(Some("user"), Write::User(alice));
-    batch.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "shop".into(), pools: vec!["customers".into()], replace: true });
+    batch.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "shop".into(), default_locale: None, pools: vec!["customers".into()], replace: true });
     let web = Client {
         tenant_id: t(),
         workspace_id: "shop".into(),

@@ -1,0 +1,166 @@
+//! Mails and SMS rendered from the catalogue in the recipient's locale: a subject, a
+//! plain-text part and an HTML part (every text escaped), and the SMS text. Also the
+//! password rules a page lists.
+use super::Strings;
+use crate::model::PasswordPolicy;
+
+/// What a message says.
+pub enum MailKind<'a> {
+    /// The activation code of a new account.
+    Activation { code: &'a str, minutes: i64 },
+    /// A password reset code, and the link that opens the reset page with it.
+    Reset { code: &'a str, minutes: i64, link: &'a str },
+    /// Someone tried to register an address that has an account.
+    Existing { link: &'a str },
+    /// A one-time code as a second factor of a sign-in.
+    SignInCode { code: &'a str, minutes: i64 },
+    /// An administrator created the account: the link activates it within `days`.
+    Invitation { link: &'a str, days: i64 },
+    /// A second factor was locked after too many wrong codes (`factor`: its label).
+    FactorLocked { factor: &'a str },
+}
+
+/// A rendered mail (and the SMS text for the same message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub sms: String,
+}
+
+/// HTML text escaping (the catalogue's texts and arguments are plain text).
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders `kind` in the language of `t`; `sender` is the name the mail is signed with
+/// (the tenant's sender name or product name), `color` the theme's primary colour (a
+/// validated CSS colour, or None for the default).
+pub fn render(t: &Strings, kind: &MailKind<'_>, sender: &str, color: Option<&str>) -> Mail {
+    let (subject, lead, code, link, sms) = match *kind {
+        MailKind::Activation { code, minutes } => (t.mail_activation_subject.clone(), t.mail_activation_text(code, minutes), Some(code), None, t.sms_activation(code, minutes)),
+        MailKind::Reset { code, minutes, link } => (t.mail_reset_subject.clone(), t.mail_reset_text(code, minutes), Some(code), Some((t.mail_reset_link.clone(), link)), t.sms_reset(code, minutes)),
+        MailKind::Existing { link } => (t.mail_existing_subject.clone(), t.mail_existing_text.clone(), None, Some((t.mail_existing_link.clone(), link)), format!("{} {link}", t.mail_existing_text)),
+        MailKind::SignInCode { code, minutes } => (t.mail_signin_subject.clone(), t.mail_signin_text(code, minutes), Some(code), None, t.sms_signin(code, minutes)),
+        MailKind::Invitation { link, days } => (t.mail_invite_subject.clone(), t.mail_invite_text(days), None, Some((t.mail_invite_link.clone(), link)), format!("{} {link}", t.mail_invite_text(days))),
+        MailKind::FactorLocked { factor } => (t.mfa_locked_mail_subject.clone(), t.mfa_locked_mail_text(factor), None, None, t.mfa_locked_mail_text(factor)),
+    };
+    // A lock notice asks for action when it was not the user: no "ignore this" line.
+    let ignore = if matches!(kind, MailKind::FactorLocked { .. }) { None } else { Some(&t.mail_ignore) };
+    let signature = if sender.is_empty() { String::new() } else { t.mail_signature(sender) };
+    let mut text = lead.clone();
+    if let Some((label, url)) = &link {
+        text.push_str(&format!("\n\n{label}\n{url}"));
+    }
+    match ignore {
+        Some(ignore) => text.push_str(&format!("\n\n{ignore}\n")),
+        None => text.push('\n'),
+    }
+    if !signature.is_empty() {
+        text.push_str(&format!("\n{signature}\n"));
+    }
+    let color = color.filter(|c| c.chars().all(|c| c.is_ascii_alphanumeric() || "#(),. %".contains(c))).unwrap_or("#1a56db");
+    let mut html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head><meta charset=\"utf-8\"><title>{subject}</title></head>\n<body style=\"font-family:system-ui,sans-serif;line-height:1.5;color:#1f2328\">\n<p>{lead}</p>\n",
+        lang = t.lang,
+        dir = t.dir,
+        subject = esc(&subject),
+        lead = esc(&lead)
+    );
+    if let Some(code) = code {
+        html.push_str(&format!("<p style=\"font-size:1.6em;letter-spacing:.2em;font-weight:bold\" dir=\"ltr\">{}</p>\n", esc(code)));
+    }
+    if let Some((label, url)) = &link {
+        html.push_str(&format!("<p><a href=\"{url}\" style=\"color:{color}\">{label}</a></p>\n", url = esc(url), label = esc(label)));
+    }
+    if let Some(ignore) = ignore {
+        html.push_str(&format!("<p style=\"color:#59636e\">{}</p>\n", esc(ignore)));
+    }
+    if !signature.is_empty() {
+        html.push_str(&format!("<p>{}</p>\n", esc(&signature)));
+    }
+    html.push_str("</body>\n</html>\n");
+    Mail { subject, text, html, sms }
+}
+
+/// The rule a refused password missed (`policy::RULES` id, or `history`), worded as the
+/// rule list words it.
+pub fn unmet_rule(t: &Strings, rule: &str, p: &PasswordPolicy) -> String {
+    match rule {
+        "min_length" => t.rule_min_length(p.min_length),
+        "max_length" => t.rule_max_length(p.max_length),
+        "lowercase" => t.rule_lowercase.clone(),
+        "uppercase" => t.rule_uppercase.clone(),
+        "digit" => t.rule_digit.clone(),
+        "symbol" => t.rule_symbol.clone(),
+        "identifier" => t.rule_identifier.clone(),
+        "common" => t.rule_common.clone(),
+        _ if p.history <= 1 => t.rule_history_one.clone(),
+        _ => t.rule_history(p.history),
+    }
+}
+
+/// The rules of a password policy as a page lists them, in the language of `t`.
+pub fn password_rules(t: &Strings, p: &PasswordPolicy) -> Vec<String> {
+    let mut out = vec![t.rule_min_length(p.min_length), t.rule_max_length(p.max_length)];
+    for (on, text) in [(p.require_lowercase, &t.rule_lowercase), (p.require_uppercase, &t.rule_uppercase), (p.require_digit, &t.rule_digit), (p.require_symbol, &t.rule_symbol), (p.reject_identifier, &t.rule_identifier), (p.reject_common, &t.rule_common)] {
+        if on {
+            out.push(text.clone());
+        }
+    }
+    match p.history {
+        0 => {}
+        1 => out.push(t.rule_history_one.clone()),
+        n => out.push(t.rule_history(n)),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::texts::builtin;
+
+    #[test]
+    fn mails_are_escaped_and_in_the_recipients_language() {
+        let de = builtin("de");
+        let m = render(&de, &MailKind::Reset { code: "123456", minutes: 10, link: "https://id.example/r?a=1&b=<2>" }, "ACME <Shop>", None);
+        assert!(m.subject.contains("Passwort"), "{}", m.subject);
+        assert!(m.text.contains("123456") && m.text.contains("https://id.example/r?a=1&b=<2>"));
+        assert!(m.html.contains("a=1&amp;b=&lt;2&gt;") && m.html.contains("ACME &lt;Shop&gt;"));
+        assert!(!m.html.contains("<Shop>"));
+        assert!(m.html.contains("lang=\"de\""));
+        assert!(m.sms.contains("123456") && m.sms.chars().count() <= 160, "{}", m.sms);
+        let ar = render(&builtin("ar"), &MailKind::Activation { code: "654321", minutes: 10 }, "ACME", Some("#ff0000"));
+        assert!(ar.html.contains("dir=\"rtl\"") && ar.sms.contains("654321"));
+        // The lock notice names the factor, in the recipient's language, and does not say
+        // "ignore this".
+        let fr = builtin("fr");
+        let lock = render(&fr, &MailKind::FactorLocked { factor: &fr.mfa_factor_totp }, "ACME", None);
+        assert_eq!(lock.subject, fr.mfa_locked_mail_subject);
+        assert!(lock.text.contains(fr.mfa_factor_totp.as_str()) && lock.html.contains("lang=\"fr\""));
+        assert!(!lock.text.contains(fr.mail_ignore.as_str()) && !lock.html.contains(fr.mail_ignore.as_str()));
+        assert!(lock.text.contains(fr.mail_signature("ACME").as_str()));
+    }
+
+    #[test]
+    fn password_rules_follow_the_policy() {
+        let en = builtin("en");
+        let rules = password_rules(&en, &PasswordPolicy::default());
+        assert_eq!(rules, ["At least 8 characters", "At most 128 characters", "Not your username, email address or phone number", "Not a commonly used password"]);
+        let p = PasswordPolicy { history: 3, require_digit: true, ..PasswordPolicy::default() };
+        assert!(password_rules(&builtin("de"), &p).iter().any(|r| r.contains('3')));
+    }
+}
