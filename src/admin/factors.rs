@@ -99,10 +99,8 @@ async fn delete_factor(state: web::Data<AppState>, caller: Caller, path: web::Pa
     if !state.credentials.remove(&tenant, &user.id, &found.id).await? {
         return Err(ApiError::NotFound("factor"));
     }
-    // A factor removed because it was lost or stolen must take with it what it proved:
-    // the sessions and grants made with it, and the browsers it made trusted.
-    lifecycle::revoke_everything(&state.lifecycle(), &user).await?;
-    crate::auth::adaptive::forget(&state.sessions, &tenant, &user.id).await?;
+    // A factor removed because it was lost or stolen must take with it what it proved.
+    revoke_what_factors_proved(&state, &tenant, &user).await?;
     lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.factor_removed", &user.id, json!({ "factor": found.id, "kind": found.kind.as_str() })).await;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -143,8 +141,7 @@ async fn reset_factors(state: web::Data<AppState>, caller: Caller, path: web::Pa
     // networks the adaptive policy trusted for the user. The audit says what was removed
     // even if revoking fails afterwards.
     let revoked = async {
-        lifecycle::revoke_everything(&state.lifecycle(), &user).await?;
-        crate::auth::adaptive::forget(&state.sessions, &tenant, &user.id).await?;
+        revoke_what_factors_proved(&state, &tenant, &user).await?;
         // A fresh start: the wrong-code counts and locks of the removed factors go too.
         let ports = crate::auth::second::Ports { credentials: state.credentials.as_ref(), counters: state.counters.as_ref(), sessions: &state.sessions, audit: state.audit.as_ref(), secrets: &state.secrets, now: state.now() };
         crate::auth::second::reset(&ports, &tenant, &user.id).await
@@ -155,4 +152,11 @@ async fn reset_factors(state: web::Data<AppState>, caller: Caller, path: web::Pa
     lifecycle::audit(&state.lifecycle(), &tenant, &caller.actor(), "user.factors_reset", &user.id, detail).await;
     revoked?;
     ok(&ResetView { removed: removed.len() })
+}
+
+/// What a user's removed factors proved goes with them: the sessions and grants made with
+/// them, and the browsers and networks the adaptive policy came to trust.
+async fn revoke_what_factors_proved(state: &AppState, tenant: &TenantId, user: &crate::storage::User) -> Result<(), crate::error::AppError> {
+    lifecycle::revoke_everything(&state.lifecycle(), user).await?;
+    crate::auth::adaptive::forget(&state.sessions, tenant, &user.id).await
 }
