@@ -317,3 +317,12 @@ passkey-expired = انتهت صلاحية طلب مفتاح المرور هذا.
 passkey-unsupported = لا يمكن لهذا المتصفح استخدام مفاتيح المرور هنا، أو أن JavaScript معطّل.
 passkey-other-way = استخدام طريقة أخرى
 passkey-no-other-way = من دون مفتاح مرور، يُرجى العودة إلى التطبيق وتسجيل الدخول مرة أخرى.
+
+## Theme studio
+# (end of studio texts)
+
+## Page polish
+# (end of polish texts)
+
+## Theme folders and templates
+# (end of theme folder texts)

@@ -249,3 +249,12 @@ passkey-expired = Diese Passkey-Anfrage ist abgelaufen. Bitte versuchen Sie es e
 passkey-unsupported = Dieser Browser kann hier keine Passkeys verwenden, oder JavaScript ist ausgeschaltet.
 passkey-other-way = Einen anderen Weg verwenden
 passkey-no-other-way = Ohne Passkey kehren Sie bitte zur Anwendung zurück und melden sich erneut an.
+
+## Theme studio
+# (end of studio texts)
+
+## Page polish
+# (end of polish texts)
+
+## Theme folders and templates
+# (end of theme folder texts)

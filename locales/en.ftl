@@ -251,3 +251,12 @@ passkey-expired = This passkey request has expired. Please try again.
 passkey-unsupported = This browser cannot use passkeys here, or JavaScript is turned off.
 passkey-other-way = Use another way
 passkey-no-other-way = Without a passkey, please return to the application and sign in again.
+
+## Theme studio
+# (end of studio texts)
+
+## Page polish
+# (end of polish texts)
+
+## Theme folders and templates
+# (end of theme folder texts)

@@ -249,3 +249,12 @@ passkey-expired = Esta solicitud de llave de acceso ha caducado. Inténtelo de n
 passkey-unsupported = Este navegador no puede usar llaves de acceso aquí, o JavaScript está desactivado.
 passkey-other-way = Usar otra forma
 passkey-no-other-way = Sin llave de acceso, vuelva a la aplicación e inicie sesión de nuevo.
+
+## Theme studio
+# (end of studio texts)
+
+## Page polish
+# (end of polish texts)
+
+## Theme folders and templates
+# (end of theme folder texts)

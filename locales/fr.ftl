@@ -249,3 +249,12 @@ passkey-expired = Cette demande de clé d’accès a expiré. Veuillez réessaye
 passkey-unsupported = Ce navigateur ne peut pas utiliser de clés d’accès ici, ou JavaScript est désactivé.
 passkey-other-way = Utiliser un autre moyen
 passkey-no-other-way = Sans clé d’accès, veuillez revenir à l’application et vous reconnecter.
+
+## Theme studio
+# (end of studio texts)
+
+## Page polish
+# (end of polish texts)
+
+## Theme folders and templates
+# (end of theme folder texts)

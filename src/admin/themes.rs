@@ -418,7 +418,7 @@ async fn post_preview(state: web::Data<AppState>, caller: Caller, req: HttpReque
     layers[at] = draft;
     let resolved = theme::resolve_over_builtin(&layers);
     let ui_locales: Vec<String> = a.locale.into_iter().collect();
-    let strings = crate::texts::builtin(crate::locale::negotiate(crate::locale::Preferences { ui_locales: &ui_locales, user: None, accept_language: None, default: None }));
+    let strings = resolved.strings(crate::locale::negotiate(crate::locale::Preferences { ui_locales: &ui_locales, user: None, accept_language: None, default: None }));
     let html = views::samples::sample(page, &resolved, &strings).dyn_render().map_err(|e| ApiError::App(crate::error::AppError::internal(format!("preview: {e}"))))?;
     let html = resolved.framed(html);
     let origins = resolved.csp_origins();

@@ -10,7 +10,6 @@ use crate::protocol::token::Issuer;
 use crate::state::AppState;
 use crate::storage::Workspace;
 use crate::locale::{self, Preferences};
-use crate::views::Texts;
 
 pub struct CurrentWorkspace {
     pub workspace: Workspace,
@@ -33,12 +32,6 @@ impl CurrentWorkspace {
     /// The tenant's mail sender, when it sets one (`mail_from`).
     pub fn mail_from(&self) -> Option<crate::delivery::Sender> {
         self.workspace.mail_from.clone()
-    }
-
-    /// The text override layers of the page's theme, most general first (the theme
-    /// layers' `texts`; see `texts::strings`).
-    pub fn text_overrides(&self) -> Vec<&crate::texts::Overrides> {
-        vec![]
     }
 
     /// Path of this workspace's endpoints, e.g. `/acme/shop/login`.
@@ -100,9 +93,4 @@ impl FromRequest for CurrentWorkspace {
 pub fn negotiate(req: &HttpRequest, ui_locales: &[String], user: Option<&str>, default: Option<&str>) -> &'static str {
     let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     locale::negotiate(Preferences { ui_locales, user, accept_language, default })
-}
-
-/// The texts of a page in `lang`, with the theme's text overrides on top.
-pub fn texts(lang: &str, overrides: &[&crate::texts::Overrides]) -> Texts {
-    crate::texts::strings(lang, overrides)
 }

@@ -307,6 +307,15 @@ catalogue! {
         otp_locked,
 
         // -- end of factor strings --
+
+        // -- theme studio (helper ST) --
+        // -- end of studio strings --
+
+        // -- page polish (helper PO) --
+        // -- end of polish strings --
+
+        // -- theme folders and templates (helper CL) --
+        // -- end of theme folder strings --
     }
     with_args {
         /// The line under the sign-in heading.
@@ -347,6 +356,14 @@ catalogue! {
         sms_otp_intro(to, n),
         /// `n`: attempts left.
         otp_wrong(n),
+        // -- theme studio (helper ST) --
+        // -- end of studio strings --
+
+        // -- page polish (helper PO) --
+        // -- end of polish strings --
+
+        // -- theme folders and templates (helper CL) --
+        // -- end of theme folder strings --
     }
 }
 

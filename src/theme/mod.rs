@@ -111,6 +111,10 @@ pub struct ThemeSpec {
     /// Frames of single pages by page id (`GET /api/admin/v1/pages`), over `frame`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub frames: BTreeMap<String, String>,
+    /// Text overrides, locale → key → Fluent text (`texts/<locale>.ftl` of a theme
+    /// folder); checked by `texts::validate_overrides`; later layers win per key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: crate::texts::Overrides,
 }
 
 impl ThemeSpec {
@@ -135,6 +139,8 @@ pub struct Theme {
     pub allowed_origins: Vec<String>,
     pub frame: Option<String>,
     pub frames: BTreeMap<String, String>,
+    /// The layers' text overrides merged (later layers win per locale and key).
+    pub texts: crate::texts::Overrides,
 }
 
 /// The colour variables: each has a light value in `tokens` and a dark one in `dark`.
@@ -195,6 +201,7 @@ pub fn resolve(layers: &[&ThemeSpec]) -> Theme {
         allowed_origins: vec![],
         frame: None,
         frames: BTreeMap::new(),
+        texts: BTreeMap::new(),
     };
     for l in layers {
         if let Some(n) = &l.product_name {
@@ -227,6 +234,10 @@ pub fn resolve(layers: &[&ThemeSpec]) -> Theme {
         }
         for (page, f) in &l.frames {
             theme.frames.insert(page.clone(), f.clone());
+        }
+        for (lang, texts) in &l.texts {
+            let merged = theme.texts.entry(lang.clone()).or_default();
+            merged.extend(texts.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         for (k, v) in &l.tokens {
             tokens.insert(k, v);
@@ -317,6 +328,11 @@ impl Theme {
             Some(src) => frame::apply(src, html, &self.product_name, &self.logo_url),
             None => html,
         }
+    }
+
+    /// The page's texts in `lang`: the catalogue with this theme's overrides.
+    pub fn strings(&self, lang: &str) -> crate::views::Texts {
+        crate::texts::strings(lang, &[&self.texts])
     }
 
     /// The origins besides our own the page's CSP allows images and fonts from.

@@ -42,6 +42,9 @@ fn e(pointer: String, message: impl Into<String>) -> FieldError {
 /// a tenant layer's own list counts for itself. All refusals, each with its pointer.
 pub fn validate(spec: &ThemeSpec, level: Level<'_>, allowed_origins: &[String]) -> Result<(), Vec<FieldError>> {
     let mut errors = vec![];
+    if let Err(o) = crate::texts::validate_overrides("/texts", &spec.texts) {
+        errors.push(e(o.path, o.message));
+    }
     for (k, v) in &spec.tokens {
         if let Err(m) = token(k, v) {
             errors.push(e(format!("/tokens/{k}"), m));

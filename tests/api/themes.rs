@@ -9,6 +9,7 @@ use url::Url;
 
 use crate::helpers::*;
 use crate::on_every_backend;
+use crate::pools::club_authorize;
 
 on_every_backend!(
     layers_resolve_per_setting_down_to_the_client,
@@ -19,6 +20,7 @@ on_every_backend!(
     only_administrators_of_the_tenant_may_theme_it,
     other_writes_never_touch_a_theme,
     frames_wrap_the_form_in_a_sandbox,
+    theme_texts_override_single_keys_per_locale_down_to_the_client,
 );
 
 /// The HTML of the sign-in page a client's authorization request shows.
@@ -481,4 +483,36 @@ async fn frames_wrap_the_form_in_a_sandbox(backend: Backend) {
     assert_eq!(p, "/frames/nope");
     let (p, _) = refused(&app, &admin, SHOP_THEME, json!({ "frames": { "login": "<a href=\"javascript:alert(1)\">x</a>{{ form }}" } })).await;
     assert_eq!(p, "/frames/login");
+}
+
+async fn theme_texts_override_single_keys_per_locale_down_to_the_client(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.client_token("acme-admin").await;
+    put(&app, &admin, THEME, json!({ "texts": { "en": { "forgot-password": "Lost your ACME password?" }, "de": { "forgot-password": "ACME-Passwort vergessen?" } } })).await;
+    put(&app, &admin, WEB_THEME, json!({ "texts": { "en": { "sign-in": "Enter the shop" } } })).await;
+    // The client's layer wins per key; the tenant's keys stay; the rest is the catalogue's.
+    let web = login_page(&app, "shop", "shop-web", WEB_REDIRECT).await;
+    assert!(web.contains("Enter the shop") && web.contains("Lost your ACME password?"), "{web}");
+    let spa = login_page(&app, "shop", "shop-spa", SPA_REDIRECT).await;
+    assert!(!spa.contains("Enter the shop") && spa.contains("Lost your ACME password?"), "{spa}");
+    // Per locale: a German page takes the German override.
+    let (_, de, _) = Browser::default().first_form(&club_authorize(&[("ui_locales", "de")], &app), CLUB_REDIRECT).await;
+    assert!(de.contains("ACME-Passwort vergessen?") && !de.contains("Lost your ACME"), "{de}");
+    // GET returns them; PUT takes them back unchanged.
+    let (_, got) = api(Method::GET, &app.admin(THEME), &admin, None).await;
+    assert_eq!(got["texts"]["de"]["forgot-password"], "ACME-Passwort vergessen?");
+    let again = put(&app, &admin, THEME, got.clone()).await;
+    assert_eq!(again["texts"], got["texts"]);
+    // Refused, naming the entry: an unknown key, an unsupported locale, a variable the text
+    // does not take, markup that is not Fluent.
+    let (p, _) = refused(&app, &admin, SHOP_THEME, json!({ "texts": { "en": { "no-such-text": "x" } } })).await;
+    assert_eq!(p, "/texts/en/no-such-text");
+    let (p, _) = refused(&app, &admin, SHOP_THEME, json!({ "texts": { "xx": { "sign-in": "x" } } })).await;
+    assert_eq!(p, "/texts/xx");
+    let (p, d) = refused(&app, &admin, SHOP_THEME, json!({ "texts": { "en": { "sign-in": "Hi { $password }" } } })).await;
+    assert!(p == "/texts/en/sign-in" && d.contains("$password"), "{p}: {d}");
+    // Texts are escaped like every catalogue text: markup shows as text.
+    put(&app, &admin, SHOP_THEME, json!({ "texts": { "en": { "sign-in": "<b>Go</b>" } } })).await;
+    let spa = login_page(&app, "shop", "shop-spa", SPA_REDIRECT).await;
+    assert!(spa.contains("&lt;b&gt;Go&lt;/b&gt;") && !spa.contains("<b>Go</b>"), "{spa}");
 }

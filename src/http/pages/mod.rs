@@ -79,6 +79,8 @@ impl Page {
         match self.cw.theme_layers(&self.state, Some(client_id)).await {
             Ok(layers) => {
                 self.theme = crate::theme::resolve_over_builtin(&layers);
+                // The client's layer may override texts.
+                self.relocale();
                 Ok(())
             }
             Err(e) => Err(self.fail(e)),
@@ -113,7 +115,7 @@ impl Page {
 
     fn relocale(&mut self) {
         let lang = ws::negotiate(&self.req, &self.ui_locales, self.user_locale.as_deref(), self.cw.default_locale());
-        self.t = ws::texts(lang, &self.cw.text_overrides());
+        self.t = self.theme.strings(lang);
     }
 
     pub fn path(&self, endpoint: &str) -> String {
