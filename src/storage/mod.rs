@@ -265,6 +265,8 @@ pub trait DirectoryStore: Send + Sync {
     async fn tenant(&self, tenant: &TenantId) -> Result<Option<String>>;
     /// The tenant's own levels of assurance (`assurance_levels`; none for an unknown tenant).
     async fn levels(&self, tenant: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>>;
+    /// The tenant's mail sender (`mail_from`; none when it sets none or does not exist).
+    async fn mail_from(&self, tenant: &TenantId) -> Result<Option<crate::delivery::Sender>>;
     /// Workspaces of the tenant ordered by id: (id, name, pools in lookup order).
     async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>>;
 }

@@ -40,6 +40,10 @@ impl DirectoryStore for MemoryDb {
         Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| t.name.clone()))
     }
 
+    async fn mail_from(&self, tenant: &TenantId) -> Result<Option<crate::delivery::Sender>> {
+        Ok(self.lock()?.tenants.get(tenant.as_str()).and_then(|t| t.mail_from.clone()))
+    }
+
     async fn levels(&self, tenant: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {
         Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| t.levels.clone()).unwrap_or_default())
     }
