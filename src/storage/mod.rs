@@ -280,7 +280,8 @@ pub trait ClientStore: Send + Sync {
     async fn workspace_origins(&self, tenant: &TenantId, workspace: &str) -> Result<Vec<String>>;
     /// The workspace's clients, ordered by client id.
     async fn clients(&self, tenant: &TenantId, workspace: &str) -> Result<Vec<Client>>;
-    /// Deletes the client and the privileges it held, atomically; false when there was none.
+    /// Deletes the client, its privileges and its theme layer (versions and draft), in one
+    /// transaction; false when there was none.
     async fn delete_client(&self, tenant: &TenantId, workspace: &str, client_id: &str) -> Result<bool>;
     /// Drops anything this node remembers about clients (after a client was deleted).
     fn forget(&self) {}

@@ -441,6 +441,28 @@ async fn other_writes_never_touch_a_theme(backend: Backend) {
     assert_eq!(v["id"], "acme");
     let (_, v) = api(Method::GET, &app.admin(&format!("{THEME}/versions")), &admin, None).await;
     assert_eq!((v["items"][0]["version"].as_i64(), v["items"][0]["author"].as_str()), (Some(3), Some("client:acme/club/acme-admin")));
+
+    // Deleting a client takes its layer (versions and draft) with it: a client created
+    // later under the same id starts from the workspace's theme, not the old one's.
+    let (s, _) = api(Method::PUT, &app.admin(&format!("{WEB_THEME}/draft")), &admin, Some(json!({ "product_name": "Old draft" }))).await;
+    assert_eq!(s, 200);
+    let (s, _) = api(Method::DELETE, &app.admin("/tenants/acme/workspaces/shop/clients/shop-web"), &admin, None).await;
+    assert_eq!(s, 204);
+    app.provision(
+        "tenants:
+  - id: acme
+    workspaces:
+      - id: shop
+        clients:
+          - { client_id: shop-web, client_secret: shop-web-secret, redirect_uris: [\"http://127.0.0.1:9999/callback\"], scopes: [openid] }
+",
+    )
+    .await;
+    assert_eq!(versions_of(&app, &admin, WEB_THEME).await, 0);
+    let (s, d) = api(Method::GET, &app.admin(&format!("{WEB_THEME}/draft")), &admin, None).await;
+    assert_eq!(s, 404, "{d}");
+    assert!(login_page(&app, "shop", "shop-web", WEB_REDIRECT).await.contains("<span>Shop</span>"));
+    assert_eq!(versions_of(&app, &admin, SHOP_THEME).await, 1, "the workspace's layer stays");
 }
 
 async fn frames_wrap_the_form_in_a_sandbox(backend: Backend) {

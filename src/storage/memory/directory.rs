@@ -74,6 +74,13 @@ impl ClientStore for MemoryDb {
         let gone = d.clients.remove(&(tenant.to_string(), workspace.to_owned(), client_id.to_owned())).is_some();
         let holder = client_holder(workspace, client_id);
         d.holders.retain(|h| !(h.0 == tenant.as_str() && h.2 == holder));
+        if gone {
+            // Its theme layer goes with it: a client created later under the same id starts
+            // from the workspace's theme.
+            let key = (tenant.to_string(), crate::storage::ThemeScope::Client { workspace: workspace.to_owned(), client_id: client_id.to_owned() }.key());
+            d.themes.remove(&key);
+            d.drafts.remove(&key);
+        }
         Ok(gone)
     }
 }

@@ -366,6 +366,9 @@ impl ClientStore for SqlStore {
             .exec(&txn)
             .await
             .map_err(db)?;
+        if gone {
+            themes::forget_in(&txn, tenant, &crate::storage::ThemeScope::Client { workspace: ws.to_owned(), client_id: client_id.to_owned() }).await?;
+        }
         txn.commit().await.map_err(db)?;
         Ok(gone)
     }
