@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod assets;
+pub mod folder;
 pub mod frame;
+pub mod templates;
 mod validate;
 
 pub use validate::{check_contrast, contrast_ratio, parse_colour, validate, Level};

@@ -1,0 +1,169 @@
+//! Industry templates: a theme folder and sector defaults per industry, kept as data files
+//! in `themes/templates/<id>/` (themes/README.md, "Industry templates") and compiled into
+//! the binary. A workspace starts from one with `template: <id>` (provisioning file and
+//! the admin API's workspace document; a pool document may name one too), which fills in
+//! what the document leaves out of the objects it creates (`provision`); explicit settings
+//! always win, and stored objects are never changed by a template.
+//!
+//! Every template is checked by a unit test: its theme passes `theme::check_layer` (WCAG AA
+//! in light and dark mode), its texts pass `texts::validate_overrides` in every shipped
+//! locale, and its defaults pass the checks the planner applies to pools and clients.
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use super::ThemeSpec;
+use super::folder;
+use crate::model::PasswordPolicy;
+use crate::storage::ConsentMode;
+use crate::storage::identity::{Activation, Identifier, MfaSettings};
+
+/// Settings of a pool a template gives (each optional: what it leaves out keeps the
+/// planner's default).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PoolDefaults {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_registration: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<Identifier>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation: Option<Activation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_policy: Option<PasswordPolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa: Option<MfaSettings>,
+}
+
+/// Settings of a client a template gives.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientDefaults {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ConsentMode>,
+}
+
+/// A template's `defaults.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DefaultsFile {
+    title: String,
+    description: String,
+    #[serde(default)]
+    pool: PoolDefaults,
+    #[serde(default)]
+    client: ClientDefaults,
+}
+
+/// One industry template.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Template {
+    /// What `template:` names: `banking`, `retail`, `media`, `public-sector`, `healthcare`.
+    pub id: &'static str,
+    pub title: String,
+    pub description: String,
+    /// The workspace theme layer it starts with (texts included).
+    #[schema(value_type = Object)]
+    pub theme: ThemeSpec,
+    /// For the pools created with the workspace (or a pool document naming the template).
+    pub pool: PoolDefaults,
+    /// For the clients created in the workspace.
+    pub client: ClientDefaults,
+}
+
+macro_rules! template_files {
+    ($($id:literal),* $(,)?) => {
+        /// The files of every template: (id, [(path, text)]).
+        const FILES: &[(&str, &[(&str, &str)])] = &[
+            $( ($id, &[
+                ("theme.toml", include_str!(concat!("../../themes/templates/", $id, "/theme.toml"))),
+                ("defaults.toml", include_str!(concat!("../../themes/templates/", $id, "/defaults.toml"))),
+                ("texts/en.ftl", include_str!(concat!("../../themes/templates/", $id, "/texts/en.ftl"))),
+                ("texts/de.ftl", include_str!(concat!("../../themes/templates/", $id, "/texts/de.ftl"))),
+                ("texts/fr.ftl", include_str!(concat!("../../themes/templates/", $id, "/texts/fr.ftl"))),
+                ("texts/es.ftl", include_str!(concat!("../../themes/templates/", $id, "/texts/es.ftl"))),
+                ("texts/ar.ftl", include_str!(concat!("../../themes/templates/", $id, "/texts/ar.ftl"))),
+            ]), )*
+        ];
+    };
+}
+template_files!("banking", "retail", "media", "public-sector", "healthcare");
+
+/// A template from its files, or why not (a test keeps the shipped ones valid).
+fn load(id: &'static str, files: &[(&str, &str)]) -> Result<Template, String> {
+    let theme_files: BTreeMap<String, Vec<u8>> = files.iter().filter(|(p, _)| *p != "defaults.toml").map(|(p, t)| ((*p).to_owned(), t.as_bytes().to_vec())).collect();
+    let folder = folder::parse(&theme_files).map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
+    if !folder.assets.is_empty() {
+        return Err("a template has no assets (it applies without uploads)".into());
+    }
+    let defaults_src = files.iter().find(|(p, _)| *p == "defaults.toml").map(|(_, t)| *t).unwrap_or_default();
+    let d: DefaultsFile = toml::from_str(defaults_src).map_err(|e| format!("defaults.toml: {e}"))?;
+    Ok(Template { id, title: d.title, description: d.description, theme: folder.spec, pool: d.pool, client: d.client })
+}
+
+static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
+    FILES
+        .iter()
+        .filter_map(|(id, files)| match load(id, files) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                tracing::error!(template = id, error = %e, "industry template is invalid and not offered");
+                None
+            }
+        })
+        .collect()
+});
+
+/// Every template, in a fixed order.
+pub fn all() -> &'static [Template] {
+    &TEMPLATES
+}
+
+/// The template `id`.
+pub fn get(id: &str) -> Option<&'static Template> {
+    all().iter().find(|t| t.id == id)
+}
+
+/// The ids, for messages.
+pub fn ids() -> Vec<&'static str> {
+    FILES.iter().map(|(id, _)| *id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::theme::{Level, check_layer};
+
+    #[test]
+    fn every_template_is_a_valid_accessible_theme_with_valid_texts_and_defaults() {
+        for (id, files) in FILES {
+            let t = load(id, files).unwrap_or_else(|e| panic!("{id}: {e}"));
+            check_layer(&t.theme, Level::Workspace("acme"), &[]).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+            crate::views::check_frame_pages(&t.theme).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+            for lang in crate::locale::LOCALES {
+                assert!(t.theme.texts.get(*lang).is_some_and(|m| !m.is_empty()), "{id}: texts/{lang}.ftl overrides nothing");
+            }
+            // Every locale overrides the same keys: no language is left with the stock text
+            // where another got the sector's.
+            let keys: Vec<Vec<&String>> = t.theme.texts.values().map(|m| m.keys().collect()).collect();
+            assert!(keys.windows(2).all(|w| w[0] == w[1]), "{id}: the locales override different keys");
+            if let Some(p) = &t.pool.password_policy {
+                p.validate().unwrap_or_else(|e| panic!("{id}: password policy {e:?}"));
+            }
+            if let Some(m) = &t.pool.mfa {
+                assert!(m.policy == crate::storage::identity::MfaPolicy::Off || !m.factors.is_empty(), "{id}: MFA without factors");
+            }
+            assert!(!t.title.is_empty() && !t.description.is_empty(), "{id}");
+        }
+        assert_eq!(all().len(), FILES.len(), "every template loads");
+        assert_eq!(ids(), ["banking", "retail", "media", "public-sector", "healthcare"]);
+    }
+
+    #[test]
+    fn banking_asks_for_a_second_factor_and_consent() {
+        let b = get("banking").unwrap();
+        assert_eq!(b.pool.mfa.as_ref().map(|m| m.policy), Some(crate::storage::identity::MfaPolicy::Required));
+        assert_eq!(b.client.consent, Some(ConsentMode::Required));
+        assert!(b.pool.password_policy.as_ref().is_some_and(|p| p.min_length >= 12));
+    }
+}
