@@ -6,6 +6,7 @@ pub mod admin;
 #[cfg(test)]
 mod architecture;
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -124,6 +124,42 @@ pub fn get(id: &str) -> Option<&'static Template> {
     all().iter().find(|t| t.id == id)
 }
 
+/// `top` over `base`, per setting as layers resolve (`theme::resolve`): a setting `top`
+/// gives wins, tokens, dark values, frames and texts per key; lists (fonts, origins)
+/// whole. How a document's `theme:` lies over its template's theme.
+pub fn overlay(base: &ThemeSpec, top: &ThemeSpec) -> ThemeSpec {
+    let mut out = base.clone();
+    let set = |o: &mut Option<_>, t: &Option<_>| {
+        if t.is_some() {
+            o.clone_from(t);
+        }
+    };
+    set(&mut out.product_name, &top.product_name);
+    set(&mut out.logo_url, &top.logo_url);
+    set(&mut out.favicon_url, &top.favicon_url);
+    set(&mut out.background_image, &top.background_image);
+    set(&mut out.frame, &top.frame);
+    if top.layout.is_some() {
+        out.layout = top.layout;
+    }
+    if top.color_scheme.is_some() {
+        out.color_scheme = top.color_scheme;
+    }
+    out.tokens.extend(top.tokens.clone());
+    out.dark.extend(top.dark.clone());
+    out.frames.extend(top.frames.clone());
+    if !top.fonts.is_empty() {
+        out.fonts.clone_from(&top.fonts);
+    }
+    if !top.allowed_origins.is_empty() {
+        out.allowed_origins.clone_from(&top.allowed_origins);
+    }
+    for (lang, texts) in &top.texts {
+        out.texts.entry(lang.clone()).or_default().extend(texts.clone());
+    }
+    out
+}
+
 /// The ids, for messages.
 pub fn ids() -> Vec<&'static str> {
     FILES.iter().map(|(id, _)| *id).collect()
@@ -157,6 +193,20 @@ mod tests {
         }
         assert_eq!(all().len(), FILES.len(), "every template loads");
         assert_eq!(ids(), ["banking", "retail", "media", "public-sector", "healthcare"]);
+    }
+
+    #[test]
+    fn a_document_theme_wins_per_setting_over_the_template() {
+        let b = get("banking").unwrap();
+        let top: ThemeSpec = toml::from_str("product_name = \"Bank\"\n[tokens]\n\"--pc-color-primary\" = \"#003366\"\n[texts.de]\nsign-in = \"Los\"").unwrap();
+        let o = overlay(&b.theme, &top);
+        assert_eq!(o.product_name.as_deref(), Some("Bank"));
+        assert_eq!(o.tokens["--pc-color-primary"], "#003366");
+        assert_eq!(o.tokens["--pc-radius"], b.theme.tokens["--pc-radius"], "the template's other tokens stay");
+        assert_eq!(o.texts["de"]["sign-in"], "Los");
+        assert_eq!(o.texts["de"]["sign-in-to"], b.theme.texts["de"]["sign-in-to"]);
+        assert_eq!(o.layout, b.theme.layout);
+        assert_eq!(overlay(&b.theme, &ThemeSpec::default()), b.theme);
     }
 
     #[test]
