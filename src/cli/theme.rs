@@ -347,7 +347,10 @@ struct Preview {
 
 /// The folder as the preview uses it: the layer with preview asset URLs, and the assets
 /// by file name (`{id}.{ext}`); or every problem, each naming its file and setting.
-fn load(dir: &Path) -> Result<(ThemeSpec, BTreeMap<String, (&'static str, Vec<u8>)>), Vec<Problem>> {
+/// The preview's assets by file name (`{id}.{ext}`): content type and bytes.
+type Served = BTreeMap<String, (&'static str, Vec<u8>)>;
+
+fn load(dir: &Path) -> Result<(ThemeSpec, Served), Vec<Problem>> {
     let files = folder::read_dir(dir).map_err(|p| vec![p])?;
     let parsed = folder::parse(&files)?;
     let mut served = BTreeMap::new();

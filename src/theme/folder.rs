@@ -452,7 +452,8 @@ mod tests {
 
     #[test]
     fn problems_name_the_file_and_the_setting() {
-        let cases: &[(&[(&str, &[u8])], &str, &str)] = &[
+        type Files<'a> = &'a [(&'a str, &'a [u8])];
+        let cases: &[(Files, &str, &str)] = &[
             (&[], "theme.toml", ""),
             (&[("theme.toml", b"colour = 1")], "theme.toml", ""),
             (&[("theme.toml", b"[texts]\nde = {}")], "theme.toml", "texts"),
