@@ -24,6 +24,7 @@ pub mod redact;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod templates;
 pub mod texts;
 pub mod theme;
 pub mod views;

@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use crate::identity::password::Hasher;
 use crate::error::AppError;
 use crate::theme::{self, ThemeSpec};
-use crate::theme::templates::Template;
+use crate::templates::Template;
 use crate::identity::policy::PasswordPolicy;
 use crate::identity::schema;
 use crate::identity::users::{self, Draft, FieldError, Writer};
@@ -84,7 +84,7 @@ fn explicit<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Resu
 pub struct PoolSpec {
     pub id: String,
     pub name: Option<String>,
-    /// An industry template (`theme::templates`) whose pool defaults a new pool starts
+    /// An industry template (`crate::templates`) whose pool defaults a new pool starts
     /// from; what the document gives wins. No effect on a stored pool.
     #[serde(default)]
     pub template: Option<String>,
@@ -146,7 +146,7 @@ pub struct UserSpec {
 pub struct WorkspaceSpec {
     pub id: String,
     pub name: Option<String>,
-    /// An industry template (`theme::templates`, themes/README.md "Industry templates"):
+    /// An industry template (`crate::templates`, themes/README.md "Industry templates"):
     /// a new workspace starts with its theme (under the document's `theme:`, which wins per
     /// setting), the pools the same document creates for it and the clients it creates in
     /// it start from its defaults. Stored objects are not changed by it.
@@ -755,7 +755,7 @@ impl Planner<'_> {
         // is created, or when the document gives a theme (so applying a file again
         // publishes nothing new, and a stored theme is kept when the document has none).
         let ws_theme = match template {
-            Some(tpl) if was.is_none() || w.theme.is_some() => Some(theme::templates::overlay(&tpl.theme, w.theme.as_ref().unwrap_or(&ThemeSpec::default()))),
+            Some(tpl) if was.is_none() || w.theme.is_some() => Some(crate::templates::overlay(&tpl.theme, w.theme.as_ref().unwrap_or(&ThemeSpec::default()))),
             _ => w.theme.clone(),
         };
         let ws_layer = ws_theme.clone().unwrap_or_else(|| stored(&ws_scope));
@@ -796,7 +796,7 @@ fn schemas_plan(tp: &str, t: &TenantSpec, tenant: &TenantId) -> Result<Vec<Write
 
 /// The template `id`, or a refusal at `path` listing the templates.
 fn find_template(path: &str, id: &str) -> Result<&'static Template, PlanError> {
-    theme::templates::get(id).ok_or_else(|| err(path, format!("unknown template {id:?} (known: {})", theme::templates::ids().join(", "))))
+    crate::templates::get(id).ok_or_else(|| err(path, format!("unknown template {id:?} (known: {})", crate::templates::ids().join(", "))))
 }
 
 /// The settings a new pool starts from with a template: the defaults, with the template's.

@@ -9,7 +9,7 @@
 use actix_web::web;
 
 use super::{ApiError, ApiResult, Caller, ok};
-use crate::theme::templates::{self, Template};
+use crate::templates::{self, Template};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/templates").route(crate::http::get().to(list_templates)));

@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 pub mod assets;
 pub mod folder;
 pub mod frame;
-pub mod templates;
 mod validate;
 
 pub use validate::{check_contrast, contrast_ratio, parse_colour, validate, Level};
@@ -333,7 +332,7 @@ impl Theme {
     }
 
     /// The page's texts in `lang`: the catalogue with this theme's overrides.
-    pub fn strings(&self, lang: &str) -> crate::views::Texts {
+    pub fn strings(&self, lang: &str) -> std::sync::Arc<crate::texts::Strings> {
         crate::texts::strings(lang, &[&self.texts])
     }
 

@@ -1,4 +1,4 @@
-//! Industry templates (src/theme/templates.rs) over HTTP: listed for administrators only;
+//! Industry templates (src/templates.rs) over HTTP: listed for administrators only;
 //! a workspace created with `template: banking` really asks for a second factor and for
 //! consent and shows the banking theme, one with `template: retail` does neither;
 //! explicit settings win; stored objects are not changed; applying again publishes

@@ -8,12 +8,15 @@
 //! Every template is checked by a unit test: its theme passes `theme::check_layer` (WCAG AA
 //! in light and dark mode), its texts pass `texts::validate_overrides` in every shipped
 //! locale, and its defaults pass the checks the planner applies to pools and clients.
+//!
+//! A module of its own rather than a child of `theme`: a template's defaults are pool and
+//! client settings (`storage`), and `storage` depends on `theme` (the architecture test
+//! refuses the cycle).
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use super::ThemeSpec;
-use super::folder;
+use crate::theme::{ThemeSpec, folder};
 use crate::model::PasswordPolicy;
 use crate::storage::ConsentMode;
 use crate::storage::identity::{Activation, Identifier, MfaSettings};
@@ -76,13 +79,13 @@ macro_rules! template_files {
         /// The files of every template: (id, [(path, text)]).
         const FILES: &[(&str, &[(&str, &str)])] = &[
             $( ($id, &[
-                ("theme.toml", include_str!(concat!("../../themes/templates/", $id, "/theme.toml"))),
-                ("defaults.toml", include_str!(concat!("../../themes/templates/", $id, "/defaults.toml"))),
-                ("texts/en.ftl", include_str!(concat!("../../themes/templates/", $id, "/texts/en.ftl"))),
-                ("texts/de.ftl", include_str!(concat!("../../themes/templates/", $id, "/texts/de.ftl"))),
-                ("texts/fr.ftl", include_str!(concat!("../../themes/templates/", $id, "/texts/fr.ftl"))),
-                ("texts/es.ftl", include_str!(concat!("../../themes/templates/", $id, "/texts/es.ftl"))),
-                ("texts/ar.ftl", include_str!(concat!("../../themes/templates/", $id, "/texts/ar.ftl"))),
+                ("theme.toml", include_str!(concat!("../themes/templates/", $id, "/theme.toml"))),
+                ("defaults.toml", include_str!(concat!("../themes/templates/", $id, "/defaults.toml"))),
+                ("texts/en.ftl", include_str!(concat!("../themes/templates/", $id, "/texts/en.ftl"))),
+                ("texts/de.ftl", include_str!(concat!("../themes/templates/", $id, "/texts/de.ftl"))),
+                ("texts/fr.ftl", include_str!(concat!("../themes/templates/", $id, "/texts/fr.ftl"))),
+                ("texts/es.ftl", include_str!(concat!("../themes/templates/", $id, "/texts/es.ftl"))),
+                ("texts/ar.ftl", include_str!(concat!("../themes/templates/", $id, "/texts/ar.ftl"))),
             ]), )*
         ];
     };
