@@ -632,6 +632,16 @@ impl Planner<'_> {
             (None, None) => PoolSettings::default(),
         };
         let settings = pool_settings(pp, p, was)?;
+        // A template that chooses the sign-up fields brings its payload schema: created in
+        // the tenant with the first new pool using it (unless the tenant has one by that id).
+        if let Some((id, body)) = template.filter(|_| !existing.pools.contains_key(&pool_key)).and_then(crate::templates::payload_schema)
+            && settings.payload_schema == id
+            && !t.schemas.iter().any(|s| s.id == id)
+            && !existing.schemas.contains_key(&(t.id.clone(), id.clone()))
+            && !tx.writes.writes.iter().any(|c| matches!(&c.write, Write::Schema { id: i, .. } if *i == id))
+        {
+            tx.writes.push(Some("schema"), Write::Schema { tenant: tx.tenant.clone(), id, body });
+        }
         let payload_schema = self.find_schema(t, format!("{pp}/payload_schema"), &settings.payload_schema)?;
         let metadata_schema = self.find_schema(t, format!("{pp}/metadata_schema"), &settings.metadata_schema)?;
         for (gi, g) in p.groups.iter().enumerate() {
@@ -670,6 +680,8 @@ impl Planner<'_> {
             .cloned()
             .or_else(|| t.schemas.iter().find(|s| s.id == id).map(|s| s.schema.clone()))
             .or_else(|| self.existing.schemas.get(&(t.id.clone(), id.to_owned())).cloned())
+            // A template's, written with the pool that first uses it (`pool`).
+            .or_else(|| crate::templates::payload_schema_by_id(id))
             .ok_or_else(|| err(&path, format!("no schema {id:?} in tenant {:?}", t.id)))?;
         schema::compile(&body).map_err(|e| err(&path, format!("schema {id:?} is not valid: {}", describe(&e))))
     }
@@ -809,6 +821,7 @@ fn template_pool(t: &Template) -> PoolSettings {
         activation: d.activation.unwrap_or(base.activation),
         password_policy: d.password_policy.clone().unwrap_or(base.password_policy),
         mfa: d.mfa.clone().unwrap_or(base.mfa),
+        payload_schema: crate::templates::payload_schema(t).map_or(base.payload_schema.clone(), |(id, _)| id),
         ..base
     }
 }

@@ -36,6 +36,11 @@ pub struct PoolDefaults {
     pub password_policy: Option<PasswordPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa: Option<MfaSettings>,
+    /// The claims of the built-in payload schema the sign-up form asks for (`[]`: only the
+    /// identifier and the password). The pool then uses the schema [`payload_schema`]
+    /// gives, created in the tenant with the pool; every claim can still be set later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_fields: Option<Vec<String>>,
 }
 
 /// Settings of a client a template gives.
@@ -163,6 +168,28 @@ pub fn overlay(base: &ThemeSpec, top: &ThemeSpec) -> ThemeSpec {
     out
 }
 
+/// The payload schema of a template that chooses the sign-up form's fields: its id
+/// (`{template}-payload`) and the built-in payload schema with every other claim marked
+/// `"x-register": false`.
+pub fn payload_schema(t: &Template) -> Option<(String, serde_json::Value)> {
+    let fields = t.pool.registration_fields.as_ref()?;
+    let mut body = crate::identity::schema::builtin(crate::model::DEFAULT_PAYLOAD)?.clone();
+    for (name, prop) in body.get_mut("properties")?.as_object_mut()? {
+        let Some(prop) = prop.as_object_mut() else { continue };
+        if fields.contains(name) {
+            prop.remove(crate::identity::schema::REGISTER_KEYWORD);
+        } else {
+            prop.insert(crate::identity::schema::REGISTER_KEYWORD.into(), serde_json::Value::Bool(false));
+        }
+    }
+    Some((format!("{}-payload", t.id), body))
+}
+
+/// The payload schema of the template whose schema id is `id`.
+pub fn payload_schema_by_id(id: &str) -> Option<serde_json::Value> {
+    all().iter().filter_map(payload_schema).find(|(i, _)| i == id).map(|(_, b)| b)
+}
+
 /// The ids, for messages.
 pub fn ids() -> Vec<&'static str> {
     FILES.iter().map(|(id, _)| *id).collect()
@@ -188,6 +215,14 @@ mod tests {
             assert!(keys.windows(2).all(|w| w[0] == w[1]), "{id}: the locales override different keys");
             if let Some(p) = &t.pool.password_policy {
                 p.validate().unwrap_or_else(|e| panic!("{id}: password policy {e:?}"));
+            }
+            if let Some((schema_id, body)) = payload_schema(&t) {
+                let props = body["properties"].as_object().unwrap();
+                for f in t.pool.registration_fields.iter().flatten() {
+                    assert!(props.contains_key(f), "{id}: registration field {f} is not a claim of the payload schema");
+                }
+                crate::identity::schema::compile(&body).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+                assert!(schema_id.ends_with("-payload"));
             }
             if let Some(m) = &t.pool.mfa {
                 assert!(m.policy == crate::storage::identity::MfaPolicy::Off || !m.factors.is_empty(), "{id}: MFA without factors");

@@ -108,6 +108,14 @@ async fn a_banking_workspace_asks_for_a_second_factor_and_consent(backend: Backe
     let browser = Browser::default();
     let (_, login, _) = browser.first_form(&authorize(&app, "store", "store-web", store), store).await;
     assert!(login.contains("Schön, dass du wieder da bist!"), "the retail texts");
+    // Minimal sign-up: the email address and a password, no names.
+    let register = attr_values(&login, "href").into_iter().find(|h| h.contains("/register?")).expect("a sign-up link (self-registration)");
+    let (_, signup) = browser.follow(&format!("{}{register}", app.base), store).await.page();
+    assert_eq!(Form::page_id(&signup).as_deref(), Some("register"));
+    assert!(signup.contains("name=\"email\"") && signup.contains("name=\"password\""), "{signup}");
+    assert!(!signup.contains("name=\"given_name\"") && !signup.contains("name=\"family_name\""), "no profile fields: {signup}");
+    let (_, bank_login, _) = Browser::default().first_form(&authorize(&app, "bank", "bank-web", bank), bank).await;
+    assert!(!bank_login.contains("/register?"), "banking: no self-registration");
     let mut held = Held::default();
     let back = browser.sign_in_mfa(&app, &authorize(&app, "store", "store-web", store), store, "sue", PASSWORD, &mut held).await;
     assert!(query(&back, "code").is_some());
