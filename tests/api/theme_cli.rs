@@ -15,6 +15,7 @@ on_every_backend!(
     pull_then_push_changes_nothing,
     push_refusals_name_the_file_and_the_setting,
     push_takes_an_administrator_of_the_tenant,
+    the_binary_pushes_and_pulls_with_the_token_of_the_environment,
 );
 
 const LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 30"><rect width="120" height="30" fill="#c8102e"/></svg>"##;
@@ -270,4 +271,74 @@ async fn serve_signals_a_change_and_shows_problems_by_file() {
         assert!(html.contains("<code>theme.toml</code>") && html.contains("tokens.&quot;--pc-color-text&quot;"), "the file and setting are named: {html}");
         assert!(html.contains("<script nonce="), "a problems page reloads too, once fixed");
     }
+}
+
+// ---- the binary ----
+
+async fn the_binary_pushes_and_pulls_with_the_token_of_the_environment(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.client_token("acme-admin").await;
+    let run = |args: Vec<String>, token: String| async move {
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"))
+                .args(&args)
+                .env("PORTCULLIS_ADMIN_TOKEN", token)
+                .env_remove("PORTCULLIS_CLIENT_SECRET")
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    };
+    let dir = acme_folder();
+    let push = |dir: &Path| vec!["theme".into(), "push".into(), dir.display().to_string(), "--url".into(), app.base.clone(), "--tenant".into(), "acme".into(), "--workspace".into(), "shop".into()];
+    let out = run(push(&dir), token.clone()).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "published version 1 (1 new assets)");
+    let out = run(push(&dir), token.clone()).await;
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("unchanged: version 1"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(sign_in_page(&app).await.contains("Bei ACME anmelden"));
+
+    let pulled = folder(&[]);
+    let mut pull = push(&pulled);
+    pull[1] = "pull".into();
+    let out = run(pull, token.clone()).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(pulled.join("texts/de.ftl")).unwrap().contains("sign-in = Bei ACME anmelden"));
+
+    // A refusal: a failing exit status and the file and setting on stderr.
+    let bad = folder(&[("theme.toml", "[tokens]\n\"--pc-color-link\" = \"#dddddd\"\n")]);
+    let out = run(push(&bad), token.clone()).await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("theme.toml: tokens.\"--pc-color-link\""), "{}", String::from_utf8_lossy(&out.stderr));
+    // Without credentials nothing is sent.
+    let out = run(push(&dir), String::new()).await;
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("PORTCULLIS_ADMIN_TOKEN"));
+    // --client needs --workspace.
+    let out = run(vec!["theme".into(), "push".into(), dir.display().to_string(), "--url".into(), app.base.clone(), "--tenant".into(), "acme".into(), "--client".into(), "shop-web".into()], token).await;
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--workspace"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_serves_a_folder() {
+    let dir = copy_template("retail");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(["theme", "serve", &dir.display().to_string(), "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut page = None;
+    for _ in 0..100 {
+        if let Ok(r) = http().get(format!("http://127.0.0.1:{port}/page/register?locale=es")).send().await {
+            page = Some(r.text().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    let page = page.expect("the preview answers");
+    assert!(page.contains("Únete") && page.contains("lang=\"es\""), "{page}");
 }
