@@ -88,6 +88,10 @@ pub fn read_dir(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, Problem> {
         }
     }
     for (sub, ext) in [("texts", Some("ftl")), ("frames", Some("html")), ("assets", None)] {
+        // A linked folder could be anywhere: only real folders are read.
+        if !std::fs::symlink_metadata(dir.join(sub)).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
         let mut stack = vec![(dir.join(sub), sub.to_owned())];
         while let Some((path, rel)) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&path) else { continue };
@@ -369,6 +373,11 @@ pub fn files_of(spec: &ThemeSpec, local: &BTreeMap<String, String>) -> Result<BT
     let toml = toml::to_string(&settings).map_err(|e| format!("theme.toml: {e}"))?;
     out.insert("theme.toml".to_owned(), format!("# A Portcullis theme layer (themes/README.md, \"Theme folders\").\n{toml}").into_bytes());
     for (lang, texts) in &spec.texts {
+        // Names of files to write: only what a folder may hold (a layer from a server
+        // could name anything).
+        if !LOCALES.contains(&lang.as_str()) {
+            return Err(format!("texts: {lang:?} is not a supported locale"));
+        }
         let mut ftl = format!("# Text overrides ({lang}): keys of locales/{lang}.ftl, Fluent syntax.\n");
         for (key, text) in texts {
             ftl.push_str(&format!("{key} = {}\n", text.replace('\n', "\n    ")));
@@ -451,6 +460,16 @@ mod tests {
     }
 
     #[test]
+    fn files_of_a_hostile_layer_stay_inside_the_folder() {
+        let bad_lang = ThemeSpec { texts: [("../../x".to_owned(), [("sign-in".to_owned(), "x".to_owned())].into())].into(), ..Default::default() };
+        assert!(files_of(&bad_lang, &BTreeMap::new()).is_err());
+        let bad_page = ThemeSpec { frames: [("../x".to_owned(), "{{ form }}".to_owned())].into(), ..Default::default() };
+        assert!(files_of(&bad_page, &BTreeMap::new()).is_err());
+        assert_eq!(local_name("/static/t/acme/../../x.svg"), None);
+        assert_eq!(local_name(&format!("/static/t/acme/{}.svg", "a".repeat(64))), Some(format!("assets/{}.svg", "a".repeat(64))));
+    }
+
+    #[test]
     fn problems_name_the_file_and_the_setting() {
         type Files<'a> = &'a [(&'a str, &'a [u8])];
         let cases: &[(Files, &str, &str)] = &[
@@ -496,7 +515,10 @@ mod tests {
         std::fs::write(dir.join("texts/notes.txt"), "not read").unwrap();
         std::fs::write(dir.join("assets/img/logo.svg"), SVG).unwrap();
         #[cfg(unix)]
-        std::os::unix::fs::symlink("/etc/hostname", dir.join("assets/leak.svg")).unwrap();
+        {
+            std::os::unix::fs::symlink("/etc/hostname", dir.join("assets/leak.svg")).unwrap();
+            std::os::unix::fs::symlink("/etc", dir.join("frames")).unwrap();
+        }
         let got = read_dir(&dir).unwrap();
         assert_eq!(got.keys().map(String::as_str).collect::<Vec<_>>(), ["assets/img/logo.svg", "texts/de.ftl", "theme.toml"]);
         let before = fingerprint(&dir);

@@ -12,6 +12,7 @@ on_every_backend!(
     templates_are_listed_for_administrators_only,
     a_banking_workspace_asks_for_a_second_factor_and_consent,
     a_workspace_document_of_the_admin_api_starts_from_a_template,
+    template_refusals_name_the_setting,
 );
 
 async fn templates_are_listed_for_administrators_only(backend: Backend) {
@@ -176,4 +177,25 @@ async fn a_workspace_document_of_the_admin_api_starts_from_a_template(backend: B
     // Only an administrator of the tenant writes workspaces.
     let (status, _) = api(reqwest::Method::PUT, &app.admin("/tenants/acme/workspaces/clinic2"), &app.client_token("acme-useradmin").await, Some(serde_json::json!({ "template": "banking" }))).await;
     assert_eq!(status, 403);
+}
+
+async fn template_refusals_name_the_setting(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let refusal = |yaml: &'static str| {
+        let state = app.state.clone();
+        async move { portcullis::provision::prepare(&state, portcullis::provision::parse(yaml).unwrap(), "t").await.unwrap_err().to_string() }
+    };
+    let e = refusal("tenants: [{id: acme, workspaces: [{id: w, template: casino}]}]").await;
+    assert!(e.starts_with("tenants[0].workspaces[0].template") && e.contains("banking, retail, media, public-sector, healthcare"), "{e}");
+    let e = refusal("tenants: [{id: acme, pools: [{id: p, template: casino}]}]").await;
+    assert!(e.starts_with("tenants[0].pools[0].template"), "{e}");
+    // One new pool, two workspaces with different templates: the pool must say which.
+    let e = refusal("tenants: [{id: acme, pools: [{id: p}], workspaces: [{id: a, template: banking, pools: [p]}, {id: b, template: retail, pools: [p]}]}]").await;
+    assert!(e.starts_with("tenants[0].workspaces[1].pools[0]") && e.contains("banking and retail"), "{e}");
+    app.provision("tenants: [{id: acme, pools: [{id: p, template: retail}], workspaces: [{id: a, template: banking, pools: [p]}, {id: b, template: retail, pools: [p]}]}]").await;
+    let (_, pool) = api(reqwest::Method::GET, &app.admin("/tenants/acme/pools/p"), &app.client_token("acme-admin").await, None).await;
+    assert_eq!((pool["settings"]["mfa"]["policy"].as_str(), pool["settings"]["payload_schema"].as_str()), (Some("optional"), Some("retail-payload")), "the pool's own template: {pool}");
+    // A template's theme under a document's theme still passes the checks, named under the workspace.
+    let e = refusal("tenants: [{id: acme, workspaces: [{id: w, template: banking, theme: {tokens: {--pc-color-text: '#dddddd'}}}]}]").await;
+    assert!(e.starts_with("tenants[0].workspaces[0].theme.tokens.--pc-color-text"), "{e}");
 }
