@@ -388,7 +388,7 @@ async fn list_workspaces(state: web::Data<AppState>, caller: Caller, path: web::
     path = "/tenants/{tenant}/workspaces/{workspace}",
     tag = "directory",
     params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("workspace" = String, Path, description = "Workspace id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
-    request_body(content = Object, description = "A workspace document: the provisioning file's workspace (`tenants[].workspaces[]`) without `id` (taken from the path); clients listed are created or updated, others kept"),
+    request_body(content = Object, description = "A workspace document: the provisioning file's workspace (`tenants[].workspaces[]`) without `id` (taken from the path); clients listed are created or updated, others kept; `template` (GET /templates) gives a new workspace its theme and its new clients their defaults"),
     responses(
         (status = 200, description = "The workspace was updated", body = WorkspaceView),
         (status = 201, description = "The workspace was created", body = WorkspaceView),
