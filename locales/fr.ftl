@@ -258,7 +258,7 @@ passkey-no-other-way = Sans clé d’accès, veuillez revenir à l’application
 
 ## Theme folders and templates
 
-theme-serve-title = Aperçu du thème : { $folder }
+theme-serve-title = Aperçu du thème : { $folder }
 theme-serve-intro = Toutes les pages avec ce dossier de thème appliqué, remplies de données d’exemple, dans chaque langue, en mode clair et en mode sombre. Une page se recharge d’elle-même dès qu’un fichier du dossier change.
 theme-serve-page = Page
 theme-serve-light = Clair
