@@ -414,7 +414,7 @@ fn own_page(req: &HttpRequest, dir: &Path, content: impl FnOnce(&crate::texts::S
     let title = escape(&t.theme_serve_title(name.as_str()));
     let style = "body{font-family:system-ui,sans-serif;margin:2rem;line-height:1.5;color:#16191f;background:#fff}table{border-collapse:collapse}th,td{border:1px solid #c9ced8;padding:.25rem .6rem;text-align:start}a{color:#1f4fd1}a:focus{outline:3px solid #1f4fd1;outline-offset:2px}code{font-size:.95em}.problems{color:#b42318}";
     let body = format!(
-        "<!DOCTYPE html><html lang=\"{}\" dir=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><style nonce=\"{nonce}\">{style}</style></head><body><main><h1>{title}</h1>{}</main>{}</body></html>",
+        "<!DOCTYPE html><html lang=\"{}\" dir=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"icon\" href=\"/static/img/logo.svg\"><style nonce=\"{nonce}\">{style}</style></head><body><main><h1>{title}</h1>{}</main>{}</body></html>",
         t.lang,
         t.dir,
         content(&t),
@@ -451,10 +451,10 @@ async fn index(p: web::Data<Preview>, req: HttpRequest) -> HttpResponse {
         for id in PageId::ALL {
             out.push_str(&format!("<tr><th scope=\"row\"><code>{id}</code></th>"));
             for l in crate::locale::LOCALES {
+                // Each link names its page and locale for a screen reader, not only "Light".
+                let (light, dark) = (escape(&t.theme_serve_light), escape(&t.theme_serve_dark));
                 out.push_str(&format!(
-                    "<td><a href=\"/page/{id}?locale={l}&amp;scheme=light\">{}</a> · <a href=\"/page/{id}?locale={l}&amp;scheme=dark\">{}</a></td>",
-                    escape(&t.theme_serve_light),
-                    escape(&t.theme_serve_dark)
+                    "<td><a href=\"/page/{id}?locale={l}&amp;scheme=light\" aria-label=\"{id} {l}: {light}\">{light}</a> · <a href=\"/page/{id}?locale={l}&amp;scheme=dark\" aria-label=\"{id} {l}: {dark}\">{dark}</a></td>"
                 ));
             }
             out.push_str("</tr>");

@@ -220,7 +220,7 @@ async fn serve_renders_every_page_in_every_locale_light_and_dark() {
     for id in portcullis::views::PageId::ALL {
         for lang in portcullis::locale::LOCALES {
             for scheme in ["light", "dark"] {
-                let link = format!("/page/{id}?locale={lang}&amp;scheme={scheme}");
+                let link = format!("/page/{id}?locale={lang}&amp;scheme={scheme}\" aria-label=\"{id} {lang}: ");
                 assert!(index.contains(&link), "the index links {link}");
                 let resp = http.get(format!("{base}/page/{id}?locale={lang}&scheme={scheme}")).send().await.unwrap();
                 assert_eq!(resp.status(), 200, "{id} {lang} {scheme}");
@@ -341,4 +341,20 @@ async fn the_binary_serves_a_folder() {
     let _ = child.wait();
     let page = page.expect("the preview answers");
     assert!(page.contains("Únete") && page.contains("lang=\"es\""), "{page}");
+}
+
+/// The preview in headless Chromium (tests/browser/theme_serve.mjs): the reload script runs
+/// under the CSP, a saved file reloads the page, screenshots go to the screenshots folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_reloads_the_page_in_headless_chromium() {
+    let dir = copy_template("healthcare");
+    let base = preview(&dir);
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let (d, b, s) = (dir.display().to_string(), base.clone(), shots.display().to_string());
+    let out = tokio::task::spawn_blocking(move || std::process::Command::new("node").current_dir(browser_dir).args(["theme_serve.mjs", &b, &d, &s]).output())
+        .await
+        .unwrap()
+        .expect("node on PATH (scripts/test installs it)");
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
