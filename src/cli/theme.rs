@@ -569,6 +569,9 @@ pub async fn run(cmd: ThemeCommand) -> Result<(), CliError> {
                 eprintln!("{}", CliError::Folder(problems));
             }
             let listener = TcpListener::bind(&listen).map_err(|e| other(&format!("listen on {listen}"), e))?;
+            if listener.local_addr().is_ok_and(|a| !a.ip().is_loopback()) {
+                eprintln!("note: {listen} is not a loopback address: anyone who can reach it sees the folder's pages and assets");
+            }
             println!("previewing {} at http://{}/ (Ctrl-C stops)", dir.display(), listener.local_addr().map_err(|e| other("listener", e))?);
             serve(dir, listener).map_err(|e| other("preview server", e))?.await.map_err(|e| other("preview server", e))
         }
