@@ -100,17 +100,32 @@ async fn pull_then_push_changes_nothing(backend: Backend) {
     let client = Target { tenant: "acme".into(), workspace: Some("shop".into()), client: Some("shop-web".into()) };
     let frame = "<header class=\"top\">{{ brand.product_name }}</header>{{ form }}";
     let src = folder(&[
-        ("theme.toml", "logo_url = \"assets/logo.svg\"\ncolor_scheme = \"dark\"\n[dark]\n\"--pc-color-link\" = \"#9fc0ff\"\n"),
+        (
+            "theme.toml",
+            "logo_url = \"assets/logo.svg\"\nbackground_image = \"assets/img/bg.png\"\ncolor_scheme = \"dark\"\n[dark]\n\"--pc-color-link\" = \"#9fc0ff\"\n[tokens]\n\"--pc-font-family\" = \"Brand, sans-serif\"\n[[fonts]]\nfamily = \"Brand\"\nurl = \"assets/brand.woff2\"\nweight = \"100 900\"\n",
+        ),
         ("assets/logo.svg", LOGO),
         ("texts/fr.ftl", "sign-in = Connexion ACME\nwait-seconds = { $n ->\n    [one] Patientez une seconde.\n   *[other] Patientez { $n } secondes.\n}\n"),
         ("frame.html", frame),
         ("frames/consent.html", "<div class=\"consent-frame\">{{ form }}</div>"),
     ]);
-    assert!(theme::push(&api, &src, &client, false).await.unwrap().changed);
+    // Binary assets: a PNG background (its IHDR header is what is checked) and a WOFF2 font.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&[0, 0, 0, 40, 0, 0, 0, 20, 8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    std::fs::create_dir_all(src.join("assets/img")).unwrap();
+    std::fs::write(src.join("assets/img/bg.png"), &png).unwrap();
+    std::fs::write(src.join("assets/brand.woff2"), b"wOF2\0\x01\0\0font").unwrap();
+    let pushed = theme::push(&api, &src, &client, false).await.unwrap();
+    assert!(pushed.changed && pushed.uploaded == 3, "{pushed:?}");
+    let html = Browser::default().first_form(&authorize_url(&app, "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT).await.1;
+    let font_id = portcullis::theme::assets::id_of(b"wOF2\0\x01\0\0font");
+    assert!(html.contains(&format!("@font-face{{font-family:Brand;src:url(/static/t/acme/{font_id}.woff2)")), "the client's page loads the pushed font: {html}");
+    assert!(html.contains("--pc-background-image:url(/static/t/acme/"), "and the background image");
 
     let out = folder(&[("texts/es.ftl", "sign-in = stale\n"), ("notes.txt", "kept")]);
     let pulled = theme::pull(&api, &out, &client).await.unwrap();
-    assert_eq!((pulled.version, pulled.assets), (1, 1));
+    assert_eq!((pulled.version, pulled.assets), (1, 3));
+    assert_eq!(std::fs::read(out.join(format!("assets/{font_id}.woff2"))).unwrap(), b"wOF2\0\x01\0\0font");
     assert!(!out.join("texts/es.ftl").exists(), "texts the layer does not have are removed");
     assert!(out.join("notes.txt").exists(), "other files stay");
     let logo_id = portcullis::theme::assets::id_of(LOGO.as_bytes());
