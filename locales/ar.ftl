@@ -336,4 +336,15 @@ passkey-no-other-way = إذا لم تتمكن من استخدام مفتاح م�
 # (end of polish texts)
 
 ## Theme folders and templates
+
+theme-serve-title = معاينة السمة: { $folder }
+theme-serve-intro = جميع الصفحات بعد تطبيق مجلد السمة هذا، مملوءة ببيانات نموذجية، بكل اللغات، في الوضعين الفاتح والداكن. تُعيد الصفحة تحميل نفسها تلقائيًا عند تغيُّر أي ملف في المجلد.
+theme-serve-page = الصفحة
+theme-serve-light = فاتح
+theme-serve-dark = داكن
+theme-serve-problems = لا يمكن استخدام مجلد السمة هذا بعد
+theme-serve-problems-hint = أصلِح ما هو مذكور أدناه. ستُعيد هذه الصفحة تحميل نفسها تلقائيًا عند حفظ أي ملف.
+theme-serve-file = الملف
+theme-serve-setting = الإعداد
+theme-serve-problem = المشكلة
 # (end of theme folder texts)

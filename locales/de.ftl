@@ -293,4 +293,15 @@ passkey-no-other-way = Wenn Sie keinen Passkey verwenden können, kehren Sie bit
 # (end of polish texts)
 
 ## Theme folders and templates
+
+theme-serve-title = Theme-Vorschau: { $folder }
+theme-serve-intro = Alle Seiten mit diesem Theme-Ordner, mit Beispieldaten, in jeder Sprache, hell und dunkel. Eine Seite lädt sich von selbst neu, sobald sich eine Datei im Ordner ändert.
+theme-serve-page = Seite
+theme-serve-light = Hell
+theme-serve-dark = Dunkel
+theme-serve-problems = Dieser Theme-Ordner kann noch nicht verwendet werden
+theme-serve-problems-hint = Beheben Sie die unten aufgeführten Probleme. Diese Seite lädt sich von selbst neu, wenn Sie eine Datei speichern.
+theme-serve-file = Datei
+theme-serve-setting = Einstellung
+theme-serve-problem = Problem
 # (end of theme folder texts)

@@ -259,4 +259,15 @@ passkey-no-other-way = Without a passkey, please return to the application and s
 # (end of polish texts)
 
 ## Theme folders and templates
+
+theme-serve-title = Theme preview: { $folder }
+theme-serve-intro = Every page with this theme folder applied, filled with sample data, in every language, light and dark. A page reloads by itself when a file of the folder changes.
+theme-serve-page = Page
+theme-serve-light = Light
+theme-serve-dark = Dark
+theme-serve-problems = This theme folder cannot be used yet
+theme-serve-problems-hint = Fix what is listed below. This page reloads by itself when you save a file.
+theme-serve-file = File
+theme-serve-setting = Setting
+theme-serve-problem = Problem
 # (end of theme folder texts)

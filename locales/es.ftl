@@ -293,4 +293,15 @@ passkey-no-other-way = Si no puede usar una llave de acceso, vuelva a la aplicac
 # (end of polish texts)
 
 ## Theme folders and templates
+
+theme-serve-title = Vista previa del tema: { $folder }
+theme-serve-intro = Todas las páginas con esta carpeta de tema aplicada, con datos de ejemplo, en todos los idiomas, en modo claro y oscuro. Cada página se vuelve a cargar sola cuando cambia un archivo de la carpeta.
+theme-serve-page = Página
+theme-serve-light = Claro
+theme-serve-dark = Oscuro
+theme-serve-problems = Esta carpeta de tema todavía no se puede usar
+theme-serve-problems-hint = Corrija lo que se indica a continuación. Esta página se vuelve a cargar sola al guardar un archivo.
+theme-serve-file = Archivo
+theme-serve-setting = Ajuste
+theme-serve-problem = Problema
 # (end of theme folder texts)

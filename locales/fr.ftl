@@ -293,4 +293,15 @@ passkey-no-other-way = Si vous ne pouvez pas utiliser de clé d’accès, veuill
 # (end of polish texts)
 
 ## Theme folders and templates
+
+theme-serve-title = Aperçu du thème : { $folder }
+theme-serve-intro = Toutes les pages avec ce dossier de thème appliqué, remplies de données d’exemple, dans chaque langue, en mode clair et en mode sombre. Une page se recharge d’elle-même dès qu’un fichier du dossier change.
+theme-serve-page = Page
+theme-serve-light = Clair
+theme-serve-dark = Sombre
+theme-serve-problems = Ce dossier de thème n’est pas encore utilisable
+theme-serve-problems-hint = Corrigez les points ci-dessous. Cette page se recharge d’elle-même lorsque vous enregistrez un fichier.
+theme-serve-file = Fichier
+theme-serve-setting = Paramètre
+theme-serve-problem = Problème
 # (end of theme folder texts)

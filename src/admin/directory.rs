@@ -338,6 +338,7 @@ async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<
     policy.validate().map_err(|(f, m)| invalid(&format!("/{f}"), m))?;
     // Everything else of the pool stays as it is (the planner keeps unmentioned settings).
     let spec = PoolSpec {
+        template: None,
         id: pool.clone(),
         name: None,
         self_registration: None,
@@ -406,7 +407,7 @@ async fn list_workspaces(state: web::Data<AppState>, caller: Caller, path: web::
     path = "/tenants/{tenant}/workspaces/{workspace}",
     tag = "directory",
     params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("workspace" = String, Path, description = "Workspace id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
-    request_body(content = Object, description = "A workspace document: the provisioning file's workspace (`tenants[].workspaces[]`) without `id` (taken from the path); clients listed are created or updated, others kept"),
+    request_body(content = Object, description = "A workspace document: the provisioning file's workspace (`tenants[].workspaces[]`) without `id` (taken from the path); clients listed are created or updated, others kept; `template` (GET /templates) gives a new workspace its theme and its new clients their defaults"),
     responses(
         (status = 200, description = "The workspace was updated", body = WorkspaceView),
         (status = 201, description = "The workspace was created", body = WorkspaceView),
@@ -548,7 +549,7 @@ async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
     obj.insert("client_id".into(), id.clone().into());
     let spec: ClientSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.clients.clients(&tenant, &ws).await?.iter().any(|c| c.client_id == id);
-    let w = WorkspaceSpec { id: ws.clone(), name: None, theme: None, default_locale: None, pools: None, clients: vec![spec] };
+    let w = WorkspaceSpec { id: ws.clone(), name: None, template: None, theme: None, default_locale: None, pools: None, clients: vec![spec] };
     apply(&state, &caller, TenantSpec { workspaces: vec![w], ..tenant_shell(&tenant) }, true, true, "/tenants/0/workspaces/0/clients/0").await?;
     let view = ClientView::from(find_client(&state, &tenant, &ws, &id).await?);
     if existed { ok(&view) } else { created(&view) }

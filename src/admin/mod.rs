@@ -21,6 +21,7 @@ pub mod directory;
 pub mod factors;
 pub mod import;
 pub mod openapi;
+pub mod templates;
 pub mod themes;
 pub mod users;
 
@@ -375,6 +376,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(factors::configure)
             .configure(import::configure)
             .configure(themes::configure)
+            .configure(templates::configure)
             .default_service(web::to(|| async { ApiError::NotFound("resource").response() })),
     );
 }

@@ -315,6 +315,16 @@ catalogue! {
         // -- end of polish strings --
 
         // -- theme folders and templates (helper CL) --
+        /// `portcullis theme serve`: the index page and the problems page.
+        theme_serve_intro,
+        theme_serve_page,
+        theme_serve_light,
+        theme_serve_dark,
+        theme_serve_problems,
+        theme_serve_problems_hint,
+        theme_serve_file,
+        theme_serve_setting,
+        theme_serve_problem,
         // -- end of theme folder strings --
     }
     with_args {
@@ -363,6 +373,8 @@ catalogue! {
         // -- end of polish strings --
 
         // -- theme folders and templates (helper CL) --
+        /// `folder`: the theme folder's name.
+        theme_serve_title(folder),
         // -- end of theme folder strings --
     }
 }

@@ -20,5 +20,7 @@ mod negative;
 mod nodes;
 mod operations;
 mod pools;
+mod templates;
+mod theme_cli;
 mod themes;
 mod texts;
