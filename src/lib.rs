@@ -23,6 +23,7 @@ pub mod redact;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod studio;
 pub mod texts;
 pub mod theme;
 pub mod views;
