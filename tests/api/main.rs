@@ -20,5 +20,6 @@ mod negative;
 mod nodes;
 mod operations;
 mod pools;
+mod studio;
 mod themes;
 mod texts;
