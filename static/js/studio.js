@@ -102,8 +102,7 @@
   }
 
   function labelOf(el) {
-    const ids = (el.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
-    if (ids.length) return ids.map((id) => document.getElementById(id)?.textContent || '').join(' · ');
+    if (el.getAttribute('aria-label')) return el.getAttribute('aria-label');
     const l = el.id ? $(`label[for="${CSS.escape(el.id)}"]`) : null;
     return l ? l.textContent.trim() : '';
   }

@@ -112,8 +112,8 @@ pub async fn call(app: &TestApp, b: &Browser, method: Method, path: &str, csrf: 
     (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
-/// The sign-in page of initech's shop for client `web` (what visitors see).
-async fn shop_login(app: &TestApp) -> String {
+/// An authorization request of initech's shop client `web`.
+pub fn shop_authorize_url(app: &TestApp) -> String {
     let (_, challenge) = pkce();
     let mut url = Url::parse(&format!("{}/initech/shop/authorize", app.base)).unwrap();
     url.query_pairs_mut()
@@ -124,7 +124,12 @@ async fn shop_login(app: &TestApp) -> String {
         .append_pair("state", "s")
         .append_pair("code_challenge", &challenge)
         .append_pair("code_challenge_method", "S256");
-    Browser::default().first_form(url.as_str(), WEB_REDIRECT).await.1
+    url.to_string()
+}
+
+/// The sign-in page of initech's shop for client `web` (what visitors see).
+async fn shop_login(app: &TestApp) -> String {
+    Browser::default().first_form(&shop_authorize_url(app), WEB_REDIRECT).await.1
 }
 
 fn primary(html: &str) -> Option<String> {
