@@ -187,6 +187,7 @@
 
   function markDirty() {
     dirty = true;
+    say('');
     layerStatus();
     schedule();
   }

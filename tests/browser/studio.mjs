@@ -45,6 +45,7 @@ try {
   await previewBody.waitFor();
   const primaryIn = async () => (await previewBody.evaluate((b) => getComputedStyle(b).getPropertyValue('--pc-color-primary'))).trim();
   assert.equal(await primaryIn(), '#1f4fd1');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${shots}/studio.png`, fullPage: true });
 
   // Every input has a label; the colour pickers are named by what they colour.
@@ -61,6 +62,7 @@ try {
   await area.waitFor();
   await area.fill('Welcome to Initech');
   await expectPreview(async () => (await frame.locator('h1').textContent()).trim() === 'Welcome to Initech', 'the preview shows the new heading');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${shots}/studio-edited.png`, fullPage: true });
 
   // Dark mode and mobile width of the same page.
@@ -69,6 +71,7 @@ try {
   await page.getByLabel('Mobile').check();
   const width = await page.locator('#preview-frame').evaluate((f) => f.getBoundingClientRect().width);
   assert.ok(width <= 400, `mobile preview is narrow (${width}px)`);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${shots}/studio-mobile-dark.png`, fullPage: true });
   // Every page of the preview list renders.
   const ids = await page.locator('#preview-page option').evaluateAll((os) => os.map((o) => o.value));
@@ -86,7 +89,17 @@ try {
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Published'));
   assert.match(await page.textContent('#versions'), /Version 1/);
   assert.match(await page.textContent('#versions'), new RegExp(username));
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${shots}/studio-published.png`, fullPage: true });
+
+  // What publishing would refuse is listed as one types, linked to the field.
+  await page.getByLabel('Text (Light)', { exact: true }).fill('#fafafa');
+  await page.waitForSelector('#problems:not([hidden])');
+  assert.match(await page.textContent('#problems'), /Text \(Light\)/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${shots}/studio-contrast.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Reset: Text', exact: true }).click();
+  await page.waitForSelector('#problems', { state: 'hidden' });
 
   const visitor = await browser.newContext();
   const real = await visitor.newPage();
@@ -97,6 +110,28 @@ try {
   assert.equal(button, 'rgb(170, 0, 0)');
   await real.screenshot({ path: `${shots}/studio-sign-in-after-publish.png`, fullPage: true });
   await visitor.close();
+
+  // A second version, then one click back to the first (published again as version 3).
+  await page.getByLabel('Buttons and brand panel (Light)', { exact: true }).fill('#005a00');
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.waitForFunction(() => /Version 2/.test(document.getElementById('versions').textContent));
+  await page.locator('#versions li[data-version="1"]').getByRole('button', { name: 'Restore' }).click();
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Version restored'));
+  assert.match(await page.textContent('#versions li[data-version="3"]'), /restored from version 1/);
+  assert.equal(await page.inputValue('#light---pc-color-primary'), '#aa0000');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${shots}/studio-rolled-back.png`, fullPage: true });
+
+  // The studio in Arabic: right to left, its own texts translated.
+  const arabic = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'ar' });
+  await arabic.addCookies(await context.cookies());
+  const ar = await arabic.newPage();
+  await ar.goto(studioUrl);
+  await ar.frameLocator('#preview-frame').locator('body[data-page=login]').waitFor();
+  assert.equal(await ar.getAttribute('html', 'dir'), 'rtl');
+  assert.equal((await ar.textContent('#publish')).trim(), 'نشر');
+  await ar.screenshot({ path: `${shots}/studio-ar.png`, fullPage: true });
+  await arabic.close();
 
   // The studio's keyboard path: the layer picker first, then the form.
   await page.keyboard.press('Tab');
