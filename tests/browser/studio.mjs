@@ -2,14 +2,29 @@
 // through the hosted pages, changes the primary colour and the sign-in heading, watches
 // the preview follow as they type (desktop and mobile, light and dark), publishes, and
 // the real sign-in page shows the change. No console errors (CSP violations show up
-// there). Screenshots of the studio go to SCREENSHOT_DIR.
+// there), and axe-core finds no violation on the studio (English and Arabic, with the
+// problems list shown) nor on its sign-out page. Screenshots of the studio go to
+// SCREENSHOT_DIR.
 // Usage: node studio.mjs STUDIO_URL USERNAME PASSWORD SIGN_IN_URL REDIRECT_PREFIX SCREENSHOT_DIR
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const [studioUrl, username, password, signInUrl, redirectPrefix, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe-core on the page (evaluated through the DevTools protocol, which the page's CSP does
+// not govern); the preview frame holds the hosted pages, which the axe test of the pages
+// checks.
+async function axe(p, what) {
+  await p.evaluate(axeSource);
+  const result = await p.evaluate(() => window.axe.run({ exclude: [['#preview-frame']] }, { iframes: false, resultTypes: ['violations'] }));
+  const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.ok(result.passes.length > 10, `axe-core ran its rules on ${what}`);
+  assert.deepEqual(found, [], `axe-core on ${what}`);
+}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -48,6 +63,7 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${shots}/studio.png`, fullPage: true });
 
+  await axe(page, 'the studio');
   // Every input has a label; the colour pickers are named by what they colour.
   assert.equal(await page.getByLabel('Buttons and brand panel (Light)', { exact: true }).count(), 1);
   assert.equal(await page.getByLabel('Product name').count(), 1);
@@ -98,6 +114,7 @@ try {
   assert.match(await page.textContent('#problems'), /Text \(Light\)/);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${shots}/studio-contrast.png`, fullPage: true });
+  await axe(page, 'the studio with the problems list');
   await page.getByRole('button', { name: 'Reset: Text', exact: true }).click();
   await page.waitForSelector('#problems', { state: 'hidden' });
 
@@ -131,11 +148,18 @@ try {
   assert.equal(await ar.getAttribute('html', 'dir'), 'rtl');
   assert.equal((await ar.textContent('#publish')).trim(), 'نشر');
   await ar.screenshot({ path: `${shots}/studio-ar.png`, fullPage: true });
+  await axe(ar, 'the Arabic studio');
   await arabic.close();
 
   // The studio's keyboard path: the layer picker first, then the form.
   await page.keyboard.press('Tab');
   assert.ok(await page.evaluate(() => document.activeElement !== document.body));
+
+  // Sign out: the session ends, the page says so.
+  await Promise.all([page.waitForURL(`${studioUrl}/logout`), page.getByRole('button', { name: 'Sign out' }).click()]);
+  assert.match(await page.textContent('h1'), /You have left the studio/);
+  await axe(page, 'the sign-out page');
+  await page.screenshot({ path: `${shots}/studio-signed-out.png`, fullPage: true });
 
   assert.ok(sandboxed.some((m) => m.startsWith('Blocked script execution')), 'the preview runs no script');
   assert.deepEqual(problems, [], 'no console errors (CSP violations show up here)');
