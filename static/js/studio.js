@@ -229,10 +229,10 @@
   }
 
   // Uploads go to the tenant's assets (checked by content there); the layer names the URL.
-  async function upload(file) {
+  async function upload(file, pointer) {
     const r = await call('POST', 'assets', file, file.type || 'application/octet-stream');
     if (!r.ok) {
-      showProblems((r.data?.errors || []).map((e) => ({ ...e, pointer: e.pointer || '/' })));
+      showProblems((r.data?.errors || []).map((e) => ({ ...e, pointer })));
       if (!r.data?.errors?.length) say(T.failed, true);
       return null;
     }
@@ -245,7 +245,7 @@
     input.addEventListener('change', async () => {
       const file = input.files[0];
       if (!file) return;
-      const url = await upload(file);
+      const url = await upload(file, setting === 'font' ? '/fonts' : `/${setting}`);
       input.value = '';
       if (!url) return;
       if (setting === 'font') {
@@ -335,8 +335,30 @@
     set('workspace', s.workspace || root.dataset.previewWorkspace);
     set('client', s.client);
     set('at', s.client ? 'client' : s.workspace ? 'workspace' : 'tenant');
+    // Each preview loads into a fresh frame, which replaces the shown one once loaded: a
+    // fresh frame's first page replaces its blank one, so previews do not pile up in the
+    // browser's history (Back leaves the studio instead of stepping through them).
+    const shown = $('#preview-frame');
+    const next = document.createElement('iframe');
+    const n = ++frames;
+    next.name = `studio-preview-${n}`;
+    next.title = shown.title;
+    next.setAttribute('sandbox', '');
+    next.className = 'studio-next';
+    $('#frame-box').append(next);
+    next.addEventListener('load', () => {
+      if (n < latest) { next.remove(); return; }
+      latest = n;
+      for (const f of $$('#frame-box iframe')) if (f !== next && +(f.dataset.n || 0) < n) f.remove();
+      next.id = 'preview-frame';
+      next.className = '';
+    });
+    next.dataset.n = n;
+    form.target = next.name;
     form.submit();
   }
+  let frames = 0;
+  let latest = 0;
 
   // What publishing would refuse (contrast included), shown while one types.
   async function check() {

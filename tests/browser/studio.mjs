@@ -60,6 +60,7 @@ try {
   await previewBody.waitFor();
   const primaryIn = async () => (await previewBody.evaluate((b) => getComputedStyle(b).getPropertyValue('--pc-color-primary'))).trim();
   assert.equal(await primaryIn(), '#1f4fd1');
+  const historyAtStart = await page.evaluate(() => history.length);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${shots}/studio.png`, fullPage: true });
 
@@ -97,6 +98,9 @@ try {
     await frame.locator(`body[data-page="${id}"]`).waitFor();
   }
   await page.selectOption('#preview-page', 'login');
+  // Dozens of previews later, Back still leaves the studio: none went into the history.
+  assert.equal(await page.evaluate(() => history.length), historyAtStart, 'previews stay out of the history');
+  await expectPreview(async () => (await page.locator('#frame-box iframe').count()) === 1, 'one preview frame is left once the last has loaded');
   await page.getByLabel('Light', { exact: true }).check();
   await page.getByLabel('Desktop').check();
 
