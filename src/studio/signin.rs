@@ -173,7 +173,7 @@ async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<Ht
     // A page that moves on by itself rather than a redirect: when the sign-in started on
     // another site (a link in a mail), the browser would not send the SameSite=Strict
     // session cookie on a redirect of that navigation, but does on this page's refresh.
-    let mut resp = Message::new(&t.studio_signed_in_title, &t.studio_continue).link(&start_again, &t.studio_continue).refresh(&start_again).render(StatusCode::OK, &t);
+    let mut resp = Message::new(&t.studio_signed_in_title, "").link(&start_again, &t.studio_continue).refresh(&start_again).render(StatusCode::OK, &t);
     let secure = state.config.secure_cookies();
     let _ = resp.add_cookie(&session::cookie(session::COOKIE, value, tenant.as_str(), secure, session::TTL, true));
     let _ = resp.add_cookie(&session::removal(LOGIN_COOKIE, tenant.as_str(), secure));
