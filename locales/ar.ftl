@@ -418,6 +418,7 @@ studio-restore = استعادة
 studio-current = منشور الآن
 studio-restores = استعادة للإصدار
 studio-preview = المعاينة
+studio-preview-in = المعاينة في مساحة العمل
 studio-preview-page = الصفحة
 studio-preview-refused = لا يمكن للمعاينة عرض هذه الإعدادات بعد:
 studio-width = العرض

@@ -350,6 +350,7 @@ studio-restore = Wiederherstellen
 studio-current = Jetzt live
 studio-restores = wiederhergestellt aus Version
 studio-preview = Vorschau
+studio-preview-in = Vorschau im Workspace
 studio-preview-page = Seite
 studio-preview-refused = Die Vorschau kann diese Einstellungen noch nicht zeigen:
 studio-width = Breite

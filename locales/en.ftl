@@ -352,6 +352,7 @@ studio-restore = Restore
 studio-current = Live now
 studio-restores = restored from version
 studio-preview = Preview
+studio-preview-in = Preview in workspace
 studio-preview-page = Page
 studio-preview-refused = The preview cannot show these settings yet:
 studio-width = Width

@@ -350,6 +350,7 @@ studio-restore = Restaurar
 studio-current = En uso
 studio-restores = restauración de la versión
 studio-preview = Vista previa
+studio-preview-in = Vista previa en el espacio de trabajo
 studio-preview-page = Página
 studio-preview-refused = La vista previa aún no puede mostrar estos ajustes:
 studio-width = Ancho

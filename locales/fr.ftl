@@ -350,6 +350,7 @@ studio-restore = Restaurer
 studio-current = En ligne
 studio-restores = restauration de la version
 studio-preview = Aperçu
+studio-preview-in = Aperçu dans l’espace de travail
 studio-preview-page = Page
 studio-preview-refused = L’aperçu ne peut pas encore afficher ces réglages :
 studio-width = Largeur

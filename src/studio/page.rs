@@ -118,8 +118,10 @@ pub struct StudioPage {
     tenant_name: String,
     username: String,
     layers: Vec<LayerOption>,
-    /// Where the tenant's layer is previewed: the workspace the studio signed in through.
+    /// Where the tenant's layer is previewed: the workspace the studio signed in through,
+    /// unless one picks another of `workspaces` (id, name).
     preview_workspace: String,
+    workspaces: Vec<(String, String)>,
     /// (page id, its title in the studio's language).
     pages: Vec<(&'static str, String)>,
     /// (locale, its name in the studio's language).
@@ -241,7 +243,9 @@ pub async fn studio(state: &AppState, req: &HttpRequest, tenant: &TenantId, reco
     let tenant_name = state.directory.tenant(tenant).await?.unwrap_or_else(|| tenant.to_string());
     let mut layers = vec![LayerOption { value: "tenant".into(), label: t.studio_layer_tenant.clone(), workspace: String::new(), client: String::new() }];
     let mut clients = vec![];
+    let mut workspaces = vec![];
     for (ws, name, _) in state.directory.workspaces(tenant).await? {
+        workspaces.push((ws.clone(), name.clone()));
         layers.push(LayerOption { value: format!("workspace/{ws}"), label: t.studio_layer_workspace(&name), workspace: ws.clone(), client: String::new() });
         for c in state.clients.clients(tenant, &ws).await? {
             let shown = if c.name.trim().is_empty() { c.client_id.clone() } else { c.name.clone() };
@@ -269,6 +273,7 @@ pub async fn studio(state: &AppState, req: &HttpRequest, tenant: &TenantId, reco
         username: user.map(|u| u.username).unwrap_or_default(),
         layers,
         preview_workspace: record.workspace.clone(),
+        workspaces,
         pages: PageId::ALL.iter().map(|&p| (p.as_str(), page_title(&t, p).clone())).collect(),
         locales: crate::locale::LOCALES.iter().map(|&l| (l, locale_name(&t, l))).collect(),
         colours: crate::theme::COLOURS.iter().map(|&c| (c, colour_label(&t, c))).collect(),

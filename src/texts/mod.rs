@@ -404,6 +404,7 @@ catalogue! {
         studio_current,
         studio_restores,
         studio_preview,
+        studio_preview_in,
         studio_preview_page,
         studio_preview_refused,
         studio_width,

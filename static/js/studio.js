@@ -332,7 +332,7 @@
     set('page', $('#preview-page').value);
     set('locale', $('#preview-locale').value);
     set('scheme', $('input[name="scheme"]:checked').value);
-    set('workspace', s.workspace || root.dataset.previewWorkspace);
+    set('workspace', s.workspace || $('#preview-in').value || root.dataset.previewWorkspace);
     set('client', s.client);
     set('at', s.client ? 'client' : s.workspace ? 'workspace' : 'tenant');
     // Each preview loads into a fresh frame, which replaces the shown one once loaded: a
@@ -367,6 +367,7 @@
   }
 
   $('#preview-page').addEventListener('change', preview);
+  $('#preview-in').addEventListener('change', preview);
   $('#preview-locale').addEventListener('change', preview);
   for (const r of $$('input[name="scheme"]')) r.addEventListener('change', preview);
   for (const r of $$('input[name="width"]')) {
@@ -431,6 +432,8 @@
     const r = await call('GET', `layer${query()}`);
     if (!r.ok) { failed(r); return; }
     below = r.data.below;
+    // The tenant's layer is previewed in a workspace of one's choice; the others in their own.
+    $('#preview-in-box').hidden = !!scope().workspace;
     hasDraft = !!r.data.draft;
     current = r.data.published ? r.data.published.version : null;
     layer = structuredClone(r.data.draft ? r.data.draft.layer : r.data.published ? r.data.published.layer : {});

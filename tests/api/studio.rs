@@ -167,6 +167,7 @@ async fn signing_in_takes_an_administrator_of_the_tenant(backend: Backend) {
     for page in ["login", "consent", "register", "enrol-totp", "factor-locked"] {
         assert!(html.contains(&format!("<option value=\"{page}\">")), "preview lists {page}");
     }
+    assert!(html.contains("<option value=\"console\" selected>") && html.contains("<option value=\"shop\">"), "the tenant's layer is previewed in a workspace of one's choice");
     assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 200);
     assert!(!csrf.is_empty());
     // The studio speaks the browser's language.

@@ -90,6 +90,10 @@ try {
   assert.ok(width <= 400, `mobile preview is narrow (${width}px)`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${shots}/studio-mobile-dark.png`, fullPage: true });
+  // The tenant's layer previewed in another workspace; a workspace's layer in its own.
+  assert.ok(await page.isVisible('#preview-in'));
+  await page.selectOption('#preview-in', 'shop');
+  await frame.locator('body[data-page=login]').waitFor();
   // Every page of the preview list renders.
   const ids = await page.locator('#preview-page option').evaluateAll((os) => os.map((o) => o.value));
   assert.ok(ids.length >= 21, `${ids.length} pages`);
@@ -142,6 +146,14 @@ try {
   assert.equal(await page.inputValue('#light---pc-color-primary'), '#aa0000');
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${shots}/studio-rolled-back.png`, fullPage: true });
+
+  // Another layer: the shop workspace's, previewed in its own workspace, nothing drafted yet.
+  await page.selectOption('#layer', 'workspace/shop');
+  await page.waitForFunction(() => document.getElementById('preview-in-box').hidden);
+  await page.waitForFunction(() => /Nothing is published here yet/.test(document.getElementById('layer-status').textContent));
+  assert.equal(await page.inputValue('#light---pc-color-primary'), '#aa0000', 'the workspace inherits the tenant colour');
+  await page.selectOption('#layer', 'tenant');
+  await page.waitForFunction(() => !document.getElementById('preview-in-box').hidden);
 
   // The studio in Arabic: right to left, its own texts translated.
   const arabic = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'ar' });
