@@ -23,7 +23,8 @@ pub const ADMIN_PASSWORD: &str = "brand manager pass";
 
 /// Tenants `initech` (studio client in workspace `console`, staff: brenda tenant-admin,
 /// ursula user-admin, walter nothing; workspace `shop` with client `web`) and `globex`
-/// (its own studio, gina tenant-admin), and `hooli` without a studio client.
+/// (its own studio, gina tenant-admin), and `hooli` without a studio client (its one
+/// client with the studio's redirect URI is confidential: not one the studio uses).
 pub async fn studio_app(backend: Backend) -> TestApp {
     let app = TestApp::spawn(backend).await;
     let tenant = |id: &str, admin: &str| {
@@ -54,9 +55,10 @@ pub async fn studio_app(backend: Backend) -> TestApp {
         )
     };
     app.provision(&format!(
-        "tenants:\n{}{}  - id: hooli\n    pools: [{{ id: staff }}]\n    workspaces: [{{ id: console, pools: [staff] }}]\n",
+        "tenants:\n{}{}  - id: hooli\n    pools: [{{ id: staff }}]\n    workspaces:\n      - id: console\n        pools: [staff]\n        clients: [{{ client_id: confidential, client_secret: confidential-secret, redirect_uris: [\"{}/hooli/studio/callback\"], grant_types: [authorization_code], scopes: [openid] }}]\n",
         tenant("initech", "brenda"),
-        tenant("globex", "gina")
+        tenant("globex", "gina"),
+        app.base
     ))
     .await;
     app
