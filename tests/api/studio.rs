@@ -157,6 +157,15 @@ async fn signing_in_takes_an_administrator_of_the_tenant(backend: Backend) {
     assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
 
     // brenda (tenant-admin): the studio, behind a Strict, HttpOnly cookie of its path.
+    let (b, _) = browser();
+    let studio = format!("{}/initech/studio", app.base);
+    let back = b.sign_in(&studio, &format!("{studio}/callback"), "brenda", ADMIN_PASSWORD, "allow").await;
+    let resp = b.http.get(back.as_str()).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let session_cookie = resp.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("pc_studio=")).unwrap();
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/initech/studio", "Max-Age=28800"] {
+        assert!(session_cookie.contains(attr), "{attr} in {session_cookie}");
+    }
     let (b, jar2, csrf) = brenda(&app).await;
     assert!(studio_cookie(&app, &jar2, "initech").is_some());
     let resp = b.http.get(format!("{}/initech/studio", app.base)).send().await.unwrap();
