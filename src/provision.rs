@@ -454,7 +454,7 @@ fn check_privilege(path: &str, t: &TenantSpec, existing: &Existing, id: &str) ->
 
 /// A key that is present, with its value or `null`, as `Some(…)`: absent keys keep their
 /// default `None` (`#[serde(default)]`).
-fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+pub(crate) fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Ok(Some(Option::deserialize(d)?))
 }
 

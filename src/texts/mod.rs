@@ -770,7 +770,7 @@ mod tests {
         assert_eq!(en.code_wrong(3), "That code is not correct. You have 3 attempts left.");
         let de = builtin("de");
         assert!(de.wait_seconds(30).contains("30 Sekunden"), "{}", de.wait_seconds(30));
-        assert_eq!(de.sign_in_to("Shop"), "Melden Sie sich an, um zu Shop zu gelangen.");
+        assert_eq!(de.sign_in_to("Shop"), "Melden Sie sich an, um mit Shop fortzufahren.");
         let ar = builtin("ar");
         assert_eq!(ar.code_wrong(2), "هذا الرمز غير صحيح. تبقّت لك محاولتان.", "Arabic dual");
         assert!(ar.code_intro("a•••@example.com", 10).ends_with("10 دقائق."), "{}", ar.code_intro("a", 10));
