@@ -25,6 +25,7 @@ pub mod startup;
 pub mod state;
 pub mod storage;
 pub mod templates;
+pub mod studio;
 pub mod texts;
 pub mod theme;
 pub mod views;

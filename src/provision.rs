@@ -588,6 +588,10 @@ impl Planner<'_> {
         for (wi, w) in t.workspaces.iter().enumerate() {
             let wp = format!("{tp}/workspaces/{wi}");
             check_id(&format!("{wp}/id"), &w.id)?;
+            // `/{tenant}/studio` is the theme studio (`studio`), never a workspace.
+            if w.id == "studio" {
+                return Err(err(format!("{wp}/id"), "\"studio\" is reserved (the theme studio)"));
+            }
             dup(&format!("{wp}/id"), &mut ws_ids, &w.id)?;
             self.workspace(&mut tx, &wp, w, &pool_ids)?;
         }

@@ -22,5 +22,6 @@ mod operations;
 mod pools;
 mod templates;
 mod theme_cli;
+mod studio;
 mod themes;
 mod texts;
