@@ -25,4 +25,5 @@ pub mod state;
 pub mod storage;
 pub mod texts;
 pub mod theme;
+pub mod theme_cache;
 pub mod views;

@@ -195,6 +195,14 @@ impl std::fmt::Display for PageId {
     }
 }
 
+/// The show-password toggle (`static/js/password.js`), served by `http::assets`.
+pub const PASSWORD_JS: &str = include_str!("../static/js/password.js");
+
+static PASSWORD_JS_URL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use sha2::Digest;
+    format!("/static/js/password.js?v={}", crate::crypto::hex(&sha2::Sha256::digest(PASSWORD_JS.as_bytes())[..8]))
+});
+
 /// What every page needs: theme, language, the CSP nonce of its inline style.
 pub struct PageCtx {
     /// Which page this is (`data-page`).
@@ -215,6 +223,10 @@ pub struct LoginPage {
     pub flow: String,
     pub csrf: String,
     pub client_name: String,
+    /// The identifier field: its label and input type follow the workspace's pools
+    /// (`email`, `tel` or `text`).
+    pub label: String,
+    pub input_type: &'static str,
     pub username: String,
     pub error: Option<String>,
     pub register_url: Option<String>,
@@ -257,6 +269,17 @@ pub struct ConsentPage {
     pub csrf: String,
     pub client_name: String,
     pub scopes: Vec<ScopeLine>,
+    /// Who is signed in (their email address, phone number or username), with the
+    /// switch-account form ("Not you?") posting to `switch_action`.
+    pub user: Option<String>,
+    pub switch_action: String,
+}
+
+impl PageCtx {
+    /// The URL of the show-password script, with its content hash.
+    pub fn password_js(&self) -> &'static str {
+        &PASSWORD_JS_URL
+    }
 }
 
 impl ConsentPage {
@@ -275,6 +298,8 @@ pub struct LogoutPage {
     pub post_logout_redirect_uri: String,
     pub state: String,
     pub client_id: String,
+    /// The application asking, by name, when it is known.
+    pub app: Option<String>,
 }
 
 #[derive(Template)]
@@ -294,6 +319,8 @@ pub struct ErrorPage {
     /// Technical detail for support (a protocol error description, a correlation id),
     /// shown under "Technical details" only; may be empty.
     pub detail: String,
+    /// "Back to <app>" when the page knows the application: (href, text).
+    pub back: Option<(String, String)>,
 }
 
 /// A form input rendered from a pool's payload schema (or an identifier field).
@@ -325,6 +352,13 @@ pub struct RegisterPage {
 }
 
 /// One-time-code entry (activation and password reset).
+impl RegisterPage {
+    /// Whether a field has an error (the summary at the top links to each).
+    pub fn has_field_errors(&self) -> bool {
+        self.fields.iter().any(|f| f.error.is_some())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "pages/code.html")]
 pub struct CodePage {
@@ -532,6 +566,8 @@ pub mod samples {
                 flow: flow(),
                 csrf: csrf(),
                 client_name: "Shop".into(),
+                label: t.label_email.clone(),
+                input_type: "email",
                 username: String::new(),
                 error: None,
                 register_url: Some("/acme/shop/register?flow=sample-flow".into()),
@@ -545,6 +581,8 @@ pub mod samples {
                 csrf: csrf(),
                 client_name: "Shop".into(),
                 scopes: t.scope_lines(&["openid".into(), "profile".into(), "email".into()]),
+                user: Some("alice@example.com".into()),
+                switch_action: "/acme/shop/consent/switch".into(),
             }),
             PageId::Register => Box::new(RegisterPage {
                 page: ctx(id, &t.register_title, theme, t),
@@ -577,9 +615,10 @@ pub mod samples {
                 post_logout_redirect_uri: String::new(),
                 state: String::new(),
                 client_id: "shop".into(),
+                app: Some("Shop".into()),
             }),
             PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, &t.signed_out, theme, t) }),
-            PageId::Error => Box::new(ErrorPage { page: ctx(id, &t.error_title, theme, t), code: "invalid_request".into(), message: t.sample_error.clone(), detail: String::new() }),
+            PageId::Error => Box::new(ErrorPage { page: ctx(id, &t.error_title, theme, t), code: "invalid_request".into(), message: t.sample_error.clone(), detail: String::new(), back: Some(("https://shop.example/".into(), t.back_to_app("Shop"))) }),
             PageId::EmailOtp | PageId::SmsOtp => Box::new(OtpCodePage {
                 page: ctx(id, if id == PageId::EmailOtp { &t.email_otp_title } else { &t.sms_otp_title }, theme, t),
                 heading: (if id == PageId::EmailOtp { &t.email_otp_title } else { &t.sms_otp_title }).clone(),

@@ -110,7 +110,7 @@ pub fn error_page(status: StatusCode, theme: Theme, t: Texts, code: &str, messag
     let origins = theme.csp_origins();
     let framed = theme.clone();
     let title = t.error_title.clone();
-    let page = ErrorPage { page: page_ctx(PageId::Error, &title, theme, t), code: code.to_owned(), message: message.to_owned(), detail: detail.to_owned() };
+    let page = ErrorPage { page: page_ctx(PageId::Error, &title, theme, t), code: code.to_owned(), message: message.to_owned(), detail: detail.to_owned(), back: None };
     render_with(status, &page.page.nonce.clone(), &page, "", &origins, Some(&framed))
 }
 

@@ -331,7 +331,7 @@ impl Theme {
     }
 
     /// The page's texts in `lang`: the catalogue with this theme's overrides.
-    pub fn strings(&self, lang: &str) -> crate::views::Texts {
+    pub fn strings(&self, lang: &str) -> std::sync::Arc<crate::texts::Strings> {
         crate::texts::strings(lang, &[&self.texts])
     }
 
