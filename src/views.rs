@@ -213,6 +213,8 @@ pub struct PageCtx {
     pub nonce: String,
     /// Content hash of app.css, for cache busting.
     pub css: &'static str,
+    /// The workspace's terms and privacy links (under the form).
+    pub links: crate::storage::WorkspaceLinks,
 }
 
 #[derive(Template)]
@@ -356,6 +358,13 @@ impl RegisterPage {
     /// Whether a field has an error (the summary at the top links to each).
     pub fn has_field_errors(&self) -> bool {
         self.fields.iter().any(|f| f.error.is_some())
+    }
+
+    /// The password's entry in the summary: the rules it missed (the list under the field
+    /// says the rest).
+    pub fn password_summary(&self) -> String {
+        let missed: Vec<&str> = self.password_error.iter().skip(1).map(String::as_str).collect();
+        if missed.is_empty() { self.password_error.join(" ") } else { missed.join("; ") }
     }
 }
 
@@ -527,7 +536,11 @@ pub mod samples {
     use super::*;
 
     fn ctx(id: PageId, title: &str, theme: &Theme, t: &Texts) -> PageCtx {
-        PageCtx { id, title: title.into(), theme: theme.clone(), t: t.clone(), nonce: "sample-nonce".into(), css: "sample" }
+        PageCtx { id, title: title.into(), theme: theme.clone(), t: t.clone(), nonce: "sample-nonce".into(), css: "sample", links: sample_links() }
+    }
+
+    fn sample_links() -> crate::storage::WorkspaceLinks {
+        crate::storage::WorkspaceLinks { terms_url: Some("https://shop.example/terms".into()), privacy_url: Some("https://shop.example/privacy".into()) }
     }
 
     fn field(name: &str, label: &str, kind: &'static str) -> Field {

@@ -61,7 +61,7 @@ pub fn see_other(location: &str) -> HttpResponse {
 
 /// Page context of page `id` for `theme` in the language `t`.
 pub fn page_ctx(id: PageId, title: &str, theme: Theme, t: Texts) -> PageCtx {
-    PageCtx { id, title: title.to_owned(), theme, t, nonce: random_token(16), css: super::assets::app_css_hash() }
+    PageCtx { id, title: title.to_owned(), theme, t, nonce: random_token(16), css: super::assets::app_css_hash(), links: Default::default() }
 }
 
 /// Renders a page with its CSP: the inline theme style is allowed by nonce only; images

@@ -73,6 +73,18 @@ pub struct Workspace {
     pub mail_from: Option<crate::delivery::Sender>,
     /// The tenant's own levels of assurance (besides the built-in ones).
     pub levels: Vec<crate::model::AssuranceLevel>,
+    /// The terms of use and privacy policy the workspace's pages link to.
+    pub links: WorkspaceLinks,
+}
+
+/// A workspace's legal links (`terms_url`, `privacy_url`): `https://` URLs, shown under
+/// every hosted page of the workspace.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceLinks {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

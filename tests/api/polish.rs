@@ -20,6 +20,7 @@ on_every_backend!(
     the_show_password_toggle_is_our_script_and_the_field_works_without_it,
     mails_are_themed_and_speak_the_themes_texts_in_the_recipients_language,
     a_published_theme_shows_on_the_next_page,
+    terms_and_privacy_links_are_workspace_settings_https_only,
 );
 
 fn authorize(app: &TestApp, workspace: &str, client: &str, redirect: &str, extra: &[(&str, &str)]) -> String {
@@ -275,6 +276,39 @@ async fn a_published_theme_shows_on_the_next_page(backend: Backend) {
     assert_eq!(s, 200);
     let html = browser.http.get(url.as_str()).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("<span>First</span>") && !html.contains("Draft"));
+}
+
+async fn terms_and_privacy_links_are_workspace_settings_https_only(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let browser = Browser::default();
+    let authorize_url = authorize(&app, "shop", "shop-web", WEB_REDIRECT, &[]);
+    let (_, html, _) = browser.first_form(&authorize_url, WEB_REDIRECT).await;
+    assert!(select(&html, "footer.legal").is_none(), "none set, none shown");
+    app.provision("tenants:\n  - id: acme\n    workspaces:\n      - { id: shop, terms_url: \"https://shop.example/terms?a=1&b=2\", privacy_url: \"https://shop.example/privacy\" }\n").await;
+    let (_, html, _) = browser.first_form(&authorize_url, WEB_REDIRECT).await;
+    assert!(select(&html, "footer.legal a[href=\"https://shop.example/terms?a=1&b=2\"]").is_some_and(|a| a.contains("Terms of use")), "{html}");
+    assert!(select(&html, "footer.legal a[href=\"https://shop.example/privacy\"]").is_some_and(|a| a.contains("Privacy policy")), "{html}");
+    // In the page's language, and on the error pages too.
+    let (_, html, _) = browser.first_form(&authorize(&app, "shop", "shop-web", WEB_REDIRECT, &[("ui_locales", "fr")]), WEB_REDIRECT).await;
+    assert!(text_of(&html, "footer.legal").contains("Politique de confidentialité"), "{html}");
+    let (_, html) = browser.follow(&app.url("login?flow=nope"), WEB_REDIRECT).await.page();
+    assert!(select(&html, "footer.legal").is_some(), "{html}");
+    // Another workspace keeps its own (none).
+    let (_, html, _) = browser.first_form(&crate::pools::club_authorize(&[], &app), CLUB_REDIRECT).await;
+    assert!(select(&html, "footer.legal").is_none());
+    // Only https URLs, named by their setting.
+    for (key, bad) in [("terms_url", "http://shop.example/terms"), ("privacy_url", "javascript:alert(1)"), ("terms_url", "https://"), ("privacy_url", "https://user:pw@shop.example/")] {
+        let yaml = format!("tenants:\n  - id: acme\n    workspaces:\n      - {{ id: shop, {key}: \"{bad}\" }}\n");
+        match portcullis::provision::prepare(&app.state, portcullis::provision::parse(&yaml).unwrap(), "test.yaml").await {
+            Err(portcullis::provision::PlanError::Invalid(e)) => assert_eq!(e.pointer, format!("/tenants/0/workspaces/0/{key}"), "{bad}"),
+            Err(portcullis::provision::PlanError::App(e)) => panic!("{bad}: {e}"),
+            Ok(_) => panic!("{bad} accepted"),
+        }
+    }
+    // Left out keeps it; null removes it.
+    app.provision("tenants:\n  - id: acme\n    workspaces:\n      - { id: shop, privacy_url: null }\n").await;
+    let (_, html, _) = browser.first_form(&authorize_url, WEB_REDIRECT).await;
+    assert!(select(&html, "footer.legal a[href=\"https://shop.example/terms?a=1&b=2\"]").is_some() && !html.contains("shop.example/privacy"), "{html}");
 }
 
 /// Two nodes behind one balancer (PostgreSQL and Redis): a theme published through one is

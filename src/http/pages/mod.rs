@@ -155,7 +155,9 @@ impl Page {
     }
 
     pub fn ctx(&self, id: PageId, title: &str) -> PageCtx {
-        response::page_ctx(id, title, Theme::clone(&self.theme), self.t.clone())
+        let mut ctx = response::page_ctx(id, title, Theme::clone(&self.theme), self.t.clone());
+        ctx.links = self.cw.workspace.links.clone();
+        ctx
     }
 
     /// Renders a page template (whose `PageCtx` carries the CSP nonce).
@@ -209,7 +211,7 @@ impl Page {
     fn error_with(&self, status: StatusCode, code: &str, message: &str, detail: &str) -> PageError {
         // Back to the application, when the page knows it and it has a web home.
         let back = self.app.as_ref().and_then(|a| a.home.as_ref().map(|h| (h.clone(), self.t.back_to_app(a.name.as_str()))));
-        PageError(Box::new(Shown { status, code: code.into(), message: message.into(), detail: detail.into(), theme: Theme::clone(&self.theme), t: self.t.clone(), back }))
+        PageError(Box::new(Shown { status, code: code.into(), message: message.into(), detail: detail.into(), theme: Theme::clone(&self.theme), t: self.t.clone(), back, links: self.cw.workspace.links.clone() }))
     }
 
     /// 400 `invalid_request`, the answer to forms and links that are no longer valid;
@@ -244,6 +246,7 @@ struct Shown {
     theme: Theme,
     t: Texts,
     back: Option<(String, String)>,
+    links: crate::storage::WorkspaceLinks,
 }
 
 impl std::fmt::Debug for PageError {
@@ -266,8 +269,10 @@ impl ResponseError for PageError {
     fn error_response(&self) -> HttpResponse {
         let e = &self.0;
         let title = e.t.error_title.clone();
+        let mut page = response::page_ctx(PageId::Error, &title, e.theme.clone(), e.t.clone());
+        page.links = e.links.clone();
         let view = crate::views::ErrorPage {
-            page: response::page_ctx(PageId::Error, &title, e.theme.clone(), e.t.clone()),
+            page,
             code: e.code.clone(),
             message: e.message.clone(),
             detail: e.detail.clone(),
