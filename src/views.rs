@@ -214,7 +214,7 @@ pub struct PageCtx {
     /// Content hash of app.css, for cache busting.
     pub css: &'static str,
     /// The workspace's terms and privacy links (under the form).
-    pub links: crate::storage::WorkspaceLinks,
+    pub links: crate::model::WorkspaceLinks,
 }
 
 #[derive(Template)]
@@ -539,8 +539,8 @@ pub mod samples {
         PageCtx { id, title: title.into(), theme: theme.clone(), t: t.clone(), nonce: "sample-nonce".into(), css: "sample", links: sample_links() }
     }
 
-    fn sample_links() -> crate::storage::WorkspaceLinks {
-        crate::storage::WorkspaceLinks { terms_url: Some("https://shop.example/terms".into()), privacy_url: Some("https://shop.example/privacy".into()) }
+    fn sample_links() -> crate::model::WorkspaceLinks {
+        crate::model::WorkspaceLinks { terms_url: Some("https://shop.example/terms".into()), privacy_url: Some("https://shop.example/privacy".into()) }
     }
 
     fn field(name: &str, label: &str, kind: &'static str) -> Field {

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-pub use crate::model::TenantId;
+pub use crate::model::{TenantId, WorkspaceLinks};
 
 pub mod cache;
 #[cfg(test)]
@@ -77,15 +77,6 @@ pub struct Workspace {
     pub links: WorkspaceLinks,
 }
 
-/// A workspace's legal links (`terms_url`, `privacy_url`): `https://` URLs, shown under
-/// every hosted page of the workspace.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkspaceLinks {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terms_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy_url: Option<String>,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
