@@ -767,6 +767,23 @@ mod tests {
     }
 
     #[test]
+    fn the_split_layout_shows_one_brand_panel_the_themes_or_the_frames() {
+        let t = crate::texts::builtin("en");
+        let count = |spec: crate::theme::ThemeSpec| {
+            let theme = crate::theme::resolve(&[crate::theme::builtin(), &spec]);
+            let html = theme.framed(samples::sample(PageId::Login, &theme, &t).dyn_render().unwrap());
+            (html.matches("class=\"brand-panel\"").count(), html)
+        };
+        let split = || crate::theme::ThemeSpec { layout: Some(crate::theme::Layout::Split), product_name: Some("ACME".into()), ..Default::default() };
+        let (n, html) = count(split());
+        assert!(n == 1 && html.contains("<aside class=\"brand-panel\" aria-hidden=\"true\"><span>ACME</span></aside>"), "{html}");
+        assert_eq!(count(crate::theme::ThemeSpec { layout: None, ..split() }).0, 0, "centered: none");
+        assert_eq!(count(crate::theme::ThemeSpec { background_image: Some("/static/t/acme/x.png".into()), ..split() }).0, 0, "the image is the panel");
+        let (n, html) = count(crate::theme::ThemeSpec { frame: Some("<aside class=\"brand-panel\"><p>Banking made simple</p></aside>{{ form }}".into()), ..split() });
+        assert!(n == 1 && html.contains("Banking made simple"), "the frame's own panel: {html}");
+    }
+
+    #[test]
     fn every_scope_of_a_grant_has_a_consent_line() {
         for lang in LOCALES {
             let t = crate::texts::builtin(lang);

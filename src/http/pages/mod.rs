@@ -39,7 +39,7 @@ pub mod totp;
 pub struct Page {
     pub state: web::Data<AppState>,
     pub cw: CurrentWorkspace,
-    /// The page's theme, from the node's cache (`theme::cache`): the workspace's, then the
+    /// The page's theme, from the node's cache (`theme_cache`): the workspace's, then the
     /// flow's client's once known.
     pub theme: Arc<Resolved>,
     /// The page's texts: in the negotiated locale (`speak`), with the theme's overrides.
