@@ -440,6 +440,20 @@ studio-mode = الوضع
 # (end of studio texts)
 
 ## Page polish
+error-summary-title = يُرجى مراجعة ما أدخلته
+label-email-or-phone = البريد الإلكتروني أو رقم الهاتف
+not-you = لست أنت؟ استخدم حسابًا آخر
+cancel = إلغاء
+still-signed-in-title = ما زلت مسجّل الدخول
+still-signed-in-text = لم يتغيّر شيء. يمكنك إغلاق هذه الصفحة أو العودة إلى التطبيق.
+show-password = إظهار كلمة المرور
+hide-password = إخفاء كلمة المرور
+terms-link = شروط الاستخدام
+privacy-link = سياسة الخصوصية
+back-to-app = العودة إلى { $app }
+signed-in-as = أنت مسجّل الدخول باسم { $user }.
+sign-out-question-app = يطلب { $app } تسجيل خروجك. هل تريد تسجيل الخروج؟
+error-in-field = { $field }: { $error }
 # (end of polish texts)
 
 ## Theme folders and templates

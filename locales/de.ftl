@@ -397,6 +397,20 @@ studio-mode = Modus
 # (end of studio texts)
 
 ## Page polish
+error-summary-title = Bitte prüfen Sie Ihre Eingaben
+label-email-or-phone = E-Mail-Adresse oder Telefonnummer
+not-you = Nicht Sie? Mit einem anderen Konto anmelden
+cancel = Abbrechen
+still-signed-in-title = Sie sind weiterhin angemeldet
+still-signed-in-text = Es wurde nichts geändert. Sie können diese Seite schließen oder zur Anwendung zurückkehren.
+show-password = Passwort anzeigen
+hide-password = Passwort verbergen
+terms-link = Nutzungsbedingungen
+privacy-link = Datenschutzerklärung
+back-to-app = Zurück zu { $app }
+signed-in-as = Angemeldet als { $user }.
+sign-out-question-app = { $app } möchte Sie abmelden. Möchten Sie sich abmelden?
+error-in-field = { $field }: { $error }
 # (end of polish texts)
 
 ## Theme folders and templates

@@ -363,6 +363,20 @@ studio-mode = Mode
 # (end of studio texts)
 
 ## Page polish
+error-summary-title = There is a problem
+label-email-or-phone = Email address or phone number
+not-you = Not you? Use another account
+cancel = Cancel
+still-signed-in-title = You are still signed in
+still-signed-in-text = Nothing has changed. You can close this page or return to the application.
+show-password = Show password
+hide-password = Hide password
+terms-link = Terms of use
+privacy-link = Privacy policy
+back-to-app = Back to { $app }
+signed-in-as = Signed in as { $user }.
+sign-out-question-app = { $app } wants to sign you out. Do you want to sign out?
+error-in-field = { $field }: { $error }
 # (end of polish texts)
 
 ## Theme folders and templates

@@ -397,6 +397,20 @@ studio-mode = Modo
 # (end of studio texts)
 
 ## Page polish
+error-summary-title = Revise los datos introducidos
+label-email-or-phone = Correo electrónico o número de teléfono
+not-you = ¿No es usted? Usar otra cuenta
+cancel = Cancelar
+still-signed-in-title = Sigue con la sesión iniciada
+still-signed-in-text = No se ha cambiado nada. Puede cerrar esta página o volver a la aplicación.
+show-password = Mostrar contraseña
+hide-password = Ocultar contraseña
+terms-link = Condiciones de uso
+privacy-link = Política de privacidad
+back-to-app = Volver a { $app }
+signed-in-as = Ha iniciado sesión como { $user }.
+sign-out-question-app = { $app } quiere cerrar su sesión. ¿Desea cerrar la sesión?
+error-in-field = { $field }: { $error }
 # (end of polish texts)
 
 ## Theme folders and templates

@@ -397,6 +397,20 @@ studio-mode = Mode
 # (end of studio texts)
 
 ## Page polish
+error-summary-title = Veuillez vérifier votre saisie
+label-email-or-phone = Adresse e-mail ou numéro de téléphone
+not-you = Ce n’est pas vous ? Utiliser un autre compte
+cancel = Annuler
+still-signed-in-title = Vous êtes toujours connecté
+still-signed-in-text = Rien n’a été modifié. Vous pouvez fermer cette page ou revenir à l’application.
+show-password = Afficher le mot de passe
+hide-password = Masquer le mot de passe
+terms-link = Conditions d’utilisation
+privacy-link = Politique de confidentialité
+back-to-app = Retour à { $app }
+signed-in-as = Connecté en tant que { $user }.
+sign-out-question-app = { $app } souhaite vous déconnecter. Voulez-vous vous déconnecter ?
+error-in-field = { $field } : { $error }
 # (end of polish texts)
 
 ## Theme folders and templates

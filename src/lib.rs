@@ -28,4 +28,5 @@ pub mod templates;
 pub mod studio;
 pub mod texts;
 pub mod theme;
+pub mod theme_cache;
 pub mod views;

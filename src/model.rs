@@ -135,3 +135,13 @@ pub struct AssuranceLevel {
     pub acr: String,
     pub reached_by: Vec<Vec<String>>,
 }
+
+/// A workspace's legal links (`terms_url`, `privacy_url`): `https://` URLs, shown under
+/// every hosted page of the workspace.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WorkspaceLinks {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_url: Option<String>,
+}

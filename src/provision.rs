@@ -159,6 +159,13 @@ pub struct WorkspaceSpec {
     /// stored one, `null` removes it.
     #[serde(default, deserialize_with = "present")]
     pub default_locale: Option<Option<String>>,
+    /// The terms of use its pages link to (`https://`); absent keeps the stored one,
+    /// `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    pub terms_url: Option<Option<String>>,
+    /// The privacy policy its pages link to (`https://`); as `terms_url`.
+    #[serde(default, deserialize_with = "present")]
+    pub privacy_url: Option<Option<String>>,
     #[serde(default)]
     pub pools: Option<Vec<String>>,
     #[serde(default)]
@@ -286,6 +293,30 @@ const SCOPES: &[&str] = &["openid", "profile", "email", "phone", "address", "off
 /// Privileges that exist in every tenant (see `admin::authz`).
 pub const BUILTIN_PRIVILEGES: &[&str] = &["system-admin", "tenant-admin", "user-admin"];
 const GRANTS: &[&str] = &["authorization_code", "refresh_token", "client_credentials"];
+
+/// A workspace's `terms_url` and `privacy_url` after the document: each given one
+/// replaces (or with `null` removes) the stored one; `None` when the document names
+/// neither. Only `https://` URLs with a host are taken: they are links on every page.
+fn workspace_links(wp: &str, w: &WorkspaceSpec, was: Option<&crate::storage::Workspace>) -> Result<Option<crate::storage::WorkspaceLinks>, PlanError> {
+    if w.terms_url.is_none() && w.privacy_url.is_none() {
+        return Ok(None);
+    }
+    let mut links = was.map(|x| x.links.clone()).unwrap_or_default();
+    for (key, given, slot) in [("terms_url", &w.terms_url, &mut links.terms_url), ("privacy_url", &w.privacy_url, &mut links.privacy_url)] {
+        match given {
+            None => {}
+            Some(None) => *slot = None,
+            Some(Some(u)) => {
+                let ok = url::Url::parse(u).ok().filter(|p| p.scheme() == "https" && p.host_str().is_some_and(|h| !h.is_empty()) && p.username().is_empty() && p.password().is_none());
+                if ok.is_none() || u.len() > 2048 {
+                    return Err(err(format!("{wp}/{key}"), "an https:// URL (at most 2048 characters)"));
+                }
+                *slot = Some(u.clone());
+            }
+        }
+    }
+    Ok(Some(links))
+}
 
 /// Why a file (or an admin API document) cannot be planned: a field to fix, named by its
 /// JSON pointer into the file, or a failure to read what it refers to.
@@ -761,7 +792,8 @@ impl Planner<'_> {
         {
             return Err(err(format!("{wp}/default_locale"), format!("one of {}", crate::locale::LOCALES.join(", "))));
         }
-        tx.writes.push(Some("workspace"), Write::Workspace { tenant: tx.tenant.clone(), id: w.id.clone(), name, default_locale: w.default_locale.clone(), pools: ws_pools, replace: true });
+        let links = workspace_links(wp, w, was)?;
+        tx.writes.push(Some("workspace"), Write::Workspace { tenant: tx.tenant.clone(), id: w.id.clone(), name, default_locale: w.default_locale.clone(), links, pools: ws_pools, replace: true });
         // Themes only where the document has one, each checked over the layers below it
         // (the file's, else the stored ones).
         let stored = |scope: &ThemeScope| existing.themes.get(&(t.id.clone(), scope.key())).cloned().unwrap_or_default();

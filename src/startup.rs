@@ -31,6 +31,8 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
     let keys = KeyRing::load(sql.clone(), clock.clone(), ttl.id_token.max(ttl.access_token) + 300).await?;
     let cached = Arc::new(Cached::new(sql.clone(), sql.clone(), clock.clone(), config.directory_cache_ttl));
     let delivery = crate::delivery::from_settings(config.delivery())?;
+    let sessions = Sessions::new(session_store);
+    let theme_cache = Arc::new(crate::theme_cache::ThemeCache::new(sql.clone(), sessions.clone(), clock.clone(), config.directory_cache_ttl));
     let secrets = crate::identity::secrets::SecretKeys::load(config.totp_key.as_deref(), &config.totp_old_keys, &config.totp_key_file)?;
     Ok(AppState {
         secrets: Arc::new(secrets),
@@ -53,9 +55,10 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
         audit: sql.clone(),
         db_health: sql.clone(),
         counters: sql.clone(),
-        themes: sql.clone(),
+        themes: theme_cache.clone(),
+        theme_cache,
         housekeeping: sql,
-        sessions: Sessions::new(session_store),
+        sessions,
         keys: Arc::new(keys),
     })
 }

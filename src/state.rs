@@ -34,6 +34,9 @@ pub struct AppState {
     pub housekeeping: Arc<dyn Housekeeping>,
     /// Versioned theme layers, drafts and assets: the only writer of themes.
     pub themes: Arc<dyn ThemeStore>,
+    /// The same store with the resolved themes of pages cached (`theme_cache`); `themes`
+    /// is this cache too, so every publish reaches it.
+    pub theme_cache: Arc<crate::theme_cache::ThemeCache>,
     pub sessions: Sessions,
     pub keys: Arc<KeyRing>,
     pub hasher: Hasher,
@@ -69,6 +72,7 @@ impl AppState {
             clock: self.clock.as_ref(),
             delivery: &self.delivery,
             config: &self.config,
+            themes: &self.theme_cache,
         }
     }
 }

@@ -195,6 +195,14 @@ impl std::fmt::Display for PageId {
     }
 }
 
+/// The show-password toggle (`static/js/password.js`), served by `http::assets`.
+pub const PASSWORD_JS: &str = include_str!("../static/js/password.js");
+
+static PASSWORD_JS_URL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use sha2::Digest;
+    format!("/static/js/password.js?v={}", crate::crypto::hex(&sha2::Sha256::digest(PASSWORD_JS.as_bytes())[..8]))
+});
+
 /// What every page needs: theme, language, the CSP nonce of its inline style.
 pub struct PageCtx {
     /// Which page this is (`data-page`).
@@ -205,6 +213,8 @@ pub struct PageCtx {
     pub nonce: String,
     /// Content hash of app.css, for cache busting.
     pub css: &'static str,
+    /// The workspace's terms and privacy links (under the form).
+    pub links: crate::model::WorkspaceLinks,
 }
 
 #[derive(Template)]
@@ -215,6 +225,10 @@ pub struct LoginPage {
     pub flow: String,
     pub csrf: String,
     pub client_name: String,
+    /// The identifier field: its label and input type follow the workspace's pools
+    /// (`email`, `tel` or `text`).
+    pub label: String,
+    pub input_type: &'static str,
     pub username: String,
     pub error: Option<String>,
     pub register_url: Option<String>,
@@ -257,6 +271,17 @@ pub struct ConsentPage {
     pub csrf: String,
     pub client_name: String,
     pub scopes: Vec<ScopeLine>,
+    /// Who is signed in (their email address, phone number or username), with the
+    /// switch-account form ("Not you?") posting to `switch_action`.
+    pub user: Option<String>,
+    pub switch_action: String,
+}
+
+impl PageCtx {
+    /// The URL of the show-password script, with its content hash.
+    pub fn password_js(&self) -> &'static str {
+        &PASSWORD_JS_URL
+    }
 }
 
 impl ConsentPage {
@@ -275,6 +300,8 @@ pub struct LogoutPage {
     pub post_logout_redirect_uri: String,
     pub state: String,
     pub client_id: String,
+    /// The application asking, by name, when it is known.
+    pub app: Option<String>,
 }
 
 #[derive(Template)]
@@ -294,6 +321,8 @@ pub struct ErrorPage {
     /// Technical detail for support (a protocol error description, a correlation id),
     /// shown under "Technical details" only; may be empty.
     pub detail: String,
+    /// "Back to <app>" when the page knows the application: (href, text).
+    pub back: Option<(String, String)>,
 }
 
 /// A form input rendered from a pool's payload schema (or an identifier field).
@@ -325,6 +354,20 @@ pub struct RegisterPage {
 }
 
 /// One-time-code entry (activation and password reset).
+impl RegisterPage {
+    /// Whether a field has an error (the summary at the top links to each).
+    pub fn has_field_errors(&self) -> bool {
+        self.fields.iter().any(|f| f.error.is_some())
+    }
+
+    /// The password's entry in the summary: the rules it missed (the list under the field
+    /// says the rest).
+    pub fn password_summary(&self) -> String {
+        let missed: Vec<&str> = self.password_error.iter().skip(1).map(String::as_str).collect();
+        if missed.is_empty() { self.password_error.join(" ") } else { missed.join("; ") }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "pages/code.html")]
 pub struct CodePage {
@@ -493,7 +536,11 @@ pub mod samples {
     use super::*;
 
     fn ctx(id: PageId, title: &str, theme: &Theme, t: &Texts) -> PageCtx {
-        PageCtx { id, title: title.into(), theme: theme.clone(), t: t.clone(), nonce: "sample-nonce".into(), css: "sample" }
+        PageCtx { id, title: title.into(), theme: theme.clone(), t: t.clone(), nonce: "sample-nonce".into(), css: "sample", links: sample_links() }
+    }
+
+    fn sample_links() -> crate::model::WorkspaceLinks {
+        crate::model::WorkspaceLinks { terms_url: Some("https://shop.example/terms".into()), privacy_url: Some("https://shop.example/privacy".into()) }
     }
 
     fn field(name: &str, label: &str, kind: &'static str) -> Field {
@@ -532,6 +579,8 @@ pub mod samples {
                 flow: flow(),
                 csrf: csrf(),
                 client_name: "Shop".into(),
+                label: t.label_email.clone(),
+                input_type: "email",
                 username: String::new(),
                 error: None,
                 register_url: Some("/acme/shop/register?flow=sample-flow".into()),
@@ -545,6 +594,8 @@ pub mod samples {
                 csrf: csrf(),
                 client_name: "Shop".into(),
                 scopes: t.scope_lines(&["openid".into(), "profile".into(), "email".into()]),
+                user: Some("alice@example.com".into()),
+                switch_action: "/acme/shop/consent/switch".into(),
             }),
             PageId::Register => Box::new(RegisterPage {
                 page: ctx(id, &t.register_title, theme, t),
@@ -577,9 +628,10 @@ pub mod samples {
                 post_logout_redirect_uri: String::new(),
                 state: String::new(),
                 client_id: "shop".into(),
+                app: Some("Shop".into()),
             }),
             PageId::LoggedOut => Box::new(LoggedOutPage { page: ctx(id, &t.signed_out, theme, t) }),
-            PageId::Error => Box::new(ErrorPage { page: ctx(id, &t.error_title, theme, t), code: "invalid_request".into(), message: t.sample_error.clone(), detail: String::new() }),
+            PageId::Error => Box::new(ErrorPage { page: ctx(id, &t.error_title, theme, t), code: "invalid_request".into(), message: t.sample_error.clone(), detail: String::new(), back: Some(("https://shop.example/".into(), t.back_to_app("Shop"))) }),
             PageId::EmailOtp | PageId::SmsOtp => Box::new(OtpCodePage {
                 page: ctx(id, if id == PageId::EmailOtp { &t.email_otp_title } else { &t.sms_otp_title }, theme, t),
                 heading: (if id == PageId::EmailOtp { &t.email_otp_title } else { &t.sms_otp_title }).clone(),
@@ -712,6 +764,23 @@ mod tests {
         time(&framed);
         let (a, b) = (time(&plain), time(&framed));
         println!("sign-in page: {:.0}/s without a frame, {:.0}/s with one; the frame costs {:.1} %", n as f64 / a.as_secs_f64(), n as f64 / b.as_secs_f64(), (b.as_secs_f64() / a.as_secs_f64() - 1.0) * 100.0);
+    }
+
+    #[test]
+    fn the_split_layout_shows_one_brand_panel_the_themes_or_the_frames() {
+        let t = crate::texts::builtin("en");
+        let count = |spec: crate::theme::ThemeSpec| {
+            let theme = crate::theme::resolve(&[crate::theme::builtin(), &spec]);
+            let html = theme.framed(samples::sample(PageId::Login, &theme, &t).dyn_render().unwrap());
+            (html.matches("class=\"brand-panel\"").count(), html)
+        };
+        let split = || crate::theme::ThemeSpec { layout: Some(crate::theme::Layout::Split), product_name: Some("ACME".into()), ..Default::default() };
+        let (n, html) = count(split());
+        assert!(n == 1 && html.contains("<aside class=\"brand-panel\" aria-hidden=\"true\"><span>ACME</span></aside>"), "{html}");
+        assert_eq!(count(crate::theme::ThemeSpec { layout: None, ..split() }).0, 0, "centered: none");
+        assert_eq!(count(crate::theme::ThemeSpec { background_image: Some("/static/t/acme/x.png".into()), ..split() }).0, 0, "the image is the panel");
+        let (n, html) = count(crate::theme::ThemeSpec { frame: Some("<aside class=\"brand-panel\"><p>Banking made simple</p></aside>{{ form }}".into()), ..split() });
+        assert!(n == 1 && html.contains("Banking made simple"), "the frame's own panel: {html}");
     }
 
     #[test]

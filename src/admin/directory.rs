@@ -549,7 +549,7 @@ async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
     obj.insert("client_id".into(), id.clone().into());
     let spec: ClientSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.clients.clients(&tenant, &ws).await?.iter().any(|c| c.client_id == id);
-    let w = WorkspaceSpec { id: ws.clone(), name: None, template: None, theme: None, default_locale: None, pools: None, clients: vec![spec] };
+    let w = WorkspaceSpec { id: ws.clone(), name: None, template: None, theme: None, default_locale: None, terms_url: None, privacy_url: None, pools: None, clients: vec![spec] };
     apply(&state, &caller, TenantSpec { workspaces: vec![w], ..tenant_shell(&tenant) }, true, true, "/tenants/0/workspaces/0/clients/0").await?;
     let view = ClientView::from(find_client(&state, &tenant, &ws, &id).await?);
     if existed { ok(&view) } else { created(&view) }

@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     use super::get;
     cfg.service(web::resource("/static/css/app.css").route(get().to(|| async { asset("text/css; charset=utf-8", APP_CSS) })))
         .service(web::resource("/static/img/logo.svg").route(get().to(|| async { asset("image/svg+xml", LOGO_SVG) })))
+        .service(web::resource("/static/js/password.js").route(get().to(|| async { asset("text/javascript; charset=utf-8", crate::views::PASSWORD_JS) })))
         .service(web::resource("/static/js/passkey.js").route(get().to(|| async { asset("text/javascript; charset=utf-8", PASSKEY_JS) })))
         .service(web::resource("/static/t/{tenant}/{file}").route(get().to(get_theme_asset)));
 }

@@ -50,6 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/reset").route(get().to(pages::reset::get_reset)).route(web::post().to(pages::reset::post_reset)))
                 .service(web::resource("/reset/confirm").route(get().to(pages::reset::get_reset_confirm)).route(web::post().to(pages::reset::post_reset_confirm)))
                 .service(web::resource("/consent").route(get().to(pages::login::get_consent)).route(web::post().to(pages::login::post_consent)))
+                .service(web::resource("/consent/switch").route(web::post().to(pages::login::post_switch_account)))
                 // Second factors by code (helper A).
                 .service(web::resource("/email-otp").route(get().to(pages::otp_factor::get_email_otp)).route(web::post().to(pages::otp_factor::post_email_otp)))
                 .service(web::resource("/sms-otp").route(get().to(pages::otp_factor::get_sms_otp)).route(web::post().to(pages::otp_factor::post_sms_otp)))

@@ -61,7 +61,7 @@ pub fn see_other(location: &str) -> HttpResponse {
 
 /// Page context of page `id` for `theme` in the language `t`.
 pub fn page_ctx(id: PageId, title: &str, theme: Theme, t: Texts) -> PageCtx {
-    PageCtx { id, title: title.to_owned(), theme, t, nonce: random_token(16), css: super::assets::app_css_hash() }
+    PageCtx { id, title: title.to_owned(), theme, t, nonce: random_token(16), css: super::assets::app_css_hash(), links: Default::default() }
 }
 
 /// Renders a page with its CSP: the inline theme style is allowed by nonce only; images
@@ -110,7 +110,7 @@ pub fn error_page(status: StatusCode, theme: Theme, t: Texts, code: &str, messag
     let origins = theme.csp_origins();
     let framed = theme.clone();
     let title = t.error_title.clone();
-    let page = ErrorPage { page: page_ctx(PageId::Error, &title, theme, t), code: code.to_owned(), message: message.to_owned(), detail: detail.to_owned() };
+    let page = ErrorPage { page: page_ctx(PageId::Error, &title, theme, t), code: code.to_owned(), message: message.to_owned(), detail: detail.to_owned(), back: None };
     render_with(status, &page.page.nonce.clone(), &page, "", &origins, Some(&framed))
 }
 

@@ -30,6 +30,8 @@ pub struct Deps<'a> {
     pub clock: &'a dyn Clock,
     pub delivery: &'a Arc<dyn Delivery>,
     pub config: &'a Config,
+    /// The pages' themes: messages no page caused look like the workspace's pages.
+    pub themes: &'a crate::theme_cache::ThemeCache,
 }
 
 impl Deps<'_> {

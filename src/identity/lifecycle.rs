@@ -200,8 +200,9 @@ pub async fn send_activation_link(state: &Deps<'_>, user: &User) -> Result<(), A
     let prefs = crate::locale::Preferences { user: user.claims.get("locale").and_then(|v| v.as_str()), default: workspace.as_ref().and_then(|w| w.default_locale.as_deref()), ..Default::default() };
     let locale = crate::locale::negotiate(prefs);
     let from = workspace.as_ref().and_then(|w| w.mail_from.clone());
-    let signature = from.as_ref().map(|s| s.name.clone()).unwrap_or_default();
-    let voice = super::otp::Voice { locale: locale.into(), from, signature };
+    // It looks like the workspace's pages (theme, text overrides).
+    let theme = state.themes.page_theme(&user.tenant_id, &ws, None).await?;
+    let voice = super::otp::Voice::themed(locale, from, &theme, state.config.public_url.as_str());
     let kind = crate::texts::MailKind::Invitation { link: &link, days: ACTIVATION_LINK_TTL / 86_400 };
     let mut msg = voice.message(channel, &to, &user.tenant_id.to_string(), "activation", &kind);
     msg.link = Some(link);

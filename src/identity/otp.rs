@@ -91,13 +91,38 @@ pub struct Voice {
     pub from: Option<Sender>,
     /// The name mails are signed with (the sender's name, or the theme's product name).
     pub signature: String,
+    /// How mails look: the theme of the page that caused them (`Voice::themed`).
+    #[serde(default)]
+    pub brand: texts::Brand,
+    /// The theme's text overrides (locale → key → text): they apply to mails and SMS as
+    /// to pages.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub texts: texts::Overrides,
 }
 
 impl Voice {
+    /// Messages in `locale` from `from`, looking like `theme` (its product name, logo and
+    /// light colours, its text overrides); `public_url` makes the logo's URL absolute.
+    pub fn themed(locale: &str, from: Option<Sender>, theme: &crate::theme::Theme, public_url: &str) -> Voice {
+        let signature = from.as_ref().map_or_else(|| theme.product_name.clone(), |s| s.name.clone());
+        let base = public_url.trim_end_matches('/');
+        // Mail clients show PNG and WebP, not SVG (which a theme's logo often is).
+        let logo_url = Some(theme.logo_url.as_str())
+            .filter(|u| !u.to_ascii_lowercase().ends_with(".svg"))
+            .and_then(|u| if u.starts_with('/') && !u.starts_with("//") { Some(format!("{base}{u}")) } else { u.starts_with("https://").then(|| u.to_owned()) });
+        let logo_height = theme.token("--pc-logo-height").and_then(css_pixels).unwrap_or(32);
+        let colours = ["primary", "primary-contrast", "background", "surface", "text", "muted", "link", "border"]
+            .iter()
+            .filter_map(|c| theme.token(&format!("--pc-color-{c}")).map(|v| ((*c).to_owned(), v.to_owned())))
+            .collect();
+        let brand = texts::Brand { product_name: theme.product_name.clone(), logo_url, logo_height, colours };
+        Voice { locale: locale.into(), from, signature, brand, texts: theme.texts.clone() }
+    }
+
     /// A message of `purpose` for `to`, rendered in this voice.
     pub fn message(&self, channel: Channel, to: &str, tenant: &str, purpose: &str, kind: &MailKind<'_>) -> Message {
-        let t = texts::builtin(&self.locale);
-        let m = texts::render_mail(&t, kind, &self.signature, None);
+        let t = texts::strings(&self.locale, &[&self.texts]);
+        let m = texts::render_mail(&t, kind, &self.signature, &self.brand);
         let sms = channel == Channel::Sms;
         Message {
             channel,
@@ -113,6 +138,14 @@ impl Voice {
             link: None,
         }
     }
+}
+
+/// A CSS length in pixels, for a mail (`2rem` → 32, `40px` → 40).
+fn css_pixels(v: &str) -> Option<u32> {
+    let v = v.trim();
+    let (n, scale) = if let Some(n) = v.strip_suffix("rem").or_else(|| v.strip_suffix("em")) { (n, 16.0) } else if let Some(n) = v.strip_suffix("px") { (n, 1.0) } else { return None };
+    let px = n.trim().parse::<f64>().ok()? * scale;
+    (px.is_finite() && px > 0.0).then(|| px.round().min(96.0) as u32)
 }
 
 impl std::fmt::Debug for Challenge {

@@ -725,8 +725,8 @@ pub(crate) async fn apply(s: &Stores) {
     b.push(Some("pool"), Write::Pool { tenant: t(), id: "vip".into(), name: "VIP".into(), self_registration: true, settings: PoolSettings::default() });
     b.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "customers".into(), id: "premium".into(), name: "Premium".into() } });
     b.push(Some("user"), Write::User(alice.clone()));
-    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Renamed".into(), default_locale: None, pools: vec!["customers".into()], replace: false });
-    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "admin".into(), name: "Admin".into(), default_locale: None, pools: vec!["staff".into()], replace: false });
+    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Renamed".into(), default_locale: None, links: None, pools: vec!["customers".into()], replace: false });
+    b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "admin".into(), name: "Admin".into(), default_locale: None, links: None, pools: vec!["staff".into()], replace: false });
     b.push(Some("client"), Write::Client(web));
     b.push(Some("client"), Write::Client(Client { client_id: "cli".into(), name: "cli".into(), ..client(&t(), "cli", vec!["http://127.0.0.1/cb".into()], vec![]) }));
     b.push(None, Write::Grant { tenant: t(), privilege: "tenant_admin".into(), holder: Holder::User { pool: "customers".into(), username: "alice".into() } });
@@ -784,7 +784,7 @@ pub(crate) async fn apply(s: &Stores) {
     let mut full = Batch { now: 300, writes: vec![] };
     let bank = crate::model::AssuranceLevel { id: "bank".into(), acr: "urn:acme:loa:bank".into(), reached_by: vec![vec!["password".into(), "totp".into()], vec!["webauthn".into()]] };
     full.push(Some("tenant"), Write::Tenant { id: t(), name: "ACME".into(), levels: vec![bank.clone()], mail_from: None, replace: true });
-    full.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Shop".into(), default_locale: None, pools: vec!["customers".into()], replace: true });
+    full.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "Shop".into(), default_locale: None, links: None, pools: vec!["customers".into()], replace: true });
     assert_eq!(counts(&s.directory.apply(&full).await.unwrap().updated), [("tenant", 1), ("workspace", 1)]);
     assert_eq!(s.directory.tenant(&t()).await.unwrap().unwrap(), "ACME");
     let shop = s.directory.workspace(&t(), "shop").await.unwrap().unwrap();
@@ -856,7 +856,7 @@ pub(crate) async fn apply(s: &Stores) {
 
     // A workspace belongs to a tenant that exists.
     let mut orphan = Batch { now: 350, writes: vec![] };
-    orphan.push(Some("workspace"), Write::Workspace { tenant: TenantId::new("nosuch"), id: "w".into(), name: "W".into(), default_locale: None, pools: vec![], replace: true });
+    orphan.push(Some("workspace"), Write::Workspace { tenant: TenantId::new("nosuch"), id: "w".into(), name: "W".into(), default_locale: None, links: None, pools: vec![], replace: true });
     assert!(s.directory.apply(&orphan).await.is_err());
     assert!(s.directory.workspace(&TenantId::new("nosuch"), "w").await.unwrap().is_none());
 }

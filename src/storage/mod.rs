@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-pub use crate::model::TenantId;
+pub use crate::model::{TenantId, WorkspaceLinks};
 
 pub mod cache;
 #[cfg(test)]
@@ -73,7 +73,10 @@ pub struct Workspace {
     pub mail_from: Option<crate::delivery::Sender>,
     /// The tenant's own levels of assurance (besides the built-in ones).
     pub levels: Vec<crate::model::AssuranceLevel>,
+    /// The terms of use and privacy policy the workspace's pages link to.
+    pub links: WorkspaceLinks,
 }
+
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {

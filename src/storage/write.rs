@@ -30,7 +30,8 @@ pub enum Write {
     /// Creates the workspace with its pools (in lookup order); `replace`: also overwrites
     /// the name and pools of a stored one.
     /// `default_locale`: `None` keeps the stored one, `Some(None)` removes it.
-    Workspace { tenant: TenantId, id: String, name: String, default_locale: Option<Option<String>>, pools: Vec<String>, replace: bool },
+    /// `links`: `None` keeps the stored ones.
+    Workspace { tenant: TenantId, id: String, name: String, default_locale: Option<Option<String>>, links: Option<super::WorkspaceLinks>, pools: Vec<String>, replace: bool },
     /// Publishes a theme layer as the scope's next version (`ThemeStore::publish`: nothing
     /// is written when it equals the current one). Only a document that has a theme makes
     /// this write; no other write touches a theme.

@@ -45,10 +45,44 @@ fn esc(s: &str) -> String {
     out
 }
 
-/// Renders `kind` in the language of `t`; `sender` is the name the mail is signed with
-/// (the tenant's sender name or product name), `color` the theme's primary colour (a
-/// validated CSS colour, or None for the default).
-pub fn render(t: &Strings, kind: &MailKind<'_>, sender: &str, color: Option<&str>) -> Mail {
+/// How a tenant's mails look: the theme's product name, logo and light colours (the
+/// theme of the page that caused the mail, `Brand::default()` the built-in look). Colours
+/// passed `theme::validate` where they were written and are checked here again, as they go
+/// into `style` attributes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Brand {
+    /// The theme's product name: the mail's header when there is no logo a mail can show.
+    pub product_name: String,
+    /// Absolute `https://` (or the server's own `http://`) URL of a PNG or WebP logo; mail
+    /// clients do not show SVG, so an SVG logo leaves the product name in its place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// The logo's height in pixels.
+    #[serde(default)]
+    pub logo_height: u32,
+    /// `--pc-color-*` token (without the prefix) → light value: `primary`,
+    /// `primary-contrast`, `background`, `surface`, `text`, `muted`, `link`, `border`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub colours: std::collections::BTreeMap<String, String>,
+}
+
+/// The built-in light colours (`themes/default/theme.toml`).
+const DEFAULT_COLOURS: &[(&str, &str)] =
+    &[("primary", "#1f4fd1"), ("primary-contrast", "#ffffff"), ("background", "#f3f5f9"), ("surface", "#ffffff"), ("text", "#16191f"), ("muted", "#4b5563"), ("link", "#1f4fd1"), ("border", "#c9ced8")];
+
+impl Brand {
+    /// The colour `name` (e.g. `primary`): the brand's, else the built-in one, and only a
+    /// value that cannot leave its `style` declaration.
+    fn colour(&self, name: &str) -> &str {
+        let fallback = DEFAULT_COLOURS.iter().find(|(k, _)| *k == name).map_or("#000000", |(_, v)| *v);
+        self.colours.get(name).map(String::as_str).filter(|c| !c.is_empty() && c.len() <= 40 && c.chars().all(|c| c.is_ascii_alphanumeric() || "#(),. %".contains(c))).unwrap_or(fallback)
+    }
+}
+
+/// Renders `kind` in the language of `t` (the catalogue with the theme's overrides);
+/// `sender` is the name the mail is signed with (the tenant's sender name or product
+/// name), `brand` how it looks.
+pub fn render(t: &Strings, kind: &MailKind<'_>, sender: &str, brand: &Brand) -> Mail {
     let (subject, lead, code, link, sms) = match *kind {
         MailKind::Activation { code, minutes } => (t.mail_activation_subject.clone(), t.mail_activation_text(code, minutes), Some(code), None, t.sms_activation(code, minutes)),
         MailKind::Reset { code, minutes, link } => (t.mail_reset_subject.clone(), t.mail_reset_text(code, minutes), Some(code), Some((t.mail_reset_link.clone(), link)), t.sms_reset(code, minutes)),
@@ -71,27 +105,46 @@ pub fn render(t: &Strings, kind: &MailKind<'_>, sender: &str, color: Option<&str
     if !signature.is_empty() {
         text.push_str(&format!("\n{signature}\n"));
     }
-    let color = color.filter(|c| c.chars().all(|c| c.is_ascii_alphanumeric() || "#(),. %".contains(c))).unwrap_or("#1a56db");
+    let c = |name: &str| brand.colour(name).to_owned();
+    // Tables and inline styles: what mail clients render alike.
     let mut html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head><meta charset=\"utf-8\"><title>{subject}</title></head>\n<body style=\"font-family:system-ui,sans-serif;line-height:1.5;color:#1f2328\">\n<p>{lead}</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light\"><title>{subject}</title></head>\n<body style=\"margin:0;padding:0;background:{bg};color:{text};font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.5\">\n<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:{bg}\"><tr><td align=\"center\" style=\"padding:24px 12px\">\n<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"max-width:560px;background:{surface};border:1px solid {border};border-radius:8px\"><tr><td style=\"padding:24px 28px\" dir=\"{dir}\">\n",
         lang = t.lang,
         dir = t.dir,
         subject = esc(&subject),
-        lead = esc(&lead)
+        bg = c("background"),
+        text = c("text"),
+        surface = c("surface"),
+        border = c("border"),
     );
+    let height = if brand.logo_height == 0 { 32 } else { brand.logo_height.min(96) };
+    match (&brand.logo_url, brand.product_name.is_empty()) {
+        (Some(logo), _) => html.push_str(&format!("<p style=\"margin:0 0 16px\"><img src=\"{}\" alt=\"{}\" height=\"{height}\" style=\"height:{height}px;width:auto;border:0\"></p>\n", esc(logo), esc(&brand.product_name))),
+        (None, false) => html.push_str(&format!("<p style=\"margin:0 0 16px;font-size:1.2em;font-weight:bold;color:{}\">{}</p>\n", c("primary"), esc(&brand.product_name))),
+        (None, true) => {}
+    }
+    html.push_str(&format!("<p style=\"margin:0 0 16px\">{}</p>\n", esc(&lead)));
     if let Some(code) = code {
-        html.push_str(&format!("<p style=\"font-size:1.6em;letter-spacing:.2em;font-weight:bold\" dir=\"ltr\">{}</p>\n", esc(code)));
+        html.push_str(&format!("<p style=\"margin:0 0 16px;font-size:1.6em;letter-spacing:.2em;font-weight:bold;color:{}\" dir=\"ltr\">{}</p>\n", c("text"), esc(code)));
     }
     if let Some((label, url)) = &link {
-        html.push_str(&format!("<p><a href=\"{url}\" style=\"color:{color}\">{label}</a></p>\n", url = esc(url), label = esc(label)));
+        html.push_str(&format!(
+            "<p style=\"margin:0 0 16px\"><a href=\"{url}\" style=\"display:inline-block;padding:10px 18px;border-radius:6px;background:{bg};color:{fg};text-decoration:none;font-weight:bold\">{label}</a></p>\n<p style=\"margin:0 0 16px;font-size:.85em;color:{muted};word-break:break-all\"><a href=\"{url}\" style=\"color:{link}\">{url}</a></p>\n",
+            url = esc(url),
+            label = esc(label),
+            bg = c("primary"),
+            fg = c("primary-contrast"),
+            muted = c("muted"),
+            link = c("link"),
+        ));
     }
     if let Some(ignore) = ignore {
-        html.push_str(&format!("<p style=\"color:#59636e\">{}</p>\n", esc(ignore)));
+        html.push_str(&format!("<p style=\"margin:0 0 16px;color:{}\">{}</p>\n", c("muted"), esc(ignore)));
     }
     if !signature.is_empty() {
-        html.push_str(&format!("<p>{}</p>\n", esc(&signature)));
+        html.push_str(&format!("<p style=\"margin:0\">{}</p>\n", esc(&signature)));
     }
-    html.push_str("</body>\n</html>\n");
+    html.push_str("</td></tr></table>\n</td></tr></table>\n</body>\n</html>\n");
     Mail { subject, text, html, sms }
 }
 
@@ -136,19 +189,19 @@ mod tests {
     #[test]
     fn mails_are_escaped_and_in_the_recipients_language() {
         let de = builtin("de");
-        let m = render(&de, &MailKind::Reset { code: "123456", minutes: 10, link: "https://id.example/r?a=1&b=<2>" }, "ACME <Shop>", None);
+        let m = render(&de, &MailKind::Reset { code: "123456", minutes: 10, link: "https://id.example/r?a=1&b=<2>" }, "ACME <Shop>", &Brand::default());
         assert!(m.subject.contains("Passwort"), "{}", m.subject);
         assert!(m.text.contains("123456") && m.text.contains("https://id.example/r?a=1&b=<2>"));
         assert!(m.html.contains("a=1&amp;b=&lt;2&gt;") && m.html.contains("ACME &lt;Shop&gt;"));
         assert!(!m.html.contains("<Shop>"));
         assert!(m.html.contains("lang=\"de\""));
         assert!(m.sms.contains("123456") && m.sms.chars().count() <= 160, "{}", m.sms);
-        let ar = render(&builtin("ar"), &MailKind::Activation { code: "654321", minutes: 10 }, "ACME", Some("#ff0000"));
+        let ar = render(&builtin("ar"), &MailKind::Activation { code: "654321", minutes: 10 }, "ACME", &Brand { colours: [("primary".to_owned(), "#ff0000".to_owned())].into(), ..Brand::default() });
         assert!(ar.html.contains("dir=\"rtl\"") && ar.sms.contains("654321"));
         // The lock notice names the factor, in the recipient's language, and does not say
         // "ignore this".
         let fr = builtin("fr");
-        let lock = render(&fr, &MailKind::FactorLocked { factor: &fr.mfa_factor_totp }, "ACME", None);
+        let lock = render(&fr, &MailKind::FactorLocked { factor: &fr.mfa_factor_totp }, "ACME", &Brand::default());
         assert_eq!(lock.subject, fr.mfa_locked_mail_subject);
         assert!(lock.text.contains(fr.mfa_factor_totp.as_str()) && lock.html.contains("lang=\"fr\""));
         assert!(!lock.text.contains(fr.mail_ignore.as_str()) && !lock.html.contains(fr.mail_ignore.as_str()));

@@ -25,7 +25,7 @@ use fluent_syntax::ast;
 use crate::locale::{self, LOCALES};
 
 mod mail;
-pub use mail::{Mail, MailKind, password_rules, render as render_mail, unmet_rule};
+pub use mail::{Brand, Mail, MailKind, password_rules, render as render_mail, unmet_rule};
 
 type Bundle = FluentBundle<Arc<FluentResource>>;
 
@@ -414,6 +414,20 @@ catalogue! {
         // -- end of studio strings --
 
         // -- page polish (helper PO) --
+        /// The heading of the error summary at the top of a form.
+        error_summary_title,
+        /// The sign-in label of pools whose accounts are named by email or phone number.
+        label_email_or_phone,
+        /// The consent page's switch-account button.
+        not_you,
+        cancel,
+        still_signed_in_title,
+        still_signed_in_text,
+        /// The show-password toggle (a button that appears only with JavaScript).
+        show_password,
+        hide_password,
+        terms_link,
+        privacy_link,
         // -- end of polish strings --
 
         // -- theme folders and templates (helper CL) --
@@ -475,6 +489,14 @@ catalogue! {
         // -- end of studio strings --
 
         // -- page polish (helper PO) --
+        /// `app`: the application's name (a link on error pages).
+        back_to_app(app),
+        /// `user`: the signed-in account (its email address, phone number or username).
+        signed_in_as(user),
+        /// `app`: the application that asks for the sign-out.
+        sign_out_question_app(app),
+        /// An entry of the error summary: `field`: the field's label, `error`: its error.
+        error_in_field(field, error),
         // -- end of polish strings --
 
         // -- theme folders and templates (helper CL) --

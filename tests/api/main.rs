@@ -19,6 +19,7 @@ mod mfa_totp;
 mod negative;
 mod nodes;
 mod operations;
+mod polish;
 mod pools;
 mod templates;
 mod theme_cli;

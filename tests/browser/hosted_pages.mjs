@@ -28,8 +28,10 @@ try {
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   // Every page names itself; scripts decide from that, not from its inputs.
   assert.equal(await page.getAttribute('body', 'data-page'), 'login');
-  // Every input has a visible label.
-  assert.equal(await page.getByLabel('Username or email').count(), 1);
+  // Every input has a visible label; the pool names accounts by email address, and the
+  // label says so.
+  assert.equal(await page.getByLabel('Email address').count(), 1);
+  assert.equal(await page.getAttribute('#username', 'type'), 'email');
   assert.equal(await page.getByLabel('Password').count(), 1);
   await page.screenshot({ path: `${shots}/sign-in.png`, fullPage: true });
   // The same page in Arabic (right to left) and German, by ui_locales.
@@ -43,12 +45,24 @@ try {
     await other.close();
   }
 
-  // Focus order: username (autofocused), password, submit.
+  // Focus order: username (autofocused), password, the show-password toggle, submit.
   assert.equal(await page.evaluate(() => document.activeElement.id), 'username');
-  await page.keyboard.type('alice');
+  await page.keyboard.type('alice@example.com');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
   await page.keyboard.type('not the password');
+  await page.keyboard.press('Tab');
+  // The toggle (shown by its script, loaded with the page's nonce) reveals the password
+  // and hides it again; it says which it does.
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.reveal), 'password');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getAttribute('#password', 'type'), 'text');
+  assert.equal(await page.getAttribute('button[data-reveal]', 'aria-pressed'), 'true');
+  assert.equal((await page.textContent('button[data-reveal]')).trim(), 'Hide password');
+  await page.screenshot({ path: `${shots}/sign-in-password-shown.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Hide password' }).click();
+  assert.equal(await page.getAttribute('#password', 'type'), 'password');
+  await page.focus('button[data-reveal]');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('type')), 'submit');
   await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
@@ -57,12 +71,15 @@ try {
   await page.screenshot({ path: `${shots}/sign-in-error.png`, fullPage: true });
 
   // The username is kept; the password field has the focus.
-  assert.equal(await page.inputValue('#username'), 'alice');
+  assert.equal(await page.inputValue('#username'), 'alice@example.com');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
   await page.keyboard.type('correct horse battery');
   await Promise.all([page.waitForURL(/consent/), page.keyboard.press('Enter')]);
   assert.match(await page.textContent('h1'), /Allow access/);
   assert.equal(await page.getAttribute('body', 'data-page'), 'consent');
+  // Who is signed in, with a way to switch accounts.
+  assert.match(await page.textContent('.account'), /Signed in as alice@example\.com\./);
+  assert.equal(await page.getByRole('button', { name: 'Not you? Use another account' }).count(), 1);
   await page.screenshot({ path: `${shots}/consent.png`, fullPage: true });
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.waitForURL(`${redirectPrefix}**`);
@@ -86,6 +103,10 @@ try {
   await reg.locator('#password').fill('short');
   await Promise.all([reg.waitForLoadState('load'), reg.getByRole('button', { name: 'Create account' }).click()]);
   assert.match(await reg.content(), /<p class="error">At least 10 characters<\/p>/);
+  // The error summary at the top is announced and leads to the field.
+  assert.equal(await reg.getAttribute('.error-summary', 'role'), 'alert');
+  await reg.click('.error-summary a[href="#password"]');
+  assert.equal(await reg.evaluate(() => document.activeElement.id), 'password');
   await reg.screenshot({ path: `${shots}/register-error.png`, fullPage: true });
   await reg.locator('#password').fill('a long enough secret 7');
   await Promise.all([reg.waitForURL(/verify/), reg.getByRole('button', { name: 'Create account' }).click()]);

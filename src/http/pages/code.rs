@@ -63,7 +63,7 @@ pub fn code_page(page: &Page, c: &Challenge, rules: Vec<String>, v: CodeView) ->
         errors: v.errors,
         notice: v.notice,
     };
-    Ok(page.render(v.status, &view.page.nonce, &view))
+    Ok(page.render_with_script(v.status, &view.page.nonce, &view))
 }
 
 /// Answers a posted code form: a resend (`Err` with the page), or a code check. `Ok`

@@ -119,6 +119,7 @@ async fn with_client(page: &mut Page, flow: Flow) -> Result<FlowCtx, PageError> 
     // The handler's span names the client from here on.
     tracing::Span::current().record("client_id", client.client_id.as_str());
     page.theme_for_client(&client.client_id).await?;
+    page.set_app(&client);
     Ok(FlowCtx { flow, client })
 }
 

@@ -19,6 +19,7 @@ struct Shown {
 
 async fn login_page(page: &Page, fc: &FlowCtx, shown: Shown) -> PageResult {
     let register = crate::identity::registration::pool_for(&page.state.lifecycle(), &page.cw.issuer.tenant, &page.cw.workspace.pools).await.or_page(page)?.is_some();
+    let (label, input_type) = page.identifier_field().await?;
     let t = &page.t;
     let view = LoginPage {
         register_url: register.then(|| format!("{}?flow={}", page.path("register"), fc.flow.id)),
@@ -27,7 +28,9 @@ async fn login_page(page: &Page, fc: &FlowCtx, shown: Shown) -> PageResult {
         action: page.path("login"),
         flow: fc.flow.id.clone(),
         csrf: fc.flow.csrf.clone(),
-        client_name: fc.client.name.clone(),
+        client_name: super::app_name(&fc.client.name, &fc.client.client_id, &page.cw, &page.theme),
+        label,
+        input_type,
         username: shown.username,
         error: shown.error,
         passkey: super::passkey::passwordless(page).await?,
@@ -35,7 +38,7 @@ async fn login_page(page: &Page, fc: &FlowCtx, shown: Shown) -> PageResult {
     // The passkey button and autofill run a script (with this page's nonce).
     Ok(match view.passkey {
         Some(_) => crate::http::response::render_scripted(shown.status, &view.page.nonce, &page.theme, &view),
-        None => page.render(shown.status, &view.page.nonce, &view),
+        None => page.render_with_script(shown.status, &view.page.nonce, &view),
     })
 }
 
@@ -78,14 +81,21 @@ pub async fn get_consent(mut page: Page, q: web::Query<FlowQuery>) -> PageResult
     if fc.flow.auth().is_none() {
         return Ok(to_login(&page, &fc));
     }
+    // Who is signed in, as they would name their account.
+    let user = match fc.flow.user_id() {
+        Some(uid) => page.state.users.get(&page.cw.issuer.tenant, uid).await.or_page(&page)?.map(|u| u.email.or(u.phone).unwrap_or(u.username)),
+        None => None,
+    };
     let t = &page.t;
     let view = ConsentPage {
         page: page.ctx(PageId::Consent, &t.consent_title),
         action: page.path("consent"),
         flow: fc.flow.id.clone(),
         csrf: fc.flow.csrf.clone(),
-        client_name: fc.client.name.clone(),
+        client_name: super::app_name(&fc.client.name, &fc.client.client_id, &page.cw, &page.theme),
         scopes: t.scope_lines(&fc.flow.request.scope.0),
+        user,
+        switch_action: page.path("consent/switch"),
     };
     Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
 }
@@ -102,4 +112,21 @@ pub async fn post_consent(mut page: Page, body: web::Bytes) -> PageResult {
         _ => return Err(page.invalid(&page.t.choose_allow_deny)),
     };
     flow::advance(&page, fc.flow, &fc.client, Event::Consent(decision)).await
+}
+
+/// "Not you?" on the consent page: signs this browser out of the workspace and starts the
+/// same authorization request again, so another account can sign in. Only the browser
+/// whose flow it is may (the flow's CSRF token); the old flow is taken, so its consent
+/// form cannot be sent any more.
+#[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
+pub async fn post_switch_account(mut page: Page, body: web::Bytes) -> PageResult {
+    let fc = flow::posted(&mut page, &body).await?;
+    crate::auth::Flow::take(&page.state.sessions, &fc.flow.id).await.or_page(&page)?;
+    if let Some(v) = page.cookie(crate::http::SESSION_COOKIE) {
+        crate::auth::session::remove(&page.state.sessions, &crate::auth::session::key_of(&v)).await.or_page(&page)?;
+    }
+    let fresh = crate::auth::Flow::start(&page.cw.issuer.tenant, &page.cw.issuer.workspace, fc.flow.browser.clone(), fc.flow.request.clone());
+    let mut resp = flow::advance(&page, fresh, &fc.client, Event::Authorize { sso: None }).await?;
+    let _ = resp.add_cookie(&crate::http::removal(crate::http::SESSION_COOKIE, page.cw.cookie_path(), page.state.config.secure_cookies()));
+    Ok(resp)
 }

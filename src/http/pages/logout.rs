@@ -18,7 +18,7 @@ use crate::protocol::types::Authentication;
 use crate::storage::session::Kind;
 use crate::crypto::random_token;
 use crate::storage::AuditEvent;
-use crate::views::{LoggedOutPage, LogoutPage, PageId};
+use crate::views::{LoggedOutPage, LogoutPage, NoticePage, PageId};
 
 fn logout_params(raw: &[u8]) -> LogoutParams {
     let mut p = LogoutParams::default();
@@ -45,13 +45,35 @@ pub async fn get_logout(page: Page) -> PageResult {
 /// RP-Initiated Logout §2: the RP may also POST; our own confirmation form posts here too.
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]
 pub async fn post_logout(page: Page, body: web::Bytes) -> PageResult {
-    let confirmed = field(&body, "confirm").as_deref() == Some("yes");
+    let answer = field(&body, "confirm");
+    let confirmed = answer.as_deref() == Some("yes");
     // A cross-site POST carries no SameSite=Lax cookie: continue as a top-level GET,
     // which does, so the session is found (and confirmation asked for) as usual.
     if !confirmed && page.cookie(SESSION_COOKIE).is_none() {
         return Ok(see_other(&format!("{}?{}", page.path("logout"), reencode(&body))));
     }
+    // Cancel on the confirmation page: nothing ends; the page says so and leads back
+    // to the application when it is known.
+    if answer.as_deref() == Some("no") {
+        return still_signed_in(page, &body).await;
+    }
     end_session(page, &body, confirmed).await
+}
+
+/// The answer to Cancel: still signed in, and back to the application if it is known.
+async fn still_signed_in(mut page: Page, raw: &[u8]) -> PageResult {
+    let params = logout_params(raw);
+    let locales: Vec<String> = params.ui_locales.as_deref().unwrap_or("").split(' ').take(MAX_UI_LOCALES).map(str::to_owned).collect();
+    page.speak(&locales);
+    if let Some(id) = params.client_id.as_deref().filter(|c| !c.is_empty() && c.len() <= 128)
+        && let Some(client) = page.state.clients.get(&page.cw.issuer.tenant, &page.cw.issuer.workspace, id).await.or_page(&page)?
+    {
+        page.set_app(&client);
+    }
+    let t = &page.t;
+    let link = page.app.as_ref().and_then(|a| a.home.as_ref().map(|h| (h.clone(), t.back_to_app(a.name.as_str()))));
+    let view = NoticePage { page: page.ctx(PageId::Notice, &t.still_signed_in_title), heading: t.still_signed_in_title.clone(), text: t.still_signed_in_text.clone(), link };
+    Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
 }
 
 async fn end_session(mut page: Page, raw: &[u8], confirmed: bool) -> PageResult {
@@ -65,7 +87,7 @@ async fn end_session(mut page: Page, raw: &[u8], confirmed: bool) -> PageResult 
         let hinted = request.hint_sid.as_deref() == Some(s.sid.as_str());
         let csrf_ok = confirmation_valid(&page, raw, confirmed).await;
         if !hinted && !csrf_ok {
-            return confirmation_page(&page, raw).await;
+            return confirmation_page(&page, raw, &request).await;
         }
         end(&page, s, &request).await?;
     }
@@ -91,10 +113,11 @@ async fn confirmation_valid(page: &Page, raw: &[u8], confirmed: bool) -> bool {
 
 /// §2: without proof that the RP acts for this session, ask the user first. The form
 /// echoes the request's parameters.
-async fn confirmation_page(page: &Page, raw: &[u8]) -> PageResult {
+async fn confirmation_page(page: &Page, raw: &[u8], request: &LogoutRequest) -> PageResult {
     let csrf = random_token(18);
     page.state.sessions.put(Kind::LogoutCsrf, &csrf, &page.browser, page.state.config.ttl.flow).await.or_page(page)?;
     let p = logout_params(raw);
+    let app = request.client_name.as_deref().map(|n| super::app_name(n, p.client_id.as_deref().unwrap_or_default(), &page.cw, &page.theme));
     let view = LogoutPage {
         page: page.ctx(PageId::Logout, &page.t.sign_out_title),
         action: page.path("logout"),
@@ -103,6 +126,7 @@ async fn confirmation_page(page: &Page, raw: &[u8]) -> PageResult {
         post_logout_redirect_uri: p.post_logout_redirect_uri.unwrap_or_default(),
         state: p.state.unwrap_or_default(),
         client_id: p.client_id.unwrap_or_default(),
+        app,
     };
     Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
 }

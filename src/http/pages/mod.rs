@@ -12,12 +12,14 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 use futures_util::future::LocalBoxFuture;
+use std::sync::Arc;
 
 use super::response;
 use super::workspace::{self as ws, CurrentWorkspace, WorkspaceError};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::theme::Theme;
+use crate::theme_cache::Resolved;
 use crate::views::{PageCtx, PageId, Texts};
 
 pub mod authorize;
@@ -37,7 +39,9 @@ pub mod totp;
 pub struct Page {
     pub state: web::Data<AppState>,
     pub cw: CurrentWorkspace,
-    pub theme: Theme,
+    /// The page's theme, from the node's cache (`theme_cache`): the workspace's, then the
+    /// flow's client's once known.
+    pub theme: Arc<Resolved>,
     /// The page's texts: in the negotiated locale (`speak`), with the theme's overrides.
     pub t: Texts,
     /// The flow's `ui_locales`, once known.
@@ -48,6 +52,32 @@ pub struct Page {
     pub browser: String,
     pub ip: String,
     pub req: HttpRequest,
+    /// The flow's application, once known: error pages lead back to it.
+    pub app: Option<App>,
+}
+
+/// The application a page is shown for, as users know it.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// Its display name ([`app_name`]).
+    pub name: String,
+    /// Its web origin (`https://shop.example/`), from its first web redirect URI; `None`
+    /// for a native app (a private-use scheme), which no link can return to.
+    pub home: Option<String>,
+}
+
+/// What users read as an application's name. A client registered without a name stores
+/// its `client_id` as its name (provisioning, admin API), and an id like `shop-web` is not
+/// meant for people: then the workspace's name stands in (when it has one of its own),
+/// else the theme's product name.
+pub fn app_name(client_name: &str, client_id: &str, cw: &CurrentWorkspace, theme: &Theme) -> String {
+    if !client_name.is_empty() && client_name != client_id {
+        client_name.to_owned()
+    } else if !cw.workspace.name.is_empty() && cw.workspace.name != cw.workspace.id {
+        cw.workspace.name.clone()
+    } else {
+        theme.product_name.clone()
+    }
 }
 
 pub type PageResult = Result<HttpResponse, PageError>;
@@ -63,9 +93,8 @@ impl FromRequest for Page {
             let cw = cw.await?;
             let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(WorkspaceError::NotFound)?;
             let ip = super::client_ip::client_ip(&req, &state.config.trusted_proxies);
-            let layers = cw.theme_layers(&state, None).await.map_err(WorkspaceError::Unavailable)?;
-            let theme = crate::theme::resolve_over_builtin(&layers);
-            let mut page = Page { theme, t: crate::texts::builtin("en"), ui_locales: vec![], user_locale: None, browser: super::browser_digest(&req), ip, state, cw, req };
+            let theme = state.theme_cache.page_theme(&cw.issuer.tenant, &cw.issuer.workspace, None).await.map_err(WorkspaceError::Unavailable)?;
+            let mut page = Page { theme, t: crate::texts::builtin("en"), ui_locales: vec![], user_locale: None, browser: super::browser_digest(&req), ip, state, cw, req, app: None };
             page.relocale();
             Ok(page)
         })
@@ -76,9 +105,9 @@ impl Page {
     /// Themes the page for the flow's client: its layer over the workspace's (DESIGN.md
     /// "Themes": built-in → tenant → workspace → client).
     pub async fn theme_for_client(&mut self, client_id: &str) -> Result<(), PageError> {
-        match self.cw.theme_layers(&self.state, Some(client_id)).await {
-            Ok(layers) => {
-                self.theme = crate::theme::resolve_over_builtin(&layers);
+        match self.state.theme_cache.page_theme(&self.cw.issuer.tenant, &self.cw.issuer.workspace, Some(client_id)).await {
+            Ok(theme) => {
+                self.theme = theme;
                 // The client's layer may override texts.
                 self.relocale();
                 Ok(())
@@ -106,11 +135,10 @@ impl Page {
     }
 
     /// How messages this page causes speak: its locale, the tenant's sender (signed with
-    /// the sender's name, else the theme's product name).
+    /// the sender's name, else the theme's product name), the page's theme (colours, logo,
+    /// text overrides).
     pub fn voice(&self) -> crate::identity::otp::Voice {
-        let from = self.cw.mail_from();
-        let signature = from.as_ref().map_or_else(|| self.theme.product_name.clone(), |s| s.name.clone());
-        crate::identity::otp::Voice { locale: self.locale().into(), from, signature }
+        crate::identity::otp::Voice::themed(self.locale(), self.cw.mail_from(), &self.theme, self.state.config.public_url.as_str())
     }
 
     fn relocale(&mut self) {
@@ -127,12 +155,51 @@ impl Page {
     }
 
     pub fn ctx(&self, id: PageId, title: &str) -> PageCtx {
-        response::page_ctx(id, title, self.theme.clone(), self.t.clone())
+        let mut ctx = response::page_ctx(id, title, Theme::clone(&self.theme), self.t.clone());
+        ctx.links = self.cw.workspace.links.clone();
+        ctx
     }
 
     /// Renders a page template (whose `PageCtx` carries the CSP nonce).
     pub fn render(&self, status: StatusCode, nonce: &str, page: &impl Template) -> HttpResponse {
         response::render_themed(status, nonce, &self.theme, page)
+    }
+
+    /// Renders a page that loads one of our scripts (the show-password toggle), allowed by
+    /// the page's nonce; the page works the same without it.
+    pub fn render_with_script(&self, status: StatusCode, nonce: &str, page: &impl Template) -> HttpResponse {
+        response::render_scripted(status, nonce, &self.theme, page)
+    }
+
+    /// The application of the flow (`flow::load`): its name and home.
+    pub fn set_app(&mut self, client: &crate::storage::Client) {
+        let name = app_name(&client.name, &client.client_id, &self.cw, &self.theme);
+        let home = client.redirect_uris.iter().find_map(|u| crate::storage::web_origin(u)).map(|o| format!("{o}/"));
+        self.app = Some(App { name, home });
+    }
+
+    /// How the workspace's pools name accounts at sign-in: the identifier field's label
+    /// and input type (`email`, `tel`, `text`). Pools by email or phone number take only
+    /// that; a pool by username (or a mix) takes a username or an email address.
+    pub async fn identifier_field(&self) -> Result<(String, &'static str), PageError> {
+        use crate::storage::identity::Identifier;
+        let mut kinds = std::collections::BTreeSet::new();
+        for p in &self.cw.workspace.pools {
+            if let Some(pool) = self.state.pools.pool(&self.cw.issuer.tenant, p).await.or_page(self)? {
+                kinds.insert(match pool.settings.identifier {
+                    Identifier::Email => 0,
+                    Identifier::Phone => 1,
+                    Identifier::Username => 2,
+                });
+            }
+        }
+        let t = &self.t;
+        Ok(match kinds.into_iter().collect::<Vec<_>>().as_slice() {
+            [0] => (t.label_email.clone(), "email"),
+            [1] => (t.label_phone.clone(), "tel"),
+            [0, 1] => (t.label_email_or_phone.clone(), "text"),
+            _ => (t.username_or_email.clone(), "text"),
+        })
     }
 
     /// A themed error page with this status, error code and message (a catalogue text:
@@ -142,7 +209,9 @@ impl Page {
     }
 
     fn error_with(&self, status: StatusCode, code: &str, message: &str, detail: &str) -> PageError {
-        PageError(Box::new(Shown { status, code: code.into(), message: message.into(), detail: detail.into(), theme: self.theme.clone(), t: self.t.clone() }))
+        // Back to the application, when the page knows it and it has a web home.
+        let back = self.app.as_ref().and_then(|a| a.home.as_ref().map(|h| (h.clone(), self.t.back_to_app(a.name.as_str()))));
+        PageError(Box::new(Shown { status, code: code.into(), message: message.into(), detail: detail.into(), theme: Theme::clone(&self.theme), t: self.t.clone(), back, links: self.cw.workspace.links.clone() }))
     }
 
     /// 400 `invalid_request`, the answer to forms and links that are no longer valid;
@@ -176,6 +245,8 @@ struct Shown {
     detail: String,
     theme: Theme,
     t: Texts,
+    back: Option<(String, String)>,
+    links: crate::storage::WorkspaceLinks,
 }
 
 impl std::fmt::Debug for PageError {
@@ -197,7 +268,17 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         let e = &self.0;
-        response::error_page(e.status, e.theme.clone(), e.t.clone(), &e.code, &e.message, &e.detail)
+        let title = e.t.error_title.clone();
+        let mut page = response::page_ctx(PageId::Error, &title, e.theme.clone(), e.t.clone());
+        page.links = e.links.clone();
+        let view = crate::views::ErrorPage {
+            page,
+            code: e.code.clone(),
+            message: e.message.clone(),
+            detail: e.detail.clone(),
+            back: e.back.clone(),
+        };
+        response::render_themed(e.status, &view.page.nonce, &e.theme, &view)
     }
 }
 

@@ -174,7 +174,7 @@ fn register_page(page: &Page, r: &Registration<'_>, form: Form<'_>, status: Stat
         fields,
         login_url: format!("{}?flow={}", page.path("login"), r.flow.id),
     };
-    Ok(page.render(status, &view.page.nonce, &view))
+    Ok(page.render_with_script(status, &view.page.nonce, &view))
 }
 
 /// The registration pool of the workspace with its compiled payload schema and form.

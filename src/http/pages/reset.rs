@@ -30,14 +30,20 @@ async fn form_csrf(page: &Page, browser: &str) -> Result<String, PageError> {
     Ok(token)
 }
 
-fn reset_page(page: &Page, flow: String, csrf: String, errors: Vec<String>, status: StatusCode) -> PageResult {
+async fn reset_page(page: &Page, flow: String, csrf: String, errors: Vec<String>, status: StatusCode) -> PageResult {
+    // The address field follows the pools' identifier (a pool by username takes the
+    // username or an address: the catalogue's reset label says so).
+    let (label, input_type) = match page.identifier_field().await? {
+        (_, "text") => (page.t.reset_identifier.clone(), "text"),
+        found => found,
+    };
     let view = ResetPage {
         page: page.ctx(PageId::Reset, &page.t.reset_title),
         action: page.path("reset"),
         flow,
         csrf,
-        label: page.t.reset_identifier.clone(),
-        input_type: "text",
+        label,
+        input_type,
         errors,
     };
     Ok(page.render(status, &view.page.nonce, &view))
@@ -53,7 +59,7 @@ pub async fn get_reset(mut page: Page, q: web::Query<ResetQuery>) -> PageResult 
     let csrf = form_csrf(&page, &crate::crypto::hex(&crate::crypto::digest(&bid))).await?;
     let flow = q.into_inner().flow.filter(|f| f.len() <= 64).unwrap_or_default();
     super::flow::speak_as(&mut page, &flow).await;
-    let mut resp = reset_page(&page, flow, csrf, vec![], StatusCode::OK)?;
+    let mut resp = reset_page(&page, flow, csrf, vec![], StatusCode::OK).await?;
     if fresh {
         let _ = resp.add_cookie(&cookie(BROWSER_COOKIE, bid, "/".into(), page.state.config.secure_cookies(), None));
     }
@@ -78,7 +84,7 @@ pub async fn post_reset(mut page: Page, body: web::Bytes) -> PageResult {
         Requested::Limited => (page.t.too_many_codes.clone(), StatusCode::TOO_MANY_REQUESTS),
     };
     let csrf = form_csrf(&page, &page.browser).await?;
-    reset_page(&page, flow.unwrap_or_default(), csrf, vec![error], status)
+    reset_page(&page, flow.unwrap_or_default(), csrf, vec![error], status).await
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %page.cw.issuer.tenant, workspace = %page.cw.issuer.workspace, client_id = tracing::field::Empty))]

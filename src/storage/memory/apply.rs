@@ -68,16 +68,18 @@ impl Data {
                 }
                 true
             }
-            Write::Workspace { tenant, id, name, default_locale, pools, replace } => {
+            Write::Workspace { tenant, id, name, default_locale, links, pools, replace } => {
                 let key = (tenant.to_string(), id.clone());
                 let old = self.workspaces.get(&key).and_then(|w| w.default_locale.clone());
+                let old_links = self.workspaces.get(&key).map(|w| w.links.clone()).unwrap_or_default();
                 let existed = self.workspaces.contains_key(&key);
                 if !self.tenants.contains_key(tenant.as_str()) {
                     return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
                 }
                 if *replace || !existed {
                     let default_locale = default_locale.clone().unwrap_or(old);
-                    self.workspaces.insert(key, WorkspaceRow { name: name.clone(), default_locale, pools: pools.clone() });
+                    let links = links.clone().unwrap_or(old_links);
+                    self.workspaces.insert(key, WorkspaceRow { name: name.clone(), default_locale, links, pools: pools.clone() });
                 }
                 existed
             }
@@ -122,7 +124,7 @@ mod tests {
         b.push(Some("group"), Write::Group { tenant: t(), group: Group { pool_id: "p".into(), id: "g".into(), name: "G".into() } });
         let user = NewUser { groups: vec!["g".into()], ..crate::storage::contract::new_user(&t(), "p", "ann", Some("ann@example.com")) };
         b.push(Some("user"), Write::User(user));
-        b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "w".into(), name: "W".into(), default_locale: None, pools: vec!["p".into()], replace: true });
+        b.push(Some("workspace"), Write::Workspace { tenant: t(), id: "w".into(), name: "W".into(), default_locale: None, links: None, pools: vec!["p".into()], replace: true });
         b.push(None, Write::Grant { tenant: t(), privilege: "user-admin".into(), holder: Holder::User { pool: "p".into(), username: "ann".into() } });
         b
     }

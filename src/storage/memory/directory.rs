@@ -18,6 +18,7 @@ impl DirectoryStore for MemoryDb {
             name: w.name.clone(),
             pools: w.pools.clone(),
             default_locale: w.default_locale.clone(),
+            links: w.links.clone(),
             mail_from: t.mail_from.clone(),
             levels: t.levels.clone(),
         }))

@@ -30,6 +30,7 @@ struct TenantRow {
 struct WorkspaceRow {
     name: String,
     default_locale: Option<String>,
+    links: crate::storage::WorkspaceLinks,
     pools: Vec<String>,
 }
 
@@ -106,7 +107,7 @@ impl MemoryDb {
         if !d.tenants.contains_key(tenant.as_str()) {
             return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
         }
-        d.workspaces.insert((tenant.to_string(), id.into()), WorkspaceRow { name: name.into(), default_locale: None, pools });
+        d.workspaces.insert((tenant.to_string(), id.into()), WorkspaceRow { name: name.into(), default_locale: None, links: Default::default(), pools });
         Ok(())
     }
 

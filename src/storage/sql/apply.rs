@@ -34,7 +34,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             } else {
                 OnConflict::column(tenant::Column::Id).do_nothing().to_owned()
             };
-            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(settings_json(levels, old.as_ref().map(|o| o.settings.as_str()), mail_from, &None)?), created_at: Set(now) })
+            tenant::Entity::insert(tenant::ActiveModel { id: Set(id.to_string()), name: Set(name.clone()), settings: Set(settings_json(levels, old.as_ref().map(|o| o.settings.as_str()), mail_from, &None, &None)?), created_at: Set(now) })
                 .on_conflict(on_conflict)
                 .do_nothing()
                 .exec(txn)
@@ -73,7 +73,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             Ok(existed)
         }
         Write::User(u) => put_user(txn, now, u).await,
-        Write::Workspace { tenant, id, name, default_locale, pools, replace } => {
+        Write::Workspace { tenant, id, name, default_locale, links, pools, replace } => {
             // No foreign key holds a workspace to its tenant: refused here, as the memory store does.
             if tenant::Entity::find_by_id(tenant.to_string()).one(txn).await.map_err(db)?.is_none() {
                 return Err(AppError::invalid("/tenant_id", format!("no tenant {tenant}")));
@@ -83,7 +83,7 @@ async fn exec(txn: &impl ConnectionTrait, now: i64, w: &Write) -> Result<bool> {
             if existed && !replace {
                 return Ok(true);
             }
-            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(&[], old.as_ref().map(|o| o.settings.as_str()), &None, default_locale)?) })
+            workspace::Entity::insert(workspace::ActiveModel { tenant_id: Set(tenant.to_string()), id: Set(id.clone()), name: Set(name.clone()), settings: Set(settings_json(&[], old.as_ref().map(|o| o.settings.as_str()), &None, default_locale, links)?) })
                 .on_conflict(
                     OnConflict::columns([workspace::Column::TenantId, workspace::Column::Id])
                         .update_columns([workspace::Column::Name, workspace::Column::Settings])

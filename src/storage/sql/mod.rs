@@ -159,6 +159,9 @@ struct Settings {
     /// A workspace's default locale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     default_locale: Option<String>,
+    /// A workspace's terms and privacy links.
+    #[serde(default, flatten)]
+    links: crate::storage::WorkspaceLinks,
 }
 
 fn levels_of(settings: &str) -> Result<Vec<crate::model::AssuranceLevel>> {
@@ -171,12 +174,13 @@ fn settings_of(settings: &str) -> Result<Settings> {
 
 /// The settings JSON of a write: `levels`, and the other settings as the write
 /// says (`None`: as stored in `old`).
-fn settings_json(levels: &[crate::model::AssuranceLevel], old: Option<&str>, mail_from: &Option<Option<crate::delivery::Sender>>, default_locale: &Option<Option<String>>) -> Result<String> {
+fn settings_json(levels: &[crate::model::AssuranceLevel], old: Option<&str>, mail_from: &Option<Option<crate::delivery::Sender>>, default_locale: &Option<Option<String>>, links: &Option<crate::storage::WorkspaceLinks>) -> Result<String> {
     let old = old.map(settings_of).transpose()?.unwrap_or_default();
     let s = Settings {
         levels: levels.to_vec(),
         mail_from: mail_from.clone().unwrap_or(old.mail_from),
         default_locale: default_locale.clone().unwrap_or(old.default_locale),
+        links: links.clone().unwrap_or(old.links),
     };
     Ok(serde_json::to_string(&s)?)
 }
@@ -270,6 +274,7 @@ impl DirectoryStore for SqlStore {
             .map_err(db)?;
         Ok(Some(Workspace {
             default_locale: settings_of(&w.settings)?.default_locale,
+            links: settings_of(&w.settings)?.links,
             mail_from: settings_of(&t.settings)?.mail_from,
             levels: levels_of(&t.settings)?,
             tenant_id: TenantId::new(w.tenant_id),

@@ -38,7 +38,7 @@ async fn provisioned(store: &SqlStore, hasher: &Hasher) -> Applied {
         ..new_user("alice", "alice@example.com")
     };
     batch.push(Some("user"), Write::User(alice));
-    batch.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "shop".into(), default_locale: None, pools: vec!["customers".into()], replace: true });
+    batch.push(Some("workspace"), Write::Workspace { tenant: t(), id: "shop".into(), name: "shop".into(), default_locale: None, links: None, pools: vec!["customers".into()], replace: true });
     let web = Client {
         tenant_id: t(),
         workspace_id: "shop".into(),
