@@ -7,7 +7,8 @@
 //!   linking them; a folder that does not pass the server's checks shows a page naming each
 //!   file and setting at fault. Pages poll `/_serve/version` (a fingerprint of the folder's
 //!   files) from a nonce'd script and reload when it changes. It binds to loopback unless
-//!   told otherwise, and reads only the folder's theme files (`folder::read_dir`).
+//!   told otherwise, answers only requests whose Host names loopback with its port (DNS
+//!   rebinding), and reads only the folder's theme files (`folder::read_dir`).
 //! - `push DIR --tenant T [--workspace W [--client C]]` uploads the folder's assets
 //!   (`POST …/assets`), rewrites the relative references to the URLs the server returns
 //!   and `PUT`s the layer (or the draft, `--draft`). Pushing the same folder again
@@ -406,9 +407,7 @@ fn html(csp: String, body: String) -> HttpResponse {
 
 /// The preview's own pages (index, problems): its own nonce for its style and script.
 fn own_page(req: &HttpRequest, dir: &Path, content: impl FnOnce(&crate::texts::Strings) -> String) -> HttpResponse {
-    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let lang = crate::locale::negotiate(crate::locale::Preferences { ui_locales: &[], user: None, accept_language: accept, default: None });
-    let t = crate::texts::builtin(lang);
+    let t = ui_strings(req);
     let nonce = crate::crypto::random_token(16);
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string());
     let title = escape(&t.theme_serve_title(name.as_str()));
@@ -422,6 +421,38 @@ fn own_page(req: &HttpRequest, dir: &Path, content: impl FnOnce(&crate::texts::S
     );
     html(format!("default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"), body)
 }
+
+/// The preview's own texts in the browser's language.
+fn ui_strings(req: &HttpRequest) -> std::sync::Arc<crate::texts::Strings> {
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    crate::texts::builtin(crate::locale::negotiate(crate::locale::Preferences { ui_locales: &[], user: None, accept_language: accept, default: None }))
+}
+
+/// Whether a request is for this machine's preview at `port`: its Host header names
+/// localhost, 127.0.0.1 or [::1] with the port. Anything else may be a page of another
+/// site whose name was made to point here (DNS rebinding) and is refused, whatever
+/// address the preview listens on.
+fn host_ok(req: &actix_web::dev::RequestHead, port: u16) -> bool {
+    let Some(host) = req.headers.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
+    let host = host.to_ascii_lowercase();
+    ["localhost", "127.0.0.1", "[::1]"].iter().any(|h| host == format!("{h}:{port}") || (port == 80 && host == *h))
+}
+
+/// Everything not routed: refused for another host (421), else not found.
+async fn elsewhere(req: HttpRequest, port: web::Data<ServePort>) -> HttpResponse {
+    if host_ok(req.head(), port.0) {
+        return HttpResponse::NotFound().insert_header((header::CACHE_CONTROL, "no-store")).body("");
+    }
+    let t = ui_strings(&req);
+    HttpResponse::build(actix_web::http::StatusCode::MISDIRECTED_REQUEST)
+        .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
+        .insert_header((header::CONTENT_LANGUAGE, t.lang))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(t.theme_serve_wrong_host(port.0.to_string().as_str()))
+}
+
+/// The port the preview listens on.
+struct ServePort(u16);
 
 fn problems_html(t: &crate::texts::Strings, problems: &[Problem]) -> String {
     let rows: String = problems.iter().map(|p| format!("<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>", escape(&p.file), escape(&p.setting), escape(&p.message))).collect();
@@ -530,18 +561,28 @@ fn builtin_file(content_type: &'static str, body: &'static str) -> HttpResponse 
 
 /// The preview server of the folder at `dir` on `listener` (one worker: it is one
 /// author's tool). Run it by awaiting the returned server.
+/// Every request must name localhost, 127.0.0.1 or [::1] with the listener's port as its
+/// Host ([`host_ok`]); others are answered 421 with nothing of the folder.
 pub fn serve(dir: PathBuf, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::new(Preview { dir });
+    let port = web::Data::new(ServePort(listener.local_addr()?.port()));
     let server = HttpServer::new(move || {
+        let p = port.0;
         App::new()
             .app_data(data.clone())
-            .route("/", web::get().to(index))
-            .route("/page/{id}", web::get().to(page))
-            .route("/_serve/version", web::get().to(version))
-            .route(&format!("/static/t/{SERVE_TENANT}/{{file}}"), web::get().to(asset))
-            .route("/static/css/app.css", web::get().to(|| async { builtin_file("text/css; charset=utf-8", APP_CSS) }))
-            .route("/static/img/logo.svg", web::get().to(|| async { builtin_file("image/svg+xml", LOGO_SVG) }))
-            .route("/static/js/passkey.js", web::get().to(|| async { builtin_file("text/javascript; charset=utf-8", PASSKEY_JS) }))
+            .app_data(port.clone())
+            .service(
+                web::scope("")
+                    .guard(actix_web::guard::fn_guard(move |ctx| host_ok(ctx.head(), p)))
+                    .route("/", web::get().to(index))
+                    .route("/page/{id}", web::get().to(page))
+                    .route("/_serve/version", web::get().to(version))
+                    .route(&format!("/static/t/{SERVE_TENANT}/{{file}}"), web::get().to(asset))
+                    .route("/static/css/app.css", web::get().to(|| async { builtin_file("text/css; charset=utf-8", APP_CSS) }))
+                    .route("/static/img/logo.svg", web::get().to(|| async { builtin_file("image/svg+xml", LOGO_SVG) }))
+                    .route("/static/js/passkey.js", web::get().to(|| async { builtin_file("text/javascript; charset=utf-8", PASSKEY_JS) })),
+            )
+            .default_service(web::to(elsewhere))
     })
     .workers(1)
     .listen(listener)?
@@ -570,7 +611,7 @@ pub async fn run(cmd: ThemeCommand) -> Result<(), CliError> {
             }
             let listener = TcpListener::bind(&listen).map_err(|e| other(&format!("listen on {listen}"), e))?;
             if listener.local_addr().is_ok_and(|a| !a.ip().is_loopback()) {
-                eprintln!("note: {listen} is not a loopback address: anyone who can reach it sees the folder's pages and assets");
+                eprintln!("warning: {listen} is not a loopback address: the preview is reachable from other machines (it answers only requests naming localhost, 127.0.0.1 or [::1] as the host, so open it here or through a tunnel)");
             }
             println!("previewing {} at http://{}/ (Ctrl-C stops)", dir.display(), listener.local_addr().map_err(|e| other("listener", e))?);
             serve(dir, listener).map_err(|e| other("preview server", e))?.await.map_err(|e| other("preview server", e))

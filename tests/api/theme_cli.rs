@@ -262,6 +262,30 @@ async fn serve_renders_every_page_in_every_locale_light_and_dark() {
     assert_eq!(http.get(format!("{base}/page/no-such-page")).send().await.unwrap().status(), 404);
 }
 
+/// A page of another site whose name was made to point at 127.0.0.1 (DNS rebinding)
+/// reads nothing: the preview answers only requests naming this machine as the host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_answers_only_requests_for_this_machine() {
+    let dir = folder(&[("theme.toml", "product_name = \"Secret Brand\"\n")]);
+    let base = preview(&dir);
+    let port = base.rsplit(':').next().unwrap().to_owned();
+    let http = http();
+    for path in ["/", "/page/login?locale=en", "/_serve/version", "/static/css/app.css", "/no-such-path"] {
+        for host in [format!("rebind.example.com:{port}"), "127.0.0.1".into(), "127.0.0.1:1".into(), format!("localhost.example.com:{port}")] {
+            let resp = http.get(format!("{base}{path}")).header("host", &host).header("accept-language", "de").send().await.unwrap();
+            assert_eq!(resp.status(), 421, "{path} for {host}");
+            let text = resp.text().await.unwrap();
+            assert!(!text.contains("Secret Brand") && text.contains("Diese Vorschau antwortet nur auf diesem Rechner") && text.contains(&port), "{text}");
+        }
+        for host in [format!("localhost:{port}"), format!("LOCALHOST:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")] {
+            let resp = http.get(format!("{base}{path}")).header("host", &host).send().await.unwrap();
+            assert_eq!(resp.status(), if path == "/no-such-path" { 404 } else { 200 }, "{path} for {host}");
+        }
+    }
+    let page = http.get(format!("{base}/page/login?locale=en")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Secret Brand"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_signals_a_change_and_shows_problems_by_file() {
     let dir = folder(&[("theme.toml", "[tokens]\n\"--pc-color-primary\" = \"#1f4fd1\"\n"), ("texts/en.ftl", "sign-in = Before\n")]);
