@@ -107,19 +107,36 @@ pub enum CliError {
 }
 
 impl std::fmt::Display for CliError {
+    /// Text from a server (or a file) is shown with its control characters escaped, so it
+    /// cannot move the cursor, recolour or rewrite the terminal, or reorder what is shown.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CliError::Folder(p) | CliError::Refused(p) => {
                 f.write_str(if matches!(self, CliError::Folder(_)) { "the theme folder has problems:" } else { "the server refused the theme:" })?;
                 for p in p {
-                    write!(f, "\n  {p}")?;
+                    write!(f, "\n  {}", printable(&p.to_string()))?;
                 }
                 Ok(())
             }
-            CliError::Api { status, detail } => write!(f, "the server answered {status}: {detail}"),
-            CliError::Other(m) => f.write_str(m),
+            CliError::Api { status, detail } => write!(f, "the server answered {status}: {}", printable(detail)),
+            CliError::Other(m) => f.write_str(&printable(m)),
         }
     }
+}
+
+/// `s` with control characters (C0, DEL, C1) and bidirectional controls written as
+/// `\u{…}`: safe to print on a terminal.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl std::error::Error for CliError {}
@@ -166,22 +183,69 @@ pub struct Api {
     http: reqwest::Client,
 }
 
+/// `url` as a server address the CLI may send a token or a secret to: https, or http to
+/// a loopback host (a server on this machine, a test).
+pub fn checked_url(what: &str, url: &str) -> Result<url::Url, CliError> {
+    let u = url::Url::parse(url).map_err(|e| other(&format!("{what} {url:?}"), e))?;
+    let loopback = match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        None => false,
+    };
+    match u.scheme() {
+        "https" if u.host().is_some() => Ok(u),
+        "http" if loopback => Ok(u),
+        _ => Err(CliError::Other(format!("{what} {url:?}: must be an https URL (http only to localhost, 127.0.0.1 or [::1]): the token and secrets go there"))),
+    }
+}
+
+/// Most bytes of an answer that is not a theme (discovery, token, upload answer).
+const MAX_SMALL_ANSWER: usize = 1024 * 1024;
+
+/// The body of `resp`, refused as soon as it passes `limit` bytes (by its Content-Length
+/// or while it arrives): a server cannot make the CLI read without end.
+async fn body(mut resp: reqwest::Response, limit: usize, what: &str) -> Result<Vec<u8>, CliError> {
+    let too_large = || CliError::Other(format!("{what}: the answer is larger than {} KiB", limit / 1024));
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| other(what, e))? {
+        if out.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
 fn client() -> Result<reqwest::Client, CliError> {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(std::time::Duration::from_secs(60)).build().map_err(|e| other("HTTP client", e))
 }
 
 impl Api {
+    /// A session at `base` (https, or http to loopback: [`checked_url`]).
     pub fn new(base: &str, token: &str) -> Result<Api, CliError> {
+        checked_url("--url", base)?;
         Ok(Api { base: base.trim_end_matches('/').to_owned(), token: token.to_owned(), http: client()? })
     }
 
     /// A session with a token from the issuer's token endpoint (discovery), by
     /// client_credentials with the `admin` scope.
+    /// The client secret goes only to a token endpoint of the issuer's own origin (scheme,
+    /// host and port), whatever the discovery document says.
     pub async fn with_client(base: &str, issuer: &str, client_id: &str, client_secret: &str) -> Result<Api, CliError> {
+        checked_url("--url", base)?;
+        let issuer_url = checked_url("--issuer", issuer)?;
         let http = client()?;
         let discovery = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
-        let doc: serde_json::Value = http.get(&discovery).send().await.map_err(|e| other(&discovery, e))?.json().await.map_err(|e| other(&discovery, e))?;
+        let resp = http.get(&discovery).send().await.map_err(|e| other(&discovery, e))?;
+        let doc: serde_json::Value = serde_json::from_slice(&body(resp, MAX_SMALL_ANSWER, &discovery).await?).map_err(|e| other(&discovery, e))?;
         let endpoint = doc["token_endpoint"].as_str().ok_or_else(|| CliError::Other(format!("{discovery}: no token_endpoint")))?;
+        if url::Url::parse(endpoint).map(|u| u.origin()).ok() != Some(issuer_url.origin()) {
+            return Err(CliError::Other(format!("{discovery}: the token_endpoint {endpoint:?} is not at the issuer's origin {}: the client secret is not sent there", issuer_url.origin().ascii_serialization())));
+        }
         let resp = http
             .post(endpoint)
             .basic_auth(client_id, Some(client_secret))
@@ -190,7 +254,7 @@ impl Api {
             .await
             .map_err(|e| other(endpoint, e))?;
         let status = resp.status().as_u16();
-        let body: serde_json::Value = resp.json().await.unwrap_or_default();
+        let body: serde_json::Value = serde_json::from_slice(&body(resp, MAX_SMALL_ANSWER, endpoint).await?).unwrap_or_default();
         let Some(token) = body["access_token"].as_str().filter(|_| status == 200) else {
             return Err(CliError::Api { status, detail: format!("client_credentials at {endpoint}: {}", body["error"].as_str().unwrap_or("no access token")) });
         };
@@ -207,7 +271,7 @@ impl Api {
         let resp = rb.bearer_auth(&self.token).send().await.map_err(|e| other("admin API", e))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(|e| other("admin API", e))?.to_vec();
+        let body = body(resp, folder::MAX_TOTAL, "admin API").await?;
         if (200..300).contains(&status) {
             return Ok((headers, body));
         }
@@ -255,7 +319,7 @@ pub async fn push(api: &Api, dir: &Path, target: &Target, draft: bool) -> Result
         let rb = api.http.post(api.admin(&format!("/tenants/{}/assets", seg(&target.tenant)))).header(header::CONTENT_TYPE.as_str(), "application/octet-stream").body(bytes.clone());
         let resp = rb.bearer_auth(&api.token).send().await.map_err(|e| other("admin API", e))?;
         let status = resp.status().as_u16();
-        let body: serde_json::Value = resp.json().await.unwrap_or_default();
+        let body: serde_json::Value = serde_json::from_slice(&body(resp, MAX_SMALL_ANSWER, "admin API").await?).unwrap_or_default();
         match (status, body["url"].as_str()) {
             (200 | 201, Some(u)) => {
                 uploaded += usize::from(status == 201);
@@ -294,13 +358,15 @@ pub async fn pull(api: &Api, dir: &Path, target: &Target) -> Result<Pulled, CliE
     let (version, layer) = api.json::<ThemeSpec>(api.http.get(api.admin(&format!("{layer_path}/theme")))).await?;
     let mut local = BTreeMap::new();
     let mut downloads = vec![];
+    let mut budget = folder::MAX_TOTAL;
     for u in folder::asset_urls(&layer) {
         let name = folder::local_name(&u).ok_or_else(|| CliError::Other(format!("{u}: not an asset URL")))?;
         let resp = api.http.get(format!("{}{u}", api.base)).send().await.map_err(|e| other(&u, e))?;
         if !resp.status().is_success() {
             return Err(CliError::Api { status: resp.status().as_u16(), detail: format!("downloading {u}") });
         }
-        let bytes = resp.bytes().await.map_err(|e| other(&u, e))?.to_vec();
+        let bytes = body(resp, budget, &u).await?;
+        budget -= bytes.len();
         // The URL names its content: anything else is not what the layer refers to.
         if !name.contains(&assets::id_of(&bytes)) {
             return Err(CliError::Other(format!("{u}: the content does not match its hash")));

@@ -204,6 +204,103 @@ async fn push_takes_an_administrator_of_the_tenant(backend: Backend) {
     assert!(sign_in_page(&app).await.contains("Bei ACME anmelden"));
 }
 
+// ---- against a hostile server ----
+
+/// What the fake server answers a path with.
+#[derive(Clone)]
+enum Reply {
+    Json(u16, String),
+    /// A body that never ends.
+    Endless,
+}
+
+/// A server on a free loopback port answering `routes(path)` (404 when `None`); the paths
+/// asked for are recorded. Its base URL and the record.
+async fn fake_server(routes: impl Fn(&str) -> Option<Reply> + Send + Sync + 'static) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
+    let (record, routes) = (seen.clone(), std::sync::Arc::new(routes));
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (record, routes) = (record.clone(), routes.clone());
+            tokio::spawn(async move {
+                let mut head = vec![];
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let path = head.split(' ').nth(1).unwrap_or("").to_owned();
+                record.lock().unwrap().push(path.clone());
+                match routes(&path) {
+                    Some(Reply::Json(status, body)) => {
+                        let resp = format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+                        let _ = sock.write_all(resp.as_bytes()).await;
+                    }
+                    Some(Reply::Endless) => {
+                        let _ = sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n[").await;
+                        let chunk = vec![b' '; 64 * 1024];
+                        while sock.write_all(&chunk).await.is_ok() {}
+                    }
+                    None => {
+                        let _ = sock.write_all(b"HTTP/1.1 404 X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+                    }
+                }
+            });
+        }
+    });
+    (base, seen)
+}
+
+const ACME_THEME: &str = "/api/admin/v1/tenants/acme/theme";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_are_read_only_up_to_a_limit() {
+    let (base, _) = fake_server(|p| match p {
+        ACME_THEME | "/acme/ops/.well-known/openid-configuration" => Some(Reply::Endless),
+        _ => None,
+    })
+    .await;
+    let tenant = Target { tenant: "acme".into(), workspace: None, client: None };
+    let limit = std::time::Duration::from_secs(20);
+    let e = tokio::time::timeout(limit, theme::pull(&Api::new(&base, "t").unwrap(), &folder(&[]), &tenant)).await.expect("the pull stops reading").unwrap_err();
+    assert!(e.to_string().contains("larger than"), "{e}");
+    let e = tokio::time::timeout(limit, Api::with_client(&base, &format!("{base}/acme/ops"), "id", "secret")).await.expect("discovery stops reading").err().unwrap();
+    assert!(e.to_string().contains("larger than"), "{e}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_go_only_to_https_or_this_machine_and_the_issuers_token_endpoint() {
+    for url in ["http://id.example.com", "ftp://127.0.0.1", "http://127.0.0.1.example.com", "not a url"] {
+        assert!(Api::new(url, "t").is_err(), "{url}");
+        assert!(Api::with_client("https://id.example.com", url, "id", "secret").await.is_err(), "issuer {url}");
+    }
+    for url in ["https://id.example.com", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:8080"] {
+        assert!(Api::new(url, "t").is_ok(), "{url}");
+    }
+    // A discovery document naming a token endpoint elsewhere: the secret is not sent.
+    let (elsewhere, asked) = fake_server(|_| Some(Reply::Json(200, "{\"access_token\":\"t\"}".into()))).await;
+    let doc = serde_json::json!({ "token_endpoint": format!("{elsewhere}/token") }).to_string();
+    let (issuer, _) = fake_server(move |p| (p == "/acme/ops/.well-known/openid-configuration").then(|| Reply::Json(200, doc.clone()))).await;
+    let e = Api::with_client(&issuer, &format!("{issuer}/acme/ops"), "id", "secret").await.err().expect("refused").to_string();
+    assert!(e.contains("origin"), "{e}");
+    assert!(asked.lock().unwrap().is_empty(), "nothing was sent to the other endpoint");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_text_is_printed_without_control_characters() {
+    let detail = serde_json::json!({ "detail": "\u{1b}]0;pwned\u{7}\u{1b}[2Jgone \u{202e}txt.exe" }).to_string();
+    let (base, _) = fake_server(move |_| Some(Reply::Json(500, detail.clone()))).await;
+    let e = theme::pull(&Api::new(&base, "t").unwrap(), &folder(&[]), &Target { tenant: "acme".into(), workspace: None, client: None }).await.unwrap_err().to_string();
+    assert!(e.contains("gone") && e.contains("\\u{1b}"), "{e}");
+    assert!(!e.chars().any(|c| c.is_control() || c == '\u{202e}'), "{e:?}");
+}
+
 // ---- serve ----
 
 /// The preview server of `dir` on a free port: its base URL.
