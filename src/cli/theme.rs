@@ -16,7 +16,12 @@
 //!   version. Refusals are shown as file and setting of the folder.
 //! - `pull DIR --tenant T …` writes the published layer out as a folder: assets downloaded
 //!   to `assets/<hash>.<ext>` (checked against their hash), references rewritten to those
-//!   paths. A pull followed by a push changes nothing.
+//!   paths, after checking the layer reads back as a valid folder; never through a
+//!   symbolic link, never outside DIR. A pull followed by a push changes nothing.
+//!
+//! Server addresses must be https (http only to loopback), the client secret goes only to
+//! a token endpoint at the issuer's origin, answers are read up to a limit, and server
+//! text is printed with control characters escaped.
 //!
 //! Who may do what: push and pull are admin API calls, so the server decides — the token
 //! (`PORTCULLIS_ADMIN_TOKEN`, or one obtained by client_credentials with `--issuer`,
@@ -353,6 +358,13 @@ pub struct Pulled {
 /// Writes the published layer of `target` into `dir` (see the module documentation).
 /// Texts, frames and `frame.html` the layer no longer has are removed from the folder;
 /// other files (a README, unreferenced assets) are left alone.
+///
+/// What the server sends is checked before anything is written: the layer must read back
+/// as a valid folder (`folder::parse`: supported locales, text keys and texts, page ids,
+/// assets by content), the answers are read up to the folder's size limit only, and every
+/// file is written under `dir` without following a symbolic link: a link at a file or
+/// folder to be written (or at `texts/`, `frames/`, `assets/`) is refused, naming it, and
+/// each file is written to a new temporary file beside it, then renamed into place.
 pub async fn pull(api: &Api, dir: &Path, target: &Target) -> Result<Pulled, CliError> {
     let layer_path = target.path()?;
     let (version, layer) = api.json::<ThemeSpec>(api.http.get(api.admin(&format!("{layer_path}/theme")))).await?;
@@ -374,28 +386,87 @@ pub async fn pull(api: &Api, dir: &Path, target: &Target) -> Result<Pulled, CliE
         local.insert(u.clone(), name.clone());
         downloads.push((name, bytes));
     }
-    let files = folder::files_of(&layer, &local).map_err(CliError::Other)?;
-    let write = |rel: &str, bytes: &[u8]| -> Result<(), CliError> {
-        let p = dir.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| other(&parent.display().to_string(), e))?;
-        }
-        std::fs::write(&p, bytes).map_err(|e| other(&p.display().to_string(), e))
-    };
+    let files = folder::files_of(&layer, &local).map_err(|m| CliError::Other(format!("the server's layer cannot be written as a folder: {m}")))?;
+    let mut all = files.clone();
+    all.extend(downloads.iter().cloned());
+    if let Err(problems) = folder::parse(&all) {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(CliError::Other(format!("the server's layer is not a valid theme folder, nothing was written: {}", list.join("; "))));
+    }
     std::fs::create_dir_all(dir).map_err(|e| other(&dir.display().to_string(), e))?;
+    // Every target is checked before the first write, so a refusal leaves the folder as it was.
+    for rel in all.keys() {
+        target_in(dir, rel)?;
+    }
     for (rel, _) in folder::read_dir(dir).map_err(|p| CliError::Folder(vec![p]))? {
         let managed = rel == "frame.html" || rel.starts_with("texts/") || rel.starts_with("frames/");
         if managed && !files.contains_key(&rel) {
-            std::fs::remove_file(dir.join(&rel)).map_err(|e| other(&rel, e))?;
+            // read_dir refused links at texts/ and frames/: this is a file of the folder.
+            std::fs::remove_file(target_in(dir, &rel)?).map_err(|e| other(&rel, e))?;
         }
     }
-    for (rel, bytes) in &files {
-        write(rel, bytes)?;
-    }
-    for (rel, bytes) in &downloads {
-        write(rel, bytes)?;
+    for (rel, bytes) in &all {
+        write_in(dir, rel, bytes)?;
     }
     Ok(Pulled { version: version.unwrap_or(0), files: files.len(), assets: downloads.len() })
+}
+
+/// Where `rel` (a path of a theme folder: `theme.toml`, `frame.html`, `texts/…`,
+/// `frames/…`, `assets/…`; plain segments only) lies under `dir`, refused if it or a
+/// folder on the way is a symbolic link or not what it should be.
+fn target_in(dir: &Path, rel: &str) -> Result<PathBuf, CliError> {
+    let segments: Vec<&str> = rel.split('/').collect();
+    let plain = |s: &&str| !s.is_empty() && !s.starts_with('.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if !segments.iter().all(plain) || !matches!(segments[0], "theme.toml" | "frame.html" | "texts" | "frames" | "assets") {
+        return Err(CliError::Other(format!("{rel:?}: not a path of a theme folder")));
+    }
+    let mut p = dir.to_path_buf();
+    for (i, seg) in segments.iter().enumerate() {
+        p.push(seg);
+        let last = i + 1 == segments.len();
+        match std::fs::symlink_metadata(&p) {
+            Err(_) => {}
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(CliError::Other(format!("{}: a symbolic link: pull writes only the folder's own files (remove the link)", p.display())));
+            }
+            Ok(m) if last && !m.is_file() => return Err(CliError::Other(format!("{}: not a file", p.display()))),
+            Ok(m) if !last && !m.is_dir() => return Err(CliError::Other(format!("{}: not a folder", p.display()))),
+            Ok(_) => {}
+        }
+    }
+    Ok(p)
+}
+
+/// Writes `bytes` to `rel` under `dir` (checked by [`target_in`]): into a new file beside
+/// it (created exclusively, so never through a link), then renamed over it (a rename
+/// replaces a link rather than writing where it points).
+fn write_in(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let target = target_in(dir, rel)?;
+    let mut p = dir.to_path_buf();
+    for seg in rel.split('/').take(rel.split('/').count() - 1) {
+        p.push(seg);
+        match std::fs::create_dir(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(other(&p.display().to_string(), e)),
+        }
+        if !std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir()) {
+            return Err(CliError::Other(format!("{}: not a folder (or a symbolic link)", p.display())));
+        }
+    }
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = target.with_file_name(format!(".{name}.{}.tmp", crate::crypto::random_token(8)));
+    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&tmp, &target));
+    if let Err(e) = renamed {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(other(&target.display().to_string(), e));
+    }
+    Ok(())
 }
 
 // ---- serve ----

@@ -16,6 +16,7 @@ on_every_backend!(
     push_refusals_name_the_file_and_the_setting,
     push_takes_an_administrator_of_the_tenant,
     the_binary_pushes_and_pulls_with_the_token_of_the_environment,
+    pull_writes_only_the_folders_own_files,
 );
 
 const LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 30"><rect width="120" height="30" fill="#c8102e"/></svg>"##;
@@ -204,6 +205,52 @@ async fn push_takes_an_administrator_of_the_tenant(backend: Backend) {
     assert!(sign_in_page(&app).await.contains("Bei ACME anmelden"));
 }
 
+/// A folder whose `texts/`, `frames/`, `assets/`, or a file pull writes, is a symbolic
+/// link: pull refuses, naming it, writes nothing, and the place the link points to stays
+/// as it was.
+async fn pull_writes_only_the_folders_own_files(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let api = admin_api(&app).await;
+    assert!(theme::push(&api, &acme_folder(), &shop(), false).await.unwrap().changed);
+    let logo = format!("assets/{}.svg", portcullis::theme::assets::id_of(LOGO.as_bytes()));
+    // (link in the pulled folder, the link's target under `outside`, a file there)
+    let cases: [(&str, &str, Option<&str>); 6] = [
+        ("texts", "dir", None),
+        ("assets", "dir", None),
+        ("frames", "dir", Some("login.html")),
+        ("theme.toml", "file", None),
+        ("texts/de.ftl", "file", None),
+        (logo.as_str(), "file", None),
+    ];
+    for (link, kind, keep) in cases {
+        let out = folder(&[]);
+        let outside = folder(&[("dir/keep.txt", "keep"), ("file", "outside content")]);
+        if let Some(k) = keep {
+            std::fs::write(outside.join("dir").join(k), "kept").unwrap();
+        }
+        let at = out.join(link);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.join(kind), &at).unwrap();
+        let e = theme::pull(&api, &out, &shop()).await.expect_err(link).to_string();
+        assert!(e.contains(link) && e.contains("symbolic link"), "{link}: {e}");
+        assert_eq!(std::fs::read_to_string(outside.join("file")).unwrap(), "outside content", "{link}: nothing written through the link");
+        let there: Vec<_> = std::fs::read_dir(outside.join("dir")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut expected = vec!["keep.txt".to_owned()];
+        expected.extend(keep.map(str::to_owned));
+        let mut there = there;
+        there.sort();
+        expected.sort();
+        assert_eq!(there, expected, "{link}: nothing written or removed through the link");
+        assert!(link == "theme.toml" || !out.join("theme.toml").exists(), "{link}: the refusal comes before the first write");
+    }
+    // Without links, the same pull writes the folder.
+    let out = folder(&[]);
+    theme::pull(&api, &out, &shop()).await.unwrap();
+    assert!(std::fs::read_to_string(out.join("texts/de.ftl")).unwrap().contains("Bei ACME anmelden"));
+    let leftovers: Vec<_> = std::fs::read_dir(out.join("texts")).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "no temporary files are left: {leftovers:?}");
+}
+
 // ---- against a hostile server ----
 
 /// What the fake server answers a path with.
@@ -258,6 +305,27 @@ async fn fake_server(routes: impl Fn(&str) -> Option<Reply> + Send + Sync + 'sta
 }
 
 const ACME_THEME: &str = "/api/admin/v1/tenants/acme/theme";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_writes_nothing_of_a_layer_that_is_no_valid_folder() {
+    let layers = [
+        // A key with a line break would write lines of its own into texts/de.ftl.
+        (serde_json::json!({ "texts": { "de": { "sign-in\nsign-up": "injected" } } }), "not a text key"),
+        (serde_json::json!({ "texts": { "../../evil": { "sign-in": "x" } } }), "not a supported locale"),
+        // Checked as the folder would be: a key no page has, a text that is no Fluent.
+        (serde_json::json!({ "texts": { "de": { "no-such-text": "x" } } }), "no-such-text"),
+        (serde_json::json!({ "texts": { "de": { "sign-in": "{ $who }" } } }), "sign-in"),
+        (serde_json::json!({ "frames": { "../x": "{{ form }}" } }), "not a page id"),
+    ];
+    for (layer, named) in layers {
+        let body = layer.to_string();
+        let (base, _) = fake_server(move |p| (p == ACME_THEME).then(|| Reply::Json(200, body.clone()))).await;
+        let out = folder(&[]);
+        let e = theme::pull(&Api::new(&base, "t").unwrap(), &out, &Target { tenant: "acme".into(), workspace: None, client: None }).await.unwrap_err().to_string();
+        assert!(e.contains(named), "{layer}: {e}");
+        assert_eq!(std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0), 0, "{layer}: nothing written");
+    }
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_are_read_only_up_to_a_limit() {
