@@ -545,6 +545,29 @@ async fn the_binary_serves_a_folder() {
     let _ = child.wait();
     let page = page.expect("the preview answers");
     assert!(page.contains("Únete") && page.contains("lang=\"es\""), "{page}");
+
+    // Told to listen beyond loopback: it warns, and still answers only for this machine.
+    let port = std::net::TcpListener::bind("0.0.0.0:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(["theme", "serve", &dir.display().to_string(), "--listen", &format!("0.0.0.0:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut statuses = None;
+    for _ in 0..100 {
+        if let Ok(r) = http().get(format!("http://127.0.0.1:{port}/")).send().await {
+            let other = http().get(format!("http://127.0.0.1:{port}/")).header("host", format!("192.0.2.7:{port}")).send().await.unwrap();
+            statuses = Some((r.status().as_u16(), other.status().as_u16()));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(statuses, Some((200, 421)), "loopback answered, another host name refused");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: 0.0.0.0:") && stderr.contains("not a loopback address"), "{stderr}");
 }
 
 /// The preview in headless Chromium (tests/browser/theme_serve.mjs): the reload script runs
