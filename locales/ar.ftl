@@ -468,4 +468,5 @@ theme-serve-problems-hint = أصلِح ما هو مذكور أدناه. ستُع
 theme-serve-file = الملف
 theme-serve-setting = الإعداد
 theme-serve-problem = المشكلة
+theme-serve-wrong-host = لا تستجيب هذه المعاينة إلا على هذا الجهاز، عبر localhost أو 127.0.0.1 أو [::1] على المنفذ { $port }.
 # (end of theme folder texts)

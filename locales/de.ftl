@@ -425,4 +425,5 @@ theme-serve-problems-hint = Beheben Sie die unten aufgeführten Probleme. Diese 
 theme-serve-file = Datei
 theme-serve-setting = Einstellung
 theme-serve-problem = Problem
+theme-serve-wrong-host = Diese Vorschau antwortet nur auf diesem Rechner, unter localhost, 127.0.0.1 oder [::1] mit Port { $port }.
 # (end of theme folder texts)

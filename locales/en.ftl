@@ -391,4 +391,5 @@ theme-serve-problems-hint = Fix what is listed below. This page reloads by itsel
 theme-serve-file = File
 theme-serve-setting = Setting
 theme-serve-problem = Problem
+theme-serve-wrong-host = This preview answers only on this computer, at localhost, 127.0.0.1 or [::1] with port { $port }.
 # (end of theme folder texts)

@@ -425,4 +425,5 @@ theme-serve-problems-hint = Corrija lo que se indica a continuación. Esta pági
 theme-serve-file = Archivo
 theme-serve-setting = Ajuste
 theme-serve-problem = Problema
+theme-serve-wrong-host = Esta vista previa solo responde en este equipo, en localhost, 127.0.0.1 o [::1] con el puerto { $port }.
 # (end of theme folder texts)

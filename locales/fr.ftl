@@ -425,4 +425,5 @@ theme-serve-problems-hint = Corrigez les points ci-dessous. Cette page se rechar
 theme-serve-file = Fichier
 theme-serve-setting = Paramètre
 theme-serve-problem = Problème
+theme-serve-wrong-host = Cet aperçu ne répond que sur cet ordinateur, à l’adresse localhost, 127.0.0.1 ou [::1], port { $port }.
 # (end of theme folder texts)

@@ -677,8 +677,8 @@ impl Planner<'_> {
         {
             tx.writes.push(Some("schema"), Write::Schema { tenant: tx.tenant.clone(), id, body });
         }
-        let payload_schema = self.find_schema(t, format!("{pp}/payload_schema"), &settings.payload_schema)?;
-        let metadata_schema = self.find_schema(t, format!("{pp}/metadata_schema"), &settings.metadata_schema)?;
+        let payload_schema = self.find_schema(t, &tx.writes, format!("{pp}/payload_schema"), &settings.payload_schema)?;
+        let metadata_schema = self.find_schema(t, &tx.writes, format!("{pp}/metadata_schema"), &settings.metadata_schema)?;
         for (gi, g) in p.groups.iter().enumerate() {
             for (xi, x) in g.privileges.iter().enumerate() {
                 check_privilege(&format!("{pp}/groups/{gi}/privileges/{xi}"), t, existing, x)?;
@@ -709,14 +709,21 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// A schema a pool names: built in, in the file, or stored, and valid.
-    fn find_schema(&self, t: &TenantSpec, path: String, id: &str) -> Result<schema::Compiled, PlanError> {
+    /// A schema a pool names: built in, in the file, stored, or written by this plan (a
+    /// template's, with the pool that first uses it: `pool`), and valid. A template's schema
+    /// id alone is not enough: a pool naming `retail-payload` in a tenant that has no such
+    /// schema and whose plan writes none is refused, or its sign-up would find no schema.
+    fn find_schema(&self, t: &TenantSpec, planned: &Batch, path: String, id: &str) -> Result<schema::Compiled, PlanError> {
         let body = schema::builtin(id)
             .cloned()
             .or_else(|| t.schemas.iter().find(|s| s.id == id).map(|s| s.schema.clone()))
             .or_else(|| self.existing.schemas.get(&(t.id.clone(), id.to_owned())).cloned())
-            // A template's, written with the pool that first uses it (`pool`).
-            .or_else(|| crate::templates::payload_schema_by_id(id))
+            .or_else(|| {
+                planned.writes.iter().find_map(|c| match &c.write {
+                    Write::Schema { id: i, body, .. } if i == id => Some(body.clone()),
+                    _ => None,
+                })
+            })
             .ok_or_else(|| err(&path, format!("no schema {id:?} in tenant {:?}", t.id)))?;
         schema::compile(&body).map_err(|e| err(&path, format!("schema {id:?} is not valid: {}", describe(&e))))
     }

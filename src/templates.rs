@@ -106,6 +106,11 @@ fn load(id: &'static str, files: &[(&str, &str)]) -> Result<Template, String> {
     }
     let defaults_src = files.iter().find(|(p, _)| *p == "defaults.toml").map(|(_, t)| *t).unwrap_or_default();
     let d: DefaultsFile = toml::from_str(defaults_src).map_err(|e| format!("defaults.toml: {e}"))?;
+    // A template never weakens consent (themes/README.md, "Industry templates"): whether a
+    // client is first-party is its own document's to say, never a sector's.
+    if d.client.consent.is_some_and(|c| c != ConsentMode::Required) {
+        return Err("defaults.toml: client.consent: a template's clients ask for consent (\"required\"); a first-party client says `consent: implicit` itself".into());
+    }
     Ok(Template { id, title: d.title, description: d.description, theme: folder.spec, pool: d.pool, client: d.client })
 }
 
@@ -185,11 +190,6 @@ pub fn payload_schema(t: &Template) -> Option<(String, serde_json::Value)> {
     Some((format!("{}-payload", t.id), body))
 }
 
-/// The payload schema of the template whose schema id is `id`.
-pub fn payload_schema_by_id(id: &str) -> Option<serde_json::Value> {
-    all().iter().filter_map(payload_schema).find(|(i, _)| i == id).map(|(_, b)| b)
-}
-
 /// The ids, for messages.
 pub fn ids() -> Vec<&'static str> {
     FILES.iter().map(|(id, _)| *id).collect()
@@ -245,6 +245,16 @@ mod tests {
         assert_eq!(o.texts["de"]["sign-in-to"], b.theme.texts["de"]["sign-in-to"]);
         assert_eq!(o.layout, b.theme.layout);
         assert_eq!(overlay(&b.theme, &ThemeSpec::default()), b.theme);
+    }
+
+    #[test]
+    fn no_template_weakens_consent() {
+        for t in all() {
+            assert_eq!(t.client.consent, Some(ConsentMode::Required), "{}: a template's clients ask for consent", t.id);
+        }
+        let (_, retail) = FILES.iter().find(|(id, _)| *id == "retail").unwrap();
+        let implicit: Vec<(&str, &str)> = retail.iter().map(|(p, t)| (*p, if *p == "defaults.toml" { "title = \"x\"\ndescription = \"x\"\n[client]\nconsent = \"implicit\"\n" } else { *t })).collect();
+        assert!(load("retail", &implicit).unwrap_err().contains("client.consent"));
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //!   linking them; a folder that does not pass the server's checks shows a page naming each
 //!   file and setting at fault. Pages poll `/_serve/version` (a fingerprint of the folder's
 //!   files) from a nonce'd script and reload when it changes. It binds to loopback unless
-//!   told otherwise, and reads only the folder's theme files (`folder::read_dir`).
+//!   told otherwise, answers only requests whose Host names loopback with its port (DNS
+//!   rebinding), and reads only the folder's theme files (`folder::read_dir`).
 //! - `push DIR --tenant T [--workspace W [--client C]]` uploads the folder's assets
 //!   (`POST …/assets`), rewrites the relative references to the URLs the server returns
 //!   and `PUT`s the layer (or the draft, `--draft`). Pushing the same folder again
@@ -15,7 +16,12 @@
 //!   version. Refusals are shown as file and setting of the folder.
 //! - `pull DIR --tenant T …` writes the published layer out as a folder: assets downloaded
 //!   to `assets/<hash>.<ext>` (checked against their hash), references rewritten to those
-//!   paths. A pull followed by a push changes nothing.
+//!   paths, after checking the layer reads back as a valid folder; never through a
+//!   symbolic link, never outside DIR. A pull followed by a push changes nothing.
+//!
+//! Server addresses must be https (http only to loopback), the client secret goes only to
+//! a token endpoint at the issuer's origin, answers are read up to a limit, and server
+//! text is printed with control characters escaped.
 //!
 //! Who may do what: push and pull are admin API calls, so the server decides — the token
 //! (`PORTCULLIS_ADMIN_TOKEN`, or one obtained by client_credentials with `--issuer`,
@@ -106,19 +112,36 @@ pub enum CliError {
 }
 
 impl std::fmt::Display for CliError {
+    /// Text from a server (or a file) is shown with its control characters escaped, so it
+    /// cannot move the cursor, recolour or rewrite the terminal, or reorder what is shown.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CliError::Folder(p) | CliError::Refused(p) => {
                 f.write_str(if matches!(self, CliError::Folder(_)) { "the theme folder has problems:" } else { "the server refused the theme:" })?;
                 for p in p {
-                    write!(f, "\n  {p}")?;
+                    write!(f, "\n  {}", printable(&p.to_string()))?;
                 }
                 Ok(())
             }
-            CliError::Api { status, detail } => write!(f, "the server answered {status}: {detail}"),
-            CliError::Other(m) => f.write_str(m),
+            CliError::Api { status, detail } => write!(f, "the server answered {status}: {}", printable(detail)),
+            CliError::Other(m) => f.write_str(&printable(m)),
         }
     }
+}
+
+/// `s` with control characters (C0, DEL, C1) and bidirectional controls written as
+/// `\u{…}`: safe to print on a terminal.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl std::error::Error for CliError {}
@@ -165,22 +188,69 @@ pub struct Api {
     http: reqwest::Client,
 }
 
+/// `url` as a server address the CLI may send a token or a secret to: https, or http to
+/// a loopback host (a server on this machine, a test).
+pub fn checked_url(what: &str, url: &str) -> Result<url::Url, CliError> {
+    let u = url::Url::parse(url).map_err(|e| other(&format!("{what} {url:?}"), e))?;
+    let loopback = match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        None => false,
+    };
+    match u.scheme() {
+        "https" if u.host().is_some() => Ok(u),
+        "http" if loopback => Ok(u),
+        _ => Err(CliError::Other(format!("{what} {url:?}: must be an https URL (http only to localhost, 127.0.0.1 or [::1]): the token and secrets go there"))),
+    }
+}
+
+/// Most bytes of an answer that is not a theme (discovery, token, upload answer).
+const MAX_SMALL_ANSWER: usize = 1024 * 1024;
+
+/// The body of `resp`, refused as soon as it passes `limit` bytes (by its Content-Length
+/// or while it arrives): a server cannot make the CLI read without end.
+async fn body(mut resp: reqwest::Response, limit: usize, what: &str) -> Result<Vec<u8>, CliError> {
+    let too_large = || CliError::Other(format!("{what}: the answer is larger than {} KiB", limit / 1024));
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| other(what, e))? {
+        if out.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
 fn client() -> Result<reqwest::Client, CliError> {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(std::time::Duration::from_secs(60)).build().map_err(|e| other("HTTP client", e))
 }
 
 impl Api {
+    /// A session at `base` (https, or http to loopback: [`checked_url`]).
     pub fn new(base: &str, token: &str) -> Result<Api, CliError> {
+        checked_url("--url", base)?;
         Ok(Api { base: base.trim_end_matches('/').to_owned(), token: token.to_owned(), http: client()? })
     }
 
     /// A session with a token from the issuer's token endpoint (discovery), by
     /// client_credentials with the `admin` scope.
+    /// The client secret goes only to a token endpoint of the issuer's own origin (scheme,
+    /// host and port), whatever the discovery document says.
     pub async fn with_client(base: &str, issuer: &str, client_id: &str, client_secret: &str) -> Result<Api, CliError> {
+        checked_url("--url", base)?;
+        let issuer_url = checked_url("--issuer", issuer)?;
         let http = client()?;
         let discovery = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
-        let doc: serde_json::Value = http.get(&discovery).send().await.map_err(|e| other(&discovery, e))?.json().await.map_err(|e| other(&discovery, e))?;
+        let resp = http.get(&discovery).send().await.map_err(|e| other(&discovery, e))?;
+        let doc: serde_json::Value = serde_json::from_slice(&body(resp, MAX_SMALL_ANSWER, &discovery).await?).map_err(|e| other(&discovery, e))?;
         let endpoint = doc["token_endpoint"].as_str().ok_or_else(|| CliError::Other(format!("{discovery}: no token_endpoint")))?;
+        if url::Url::parse(endpoint).map(|u| u.origin()).ok() != Some(issuer_url.origin()) {
+            return Err(CliError::Other(format!("{discovery}: the token_endpoint {endpoint:?} is not at the issuer's origin {}: the client secret is not sent there", issuer_url.origin().ascii_serialization())));
+        }
         let resp = http
             .post(endpoint)
             .basic_auth(client_id, Some(client_secret))
@@ -189,7 +259,7 @@ impl Api {
             .await
             .map_err(|e| other(endpoint, e))?;
         let status = resp.status().as_u16();
-        let body: serde_json::Value = resp.json().await.unwrap_or_default();
+        let body: serde_json::Value = serde_json::from_slice(&body(resp, MAX_SMALL_ANSWER, endpoint).await?).unwrap_or_default();
         let Some(token) = body["access_token"].as_str().filter(|_| status == 200) else {
             return Err(CliError::Api { status, detail: format!("client_credentials at {endpoint}: {}", body["error"].as_str().unwrap_or("no access token")) });
         };
@@ -206,7 +276,7 @@ impl Api {
         let resp = rb.bearer_auth(&self.token).send().await.map_err(|e| other("admin API", e))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(|e| other("admin API", e))?.to_vec();
+        let body = body(resp, folder::MAX_TOTAL, "admin API").await?;
         if (200..300).contains(&status) {
             return Ok((headers, body));
         }
@@ -254,7 +324,7 @@ pub async fn push(api: &Api, dir: &Path, target: &Target, draft: bool) -> Result
         let rb = api.http.post(api.admin(&format!("/tenants/{}/assets", seg(&target.tenant)))).header(header::CONTENT_TYPE.as_str(), "application/octet-stream").body(bytes.clone());
         let resp = rb.bearer_auth(&api.token).send().await.map_err(|e| other("admin API", e))?;
         let status = resp.status().as_u16();
-        let body: serde_json::Value = resp.json().await.unwrap_or_default();
+        let body: serde_json::Value = serde_json::from_slice(&body(resp, MAX_SMALL_ANSWER, "admin API").await?).unwrap_or_default();
         match (status, body["url"].as_str()) {
             (200 | 201, Some(u)) => {
                 uploaded += usize::from(status == 201);
@@ -288,18 +358,27 @@ pub struct Pulled {
 /// Writes the published layer of `target` into `dir` (see the module documentation).
 /// Texts, frames and `frame.html` the layer no longer has are removed from the folder;
 /// other files (a README, unreferenced assets) are left alone.
+///
+/// What the server sends is checked before anything is written: the layer must read back
+/// as a valid folder (`folder::parse`: supported locales, text keys and texts, page ids,
+/// assets by content), the answers are read up to the folder's size limit only, and every
+/// file is written under `dir` without following a symbolic link: a link at a file or
+/// folder to be written (or at `texts/`, `frames/`, `assets/`) is refused, naming it, and
+/// each file is written to a new temporary file beside it, then renamed into place.
 pub async fn pull(api: &Api, dir: &Path, target: &Target) -> Result<Pulled, CliError> {
     let layer_path = target.path()?;
     let (version, layer) = api.json::<ThemeSpec>(api.http.get(api.admin(&format!("{layer_path}/theme")))).await?;
     let mut local = BTreeMap::new();
     let mut downloads = vec![];
+    let mut budget = folder::MAX_TOTAL;
     for u in folder::asset_urls(&layer) {
         let name = folder::local_name(&u).ok_or_else(|| CliError::Other(format!("{u}: not an asset URL")))?;
         let resp = api.http.get(format!("{}{u}", api.base)).send().await.map_err(|e| other(&u, e))?;
         if !resp.status().is_success() {
             return Err(CliError::Api { status: resp.status().as_u16(), detail: format!("downloading {u}") });
         }
-        let bytes = resp.bytes().await.map_err(|e| other(&u, e))?.to_vec();
+        let bytes = body(resp, budget, &u).await?;
+        budget -= bytes.len();
         // The URL names its content: anything else is not what the layer refers to.
         if !name.contains(&assets::id_of(&bytes)) {
             return Err(CliError::Other(format!("{u}: the content does not match its hash")));
@@ -307,28 +386,87 @@ pub async fn pull(api: &Api, dir: &Path, target: &Target) -> Result<Pulled, CliE
         local.insert(u.clone(), name.clone());
         downloads.push((name, bytes));
     }
-    let files = folder::files_of(&layer, &local).map_err(CliError::Other)?;
-    let write = |rel: &str, bytes: &[u8]| -> Result<(), CliError> {
-        let p = dir.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| other(&parent.display().to_string(), e))?;
-        }
-        std::fs::write(&p, bytes).map_err(|e| other(&p.display().to_string(), e))
-    };
+    let files = folder::files_of(&layer, &local).map_err(|m| CliError::Other(format!("the server's layer cannot be written as a folder: {m}")))?;
+    let mut all = files.clone();
+    all.extend(downloads.iter().cloned());
+    if let Err(problems) = folder::parse(&all) {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(CliError::Other(format!("the server's layer is not a valid theme folder, nothing was written: {}", list.join("; "))));
+    }
     std::fs::create_dir_all(dir).map_err(|e| other(&dir.display().to_string(), e))?;
+    // Every target is checked before the first write, so a refusal leaves the folder as it was.
+    for rel in all.keys() {
+        target_in(dir, rel)?;
+    }
     for (rel, _) in folder::read_dir(dir).map_err(|p| CliError::Folder(vec![p]))? {
         let managed = rel == "frame.html" || rel.starts_with("texts/") || rel.starts_with("frames/");
         if managed && !files.contains_key(&rel) {
-            std::fs::remove_file(dir.join(&rel)).map_err(|e| other(&rel, e))?;
+            // read_dir refused links at texts/ and frames/: this is a file of the folder.
+            std::fs::remove_file(target_in(dir, &rel)?).map_err(|e| other(&rel, e))?;
         }
     }
-    for (rel, bytes) in &files {
-        write(rel, bytes)?;
-    }
-    for (rel, bytes) in &downloads {
-        write(rel, bytes)?;
+    for (rel, bytes) in &all {
+        write_in(dir, rel, bytes)?;
     }
     Ok(Pulled { version: version.unwrap_or(0), files: files.len(), assets: downloads.len() })
+}
+
+/// Where `rel` (a path of a theme folder: `theme.toml`, `frame.html`, `texts/…`,
+/// `frames/…`, `assets/…`; plain segments only) lies under `dir`, refused if it or a
+/// folder on the way is a symbolic link or not what it should be.
+fn target_in(dir: &Path, rel: &str) -> Result<PathBuf, CliError> {
+    let segments: Vec<&str> = rel.split('/').collect();
+    let plain = |s: &&str| !s.is_empty() && !s.starts_with('.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if !segments.iter().all(plain) || !matches!(segments[0], "theme.toml" | "frame.html" | "texts" | "frames" | "assets") {
+        return Err(CliError::Other(format!("{rel:?}: not a path of a theme folder")));
+    }
+    let mut p = dir.to_path_buf();
+    for (i, seg) in segments.iter().enumerate() {
+        p.push(seg);
+        let last = i + 1 == segments.len();
+        match std::fs::symlink_metadata(&p) {
+            Err(_) => {}
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(CliError::Other(format!("{}: a symbolic link: pull writes only the folder's own files (remove the link)", p.display())));
+            }
+            Ok(m) if last && !m.is_file() => return Err(CliError::Other(format!("{}: not a file", p.display()))),
+            Ok(m) if !last && !m.is_dir() => return Err(CliError::Other(format!("{}: not a folder", p.display()))),
+            Ok(_) => {}
+        }
+    }
+    Ok(p)
+}
+
+/// Writes `bytes` to `rel` under `dir` (checked by [`target_in`]): into a new file beside
+/// it (created exclusively, so never through a link), then renamed over it (a rename
+/// replaces a link rather than writing where it points).
+fn write_in(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let target = target_in(dir, rel)?;
+    let mut p = dir.to_path_buf();
+    for seg in rel.split('/').take(rel.split('/').count() - 1) {
+        p.push(seg);
+        match std::fs::create_dir(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(other(&p.display().to_string(), e)),
+        }
+        if !std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir()) {
+            return Err(CliError::Other(format!("{}: not a folder (or a symbolic link)", p.display())));
+        }
+    }
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = target.with_file_name(format!(".{name}.{}.tmp", crate::crypto::random_token(8)));
+    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&tmp, &target));
+    if let Err(e) = renamed {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(other(&target.display().to_string(), e));
+    }
+    Ok(())
 }
 
 // ---- serve ----
@@ -406,9 +544,7 @@ fn html(csp: String, body: String) -> HttpResponse {
 
 /// The preview's own pages (index, problems): its own nonce for its style and script.
 fn own_page(req: &HttpRequest, dir: &Path, content: impl FnOnce(&crate::texts::Strings) -> String) -> HttpResponse {
-    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let lang = crate::locale::negotiate(crate::locale::Preferences { ui_locales: &[], user: None, accept_language: accept, default: None });
-    let t = crate::texts::builtin(lang);
+    let t = ui_strings(req);
     let nonce = crate::crypto::random_token(16);
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string());
     let title = escape(&t.theme_serve_title(name.as_str()));
@@ -422,6 +558,38 @@ fn own_page(req: &HttpRequest, dir: &Path, content: impl FnOnce(&crate::texts::S
     );
     html(format!("default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"), body)
 }
+
+/// The preview's own texts in the browser's language.
+fn ui_strings(req: &HttpRequest) -> std::sync::Arc<crate::texts::Strings> {
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    crate::texts::builtin(crate::locale::negotiate(crate::locale::Preferences { ui_locales: &[], user: None, accept_language: accept, default: None }))
+}
+
+/// Whether a request is for this machine's preview at `port`: its Host header names
+/// localhost, 127.0.0.1 or [::1] with the port. Anything else may be a page of another
+/// site whose name was made to point here (DNS rebinding) and is refused, whatever
+/// address the preview listens on.
+fn host_ok(req: &actix_web::dev::RequestHead, port: u16) -> bool {
+    let Some(host) = req.headers.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
+    let host = host.to_ascii_lowercase();
+    ["localhost", "127.0.0.1", "[::1]"].iter().any(|h| host == format!("{h}:{port}") || (port == 80 && host == *h))
+}
+
+/// Everything not routed: refused for another host (421), else not found.
+async fn elsewhere(req: HttpRequest, port: web::Data<ServePort>) -> HttpResponse {
+    if host_ok(req.head(), port.0) {
+        return HttpResponse::NotFound().insert_header((header::CACHE_CONTROL, "no-store")).body("");
+    }
+    let t = ui_strings(&req);
+    HttpResponse::build(actix_web::http::StatusCode::MISDIRECTED_REQUEST)
+        .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
+        .insert_header((header::CONTENT_LANGUAGE, t.lang))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(t.theme_serve_wrong_host(port.0.to_string().as_str()))
+}
+
+/// The port the preview listens on.
+struct ServePort(u16);
 
 fn problems_html(t: &crate::texts::Strings, problems: &[Problem]) -> String {
     let rows: String = problems.iter().map(|p| format!("<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>", escape(&p.file), escape(&p.setting), escape(&p.message))).collect();
@@ -530,18 +698,28 @@ fn builtin_file(content_type: &'static str, body: &'static str) -> HttpResponse 
 
 /// The preview server of the folder at `dir` on `listener` (one worker: it is one
 /// author's tool). Run it by awaiting the returned server.
+/// Every request must name localhost, 127.0.0.1 or [::1] with the listener's port as its
+/// Host ([`host_ok`]); others are answered 421 with nothing of the folder.
 pub fn serve(dir: PathBuf, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::new(Preview { dir });
+    let port = web::Data::new(ServePort(listener.local_addr()?.port()));
     let server = HttpServer::new(move || {
+        let p = port.0;
         App::new()
             .app_data(data.clone())
-            .route("/", web::get().to(index))
-            .route("/page/{id}", web::get().to(page))
-            .route("/_serve/version", web::get().to(version))
-            .route(&format!("/static/t/{SERVE_TENANT}/{{file}}"), web::get().to(asset))
-            .route("/static/css/app.css", web::get().to(|| async { builtin_file("text/css; charset=utf-8", APP_CSS) }))
-            .route("/static/img/logo.svg", web::get().to(|| async { builtin_file("image/svg+xml", LOGO_SVG) }))
-            .route("/static/js/passkey.js", web::get().to(|| async { builtin_file("text/javascript; charset=utf-8", PASSKEY_JS) }))
+            .app_data(port.clone())
+            .service(
+                web::scope("")
+                    .guard(actix_web::guard::fn_guard(move |ctx| host_ok(ctx.head(), p)))
+                    .route("/", web::get().to(index))
+                    .route("/page/{id}", web::get().to(page))
+                    .route("/_serve/version", web::get().to(version))
+                    .route(&format!("/static/t/{SERVE_TENANT}/{{file}}"), web::get().to(asset))
+                    .route("/static/css/app.css", web::get().to(|| async { builtin_file("text/css; charset=utf-8", APP_CSS) }))
+                    .route("/static/img/logo.svg", web::get().to(|| async { builtin_file("image/svg+xml", LOGO_SVG) }))
+                    .route("/static/js/passkey.js", web::get().to(|| async { builtin_file("text/javascript; charset=utf-8", PASSKEY_JS) })),
+            )
+            .default_service(web::to(elsewhere))
     })
     .workers(1)
     .listen(listener)?
@@ -570,7 +748,7 @@ pub async fn run(cmd: ThemeCommand) -> Result<(), CliError> {
             }
             let listener = TcpListener::bind(&listen).map_err(|e| other(&format!("listen on {listen}"), e))?;
             if listener.local_addr().is_ok_and(|a| !a.ip().is_loopback()) {
-                eprintln!("note: {listen} is not a loopback address: anyone who can reach it sees the folder's pages and assets");
+                eprintln!("warning: {listen} is not a loopback address: the preview is reachable from other machines (it answers only requests naming localhost, 127.0.0.1 or [::1] as the host, so open it here or through a tunnel)");
             }
             println!("previewing {} at http://{}/ (Ctrl-C stops)", dir.display(), listener.local_addr().map_err(|e| other("listener", e))?);
             serve(dir, listener).map_err(|e| other("preview server", e))?.await.map_err(|e| other("preview server", e))

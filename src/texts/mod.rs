@@ -502,6 +502,9 @@ catalogue! {
         // -- theme folders and templates (helper CL) --
         /// `folder`: the theme folder's name.
         theme_serve_title(folder),
+        /// `portcullis theme serve` refusing a request for another host name (DNS
+        /// rebinding): `port`, the preview's port.
+        theme_serve_wrong_host(port),
         // -- end of theme folder strings --
     }
 }

@@ -20,7 +20,8 @@
 //! Every refusal is a [`Problem`] naming the file and the setting (or text key, or line).
 //! This module reads and writes bytes only; where they come from (a directory, the binary)
 //! and where they go is the caller's business, so nothing here touches the file system
-//! beyond [`read_dir`], which reads only the places listed above.
+//! beyond [`read_dir`], which reads only the places listed above and refuses symbolic
+//! links, and [`fingerprint`], which looks at names, sizes and times.
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -63,54 +64,119 @@ pub const MAX_TOTAL: usize = 32 * 1024 * 1024;
 const FILE_SETTINGS: &[(&str, &str)] = &[("texts", "texts/<locale>.ftl"), ("frame", "frame.html"), ("frames", "frames/<page>.html")];
 
 /// Reads the files of a folder that make a theme: `theme.toml`, `frame.html`,
-/// `texts/*.ftl`, `frames/*.html` and everything under `assets/` (not following symbolic
-/// links, so an asset cannot be a file outside the folder). Paths use `/`.
+/// `texts/*.ftl`, `frames/*.html` and the files under `assets/` that `theme.toml` refers
+/// to (an unreferenced asset is not read). Paths use `/`.
+///
+/// Symbolic links are refused, not followed, with a problem naming the path: `theme.toml`,
+/// `frame.html`, `texts/`, `frames/` or `assets/` as a link, a link among the texts or
+/// frames, and any link under `assets/` (a theme is the folder's own files, never one
+/// elsewhere on the machine). Sizes are checked before a file is read, and no read goes
+/// beyond [`MAX_TOTAL`] in all; at most [`MAX_FILES`] files are read and a few times that
+/// many entries looked at.
 pub fn read_dir(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, Problem> {
-    let mut out = BTreeMap::new();
-    let mut total = 0usize;
-    let mut add = |rel: String, path: &Path, out: &mut BTreeMap<String, Vec<u8>>| -> Result<(), Problem> {
-        let bytes = std::fs::read(path).map_err(|e| problem(&rel, "", format!("cannot read: {e}")))?;
-        total += bytes.len();
-        if out.len() >= MAX_FILES || total > MAX_TOTAL {
-            return Err(problem(&rel, "", format!("a theme folder holds at most {MAX_FILES} files and {} MiB", MAX_TOTAL / 1024 / 1024)));
-        }
-        out.insert(rel, bytes);
-        Ok(())
-    };
     let meta = std::fs::metadata(dir).map_err(|e| problem(&dir.display().to_string(), "", format!("not a readable folder: {e}")))?;
     if !meta.is_dir() {
         return Err(problem(&dir.display().to_string(), "", "not a folder"));
     }
+    let mut r = Reader { out: BTreeMap::new(), total: 0, seen: 0 };
     for name in ["theme.toml", "frame.html"] {
         let p = dir.join(name);
-        if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
-            add(name.to_owned(), &p, &mut out)?;
+        match std::fs::symlink_metadata(&p) {
+            Err(_) => {}
+            Ok(m) if m.file_type().is_symlink() => return Err(linked(name)),
+            Ok(m) if m.is_file() => r.read(name.to_owned(), &p, &m)?,
+            Ok(_) => return Err(problem(name, "", "not a file")),
         }
     }
+    // Only the assets theme.toml names are read (if it does not parse, `parse` says so).
+    let referenced: Vec<String> = r
+        .out
+        .get("theme.toml")
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .and_then(|t| toml::from_str::<ThemeSpec>(t).ok())
+        .map(|spec| references(&spec).into_iter().map(|(_, r, _)| r).filter(|r| is_relative(r)).collect())
+        .unwrap_or_default();
     for (sub, ext) in [("texts", Some("ftl")), ("frames", Some("html")), ("assets", None)] {
-        // A linked folder could be anywhere: only real folders are read.
-        if !std::fs::symlink_metadata(dir.join(sub)).is_ok_and(|m| m.is_dir()) {
-            continue;
+        match std::fs::symlink_metadata(dir.join(sub)) {
+            Err(_) => continue,
+            Ok(m) if m.file_type().is_symlink() => return Err(linked(sub)),
+            Ok(m) if !m.is_dir() => continue,
+            Ok(_) => {}
         }
         let mut stack = vec![(dir.join(sub), sub.to_owned())];
         while let Some((path, rel)) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&path) else { continue };
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let Ok(kind) = entry.file_type() else { continue };
                 let child = format!("{rel}/{name}");
-                if name.starts_with('.') || kind.is_symlink() {
+                r.seen += 1;
+                if r.seen > 10 * MAX_FILES {
+                    return Err(problem(&child, "", format!("a theme folder holds at most {MAX_FILES} files")));
+                }
+                if name.starts_with('.') {
                     continue;
                 }
-                if kind.is_dir() && ext.is_none() {
+                // `DirEntry::file_type` does not follow a link.
+                let Ok(kind) = entry.file_type() else { continue };
+                let wanted = ext.is_none_or(|e| name.strip_suffix(e).is_some_and(|s| s.ends_with('.')));
+                if kind.is_symlink() {
+                    if wanted {
+                        return Err(linked(&child));
+                    }
+                } else if kind.is_dir() && ext.is_none() {
                     stack.push((entry.path(), child));
-                } else if kind.is_file() && ext.is_none_or(|e| name.strip_suffix(e).is_some_and(|s| s.ends_with('.'))) {
-                    add(child, &entry.path(), &mut out)?;
+                } else if kind.is_file() && wanted && (ext.is_some() || referenced.contains(&child)) {
+                    let m = std::fs::symlink_metadata(entry.path()).map_err(|e| problem(&child, "", format!("cannot read: {e}")))?;
+                    r.read(child, &entry.path(), &m)?;
                 }
             }
         }
     }
-    Ok(out)
+    Ok(r.out)
+}
+
+fn linked(rel: &str) -> Problem {
+    problem(rel, "", "a symbolic link: a theme folder holds its files itself (replace the link by the file or folder it points to)")
+}
+
+/// What [`read_dir`] has read so far.
+struct Reader {
+    out: BTreeMap<String, Vec<u8>>,
+    total: usize,
+    /// Entries looked at under texts/, frames/ and assets/.
+    seen: usize,
+}
+
+impl Reader {
+    /// Reads the regular file at `path` (`meta`: its `symlink_metadata`): refused before
+    /// reading when it would pass the limits, and never more than they allow even if the
+    /// file grows meanwhile.
+    fn read(&mut self, rel: String, path: &Path, meta: &std::fs::Metadata) -> Result<(), Problem> {
+        use std::io::Read;
+        let too_much = || problem(&rel, "", format!("a theme folder holds at most {MAX_FILES} files and {} MiB", MAX_TOTAL / 1024 / 1024));
+        let room = MAX_TOTAL - self.total;
+        if self.out.len() >= MAX_FILES || meta.len() > room as u64 {
+            return Err(too_much());
+        }
+        let file = std::fs::File::open(path).map_err(|e| problem(&rel, "", format!("cannot read: {e}")))?;
+        #[cfg(unix)]
+        {
+            // The file opened is the one checked (not a link put in its place since).
+            use std::os::unix::fs::MetadataExt;
+            let opened = file.metadata().map_err(|e| problem(&rel, "", format!("cannot read: {e}")))?;
+            if (opened.dev(), opened.ino()) != (meta.dev(), meta.ino()) {
+                return Err(linked(&rel));
+            }
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        file.take(room as u64 + 1).read_to_end(&mut bytes).map_err(|e| problem(&rel, "", format!("cannot read: {e}")))?;
+        if bytes.len() > room {
+            return Err(too_much());
+        }
+        self.total += bytes.len();
+        self.out.insert(rel, bytes);
+        Ok(())
+    }
 }
 
 /// A fingerprint of what [`read_dir`] would read (names, sizes, modification times):
@@ -130,7 +196,8 @@ pub fn fingerprint(dir: &Path) -> String {
                 continue;
             }
             seen += 1;
-            let Ok(m) = e.metadata() else { continue };
+            // Not through links: the fingerprint of the folder, not of what a link points to.
+            let Ok(m) = std::fs::symlink_metadata(e.path()) else { continue };
             let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
             h.update(format!("{}\0{}\0{}\n", e.path().display(), m.len(), modified));
             if m.is_dir() {
@@ -380,6 +447,10 @@ pub fn files_of(spec: &ThemeSpec, local: &BTreeMap<String, String>) -> Result<BT
         }
         let mut ftl = format!("# Text overrides ({lang}): keys of locales/{lang}.ftl, Fluent syntax.\n");
         for (key, text) in texts {
+            // A key is one word: a line break in one would write lines of its own.
+            if key.is_empty() || !key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_') {
+                return Err(format!("texts.{lang}: {key:?} is not a text key"));
+            }
             ftl.push_str(&format!("{key} = {}\n", text.replace('\n', "\n    ")));
         }
         out.insert(format!("texts/{lang}.ftl"), ftl.into_bytes());
@@ -509,21 +580,54 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("pc-folder-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(dir.join("assets/img")).unwrap();
         std::fs::create_dir_all(dir.join("texts")).unwrap();
-        std::fs::write(dir.join("theme.toml"), "").unwrap();
+        std::fs::write(dir.join("theme.toml"), "logo_url = \"assets/img/logo.svg\"").unwrap();
         std::fs::write(dir.join("README.md"), "not read").unwrap();
         std::fs::write(dir.join("texts/de.ftl"), "sign-in = x").unwrap();
         std::fs::write(dir.join("texts/notes.txt"), "not read").unwrap();
         std::fs::write(dir.join("assets/img/logo.svg"), SVG).unwrap();
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::symlink("/etc/hostname", dir.join("assets/leak.svg")).unwrap();
-            std::os::unix::fs::symlink("/etc", dir.join("frames")).unwrap();
-        }
+        // Not referenced by theme.toml: not read, however large.
+        std::fs::File::create(dir.join("assets/huge.png")).unwrap().set_len(MAX_TOTAL as u64 + 1).unwrap();
         let got = read_dir(&dir).unwrap();
         assert_eq!(got.keys().map(String::as_str).collect::<Vec<_>>(), ["assets/img/logo.svg", "texts/de.ftl", "theme.toml"]);
         let before = fingerprint(&dir);
         std::fs::write(dir.join("texts/de.ftl"), "sign-in = y!").unwrap();
         assert_ne!(fingerprint(&dir), before);
+        // Referenced and too large: refused, named.
+        std::fs::write(dir.join("theme.toml"), "logo_url = \"assets/huge.png\"").unwrap();
+        assert_eq!(read_dir(&dir).unwrap_err().file, "assets/huge.png");
+        std::fs::remove_file(dir.join("assets/huge.png")).unwrap();
+        std::fs::write(dir.join("theme.toml"), "").unwrap();
+        #[cfg(unix)]
+        {
+            // A link is refused wherever the theme's files are, named by its path.
+            let link = |target: &str, at: &str| std::os::unix::fs::symlink(target, dir.join(at)).unwrap();
+            link("/etc/hostname", "assets/leak.svg");
+            assert_eq!(read_dir(&dir).unwrap_err().file, "assets/leak.svg");
+            std::fs::remove_file(dir.join("assets/leak.svg")).unwrap();
+            link("/etc", "frames");
+            assert_eq!(read_dir(&dir).unwrap_err().file, "frames");
+            std::fs::remove_file(dir.join("frames")).unwrap();
+            let outside = std::env::temp_dir().join(format!("pc-outside-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&outside).unwrap();
+            std::fs::write(outside.join("fr.ftl"), "sign-in = ailleurs").unwrap();
+            link(&outside.join("fr.ftl").display().to_string(), "texts/fr.ftl");
+            assert_eq!(read_dir(&dir).unwrap_err().file, "texts/fr.ftl");
+            std::fs::remove_file(dir.join("texts/fr.ftl")).unwrap();
+            std::fs::remove_dir_all(dir.join("texts")).unwrap();
+            link(&outside.display().to_string(), "texts");
+            assert_eq!(read_dir(&dir).unwrap_err().file, "texts");
+            std::fs::remove_file(dir.join("texts")).unwrap();
+            std::fs::rename(dir.join("theme.toml"), outside.join("theme.toml")).unwrap();
+            link(&outside.join("theme.toml").display().to_string(), "theme.toml");
+            assert_eq!(read_dir(&dir).unwrap_err().file, "theme.toml");
+            let _ = std::fs::remove_dir_all(&outside);
+        }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn text_keys_of_a_layer_are_single_words() {
+        let spec = ThemeSpec { texts: [("de".to_owned(), [("sign-in\nevil".to_owned(), "x".to_owned())].into())].into(), ..Default::default() };
+        assert!(files_of(&spec, &BTreeMap::new()).unwrap_err().contains("not a text key"));
     }
 }

@@ -104,7 +104,7 @@ async fn a_banking_workspace_asks_for_a_second_factor_and_consent(backend: Backe
     let back = Browser::default().sign_in(&authorize(&app, "branch", "branch-web", branch), branch, "tim", "Teller-Window-Number-7", "allow").await;
     assert!(query(&back, "code").is_some(), "neither a factor nor consent: {back}");
 
-    // Retail: first-party consent and no forced second factor.
+    // Retail: no forced second factor; consent asked all the same (no template weakens it).
     let store = "http://127.0.0.1:9999/store";
     let browser = Browser::default();
     let (_, login, _) = browser.first_form(&authorize(&app, "store", "store-web", store), store).await;
@@ -120,7 +120,7 @@ async fn a_banking_workspace_asks_for_a_second_factor_and_consent(backend: Backe
     let mut held = Held::default();
     let back = browser.sign_in_mfa(&app, &authorize(&app, "store", "store-web", store), store, "sue", PASSWORD, &mut held).await;
     assert!(query(&back, "code").is_some());
-    assert_eq!(held.seen, ["login"], "retail asks neither a factor nor consent");
+    assert_eq!(held.seen, ["login", "consent"], "retail asks no factor, but consent");
 
     // Applying the same file again publishes nothing new; a theme changed meanwhile (in
     // the studio, say) is kept.
@@ -192,9 +192,21 @@ async fn template_refusals_name_the_setting(backend: Backend) {
     // One new pool, two workspaces with different templates: the pool must say which.
     let e = refusal("tenants: [{id: acme, pools: [{id: p}], workspaces: [{id: a, template: banking, pools: [p]}, {id: b, template: retail, pools: [p]}]}]").await;
     assert!(e.starts_with("tenants[0].workspaces[1].pools[0]") && e.contains("banking and retail"), "{e}");
+    // A template's schema id is no schema of its own: a pool naming it in a tenant that
+    // has none, with no pool of the plan writing it, is refused (its sign-up would fail).
+    let e = refusal("tenants: [{id: globex, pools: [{id: q, payload_schema: retail-payload}]}]").await;
+    assert!(e.starts_with("tenants[0].pools[0].payload_schema") && e.contains("retail-payload"), "{e}");
+    let token = app.client_token("acme-admin").await;
+    let (status, body) = api(reqwest::Method::PUT, &app.admin("/tenants/acme/pools/q"), &token, Some(serde_json::json!({ "payload_schema": "retail-payload" }))).await;
+    assert_eq!((status, body["errors"][0]["pointer"].as_str()), (422, Some("/payload_schema")), "{body}");
+    let (status, _) = api(reqwest::Method::GET, &app.admin("/tenants/acme/pools/q"), &token, None).await;
+    assert_eq!(status, 404, "nothing was written");
     app.provision("tenants: [{id: acme, pools: [{id: p, template: retail}], workspaces: [{id: a, template: banking, pools: [p]}, {id: b, template: retail, pools: [p]}]}]").await;
     let (_, pool) = api(reqwest::Method::GET, &app.admin("/tenants/acme/pools/p"), &app.client_token("acme-admin").await, None).await;
     assert_eq!((pool["settings"]["mfa"]["policy"].as_str(), pool["settings"]["payload_schema"].as_str()), (Some("optional"), Some("retail-payload")), "the pool's own template: {pool}");
+    // Once the tenant has it (written with pool p above), a pool may name it.
+    let (status, body) = api(reqwest::Method::PUT, &app.admin("/tenants/acme/pools/q"), &token, Some(serde_json::json!({ "payload_schema": "retail-payload" }))).await;
+    assert!(status == 201 || status == 200, "{body}");
     // A template's theme under a document's theme still passes the checks, named under the workspace.
     let e = refusal("tenants: [{id: acme, workspaces: [{id: w, template: banking, theme: {tokens: {--pc-color-text: '#dddddd'}}}]}]").await;
     assert!(e.starts_with("tenants[0].workspaces[0].theme.tokens.--pc-color-text"), "{e}");

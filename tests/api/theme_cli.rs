@@ -16,6 +16,7 @@ on_every_backend!(
     push_refusals_name_the_file_and_the_setting,
     push_takes_an_administrator_of_the_tenant,
     the_binary_pushes_and_pulls_with_the_token_of_the_environment,
+    pull_writes_only_the_folders_own_files,
 );
 
 const LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 30"><rect width="120" height="30" fill="#c8102e"/></svg>"##;
@@ -204,6 +205,170 @@ async fn push_takes_an_administrator_of_the_tenant(backend: Backend) {
     assert!(sign_in_page(&app).await.contains("Bei ACME anmelden"));
 }
 
+/// A folder whose `texts/`, `frames/`, `assets/`, or a file pull writes, is a symbolic
+/// link: pull refuses, naming it, writes nothing, and the place the link points to stays
+/// as it was.
+async fn pull_writes_only_the_folders_own_files(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let api = admin_api(&app).await;
+    assert!(theme::push(&api, &acme_folder(), &shop(), false).await.unwrap().changed);
+    let logo = format!("assets/{}.svg", portcullis::theme::assets::id_of(LOGO.as_bytes()));
+    // (link in the pulled folder, the link's target under `outside`, a file there)
+    let cases: [(&str, &str, Option<&str>); 6] = [
+        ("texts", "dir", None),
+        ("assets", "dir", None),
+        ("frames", "dir", Some("login.html")),
+        ("theme.toml", "file", None),
+        ("texts/de.ftl", "file", None),
+        (logo.as_str(), "file", None),
+    ];
+    for (link, kind, keep) in cases {
+        let out = folder(&[]);
+        let outside = folder(&[("dir/keep.txt", "keep"), ("file", "outside content")]);
+        if let Some(k) = keep {
+            std::fs::write(outside.join("dir").join(k), "kept").unwrap();
+        }
+        let at = out.join(link);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.join(kind), &at).unwrap();
+        let e = theme::pull(&api, &out, &shop()).await.expect_err(link).to_string();
+        assert!(e.contains(link) && e.contains("symbolic link"), "{link}: {e}");
+        assert_eq!(std::fs::read_to_string(outside.join("file")).unwrap(), "outside content", "{link}: nothing written through the link");
+        let there: Vec<_> = std::fs::read_dir(outside.join("dir")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut expected = vec!["keep.txt".to_owned()];
+        expected.extend(keep.map(str::to_owned));
+        let mut there = there;
+        there.sort();
+        expected.sort();
+        assert_eq!(there, expected, "{link}: nothing written or removed through the link");
+        assert!(link == "theme.toml" || !out.join("theme.toml").exists(), "{link}: the refusal comes before the first write");
+    }
+    // Without links, the same pull writes the folder.
+    let out = folder(&[]);
+    theme::pull(&api, &out, &shop()).await.unwrap();
+    assert!(std::fs::read_to_string(out.join("texts/de.ftl")).unwrap().contains("Bei ACME anmelden"));
+    let leftovers: Vec<_> = std::fs::read_dir(out.join("texts")).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "no temporary files are left: {leftovers:?}");
+}
+
+// ---- against a hostile server ----
+
+/// What the fake server answers a path with.
+#[derive(Clone)]
+enum Reply {
+    Json(u16, String),
+    /// A body that never ends.
+    Endless,
+}
+
+/// A server on a free loopback port answering `routes(path)` (404 when `None`); the paths
+/// asked for are recorded. Its base URL and the record.
+async fn fake_server(routes: impl Fn(&str) -> Option<Reply> + Send + Sync + 'static) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
+    let (record, routes) = (seen.clone(), std::sync::Arc::new(routes));
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (record, routes) = (record.clone(), routes.clone());
+            tokio::spawn(async move {
+                let mut head = vec![];
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let path = head.split(' ').nth(1).unwrap_or("").to_owned();
+                record.lock().unwrap().push(path.clone());
+                match routes(&path) {
+                    Some(Reply::Json(status, body)) => {
+                        let resp = format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+                        let _ = sock.write_all(resp.as_bytes()).await;
+                    }
+                    Some(Reply::Endless) => {
+                        let _ = sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n[").await;
+                        let chunk = vec![b' '; 64 * 1024];
+                        while sock.write_all(&chunk).await.is_ok() {}
+                    }
+                    None => {
+                        let _ = sock.write_all(b"HTTP/1.1 404 X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+                    }
+                }
+            });
+        }
+    });
+    (base, seen)
+}
+
+const ACME_THEME: &str = "/api/admin/v1/tenants/acme/theme";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_writes_nothing_of_a_layer_that_is_no_valid_folder() {
+    let layers = [
+        // A key with a line break would write lines of its own into texts/de.ftl.
+        (serde_json::json!({ "texts": { "de": { "sign-in\nsign-up": "injected" } } }), "not a text key"),
+        (serde_json::json!({ "texts": { "../../evil": { "sign-in": "x" } } }), "not a supported locale"),
+        // Checked as the folder would be: a key no page has, a text that is no Fluent.
+        (serde_json::json!({ "texts": { "de": { "no-such-text": "x" } } }), "no-such-text"),
+        (serde_json::json!({ "texts": { "de": { "sign-in": "{ $who }" } } }), "sign-in"),
+        (serde_json::json!({ "frames": { "../x": "{{ form }}" } }), "not a page id"),
+    ];
+    for (layer, named) in layers {
+        let body = layer.to_string();
+        let (base, _) = fake_server(move |p| (p == ACME_THEME).then(|| Reply::Json(200, body.clone()))).await;
+        let out = folder(&[]);
+        let e = theme::pull(&Api::new(&base, "t").unwrap(), &out, &Target { tenant: "acme".into(), workspace: None, client: None }).await.unwrap_err().to_string();
+        assert!(e.contains(named), "{layer}: {e}");
+        assert_eq!(std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0), 0, "{layer}: nothing written");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_are_read_only_up_to_a_limit() {
+    let (base, _) = fake_server(|p| match p {
+        ACME_THEME | "/acme/ops/.well-known/openid-configuration" => Some(Reply::Endless),
+        _ => None,
+    })
+    .await;
+    let tenant = Target { tenant: "acme".into(), workspace: None, client: None };
+    let limit = std::time::Duration::from_secs(20);
+    let e = tokio::time::timeout(limit, theme::pull(&Api::new(&base, "t").unwrap(), &folder(&[]), &tenant)).await.expect("the pull stops reading").unwrap_err();
+    assert!(e.to_string().contains("larger than"), "{e}");
+    let e = tokio::time::timeout(limit, Api::with_client(&base, &format!("{base}/acme/ops"), "id", "secret")).await.expect("discovery stops reading").err().unwrap();
+    assert!(e.to_string().contains("larger than"), "{e}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_go_only_to_https_or_this_machine_and_the_issuers_token_endpoint() {
+    for url in ["http://id.example.com", "ftp://127.0.0.1", "http://127.0.0.1.example.com", "not a url"] {
+        assert!(Api::new(url, "t").is_err(), "{url}");
+        assert!(Api::with_client("https://id.example.com", url, "id", "secret").await.is_err(), "issuer {url}");
+    }
+    for url in ["https://id.example.com", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:8080"] {
+        assert!(Api::new(url, "t").is_ok(), "{url}");
+    }
+    // A discovery document naming a token endpoint elsewhere: the secret is not sent.
+    let (elsewhere, asked) = fake_server(|_| Some(Reply::Json(200, "{\"access_token\":\"t\"}".into()))).await;
+    let doc = serde_json::json!({ "token_endpoint": format!("{elsewhere}/token") }).to_string();
+    let (issuer, _) = fake_server(move |p| (p == "/acme/ops/.well-known/openid-configuration").then(|| Reply::Json(200, doc.clone()))).await;
+    let e = Api::with_client(&issuer, &format!("{issuer}/acme/ops"), "id", "secret").await.err().expect("refused").to_string();
+    assert!(e.contains("origin"), "{e}");
+    assert!(asked.lock().unwrap().is_empty(), "nothing was sent to the other endpoint");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_text_is_printed_without_control_characters() {
+    let detail = serde_json::json!({ "detail": "\u{1b}]0;pwned\u{7}\u{1b}[2Jgone \u{202e}txt.exe" }).to_string();
+    let (base, _) = fake_server(move |_| Some(Reply::Json(500, detail.clone()))).await;
+    let e = theme::pull(&Api::new(&base, "t").unwrap(), &folder(&[]), &Target { tenant: "acme".into(), workspace: None, client: None }).await.unwrap_err().to_string();
+    assert!(e.contains("gone") && e.contains("\\u{1b}"), "{e}");
+    assert!(!e.chars().any(|c| c.is_control() || c == '\u{202e}'), "{e:?}");
+}
+
 // ---- serve ----
 
 /// The preview server of `dir` on a free port: its base URL.
@@ -260,6 +425,30 @@ async fn serve_renders_every_page_in_every_locale_light_and_dark() {
     assert_eq!(resp.text().await.unwrap(), LOGO);
     assert_eq!(http.get(format!("{base}/static/css/app.css")).send().await.unwrap().status(), 200);
     assert_eq!(http.get(format!("{base}/page/no-such-page")).send().await.unwrap().status(), 404);
+}
+
+/// A page of another site whose name was made to point at 127.0.0.1 (DNS rebinding)
+/// reads nothing: the preview answers only requests naming this machine as the host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_answers_only_requests_for_this_machine() {
+    let dir = folder(&[("theme.toml", "product_name = \"Secret Brand\"\n")]);
+    let base = preview(&dir);
+    let port = base.rsplit(':').next().unwrap().to_owned();
+    let http = http();
+    for path in ["/", "/page/login?locale=en", "/_serve/version", "/static/css/app.css", "/no-such-path"] {
+        for host in [format!("rebind.example.com:{port}"), "127.0.0.1".into(), "127.0.0.1:1".into(), format!("localhost.example.com:{port}")] {
+            let resp = http.get(format!("{base}{path}")).header("host", &host).header("accept-language", "de").send().await.unwrap();
+            assert_eq!(resp.status(), 421, "{path} for {host}");
+            let text = resp.text().await.unwrap();
+            assert!(!text.contains("Secret Brand") && text.contains("Diese Vorschau antwortet nur auf diesem Rechner") && text.contains(&port), "{text}");
+        }
+        for host in [format!("localhost:{port}"), format!("LOCALHOST:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")] {
+            let resp = http.get(format!("{base}{path}")).header("host", &host).send().await.unwrap();
+            assert_eq!(resp.status(), if path == "/no-such-path" { 404 } else { 200 }, "{path} for {host}");
+        }
+    }
+    let page = http.get(format!("{base}/page/login?locale=en")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Secret Brand"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -356,6 +545,29 @@ async fn the_binary_serves_a_folder() {
     let _ = child.wait();
     let page = page.expect("the preview answers");
     assert!(page.contains("Únete") && page.contains("lang=\"es\""), "{page}");
+
+    // Told to listen beyond loopback: it warns, and still answers only for this machine.
+    let port = std::net::TcpListener::bind("0.0.0.0:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(["theme", "serve", &dir.display().to_string(), "--listen", &format!("0.0.0.0:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut statuses = None;
+    for _ in 0..100 {
+        if let Ok(r) = http().get(format!("http://127.0.0.1:{port}/")).send().await {
+            let other = http().get(format!("http://127.0.0.1:{port}/")).header("host", format!("192.0.2.7:{port}")).send().await.unwrap();
+            statuses = Some((r.status().as_u16(), other.status().as_u16()));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(statuses, Some((200, 421)), "loopback answered, another host name refused");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: 0.0.0.0:") && stderr.contains("not a loopback address"), "{stderr}");
 }
 
 /// The preview in headless Chromium (tests/browser/theme_serve.mjs): the reload script runs
