@@ -116,6 +116,19 @@ impl ThemeCache {
         self.entries.lock().ok()?.get(key).cloned()
     }
 
+    /// Tells this node and every other (through the session store) that the tenant's cached
+    /// themes are stale: after a publish, and after a write that changed which layers exist
+    /// (a deleted client). Should the announcement fail, other nodes see it within `ttl`.
+    pub async fn changed(&self, tenant: &TenantId) {
+        if let Ok(mut m) = self.entries.lock() {
+            m.retain(|k, _| k.0 != *tenant);
+        }
+        let generation = crate::crypto::random_token(12);
+        if let Err(e) = self.sessions.put(Kind::Counter, &Self::generation_id(tenant), &generation, GENERATION_TTL).await {
+            tracing::warn!(error = %e, tenant = %tenant, "theme generation not announced; other nodes see the change within the cache's ttl");
+        }
+    }
+
     /// The theme of a page of `workspace` (and `client`): the published layers over the
     /// built-in theme, resolved, with texts per locale.
     pub async fn page_theme(&self, tenant: &TenantId, workspace: &str, client: Option<&str>) -> Result<Arc<Resolved>> {
@@ -165,13 +178,7 @@ impl ThemeStore for ThemeCache {
     /// cached themes are stale. Should that fail, they are seen within `ttl`.
     async fn publish(&self, tenant: &TenantId, scope: &ThemeScope, layer: &ThemeSpec, author: &str, now: i64, rollback_of: Option<i64>) -> Result<ThemeVersion> {
         let v = self.store.publish(tenant, scope, layer, author, now, rollback_of).await?;
-        if let Ok(mut m) = self.entries.lock() {
-            m.retain(|k, _| k.0 != *tenant);
-        }
-        let generation = crate::crypto::random_token(12);
-        if let Err(e) = self.sessions.put(Kind::Counter, &Self::generation_id(tenant), &generation, GENERATION_TTL).await {
-            tracing::warn!(error = %e, tenant = %tenant, "theme generation not announced; other nodes see the change within the cache's ttl");
-        }
+        self.changed(tenant).await;
         Ok(v)
     }
 

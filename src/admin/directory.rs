@@ -576,8 +576,10 @@ async fn delete_client(state: web::Data<AppState>, caller: Caller, path: web::Pa
     if !state.clients.delete_client(&tenant, &ws, &id).await? {
         return Err(ApiError::NotFound("client"));
     }
-    // This node stops accepting the client at once; others within their cache TTL.
+    // This node stops accepting the client at once; others within their cache TTL. Its
+    // theme layer went with it: every node's next page resolves without it.
     state.clients.forget();
+    state.theme_cache.changed(&tenant).await;
     Ok(HttpResponse::NoContent().finish())
 }
 

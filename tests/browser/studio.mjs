@@ -48,7 +48,7 @@ try {
   // Not signed in: the studio sends the browser to sign in through Portcullis itself.
   await page.goto(studioUrl);
   assert.equal(await page.getAttribute('body', 'data-page'), 'login');
-  await page.getByLabel('Username or email').fill(username);
+  await page.locator('input[name=username]').fill(username);
   await page.getByLabel('Password').fill(password);
   await Promise.all([page.waitForURL(studioUrl), page.getByRole('button', { name: 'Sign in' }).click()]);
   await page.waitForSelector('#studio');
