@@ -405,6 +405,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_themed_voice_speaks_the_themes_texts_in_mails_and_sms_and_wears_its_colours() {
+        let layer = crate::theme::ThemeSpec {
+            product_name: Some("ACME".into()),
+            logo_url: Some("/static/t/acme/abc.png".into()),
+            tokens: [("--pc-color-primary".to_owned(), "#8a1538".to_owned()), ("--pc-logo-height".to_owned(), "3rem".to_owned())].into(),
+            texts: [("es".to_owned(), [("sms-reset".to_owned(), "ACME: tu código es { $code } (válido { $minutes } min).".to_owned())].into())].into(),
+            ..Default::default()
+        };
+        let theme = crate::theme::resolve(&[crate::theme::builtin(), &layer]);
+        let voice = Voice::themed("es", None, &theme, "https://id.example/");
+        let kind = MailKind::Reset { code: "123456", minutes: 10, link: "https://id.example/r" };
+        let sms = voice.message(Channel::Sms, "+34600000000", "acme", "reset", &kind);
+        assert_eq!(sms.text, "ACME: tu código es 123456 (válido 10 min).");
+        assert_eq!((sms.locale.as_str(), sms.html), ("es", None));
+        let mail = voice.message(Channel::Email, "ana@example.com", "acme", "reset", &kind);
+        let html = mail.html.unwrap();
+        assert!(html.contains("background:#8a1538") && html.contains("<img src=\"https://id.example/static/t/acme/abc.png\" alt=\"ACME\" height=\"48\""), "{html}");
+        assert!(mail.text.contains("ACME") && mail.subject == texts::builtin("es").mail_reset_subject, "signed with the product name, the subject not overridden");
+        // Other locales keep the catalogue; an SVG logo gives way to the product name.
+        let en = Voice::themed("en", None, &crate::theme::resolve(&[crate::theme::builtin()]), "https://id.example");
+        let sms = en.message(Channel::Sms, "+1555", "acme", "reset", &kind);
+        assert_eq!(sms.text, texts::builtin("en").sms_reset("123456", 10));
+        assert!(en.brand.logo_url.is_none() && en.message(Channel::Email, "a@example.com", "acme", "reset", &kind).html.unwrap().contains(">Portcullis</p>"));
+    }
+
+    #[test]
     fn codes_are_six_digits_and_addresses_are_masked() {
         for _ in 0..100 {
             let c = new_code();

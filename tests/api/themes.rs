@@ -502,7 +502,7 @@ async fn theme_texts_override_single_keys_per_locale_down_to_the_client(backend:
     let (_, got) = api(Method::GET, &app.admin(THEME), &admin, None).await;
     assert_eq!(got["texts"]["de"]["forgot-password"], "ACME-Passwort vergessen?");
     let again = put(&app, &admin, THEME, got.clone()).await;
-    assert_eq!(again["texts"], got["texts"]);
+    assert_eq!(again["layer"]["texts"], got["texts"], "PUT answers the published version");
     // Refused, naming the entry: an unknown key, an unsupported locale, a variable the text
     // does not take, markup that is not Fluent.
     let (p, _) = refused(&app, &admin, SHOP_THEME, json!({ "texts": { "en": { "no-such-text": "x" } } })).await;
@@ -514,5 +514,6 @@ async fn theme_texts_override_single_keys_per_locale_down_to_the_client(backend:
     // Texts are escaped like every catalogue text: markup shows as text.
     put(&app, &admin, SHOP_THEME, json!({ "texts": { "en": { "sign-in": "<b>Go</b>" } } })).await;
     let spa = login_page(&app, "shop", "shop-spa", SPA_REDIRECT).await;
-    assert!(spa.contains("&lt;b&gt;Go&lt;/b&gt;") && !spa.contains("<b>Go</b>"), "{spa}");
+    // (askama writes `<` as `&#60;`)
+    assert!((spa.contains("&lt;b&gt;Go&lt;/b&gt;") || spa.contains("&#60;b&#62;Go&#60;/b&#62;")) && !spa.contains("<b>Go</b>"), "{spa}");
 }
