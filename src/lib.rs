@@ -6,6 +6,7 @@ pub mod admin;
 #[cfg(test)]
 mod architecture;
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;
@@ -23,6 +24,8 @@ pub mod redact;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod templates;
+pub mod studio;
 pub mod texts;
 pub mod theme;
 pub mod theme_cache;

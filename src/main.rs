@@ -55,6 +55,11 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
     },
+    /// Theme folders: preview one, push it to a server, pull one back (themes/README.md).
+    Theme {
+        #[command(subcommand)]
+        action: portcullis::cli::theme::ThemeCommand,
+    },
     /// Signing keys.
     Keys {
         #[command(subcommand)]
@@ -71,6 +76,19 @@ enum KeysAction {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // Theme folders need no configuration, database or store: only a folder and, for
+    // push and pull, a server's admin API.
+    if let Command::Theme { action } = cli.command {
+        init_logging(LogFormat::Text);
+        let result = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string()).and_then(|rt| rt.block_on(portcullis::cli::theme::run(action)).map_err(|e| e.to_string()));
+        return match result {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("portcullis theme: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let config = match Config::load(cli.config.as_deref(), &|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
@@ -226,6 +244,7 @@ async fn run(command: Command, config: Config) -> Result<(), AppError> {
             let state = startup::build_state(config, clock).await?;
             import_file(&state, &file, &portcullis::model::TenantId::new(tenant), &pool, format.as_deref(), report.as_deref()).await
         }
+        Command::Theme { .. } => Err(AppError::internal("theme commands run without the server's state")),
         Command::Keys { action: KeysAction::Rotate } => {
             let state = startup::build_state(config, clock.clone()).await?;
             let kids = keys::rotate(state.key_store.as_ref(), clock.now()).await?;

@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use crate::identity::password::Hasher;
 use crate::error::AppError;
 use crate::theme::{self, ThemeSpec};
+use crate::templates::Template;
 use crate::identity::policy::PasswordPolicy;
 use crate::identity::schema;
 use crate::identity::users::{self, Draft, FieldError, Writer};
@@ -83,6 +84,10 @@ fn explicit<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Resu
 pub struct PoolSpec {
     pub id: String,
     pub name: Option<String>,
+    /// An industry template (`crate::templates`) whose pool defaults a new pool starts
+    /// from; what the document gives wins. No effect on a stored pool.
+    #[serde(default)]
+    pub template: Option<String>,
     #[serde(default)]
     pub self_registration: Option<bool>,
     #[serde(default)]
@@ -141,6 +146,12 @@ pub struct UserSpec {
 pub struct WorkspaceSpec {
     pub id: String,
     pub name: Option<String>,
+    /// An industry template (`crate::templates`, themes/README.md "Industry templates"):
+    /// a new workspace starts with its theme (under the document's `theme:`, which wins per
+    /// setting), the pools the same document creates for it and the clients it creates in
+    /// it start from its defaults. Stored objects are not changed by it.
+    #[serde(default)]
+    pub template: Option<String>,
     #[serde(default)]
     pub theme: Option<ThemeSpec>,
     /// The locale of the workspace's pages and messages when neither the request, the
@@ -485,7 +496,7 @@ fn check_privilege(path: &str, t: &TenantSpec, existing: &Existing, id: &str) ->
 
 /// A key that is present, with its value or `null`, as `Some(…)`: absent keys keep their
 /// default `None` (`#[serde(default)]`).
-fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+pub(crate) fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Ok(Some(Option::deserialize(d)?))
 }
 
@@ -597,16 +608,21 @@ impl Planner<'_> {
         let mut tx = TenantPlan { t, tenant: TenantId::new(t.id.clone()), writes: Batch::default(), holders: vec![], levels };
         let schemas = schemas_plan(tp, t, &tx.tenant)?;
         let mut pool_ids = HashSet::new();
+        let pool_templates = pool_templates(tp, t)?;
         for (pi, p) in t.pools.iter().enumerate() {
             let pp = format!("{tp}/pools/{pi}");
             check_id(&format!("{pp}/id"), &p.id)?;
             dup(&format!("{pp}/id"), &mut pool_ids, &p.id)?;
-            self.pool(&mut tx, &pp, p).await?;
+            self.pool(&mut tx, &pp, p, pool_templates.get(p.id.as_str()).copied()).await?;
         }
         let mut ws_ids = HashSet::new();
         for (wi, w) in t.workspaces.iter().enumerate() {
             let wp = format!("{tp}/workspaces/{wi}");
             check_id(&format!("{wp}/id"), &w.id)?;
+            // `/{tenant}/studio` is the theme studio (`studio`), never a workspace.
+            if w.id == "studio" {
+                return Err(err(format!("{wp}/id"), "\"studio\" is reserved (the theme studio)"));
+            }
             dup(&format!("{wp}/id"), &mut ws_ids, &w.id)?;
             self.workspace(&mut tx, &wp, w, &pool_ids)?;
         }
@@ -636,7 +652,7 @@ impl Planner<'_> {
     }
 
     /// One pool: its settings (unmentioned ones keep their stored values), groups and users.
-    async fn pool(&self, tx: &mut TenantPlan<'_>, pp: &str, p: &PoolSpec) -> Result<(), PlanError> {
+    async fn pool(&self, tx: &mut TenantPlan<'_>, pp: &str, p: &PoolSpec, template: Option<&Template>) -> Result<(), PlanError> {
         let (t, existing) = (tx.t, self.existing);
         let mut group_ids = HashSet::new();
         for (gi, g) in p.groups.iter().enumerate() {
@@ -644,9 +660,25 @@ impl Planner<'_> {
             dup(&format!("{pp}/groups/{gi}/id"), &mut group_ids, &g.id)?;
         }
         let pool_key = (t.id.clone(), p.id.clone());
-        let settings = pool_settings(pp, p, existing.pools.get(&pool_key).cloned().unwrap_or_default())?;
-        let payload_schema = self.find_schema(t, format!("{pp}/payload_schema"), &settings.payload_schema)?;
-        let metadata_schema = self.find_schema(t, format!("{pp}/metadata_schema"), &settings.metadata_schema)?;
+        // A template's defaults count only for a pool this document creates.
+        let was = match (existing.pools.get(&pool_key), template) {
+            (Some(stored), _) => stored.clone(),
+            (None, Some(t)) => template_pool(t),
+            (None, None) => PoolSettings::default(),
+        };
+        let settings = pool_settings(pp, p, was)?;
+        // A template that chooses the sign-up fields brings its payload schema: created in
+        // the tenant with the first new pool using it (unless the tenant has one by that id).
+        if let Some((id, body)) = template.filter(|_| !existing.pools.contains_key(&pool_key)).and_then(crate::templates::payload_schema)
+            && settings.payload_schema == id
+            && !t.schemas.iter().any(|s| s.id == id)
+            && !existing.schemas.contains_key(&(t.id.clone(), id.clone()))
+            && !tx.writes.writes.iter().any(|c| matches!(&c.write, Write::Schema { id: i, .. } if *i == id))
+        {
+            tx.writes.push(Some("schema"), Write::Schema { tenant: tx.tenant.clone(), id, body });
+        }
+        let payload_schema = self.find_schema(t, &tx.writes, format!("{pp}/payload_schema"), &settings.payload_schema)?;
+        let metadata_schema = self.find_schema(t, &tx.writes, format!("{pp}/metadata_schema"), &settings.metadata_schema)?;
         for (gi, g) in p.groups.iter().enumerate() {
             for (xi, x) in g.privileges.iter().enumerate() {
                 check_privilege(&format!("{pp}/groups/{gi}/privileges/{xi}"), t, existing, x)?;
@@ -677,12 +709,21 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// A schema a pool names: built in, in the file, or stored, and valid.
-    fn find_schema(&self, t: &TenantSpec, path: String, id: &str) -> Result<schema::Compiled, PlanError> {
+    /// A schema a pool names: built in, in the file, stored, or written by this plan (a
+    /// template's, with the pool that first uses it: `pool`), and valid. A template's schema
+    /// id alone is not enough: a pool naming `retail-payload` in a tenant that has no such
+    /// schema and whose plan writes none is refused, or its sign-up would find no schema.
+    fn find_schema(&self, t: &TenantSpec, planned: &Batch, path: String, id: &str) -> Result<schema::Compiled, PlanError> {
         let body = schema::builtin(id)
             .cloned()
             .or_else(|| t.schemas.iter().find(|s| s.id == id).map(|s| s.schema.clone()))
             .or_else(|| self.existing.schemas.get(&(t.id.clone(), id.to_owned())).cloned())
+            .or_else(|| {
+                planned.writes.iter().find_map(|c| match &c.write {
+                    Write::Schema { id: i, body, .. } if i == id => Some(body.clone()),
+                    _ => None,
+                })
+            })
             .ok_or_else(|| err(&path, format!("no schema {id:?} in tenant {:?}", t.id)))?;
         schema::compile(&body).map_err(|e| err(&path, format!("schema {id:?} is not valid: {}", describe(&e))))
     }
@@ -732,6 +773,10 @@ impl Planner<'_> {
     fn workspace(&self, tx: &mut TenantPlan<'_>, wp: &str, w: &WorkspaceSpec, pool_ids: &HashSet<&str>) -> Result<(), PlanError> {
         let (t, existing) = (tx.t, self.existing);
         let was = existing.workspaces.get(&(t.id.clone(), w.id.clone()));
+        let template = match &w.template {
+            Some(id) => Some(find_template(&format!("{wp}/template"), id)?),
+            None => None,
+        };
         let ws_pools = w.pools.clone().unwrap_or_else(|| was.map(|x| x.pools.clone()).unwrap_or_default());
         for (pi, p) in ws_pools.iter().enumerate() {
             if !pool_ids.contains(p.as_str()) && !existing.pools.contains_key(&(t.id.clone(), p.clone())) {
@@ -742,7 +787,7 @@ impl Planner<'_> {
         let mut client_ids = HashSet::new();
         for (ci, c) in w.clients.iter().enumerate() {
             let stored = existing.clients.get(&(t.id.clone(), w.id.clone(), c.client_id.clone()));
-            clients.push(client_plan(&format!("{wp}/clients/{ci}"), &tx.tenant, &w.id, c, stored, &tx.levels, &mut client_ids)?);
+            clients.push(client_plan(&format!("{wp}/clients/{ci}"), &tx.tenant, &w.id, c, stored, template, &tx.levels, &mut client_ids)?);
             for (xi, x) in c.privileges.iter().enumerate() {
                 check_privilege(&format!("{wp}/clients/{ci}/privileges/{xi}"), t, existing, x)?;
                 tx.holders.push((x.clone(), Holder::Id(client_holder(&w.id, &c.client_id))));
@@ -761,8 +806,15 @@ impl Planner<'_> {
         let stored = |scope: &ThemeScope| existing.themes.get(&(t.id.clone(), scope.key())).cloned().unwrap_or_default();
         let tenant_layer = t.theme.clone().unwrap_or_else(|| stored(&ThemeScope::Tenant));
         let ws_scope = ThemeScope::Workspace(w.id.clone());
-        let ws_layer = w.theme.clone().unwrap_or_else(|| stored(&ws_scope));
-        if let Some(layer) = &w.theme {
+        // With a template, its theme lies under the document's: written when the workspace
+        // is created, or when the document gives a theme (so applying a file again
+        // publishes nothing new, and a stored theme is kept when the document has none).
+        let ws_theme = match template {
+            Some(tpl) if was.is_none() || w.theme.is_some() => Some(crate::templates::overlay(&tpl.theme, w.theme.as_ref().unwrap_or(&ThemeSpec::default()))),
+            _ => w.theme.clone(),
+        };
+        let ws_layer = ws_theme.clone().unwrap_or_else(|| stored(&ws_scope));
+        if let Some(layer) = &ws_theme {
             check_theme(layer, theme::Level::Workspace(&t.id), &[&tenant_layer]).map_err(|e| theme_err(&format!("{wp}/theme"), e))?;
             tx.writes.push(None, Write::Theme { tenant: tx.tenant.clone(), scope: ws_scope, layer: layer.clone(), author: self.source.to_owned() });
         }
@@ -797,6 +849,56 @@ fn schemas_plan(tp: &str, t: &TenantSpec, tenant: &TenantId) -> Result<Vec<Write
     Ok(schemas)
 }
 
+/// The template `id`, or a refusal at `path` listing the templates.
+fn find_template(path: &str, id: &str) -> Result<&'static Template, PlanError> {
+    crate::templates::get(id).ok_or_else(|| err(path, format!("unknown template {id:?} (known: {})", crate::templates::ids().join(", "))))
+}
+
+/// The settings a new pool starts from with a template: the defaults, with the template's.
+fn template_pool(t: &Template) -> PoolSettings {
+    let d = &t.pool;
+    let base = PoolSettings::default();
+    PoolSettings {
+        self_registration: d.self_registration.unwrap_or(base.self_registration),
+        identifier: d.identifier.unwrap_or(base.identifier),
+        activation: d.activation.unwrap_or(base.activation),
+        password_policy: d.password_policy.clone().unwrap_or(base.password_policy),
+        mfa: d.mfa.clone().unwrap_or(base.mfa),
+        payload_schema: crate::templates::payload_schema(t).map_or(base.payload_schema.clone(), |(id, _)| id),
+        ..base
+    }
+}
+
+/// Which template each pool of the tenant's document starts from: its own `template:`,
+/// else that of the workspaces of the document listing it (which must agree). Whether the
+/// pool is new (the only case a template counts) is the pool planner's to say.
+fn pool_templates<'a>(tp: &str, t: &'a TenantSpec) -> Result<HashMap<&'a str, &'static Template>, PlanError> {
+    let mut out: HashMap<&str, &'static Template> = HashMap::new();
+    for (pi, p) in t.pools.iter().enumerate() {
+        if let Some(id) = &p.template {
+            out.insert(&p.id, find_template(&format!("{tp}/pools/{pi}/template"), id)?);
+        }
+    }
+    let own: HashSet<&str> = out.keys().copied().collect();
+    for (wi, w) in t.workspaces.iter().enumerate() {
+        let Some(id) = &w.template else { continue };
+        let tpl = find_template(&format!("{tp}/workspaces/{wi}/template"), id)?;
+        for (i, pool) in w.pools.iter().flatten().enumerate() {
+            // Only a pool of this document can be new; the others are stored already.
+            if own.contains(pool.as_str()) || !t.pools.iter().any(|p| p.id == *pool) {
+                continue;
+            }
+            match out.insert(pool, tpl) {
+                Some(other) if other.id != tpl.id => {
+                    return Err(err(format!("{tp}/workspaces/{wi}/pools/{i}"), format!("pool {pool:?} is listed by workspaces with the templates {} and {}: give the pool its own template", other.id, tpl.id)));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A pool's settings: what the document says, else what is stored (defaults for a new pool).
 fn pool_settings(pp: &str, p: &PoolSpec, was: PoolSettings) -> Result<PoolSettings, PlanError> {
     let policy = p.password_policy.clone().unwrap_or(was.password_policy);
@@ -821,7 +923,8 @@ fn pool_settings(pp: &str, p: &PoolSpec, was: PoolSettings) -> Result<PoolSettin
 }
 
 /// The client a document describes; what it leaves out comes from `stored` (or defaults).
-fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, levels: &[crate::model::AssuranceLevel], seen: &mut HashSet<&'a str>) -> Result<Client, PlanError> {
+#[allow(clippy::too_many_arguments)]
+fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, stored: Option<&Client>, template: Option<&Template>, levels: &[crate::model::AssuranceLevel], seen: &mut HashSet<&'a str>) -> Result<Client, PlanError> {
     let id_ok = !c.client_id.is_empty() && c.client_id.len() <= 128 && c.client_id.bytes().all(|b| b.is_ascii_graphic() && b != b':');
     if !id_ok {
         return Err(err(format!("{cp}/client_id"), "1-128 visible ASCII characters, no ':'"));
@@ -891,7 +994,8 @@ fn client_plan<'a>(cp: &str, tenant: &TenantId, ws: &str, c: &'a ClientSpec, sto
         post_logout_redirect_uris,
         grant_types,
         scopes,
-        consent: c.consent.or_else(|| stored.map(|s| s.consent)).unwrap_or(ConsentMode::Required),
+        // A template's default counts only for a client this document creates.
+        consent: c.consent.or_else(|| stored.map(|s| s.consent)).or_else(|| template.and_then(|t| t.client.consent)).unwrap_or(ConsentMode::Required),
         id_token_alg,
         allowed_origins,
         min_acr,
@@ -960,7 +1064,7 @@ mod tests {
 
     fn client_err(yaml: &str) -> String {
         let spec: ClientSpec = serde_yaml_ng::from_str(yaml).unwrap();
-        client_plan("/c", &TenantId::new("t"), "w", &spec, None, &[], &mut HashSet::new()).unwrap_err().to_string()
+        client_plan("/c", &TenantId::new("t"), "w", &spec, None, None, &[], &mut HashSet::new()).unwrap_err().to_string()
     }
 
     #[test]

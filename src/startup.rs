@@ -203,6 +203,8 @@ fn bind(state: AppState, listener: TcpListener, workers: usize, shutdown: Option
             // The admin API first: its `/api/admin/v1` scope must not be taken for a
             // `/{tenant}/{workspace}` issuer (`api` is a reserved tenant id).
             .configure(crate::admin::configure)
+            // Before the hosted pages: `/{tenant}/studio` is not a workspace.
+            .configure(crate::studio::configure)
             .configure(crate::http::configure)
     })
     .workers(workers.max(1))

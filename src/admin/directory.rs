@@ -104,12 +104,19 @@ pub struct TenantView {
     /// tenant, not in the list.
     #[serde(skip_serializing_if = "Option::is_none")]
     assurance_levels: Option<Vec<crate::model::AssuranceLevel>>,
+    /// Who the tenant's mail comes from, when it sets a sender; only on a single tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    mail_from: Option<crate::delivery::Sender>,
 }
 
-/// One tenant as `GET`/`PUT /tenants/{t}` answer it, with its levels of assurance.
+/// One tenant as `GET`/`PUT /tenants/{t}` answer it, with its levels of assurance and
+/// its mail sender.
 async fn tenant_view(state: &AppState, id: String, name: String) -> Result<TenantView, ApiError> {
-    let levels = state.directory.levels(&TenantId::new(id.clone())).await?;
-    Ok(TenantView { id, name, assurance_levels: Some(levels) })
+    let tenant = TenantId::new(id.clone());
+    let levels = state.directory.levels(&tenant).await?;
+    let mail_from = state.directory.mail_from(&tenant).await?;
+    Ok(TenantView { id, name, assurance_levels: Some(levels), mail_from })
 }
 
 /// List the tenants the caller administers.
@@ -125,7 +132,7 @@ async fn tenant_view(state: &AppState, id: String, name: String) -> Result<Tenan
 )]
 async fn list_tenants(state: web::Data<AppState>, caller: Caller) -> ApiResult {
     let all = state.directory.tenants().await?;
-    let items: Vec<TenantView> = all.into_iter().filter(|(id, _)| caller.tenant_admin(id)).map(|(id, name)| TenantView { id: id.to_string(), name, assurance_levels: None }).collect();
+    let items: Vec<TenantView> = all.into_iter().filter(|(id, _)| caller.tenant_admin(id)).map(|(id, name)| TenantView { id: id.to_string(), name, assurance_levels: None, mail_from: None }).collect();
     ok(&super::Page { items, next_cursor: None })
 }
 
@@ -162,6 +169,11 @@ pub struct TenantBody {
     /// The tenant's own levels of assurance, as the provisioning file's
     /// `tenants[].assurance_levels` (left out: kept).
     assurance_levels: Option<Vec<crate::model::AssuranceLevel>>,
+    /// Who the tenant's mail comes from (`{ name, address }`), as the provisioning file's
+    /// `tenants[].mail_from`: left out keeps it, `null` removes it.
+    #[serde(default, deserialize_with = "crate::provision::present")]
+    #[schema(value_type = Option<Object>)]
+    mail_from: Option<Option<crate::delivery::Sender>>,
 }
 
 /// Create or update a tenant.
@@ -190,7 +202,7 @@ async fn put_tenant(state: web::Data<AppState>, caller: Caller, path: web::Path<
     let existed = tenant_exists(&state, &id).await?.is_some();
     require(existed || caller.system_admin())?;
     let body: TenantBody = body.parse().await?;
-    let spec = TenantSpec { name: body.name, theme: body.theme, assurance_levels: body.assurance_levels, ..tenant_shell(&id) };
+    let spec = TenantSpec { name: body.name, theme: body.theme, assurance_levels: body.assurance_levels, mail_from: body.mail_from, ..tenant_shell(&id) };
     apply(&state, &caller, spec, false, false, "/tenants/0").await?;
     let (id, name) = tenant_exists(&state, &id).await?.ok_or(ApiError::NotFound("tenant"))?;
     let view = tenant_view(&state, id, name).await?;
@@ -326,6 +338,7 @@ async fn put_policy(state: web::Data<AppState>, caller: Caller, path: web::Path<
     policy.validate().map_err(|(f, m)| invalid(&format!("/{f}"), m))?;
     // Everything else of the pool stays as it is (the planner keeps unmentioned settings).
     let spec = PoolSpec {
+        template: None,
         id: pool.clone(),
         name: None,
         self_registration: None,
@@ -350,6 +363,16 @@ pub struct WorkspaceView {
     name: String,
     pools: Vec<String>,
     issuer: String,
+    /// The locale of its pages when neither request, user nor browser names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default_locale: Option<String>,
+}
+
+impl WorkspaceView {
+    async fn of(state: &AppState, tenant: &TenantId, (id, name, pools): (String, String, Vec<String>)) -> Result<Self, ApiError> {
+        let default_locale = state.directory.workspace(tenant, &id).await?.and_then(|w| w.default_locale);
+        Ok(WorkspaceView { issuer: state.config.issuer(tenant, &id), id, name, pools, default_locale })
+    }
 }
 
 /// List a tenant's workspaces.
@@ -368,13 +391,10 @@ pub struct WorkspaceView {
 async fn list_workspaces(state: web::Data<AppState>, caller: Caller, path: web::Path<TenantId>) -> ApiResult {
     let tenant = path.into_inner();
     require(caller.tenant_admin(&tenant))?;
-    let items: Vec<WorkspaceView> = state
-        .directory
-        .workspaces(&tenant)
-        .await?
-        .into_iter()
-        .map(|(id, name, pools)| WorkspaceView { issuer: state.config.issuer(&tenant, &id), id, name, pools })
-        .collect();
+    let mut items = vec![];
+    for w in state.directory.workspaces(&tenant).await? {
+        items.push(WorkspaceView::of(&state, &tenant, w).await?);
+    }
     ok(&super::Page { items, next_cursor: None })
 }
 
@@ -387,7 +407,7 @@ async fn list_workspaces(state: web::Data<AppState>, caller: Caller, path: web::
     path = "/tenants/{tenant}/workspaces/{workspace}",
     tag = "directory",
     params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$"), ("workspace" = String, Path, description = "Workspace id", pattern = "^[a-z0-9_][a-z0-9_-]{0,63}$")),
-    request_body(content = Object, description = "A workspace document: the provisioning file's workspace (`tenants[].workspaces[]`) without `id` (taken from the path); clients listed are created or updated, others kept"),
+    request_body(content = Object, description = "A workspace document: the provisioning file's workspace (`tenants[].workspaces[]`) without `id` (taken from the path); clients listed are created or updated, others kept; `template` (GET /templates) gives a new workspace its theme and its new clients their defaults"),
     responses(
         (status = 200, description = "The workspace was updated", body = WorkspaceView),
         (status = 201, description = "The workspace was created", body = WorkspaceView),
@@ -412,8 +432,8 @@ async fn put_workspace(state: web::Data<AppState>, caller: Caller, path: web::Pa
     let spec: WorkspaceSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.directory.workspace(&tenant, &ws).await?.is_some();
     apply(&state, &caller, TenantSpec { workspaces: vec![spec], ..tenant_shell(&tenant) }, true, false, "/tenants/0/workspaces/0").await?;
-    let (id, name, pools) = state.directory.workspaces(&tenant).await?.into_iter().find(|w| w.0 == ws).ok_or(ApiError::NotFound("workspace"))?;
-    let view = WorkspaceView { issuer: state.config.issuer(&tenant, &id), id, name, pools };
+    let found = state.directory.workspaces(&tenant).await?.into_iter().find(|w| w.0 == ws).ok_or(ApiError::NotFound("workspace"))?;
+    let view = WorkspaceView::of(&state, &tenant, found).await?;
     if existed { ok(&view) } else { created(&view) }
 }
 
@@ -529,7 +549,7 @@ async fn put_client(state: web::Data<AppState>, caller: Caller, path: web::Path<
     obj.insert("client_id".into(), id.clone().into());
     let spec: ClientSpec = serde_json::from_value(doc).map_err(|e| invalid("", e.to_string()))?;
     let existed = state.clients.clients(&tenant, &ws).await?.iter().any(|c| c.client_id == id);
-    let w = WorkspaceSpec { id: ws.clone(), name: None, theme: None, default_locale: None, terms_url: None, privacy_url: None, pools: None, clients: vec![spec] };
+    let w = WorkspaceSpec { id: ws.clone(), name: None, template: None, theme: None, default_locale: None, terms_url: None, privacy_url: None, pools: None, clients: vec![spec] };
     apply(&state, &caller, TenantSpec { workspaces: vec![w], ..tenant_shell(&tenant) }, true, true, "/tenants/0/workspaces/0/clients/0").await?;
     let view = ClientView::from(find_client(&state, &tenant, &ws, &id).await?);
     if existed { ok(&view) } else { created(&view) }

@@ -21,6 +21,7 @@ pub mod directory;
 pub mod factors;
 pub mod import;
 pub mod openapi;
+pub mod templates;
 pub mod themes;
 pub mod users;
 
@@ -272,18 +273,27 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller, Api
     if !at.scope.0.iter().any(|s| s == ADMIN_SCOPE) {
         return Err(ApiError::Unauthorized("The access token lacks the admin scope."));
     }
-    let (principal, holders) = if at.grant_id.is_some() {
-        let user = state.users.get(&tenant, &at.sub).await?.filter(|u| u.status == UserStatus::Active).ok_or_else(bad)?;
-        let mut holders = vec![user_holder(&user.id)];
-        holders.extend(state.groups.user_groups(&user.tenant_id, &user.id).await?.iter().map(|g| group_holder(&user.pool_id, g)));
-        (Principal::User { id: user.id, pool: user.pool_id }, holders)
-    } else {
-        state.clients.get(&tenant, &workspace, &at.client_id).await?.ok_or_else(bad)?;
-        let holder = client_holder(&workspace, &at.client_id);
-        (Principal::Client { workspace, client_id: at.client_id }, vec![holder])
+    if at.grant_id.is_some() {
+        return user_caller(state, &tenant, &at.sub).await?.ok_or_else(bad);
+    }
+    state.clients.get(&tenant, &workspace, &at.client_id).await?.ok_or_else(bad)?;
+    let holder = client_holder(&workspace, &at.client_id);
+    let privileges = state.privileges.privileges_of(&tenant, &[holder]).await?;
+    Ok(Caller { tenant, principal: Principal::Client { workspace, client_id: at.client_id }, privileges })
+}
+
+/// The caller a user of `tenant` is, with the privileges they hold themselves and through
+/// their groups, read now; `None` when the user does not exist or is not active. The admin
+/// API's callers with a user's token are built here, and so is the theme studio's caller
+/// on every studio request (`studio`).
+pub async fn user_caller(state: &AppState, tenant: &crate::model::TenantId, user_id: &str) -> Result<Option<Caller>, AppError> {
+    let Some(user) = state.users.get(tenant, user_id).await?.filter(|u| u.status == UserStatus::Active) else {
+        return Ok(None);
     };
-    let privileges = state.privileges.privileges_of(&tenant, &holders).await?;
-    Ok(Caller { tenant, principal, privileges })
+    let mut holders = vec![user_holder(&user.id)];
+    holders.extend(state.groups.user_groups(&user.tenant_id, &user.id).await?.iter().map(|g| group_holder(&user.pool_id, g)));
+    let privileges = state.privileges.privileges_of(tenant, &holders).await?;
+    Ok(Some(Caller { tenant: tenant.clone(), principal: Principal::User { id: user.id, pool: user.pool_id }, privileges }))
 }
 
 impl FromRequest for Caller {
@@ -375,6 +385,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(factors::configure)
             .configure(import::configure)
             .configure(themes::configure)
+            .configure(templates::configure)
             .default_service(web::to(|| async { ApiError::NotFound("resource").response() })),
     );
 }

@@ -24,6 +24,7 @@ use super::{directory, factors, import, themes, users};
         themes::post_asset,
         themes::post_preview,
         themes::list_pages,
+        super::templates::list_templates,
         directory::get_tenant,
         directory::put_tenant,
         directory::list_pools,

@@ -43,10 +43,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The layer a request's path names, after the caller was authorized for its tenant and
-/// the tenant, workspace and client were found.
-struct Target {
-    tenant: TenantId,
-    scope: ThemeScope,
+/// the tenant, workspace and client were found ([`target_of`]). The theme studio
+/// (`studio`) reaches the same layers through the same functions.
+pub struct Target {
+    pub tenant: TenantId,
+    pub scope: ThemeScope,
 }
 
 impl Target {
@@ -59,7 +60,7 @@ impl Target {
     }
 
     /// The scopes below this one, most general first.
-    fn below(&self) -> Vec<ThemeScope> {
+    pub fn below(&self) -> Vec<ThemeScope> {
         match &self.scope {
             ThemeScope::Tenant => vec![],
             ThemeScope::Workspace(_) => vec![ThemeScope::Tenant],
@@ -72,11 +73,18 @@ async fn target(state: &AppState, caller: &Caller, req: &HttpRequest) -> Result<
     let m = req.match_info();
     // A tenant id enters the system here, from the URL path.
     let tenant = TenantId::new(m.get("tenant").unwrap_or_default());
+    target_of(state, caller, tenant, m.get("workspace"), m.get("client")).await
+}
+
+/// The layer of `tenant` (and `workspace`, and `client` in it), once `caller` is known to
+/// be `tenant-admin` of the tenant or `system-admin` (403 before anything is looked up),
+/// and the tenant, workspace and client exist (404 naming which does not).
+pub async fn target_of(state: &AppState, caller: &Caller, tenant: TenantId, workspace: Option<&str>, client: Option<&str>) -> Result<Target, ApiError> {
     if !caller.tenant_admin(&tenant) {
         return Err(ApiError::Forbidden);
     }
     state.directory.tenant(&tenant).await?.ok_or(ApiError::NotFound("tenant"))?;
-    let scope = match (m.get("workspace"), m.get("client")) {
+    let scope = match (workspace, client) {
         (None, _) => ThemeScope::Tenant,
         (Some(w), client) => {
             state.directory.workspace(&tenant, w).await?.ok_or(ApiError::NotFound("workspace"))?;
@@ -93,14 +101,14 @@ async fn target(state: &AppState, caller: &Caller, req: &HttpRequest) -> Result<
 }
 
 /// Checks `layer` where `t` puts it, over the published layers below it.
-async fn check(state: &AppState, t: &Target, layer: &ThemeSpec) -> Result<(), ApiError> {
+pub async fn check(state: &AppState, t: &Target, layer: &ThemeSpec) -> Result<(), ApiError> {
     let below: Vec<ThemeSpec> = state.themes.published(&t.tenant, &t.below()).await?.into_iter().map(|v| v.map(|v| v.layer).unwrap_or_default()).collect();
     let refs: Vec<&ThemeSpec> = below.iter().collect();
     views::check_frame_pages(layer).map_err(ApiError::Invalid)?;
     theme::check_layer(layer, t.level(), &refs).map_err(ApiError::Invalid)
 }
 
-async fn current(state: &AppState, t: &Target) -> Result<Option<ThemeVersion>, ApiError> {
+pub async fn current(state: &AppState, t: &Target) -> Result<Option<ThemeVersion>, ApiError> {
     Ok(state.themes.published(&t.tenant, std::slice::from_ref(&t.scope)).await?.pop().flatten())
 }
 
@@ -225,8 +233,13 @@ async fn get_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest)
 async fn put_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Body) -> ApiResult {
     let t = target(&state, &caller, &req).await?;
     let layer: ThemeSpec = body.parse().await?;
-    check(&state, &t, &layer).await?;
-    state.themes.save_draft(&t.tenant, &t.scope, &layer, &caller.actor(), state.now()).await?;
+    save_draft(&state, &caller, &t, &layer).await
+}
+
+/// Checks `layer` like a publish and keeps it as the draft of `t`; answers the draft.
+pub async fn save_draft(state: &AppState, caller: &Caller, t: &Target, layer: &ThemeSpec) -> ApiResult {
+    check(state, t, layer).await?;
+    state.themes.save_draft(&t.tenant, &t.scope, layer, &caller.actor(), state.now()).await?;
     ok(&state.themes.draft(&t.tenant, &t.scope).await?.ok_or(ApiError::NotFound("draft"))?)
 }
 
@@ -236,6 +249,11 @@ async fn put_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest,
     security(("bearer" = [])))]
 async fn delete_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> ApiResult {
     let t = target(&state, &caller, &req).await?;
+    discard_draft(&state, &t).await
+}
+
+/// Discards the draft of `t` (204; 404 when there is none).
+pub async fn discard_draft(state: &AppState, t: &Target) -> ApiResult {
     if state.themes.discard_draft(&t.tenant, &t.scope).await? { Ok(HttpResponse::NoContent().finish()) } else { Err(ApiError::NotFound("draft")) }
 }
 
@@ -245,8 +263,14 @@ async fn delete_draft(state: web::Data<AppState>, caller: Caller, req: HttpReque
     security(("bearer" = [])))]
 async fn publish_draft(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> ApiResult {
     let t = target(&state, &caller, &req).await?;
+    publish_draft_of(&state, &caller, &t).await
+}
+
+/// Publishes the draft of `t` as the next version (checked again over the layers below as
+/// they are now); the draft is then gone.
+pub async fn publish_draft_of(state: &AppState, caller: &Caller, t: &Target) -> ApiResult {
     let draft = state.themes.draft(&t.tenant, &t.scope).await?.ok_or(ApiError::NotFound("draft"))?;
-    let resp = publish(&state, &caller, &t, &draft.layer, None).await?;
+    let resp = publish(state, caller, t, &draft.layer, None).await?;
     state.themes.discard_draft(&t.tenant, &t.scope).await?;
     Ok(resp)
 }
@@ -289,8 +313,13 @@ pub struct RollbackBody {
 async fn rollback(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Body) -> ApiResult {
     let t = target(&state, &caller, &req).await?;
     let b: RollbackBody = body.parse().await?;
-    let old = state.themes.version(&t.tenant, &t.scope, b.version).await?.ok_or(ApiError::NotFound("version"))?;
-    publish(&state, &caller, &t, &old.layer, Some(old.version)).await
+    rollback_to(&state, &caller, &t, b.version).await
+}
+
+/// Publishes version `version` of `t` again, as a new version (`rollback_of` names it).
+pub async fn rollback_to(state: &AppState, caller: &Caller, t: &Target, version: i64) -> ApiResult {
+    let old = state.themes.version(&t.tenant, &t.scope, version).await?.ok_or(ApiError::NotFound("version"))?;
+    publish(state, caller, t, &old.layer, Some(old.version)).await
 }
 
 /// What an upload answers.
@@ -323,9 +352,15 @@ const MULTIPART_SLACK: usize = 16 * 1024;
         (status = 422, description = "Not an accepted asset; `errors[0].detail` says why", body = super::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
-async fn post_asset(state: web::Data<AppState>, caller: Caller, req: HttpRequest, mut payload: web::Payload) -> ApiResult {
-    use futures_util::StreamExt;
+async fn post_asset(state: web::Data<AppState>, caller: Caller, req: HttpRequest, payload: web::Payload) -> ApiResult {
     let t = target(&state, &caller, &req).await?;
+    upload(&state, &t, &req, payload).await
+}
+
+/// Reads an asset of `t`'s tenant from the body (raw, or the first part of a multipart
+/// body), checks it by content and stores it: 201, or 200 when it was stored already.
+pub async fn upload(state: &AppState, t: &Target, req: &HttpRequest, mut payload: web::Payload) -> ApiResult {
+    use futures_util::StreamExt;
     let mut bytes = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| invalid("", format!("body: {e}")))?;
@@ -376,13 +411,23 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PreviewArgs {
-    locale: Option<String>,
+pub struct PreviewArgs {
+    pub locale: Option<String>,
     /// Preview as this client's pages (its stored layer counts).
-    client: Option<String>,
+    pub client: Option<String>,
     /// Which stored layer the draft stands in for: `tenant`, `workspace` (default) or
     /// `client` (default when `client` is given).
-    layer: Option<String>,
+    pub layer: Option<String>,
+}
+
+/// What a preview shows, checked before its body is read: the page, and where the draft
+/// stands among the workspace's (and client's) stored layers.
+pub struct PreviewOf {
+    page: PageId,
+    locale: Option<String>,
+    client: Option<String>,
+    /// 0: the tenant's layer, 1: the workspace's, 2: the client's.
+    at: usize,
 }
 
 /// Preview a page with a draft layer: the page's HTML with sample data, the draft in place
@@ -395,9 +440,17 @@ struct PreviewArgs {
     security(("bearer" = [])))]
 async fn post_preview(state: web::Data<AppState>, caller: Caller, req: HttpRequest, args: Args, body: Body) -> ApiResult {
     let t = target(&state, &caller, &req).await?;
-    let ThemeScope::Workspace(ws) = &t.scope else { return Err(ApiError::NotFound("workspace")) };
     let a: PreviewArgs = args.parse()?;
-    let page = req.match_info().get("page").and_then(|p| PageId::ALL.iter().copied().find(|id| id.as_str() == p)).ok_or(ApiError::NotFound("page"))?;
+    let of = preview_of(&state, &t, req.match_info().get("page").unwrap_or_default(), a).await?;
+    let draft: ThemeSpec = body.parse().await?;
+    preview(&state, &t, &of, draft, None).await
+}
+
+/// Checks what a preview at the workspace `t` asks for: the page id, the client, and the
+/// layer the draft stands in for.
+pub async fn preview_of(state: &AppState, t: &Target, page: &str, a: PreviewArgs) -> Result<PreviewOf, ApiError> {
+    let ThemeScope::Workspace(ws) = &t.scope else { return Err(ApiError::NotFound("workspace")) };
+    let page = PageId::ALL.iter().copied().find(|id| id.as_str() == page).ok_or(ApiError::NotFound("page"))?;
     if let Some(c) = &a.client {
         state.clients.get(&t.tenant, ws, c).await?.ok_or(ApiError::NotFound("client"))?;
     }
@@ -407,17 +460,27 @@ async fn post_preview(state: web::Data<AppState>, caller: Caller, req: HttpReque
         (Some("client"), Some(_)) | (None, Some(_)) => 2,
         _ => return Err(invalid("/layer", "tenant, workspace, or client (with client=…)")),
     };
-    let draft: ThemeSpec = body.parse().await?;
+    Ok(PreviewOf { page, locale: a.locale, client: a.client, at })
+}
+
+/// The page of `of` with sample data and `draft` in place of its stored layer (layers
+/// above it stay), in `scheme` when given (else as the theme says); stores nothing.
+pub async fn preview(state: &AppState, t: &Target, of: &PreviewOf, draft: ThemeSpec, scheme: Option<theme::ColorScheme>) -> ApiResult {
+    let ThemeScope::Workspace(ws) = &t.scope else { return Err(ApiError::NotFound("workspace")) };
+    let (page, at) = (of.page, of.at);
     let level = [Level::Tenant(t.tenant.as_str()), Level::Workspace(t.tenant.as_str()), Level::Client(t.tenant.as_str())][at];
-    let mut layers = store::stack(state.themes.as_ref(), &t.tenant, ws, a.client.as_deref()).await?;
+    let mut layers = store::stack(state.themes.as_ref(), &t.tenant, ws, of.client.as_deref()).await?;
     let origins = if at == 0 { vec![] } else { layers[0].allowed_origins.clone() };
     // The draft is rendered: it passes the same checks as a stored layer (contrast aside,
     // which a work in progress may fail; publishing refuses it).
     theme::validate(&draft, level, &origins).map_err(ApiError::Invalid)?;
     views::check_frame_pages(&draft).map_err(ApiError::Invalid)?;
     layers[at] = draft;
-    let resolved = theme::resolve_over_builtin(&layers);
-    let ui_locales: Vec<String> = a.locale.into_iter().collect();
+    let mut resolved = theme::resolve_over_builtin(&layers);
+    if let Some(s) = scheme {
+        resolved.color_scheme = s;
+    }
+    let ui_locales: Vec<String> = of.locale.iter().cloned().collect();
     let strings = resolved.strings(crate::locale::negotiate(crate::locale::Preferences { ui_locales: &ui_locales, user: None, accept_language: None, default: None }));
     let html = views::samples::sample(page, &resolved, &strings).dyn_render().map_err(|e| ApiError::App(crate::error::AppError::internal(format!("preview: {e}"))))?;
     let html = resolved.framed(html);

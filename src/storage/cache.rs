@@ -90,6 +90,10 @@ impl<D: DirectoryStore + 'static, C: Send + Sync + 'static> DirectoryStore for C
         self.directory.levels(tenant).await
     }
 
+    async fn mail_from(&self, tenant: &TenantId) -> Result<Option<crate::delivery::Sender>> {
+        self.directory.mail_from(tenant).await
+    }
+
     async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>> {
         self.directory.workspaces(tenant).await
     }

@@ -268,6 +268,8 @@ pub trait DirectoryStore: Send + Sync {
     async fn tenant(&self, tenant: &TenantId) -> Result<Option<String>>;
     /// The tenant's own levels of assurance (`assurance_levels`; none for an unknown tenant).
     async fn levels(&self, tenant: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>>;
+    /// The tenant's mail sender (`mail_from`; none when it sets none or does not exist).
+    async fn mail_from(&self, tenant: &TenantId) -> Result<Option<crate::delivery::Sender>>;
     /// Workspaces of the tenant ordered by id: (id, name, pools in lookup order).
     async fn workspaces(&self, tenant: &TenantId) -> Result<Vec<(String, String, Vec<String>)>>;
 }
@@ -281,7 +283,8 @@ pub trait ClientStore: Send + Sync {
     async fn workspace_origins(&self, tenant: &TenantId, workspace: &str) -> Result<Vec<String>>;
     /// The workspace's clients, ordered by client id.
     async fn clients(&self, tenant: &TenantId, workspace: &str) -> Result<Vec<Client>>;
-    /// Deletes the client and the privileges it held, atomically; false when there was none.
+    /// Deletes the client, its privileges and its theme layer (versions and draft), in one
+    /// transaction; false when there was none.
     async fn delete_client(&self, tenant: &TenantId, workspace: &str, client_id: &str) -> Result<bool>;
     /// Drops anything this node remembers about clients (after a client was deleted).
     fn forget(&self) {}

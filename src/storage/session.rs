@@ -69,6 +69,8 @@ pub enum Kind {
     /// Second-factor state of a flow (a TOTP seed being enrolled, recovery codes to show,
     /// a factor that passed and waits for "Continue") and when a locked factor opens.
     SecondFactor,
+    /// The theme studio (`studio`): its sign-ins in progress and its sessions.
+    Studio,
 }
 
 impl Kind {
@@ -88,6 +90,7 @@ impl Kind {
             Kind::Device => "device:",
             Kind::Passkey => "passkey:",
             Kind::SecondFactor => "mfa:",
+            Kind::Studio => "studio:",
         }
     }
 }

@@ -309,6 +309,108 @@ catalogue! {
         // -- end of factor strings --
 
         // -- theme studio (helper ST) --
+        studio_title,
+        studio_sign_out,
+        studio_signed_out_title,
+        studio_signed_out_text,
+        studio_sign_in_again,
+        studio_continue,
+        studio_signed_in_title,
+        studio_not_set_up_title,
+        studio_not_set_up_text,
+        studio_refused_title,
+        studio_refused_text,
+        studio_expired_title,
+        studio_expired_text,
+        studio_needs_js,
+        studio_editing,
+        studio_layer_tenant,
+        studio_status_draft,
+        studio_status_published,
+        studio_status_new,
+        studio_unsaved,
+        studio_brand,
+        studio_product_name,
+        studio_logo,
+        studio_favicon,
+        studio_background,
+        studio_upload_hint,
+        studio_remove,
+        studio_inherited,
+        studio_layout,
+        studio_layout_centered,
+        studio_layout_split,
+        studio_scheme,
+        studio_scheme_auto,
+        studio_scheme_light,
+        studio_scheme_dark,
+        studio_colours,
+        studio_light,
+        studio_dark,
+        studio_reset,
+        studio_color_primary,
+        studio_color_primary_contrast,
+        studio_color_background,
+        studio_color_surface,
+        studio_color_text,
+        studio_color_muted,
+        studio_color_error,
+        studio_color_border,
+        studio_color_link,
+        studio_color_success,
+        studio_color_warning,
+        studio_color_info,
+        studio_color_focus,
+        studio_type,
+        studio_font,
+        studio_font_system,
+        studio_font_neo,
+        studio_font_geometric,
+        studio_font_humanist,
+        studio_font_serif,
+        studio_font_oldstyle,
+        studio_font_mono,
+        studio_font_upload,
+        studio_font_family_name,
+        studio_radius,
+        studio_card_width,
+        studio_logo_height,
+        studio_texts,
+        studio_texts_locale,
+        studio_texts_search,
+        studio_texts_hint,
+        studio_texts_none,
+        studio_locale_en,
+        studio_locale_de,
+        studio_locale_fr,
+        studio_locale_es,
+        studio_locale_ar,
+        studio_save,
+        studio_publish,
+        studio_discard,
+        studio_saved,
+        studio_published,
+        studio_discarded,
+        studio_restored,
+        studio_uploaded,
+        studio_problems,
+        studio_failed,
+        studio_session_over,
+        studio_confirm_switch,
+        studio_versions,
+        studio_versions_none,
+        studio_version,
+        studio_restore,
+        studio_current,
+        studio_restores,
+        studio_preview,
+        studio_preview_in,
+        studio_preview_page,
+        studio_preview_refused,
+        studio_width,
+        studio_desktop,
+        studio_mobile,
+        studio_mode,
         // -- end of studio strings --
 
         // -- page polish (helper PO) --
@@ -329,6 +431,16 @@ catalogue! {
         // -- end of polish strings --
 
         // -- theme folders and templates (helper CL) --
+        /// `portcullis theme serve`: the index page and the problems page.
+        theme_serve_intro,
+        theme_serve_page,
+        theme_serve_light,
+        theme_serve_dark,
+        theme_serve_problems,
+        theme_serve_problems_hint,
+        theme_serve_file,
+        theme_serve_setting,
+        theme_serve_problem,
         // -- end of theme folder strings --
     }
     with_args {
@@ -371,6 +483,9 @@ catalogue! {
         /// `n`: attempts left.
         otp_wrong(n),
         // -- theme studio (helper ST) --
+        studio_signed_in_as(user),
+        studio_layer_workspace(name),
+        studio_layer_client(name, workspace),
         // -- end of studio strings --
 
         // -- page polish (helper PO) --
@@ -385,6 +500,11 @@ catalogue! {
         // -- end of polish strings --
 
         // -- theme folders and templates (helper CL) --
+        /// `folder`: the theme folder's name.
+        theme_serve_title(folder),
+        /// `portcullis theme serve` refusing a request for another host name (DNS
+        /// rebinding): `port`, the preview's port.
+        theme_serve_wrong_host(port),
         // -- end of theme folder strings --
     }
 }
@@ -687,7 +807,7 @@ mod tests {
         assert_eq!(en.code_wrong(3), "That code is not correct. You have 3 attempts left.");
         let de = builtin("de");
         assert!(de.wait_seconds(30).contains("30 Sekunden"), "{}", de.wait_seconds(30));
-        assert_eq!(de.sign_in_to("Shop"), "Melden Sie sich an, um zu Shop zu gelangen.");
+        assert_eq!(de.sign_in_to("Shop"), "Melden Sie sich an, um mit Shop fortzufahren.");
         let ar = builtin("ar");
         assert_eq!(ar.code_wrong(2), "هذا الرمز غير صحيح. تبقّت لك محاولتان.", "Arabic dual");
         assert!(ar.code_intro("a•••@example.com", 10).ends_with("10 دقائق."), "{}", ar.code_intro("a", 10));

@@ -45,6 +45,29 @@ async fn passkeys_in_headless_chromium_with_a_virtual_authenticator() {
     assert!(out.status.success(), "browser test failed:\n{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
+/// The theme studio (tests/browser/studio.mjs): signing in through Portcullis, changing the
+/// primary colour and a text with the preview following, publishing, and the real sign-in
+/// page showing the change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn theme_studio_in_headless_chromium() {
+    let app = crate::studio::studio_app(Backend::SqliteMemory).await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let studio = format!("{}/initech/studio", app.base);
+    let sign_in = crate::studio::shop_authorize_url(&app);
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .current_dir(&dir)
+            .args(["studio.mjs", &studio, "brenda", crate::studio::ADMIN_PASSWORD, &sign_in, WEB_REDIRECT])
+            .arg(&shots)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node on PATH (scripts/test installs it)");
+    assert!(out.status.success(), "browser test failed:\n{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
 /// A banking theme (split layout, navy brand, dark values, a text override) until the
 /// `banking` industry template of `themes/templates/` is on main; then it takes its place.
 fn banking_theme() -> serde_json::Value {

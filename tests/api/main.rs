@@ -21,5 +21,8 @@ mod nodes;
 mod operations;
 mod polish;
 mod pools;
+mod templates;
+mod theme_cli;
+mod studio;
 mod themes;
 mod texts;

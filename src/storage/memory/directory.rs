@@ -41,6 +41,10 @@ impl DirectoryStore for MemoryDb {
         Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| t.name.clone()))
     }
 
+    async fn mail_from(&self, tenant: &TenantId) -> Result<Option<crate::delivery::Sender>> {
+        Ok(self.lock()?.tenants.get(tenant.as_str()).and_then(|t| t.mail_from.clone()))
+    }
+
     async fn levels(&self, tenant: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {
         Ok(self.lock()?.tenants.get(tenant.as_str()).map(|t| t.levels.clone()).unwrap_or_default())
     }
@@ -71,6 +75,13 @@ impl ClientStore for MemoryDb {
         let gone = d.clients.remove(&(tenant.to_string(), workspace.to_owned(), client_id.to_owned())).is_some();
         let holder = client_holder(workspace, client_id);
         d.holders.retain(|h| !(h.0 == tenant.as_str() && h.2 == holder));
+        if gone {
+            // Its theme layer goes with it: a client created later under the same id starts
+            // from the workspace's theme.
+            let key = (tenant.to_string(), crate::storage::ThemeScope::Client { workspace: workspace.to_owned(), client_id: client_id.to_owned() }.key());
+            d.themes.remove(&key);
+            d.drafts.remove(&key);
+        }
         Ok(gone)
     }
 }

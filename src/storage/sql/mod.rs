@@ -296,6 +296,13 @@ impl DirectoryStore for SqlStore {
         Ok(tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)?.map(|t| t.name))
     }
 
+    async fn mail_from(&self, id: &TenantId) -> Result<Option<crate::delivery::Sender>> {
+        match tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)? {
+            Some(t) => Ok(settings_of(&t.settings)?.mail_from),
+            None => Ok(None),
+        }
+    }
+
     async fn levels(&self, id: &TenantId) -> Result<Vec<crate::model::AssuranceLevel>> {
         match tenant::Entity::find_by_id(id.to_string()).one(&self.conn).await.map_err(db)? {
             Some(t) => levels_of(&t.settings),
@@ -364,6 +371,9 @@ impl ClientStore for SqlStore {
             .exec(&txn)
             .await
             .map_err(db)?;
+        if gone {
+            themes::forget_in(&txn, tenant, &crate::storage::ThemeScope::Client { workspace: ws.to_owned(), client_id: client_id.to_owned() }).await?;
+        }
         txn.commit().await.map_err(db)?;
         Ok(gone)
     }

@@ -28,6 +28,15 @@ async fn latest(conn: &impl ConnectionTrait, tenant: &TenantId, scope: &str) -> 
 }
 
 /// `ThemeStore::publish` inside a transaction (also what a batch's `Write::Theme` runs).
+/// Forgets a scope's layer: every version and the draft (a deleted client's, so that a
+/// client created later under the same id starts from the workspace's theme).
+pub(super) async fn forget_in(conn: &impl ConnectionTrait, tenant: &TenantId, scope: &ThemeScope) -> Result<()> {
+    let key = scope.key();
+    theme_version::Entity::delete_many().filter(theme_version::Column::TenantId.eq(tenant)).filter(theme_version::Column::Scope.eq(&key)).exec(conn).await.map_err(db)?;
+    theme_draft::Entity::delete_many().filter(theme_draft::Column::TenantId.eq(tenant)).filter(theme_draft::Column::Scope.eq(&key)).exec(conn).await.map_err(db)?;
+    Ok(())
+}
+
 pub(super) async fn publish_in(conn: &impl ConnectionTrait, tenant: &TenantId, scope: &ThemeScope, layer: &ThemeSpec, author: &str, now: i64, rollback_of: Option<i64>) -> Result<ThemeVersion> {
     let key = scope.key();
     let current = latest(conn, tenant, &key).await?;

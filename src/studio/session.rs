@@ -1,0 +1,154 @@
+//! Studio sessions and sign-ins in progress, in the session store (`Kind::Studio`), keyed
+//! by digests of the values the browser holds; and the caller every studio request acts
+//! as, read anew each time.
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, SameSite, time::Duration};
+use serde::{Deserialize, Serialize};
+
+use crate::admin::{ApiError, Caller};
+use crate::error::AppError;
+use crate::model::TenantId;
+use crate::state::AppState;
+use crate::storage::session::Kind;
+
+/// The session cookie.
+pub const COOKIE: &str = "pc_studio";
+/// The cookie that binds a sign-in in progress to the browser that started it.
+pub const LOGIN_COOKIE: &str = "pc_studio_login";
+/// How long a studio session lasts (absolute): a working day.
+pub const TTL: i64 = 8 * 3600;
+/// How long a sign-in may take.
+pub const LOGIN_TTL: i64 = 600;
+/// The header carrying the session's CSRF token on the studio's API calls.
+pub const CSRF_HEADER: &str = "x-studio-csrf";
+
+/// A sign-in in progress, under the digest of its `state`.
+#[derive(Serialize, Deserialize)]
+pub struct Login {
+    pub tenant: String,
+    pub workspace: String,
+    pub client_id: String,
+    /// PKCE code verifier (RFC 7636).
+    pub verifier: String,
+    pub nonce: String,
+    /// Digest of the login cookie's value.
+    pub binding: String,
+}
+
+/// A studio session, under the digest of the cookie's value.
+#[derive(Serialize, Deserialize, Clone)]
+pub struct Record {
+    pub tenant: String,
+    /// The workspace and client it signed in through.
+    pub workspace: String,
+    pub client_id: String,
+    pub user_id: String,
+    /// The grant of the sign-in: revoking it ends the session.
+    pub grant_id: String,
+    pub csrf: String,
+    pub started_at: i64,
+}
+
+pub fn login_key(state_value: &str) -> String {
+    format!("login:{}", digest(state_value))
+}
+
+fn session_key(cookie_value: &str) -> String {
+    format!("session:{}", digest(cookie_value))
+}
+
+pub fn digest(value: &str) -> String {
+    crate::crypto::hex(&crate::crypto::digest(value))
+}
+
+/// The studio's cookies: HttpOnly, Secure over https, sent only below `/{tenant}/studio`.
+/// The session's is `SameSite=Strict`: no other site can make the browser send it. The
+/// login cookie is `Lax`, since the sign-in comes back as a top-level navigation that may
+/// have started elsewhere (a link in a mail).
+pub fn cookie(name: &'static str, value: String, tenant: &str, secure: bool, max_age: i64, strict: bool) -> Cookie<'static> {
+    let mut c = Cookie::build(name, value)
+        .path(format!("/{tenant}/studio"))
+        .http_only(true)
+        .same_site(if strict { SameSite::Strict } else { SameSite::Lax })
+        .secure(secure)
+        .finish();
+    c.set_max_age(Duration::seconds(max_age));
+    c
+}
+
+pub fn removal(name: &'static str, tenant: &str, secure: bool) -> Cookie<'static> {
+    let mut c = cookie(name, String::new(), tenant, secure, 0, name == COOKIE);
+    c.make_removal();
+    c
+}
+
+/// Starts a session for a user who signed in; returns the cookie value.
+pub async fn start(state: &AppState, record: &Record) -> Result<String, AppError> {
+    let value = crate::crypto::random_token(32);
+    state.sessions.put(Kind::Studio, &session_key(&value), record, TTL).await?;
+    Ok(value)
+}
+
+/// The tenant a request's path names.
+pub fn tenant_of(req: &HttpRequest) -> TenantId {
+    // A tenant id enters the system here, from the URL path.
+    TenantId::new(req.match_info().get("tenant").unwrap_or_default())
+}
+
+/// The session of this request's cookie, at the tenant of its path, whose grant still
+/// lives; `None` for anything else.
+pub async fn find(state: &AppState, req: &HttpRequest) -> Result<Option<(String, Record)>, AppError> {
+    let Some(value) = crate::http::cookie_value(req, COOKIE) else { return Ok(None) };
+    let key = session_key(&value);
+    let Some(record) = state.sessions.get::<Record>(Kind::Studio, &key).await? else { return Ok(None) };
+    if record.tenant != tenant_of(req).as_str() {
+        return Ok(None);
+    }
+    let live = state.grants.get(&record.grant_id).await?.is_some_and(|g| g.revoked_at.is_none() && g.user_id == record.user_id && g.tenant_id.as_str() == record.tenant);
+    Ok(live.then_some((key, record)))
+}
+
+/// Ends a session: forgets it and revokes its grant.
+pub async fn end(state: &AppState, key: &str, record: &Record) -> Result<(), AppError> {
+    state.sessions.delete(Kind::Studio, key).await?;
+    state.grants.revoke_family(&record.grant_id, state.now()).await
+}
+
+/// Whether the caller may use the studio of `tenant`.
+pub fn may_use(caller: &Caller, tenant: &TenantId) -> bool {
+    caller.tenant_admin(tenant)
+}
+
+/// What a studio API call acts as: the signed-in user with the privileges they hold now.
+pub struct Studio {
+    pub tenant: TenantId,
+    pub caller: Caller,
+    pub record: Record,
+}
+
+/// Authorizes a studio API call: a live session of this tenant (401), the CSRF token when
+/// the call changes something (403), `tenant-admin` of this tenant or `system-admin`
+/// read now (403). Nothing of the call's body or target is looked at before.
+pub async fn authorize(state: &AppState, req: &HttpRequest, changes: bool, form_csrf: Option<&str>) -> Result<Studio, ApiError> {
+    let (_, record) = find(state, req).await?.ok_or(ApiError::Unauthorized("Sign in to the studio first."))?;
+    if changes {
+        let sent = form_csrf.map(str::to_owned).or_else(|| req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned)).unwrap_or_default();
+        if !crate::crypto::ct_eq(sent.as_bytes(), record.csrf.as_bytes()) {
+            return Err(ApiError::Forbidden);
+        }
+    }
+    let tenant = tenant_of(req);
+    let caller = crate::admin::user_caller(state, &tenant, &record.user_id).await?.ok_or(ApiError::Unauthorized("Sign in to the studio first."))?;
+    if !may_use(&caller, &tenant) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(Studio { tenant, caller, record })
+}
+
+/// Records a studio event in the tenant's audit trail (a failure to record is logged).
+pub async fn audit(state: &AppState, tenant: &TenantId, actor: &str, action: &str, subject: &str, detail: serde_json::Value) {
+    let event = crate::storage::AuditEvent { tenant_id: tenant.clone(), actor: actor.to_owned(), action: format!("studio.{action}"), subject: subject.chars().take(256).collect(), detail };
+    if let Err(e) = state.audit.record(event, state.now()).await {
+        tracing::error!(error = %e, "studio audit event not recorded");
+    }
+}

@@ -1,0 +1,203 @@
+//! Signing in to the studio through Portcullis itself (see the module above): the studio
+//! page or the redirect to sign in, the callback that exchanges the code, and sign-out.
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use base64::Engine;
+use serde::Deserialize;
+
+use super::page::{self, Message};
+use super::session::{self, LOGIN_COOKIE, Login, Record};
+use crate::error::AppError;
+use crate::model::TenantId;
+use crate::protocol::token::{Issuer, TokenParams};
+use crate::state::AppState;
+use crate::storage::Client;
+use crate::storage::session::Kind;
+
+/// Where the studio's sign-in comes back: the redirect URI its client registers.
+pub fn redirect_uri(state: &AppState, tenant: &TenantId) -> String {
+    format!("{}/{tenant}/studio/callback", state.config.public_url.as_str().trim_end_matches('/'))
+}
+
+/// The studio's client: the first public client of the tenant (by workspace id, then
+/// client id) that may use the code flow and registers the studio's redirect URI.
+pub async fn studio_client(state: &AppState, tenant: &TenantId) -> Result<Option<Client>, AppError> {
+    let redirect = redirect_uri(state, tenant);
+    for (workspace, _, _) in state.directory.workspaces(tenant).await? {
+        let found = state.clients.clients(tenant, &workspace).await?.into_iter().find(|c| is_studio_client(c, &redirect));
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
+fn is_studio_client(c: &Client, redirect: &str) -> bool {
+    c.is_public() && c.allows_grant("authorization_code") && c.redirect_uris.iter().any(|u| u == redirect)
+}
+
+/// `GET /{tenant}/studio`: the studio for a signed-in administrator of the tenant; the
+/// sign-in for anyone without a studio session; a refusal for a signed-in user who may not.
+pub async fn get_studio(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let t = page::texts(&req, None);
+    match studio(&state, &req).await {
+        Ok(resp) => resp,
+        Err(e) => page::failure(&e, &t),
+    }
+}
+
+async fn studio(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, AppError> {
+    let tenant = session::tenant_of(req);
+    if let Some((key, record)) = session::find(state, req).await? {
+        match crate::admin::user_caller(state, &tenant, &record.user_id).await? {
+            Some(caller) if session::may_use(&caller, &tenant) => return page::studio(state, req, &tenant, &record).await,
+            Some(caller) => {
+                session::audit(state, &tenant, &caller.actor(), "refused", req.path(), serde_json::json!({ "reason": "privileges" })).await;
+                let t = page::texts(req, None);
+                return Ok(Message::new(&t.studio_refused_title, &t.studio_refused_text).sign_out(&format!("/{tenant}/studio/logout"), &record.csrf).render(StatusCode::FORBIDDEN, &t));
+            }
+            // The user is gone or no longer active: the session is over.
+            None => session::end(state, &key, &record).await?,
+        }
+    }
+    start_sign_in(state, req, &tenant).await
+}
+
+/// Sends the browser to sign in through the studio's client (code flow with PKCE S256,
+/// `state` bound to this browser by the login cookie, and a `nonce`).
+async fn start_sign_in(state: &AppState, req: &HttpRequest, tenant: &TenantId) -> Result<HttpResponse, AppError> {
+    let t = page::texts(req, None);
+    if state.directory.tenant(tenant).await?.is_none() {
+        return Ok(Message::new(&t.error_title, &t.not_found).render(StatusCode::NOT_FOUND, &t));
+    }
+    let Some(client) = studio_client(state, tenant).await? else {
+        return Ok(Message::new(&t.studio_not_set_up_title, &t.studio_not_set_up_text).code(&redirect_uri(state, tenant)).render(StatusCode::NOT_FOUND, &t));
+    };
+    let (state_value, verifier, nonce, binding) = (crate::crypto::random_token(24), crate::crypto::random_token(48), crate::crypto::random_token(24), crate::crypto::random_token(24));
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::crypto::digest(&verifier));
+    let login = Login { tenant: tenant.to_string(), workspace: client.workspace_id.clone(), client_id: client.client_id.clone(), verifier, nonce: nonce.clone(), binding: session::digest(&binding) };
+    state.sessions.put(Kind::Studio, &session::login_key(&state_value), &login, session::LOGIN_TTL).await?;
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("response_type", "code")
+        .append_pair("client_id", &client.client_id)
+        .append_pair("redirect_uri", &redirect_uri(state, tenant))
+        .append_pair("scope", "openid")
+        .append_pair("state", &state_value)
+        .append_pair("nonce", &nonce)
+        .append_pair("code_challenge", &challenge)
+        .append_pair("code_challenge_method", "S256")
+        .append_pair("ui_locales", t.lang)
+        .finish();
+    let mut resp = crate::http::response::see_other(&format!("/{tenant}/{}/authorize?{query}", client.workspace_id));
+    let _ = resp.add_cookie(&session::cookie(LOGIN_COOKIE, binding, tenant.as_str(), state.config.secure_cookies(), session::LOGIN_TTL, false));
+    Ok(resp)
+}
+
+/// The authorization response (RFC 6749 §4.1.2); other parameters (`iss`,
+/// `error_description`) are ignored.
+#[derive(Deserialize)]
+pub struct Callback {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /{tenant}/studio/callback`: takes the sign-in this browser started (once), exchanges
+/// the code in-process, and starts a studio session for an administrator of the tenant.
+pub async fn get_callback(state: web::Data<AppState>, req: HttpRequest, q: web::Query<Callback>) -> HttpResponse {
+    let t = page::texts(&req, None);
+    match callback(&state, &req, q.into_inner()).await {
+        Ok(resp) => resp,
+        Err(e) => page::failure(&e, &t),
+    }
+}
+
+async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<HttpResponse, AppError> {
+    let tenant = session::tenant_of(req);
+    let t = page::texts(req, None);
+    let start_again = format!("/{tenant}/studio");
+    let expired = || Message::new(&t.studio_expired_title, &t.studio_expired_text).link(&start_again, &t.studio_sign_in_again).render(StatusCode::BAD_REQUEST, &t);
+    let login = match q.state.as_deref().filter(|s| !s.is_empty() && s.len() <= 128) {
+        Some(s) => state.sessions.consume::<Login>(Kind::Studio, &session::login_key(s)).await?,
+        None => None,
+    };
+    let binding = crate::http::cookie_value(req, LOGIN_COOKIE).map(|v| session::digest(&v)).unwrap_or_default();
+    let Some(login) = login.filter(|l| crate::crypto::ct_eq(l.binding.as_bytes(), binding.as_bytes()) && l.tenant == tenant.as_str()) else {
+        return Ok(expired());
+    };
+    let (Some(code), None) = (q.code, q.error) else { return Ok(expired()) };
+    let Some(client) = state.clients.get(&tenant, &login.workspace, &login.client_id).await?.filter(|c| is_studio_client(c, &redirect_uri(state, &tenant))) else {
+        return Ok(expired());
+    };
+    let issuer = Issuer { tenant: tenant.clone(), workspace: login.workspace.clone(), url: state.config.issuer(tenant.as_str(), &login.workspace) };
+    let params = TokenParams {
+        grant_type: Some("authorization_code".into()),
+        code: Some(code),
+        redirect_uri: Some(redirect_uri(state, &tenant)),
+        code_verifier: Some(login.verifier.clone()),
+        ..Default::default()
+    };
+    let tokens = match crate::http::services::tokens(state).post_token(&issuer, &client, params).await {
+        Ok(tokens) => tokens,
+        Err(e) => {
+            tracing::info!(error = e.error.as_str(), "studio sign-in: code exchange refused");
+            return Ok(expired());
+        }
+    };
+    let Ok(at) = crate::protocol::tokens::verify_access_token(&state.keys, state.grants.as_ref(), &issuer.url, &tokens.access_token, state.now()).await else { return Ok(expired()) };
+    let Some(grant_id) = at.grant_id.clone() else { return Ok(expired()) };
+    // The ID token is ours and fresh from the exchange; its nonce ties it to this sign-in.
+    let nonce_ok = tokens.id_token.as_deref().and_then(|id| state.keys.verify(id)).is_some_and(|(_, c)| c.get("nonce").and_then(|n| n.as_str()) == Some(login.nonce.as_str()) && c.get("sub").and_then(|s| s.as_str()) == Some(at.sub.as_str()));
+    let caller = crate::admin::user_caller(state, &tenant, &at.sub).await?;
+    let allowed = caller.as_ref().is_some_and(|c| session::may_use(c, &tenant));
+    if !nonce_ok || !allowed {
+        // Nothing of this sign-in stays usable.
+        state.grants.revoke_family(&grant_id, state.now()).await?;
+        if !nonce_ok {
+            return Ok(expired());
+        }
+        session::audit(state, &tenant, &format!("user:{}", at.sub), "sign_in_refused", req.path(), serde_json::json!({ "reason": "privileges" })).await;
+        return Ok(Message::new(&t.studio_refused_title, &t.studio_refused_text).link(&start_again, &t.studio_sign_in_again).render(StatusCode::FORBIDDEN, &t));
+    }
+    let record = Record {
+        tenant: tenant.to_string(),
+        workspace: login.workspace,
+        client_id: login.client_id,
+        user_id: at.sub.clone(),
+        grant_id,
+        csrf: crate::crypto::random_token(32),
+        started_at: state.now(),
+    };
+    let value = session::start(state, &record).await?;
+    session::audit(state, &tenant, &format!("user:{}", at.sub), "sign_in", req.path(), serde_json::json!({ "workspace": record.workspace, "client_id": record.client_id })).await;
+    // A page that moves on by itself rather than a redirect: when the sign-in started on
+    // another site (a link in a mail), the browser would not send the SameSite=Strict
+    // session cookie on a redirect of that navigation, but does on this page's refresh.
+    let mut resp = Message::new(&t.studio_signed_in_title, "").link(&start_again, &t.studio_continue).refresh(&start_again).render(StatusCode::OK, &t);
+    let secure = state.config.secure_cookies();
+    let _ = resp.add_cookie(&session::cookie(session::COOKIE, value, tenant.as_str(), secure, session::TTL, true));
+    let _ = resp.add_cookie(&session::removal(LOGIN_COOKIE, tenant.as_str(), secure));
+    Ok(resp)
+}
+
+/// `POST /{tenant}/studio/logout` (form field `csrf`): ends the studio session and revokes
+/// its grant. The single sign-on session of the workspace stays.
+pub async fn post_logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let t = page::texts(&req, None);
+    let tenant = session::tenant_of(&req);
+    let result: Result<HttpResponse, AppError> = async {
+        if let Some((key, record)) = session::find(&state, &req).await? {
+            let sent = crate::http::field(&body, "csrf").unwrap_or_default();
+            if !crate::crypto::ct_eq(sent.as_bytes(), record.csrf.as_bytes()) {
+                return Ok(Message::new(&t.studio_expired_title, &t.studio_failed).link(&format!("/{tenant}/studio"), &t.studio_continue).render(StatusCode::FORBIDDEN, &t));
+            }
+            session::end(&state, &key, &record).await?;
+            session::audit(&state, &tenant, &format!("user:{}", record.user_id), "sign_out", req.path(), serde_json::json!({})).await;
+        }
+        let mut resp = Message::new(&t.studio_signed_out_title, &t.studio_signed_out_text).link(&format!("/{tenant}/studio"), &t.studio_sign_in_again).render(StatusCode::OK, &t);
+        let _ = resp.add_cookie(&session::removal(session::COOKIE, tenant.as_str(), state.config.secure_cookies()));
+        Ok(resp)
+    }
+    .await;
+    result.unwrap_or_else(|e| page::failure(&e, &t))
+}
