@@ -77,7 +77,7 @@ async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tena
         client_outranked(state, caller, &c.tenant_id, &c.workspace_id, &c.client_id).await?;
     }
     plan.keep_stored(partial_tenant, partial_ws);
-    state.directory.apply(&plan).await?;
+    provision::apply(state, &plan).await?;
     Ok(())
 }
 

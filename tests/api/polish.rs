@@ -379,3 +379,31 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     b.extend_from_slice(&[8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xae, 0x42, 0x60, 0x82]);
     b
 }
+
+/// A theme written through a document of the admin API (provisioning's path: the
+/// directory's transaction, not `ThemeStore::publish`) is also on the other node's next
+/// page, although the other had the old one cached; so is one from `portcullis apply`'s
+/// path (`provision::apply`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_theme_written_by_provisioning_is_seen_at_once_on_another_node() {
+    let a = TestApp::spawn(Backend::PostgresRedis).await;
+    let b = a.second_node().await;
+    let admin = a.client_token("acme-admin").await;
+    let browser = Browser::default();
+    let (url, html, _) = browser.first_form(&authorize(&a, "shop", "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT).await;
+    assert!(html.contains("<span>Portcullis</span>"));
+    let on_b = Url::parse(&url.as_str().replace(&a.base, &b.base)).unwrap();
+    let page_on_b = || async { browser.http.get(on_b.as_str()).send().await.unwrap().text().await.unwrap() };
+    // B caches the theme.
+    for _ in 0..2 {
+        assert!(page_on_b().await.contains("<span>Portcullis</span>"));
+    }
+    let (s, body) = api(Method::PUT, &a.admin("/tenants/acme/workspaces/shop"), &admin, Some(json!({ "pools": ["customers"], "theme": { "product_name": "Documented on A" } }))).await;
+    assert_eq!(s, 200, "{body}");
+    let html = page_on_b().await;
+    assert!(html.contains("<span>Documented on A</span>"), "{html}");
+    // A provisioning file, applied on A.
+    a.provision("tenants:\n  - id: acme\n    theme: { product_name: Provisioned }\n    workspaces:\n      - id: shop\n        theme: { product_name: Provisioned shop }\n").await;
+    let html = page_on_b().await;
+    assert!(html.contains("<span>Provisioned shop</span>"), "{html}");
+}
