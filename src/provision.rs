@@ -316,10 +316,11 @@ fn workspace_links(wp: &str, w: &WorkspaceSpec, was: Option<&crate::storage::Wor
             Some(None) => *slot = None,
             Some(Some(u)) => {
                 let ok = url::Url::parse(u).ok().filter(|p| p.scheme() == "https" && p.host_str().is_some_and(|h| !h.is_empty()) && p.username().is_empty() && p.password().is_none());
-                if ok.is_none() || u.len() > 2048 {
-                    return Err(err(format!("{wp}/{key}"), "an https:// URL (at most 2048 characters)"));
+                // Stored as parsed (lower-case host, percent-encoded), the form pages link to.
+                match ok {
+                    Some(p) if u.len() <= 2048 && p.as_str().len() <= 2048 => *slot = Some(p.as_str().to_owned()),
+                    _ => return Err(err(format!("{wp}/{key}"), "an https:// URL (at most 2048 characters)")),
                 }
-                *slot = Some(u.clone());
             }
         }
     }

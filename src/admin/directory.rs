@@ -366,12 +366,19 @@ pub struct WorkspaceView {
     /// The locale of its pages when neither request, user nor browser names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     default_locale: Option<String>,
+    /// The terms of use its pages link to (`https://`), when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terms_url: Option<String>,
+    /// The privacy policy its pages link to (`https://`), when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    privacy_url: Option<String>,
 }
 
 impl WorkspaceView {
     async fn of(state: &AppState, tenant: &TenantId, (id, name, pools): (String, String, Vec<String>)) -> Result<Self, ApiError> {
-        let default_locale = state.directory.workspace(tenant, &id).await?.and_then(|w| w.default_locale);
-        Ok(WorkspaceView { issuer: state.config.issuer(tenant, &id), id, name, pools, default_locale })
+        let stored = state.directory.workspace(tenant, &id).await?;
+        let (default_locale, links) = stored.map(|w| (w.default_locale, w.links)).unwrap_or_default();
+        Ok(WorkspaceView { issuer: state.config.issuer(tenant, &id), id, name, pools, default_locale, terms_url: links.terms_url, privacy_url: links.privacy_url })
     }
 }
 

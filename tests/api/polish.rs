@@ -348,6 +348,20 @@ async fn terms_and_privacy_links_are_workspace_settings_https_only(backend: Back
     app.provision("tenants:\n  - id: acme\n    workspaces:\n      - { id: shop, privacy_url: null }\n").await;
     let (_, html, _) = browser.first_form(&authorize_url, WEB_REDIRECT).await;
     assert!(select(&html, "footer.legal a[href=\"https://shop.example/terms?a=1&b=2\"]").is_some() && !html.contains("shop.example/privacy"), "{html}");
+    // The admin API's workspace views show them (none: left out), as stored: normalised
+    // (lower-case scheme and host, spaces percent-encoded), the form pages link to.
+    let admin = app.client_token("acme-admin").await;
+    let (s, view) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/shop"), &admin, Some(json!({ "pools": ["customers"], "privacy_url": "HTTPS://Shop.EXAMPLE/privacy policy" }))).await;
+    assert_eq!(s, 200, "{view}");
+    assert_eq!((view["terms_url"].as_str(), view["privacy_url"].as_str()), (Some("https://shop.example/terms?a=1&b=2"), Some("https://shop.example/privacy%20policy")), "{view}");
+    let (_, list) = api(Method::GET, &app.admin("/tenants/acme/workspaces"), &admin, None).await;
+    let items = list["items"].as_array().unwrap();
+    let shop = items.iter().find(|w| w["id"] == "shop").unwrap();
+    assert_eq!(shop["privacy_url"], "https://shop.example/privacy%20policy", "{shop}");
+    let club = items.iter().find(|w| w["id"] == "club").unwrap();
+    assert!(club.get("terms_url").is_none() && club.get("privacy_url").is_none(), "{club}");
+    let (_, html, _) = browser.first_form(&authorize_url, WEB_REDIRECT).await;
+    assert!(select(&html, "footer.legal a[href=\"https://shop.example/privacy%20policy\"]").is_some(), "{html}");
 }
 
 /// Two nodes behind one balancer (PostgreSQL and Redis): a theme published through one is
