@@ -454,6 +454,8 @@ back-to-app = العودة إلى { $app }
 signed-in-as = أنت مسجّل الدخول باسم { $user }.
 sign-out-question-app = يطلب { $app } تسجيل خروجك. هل تريد تسجيل الخروج؟
 error-in-field = { $field }: { $error }
+unnamed-app = تطبيق
+unnamed-app-of = تطبيق مسجَّل لدى { $workspace }
 # (end of polish texts)
 
 ## Theme folders and templates

@@ -411,6 +411,8 @@ back-to-app = Zurück zu { $app }
 signed-in-as = Angemeldet als { $user }.
 sign-out-question-app = { $app } möchte Sie abmelden. Möchten Sie sich abmelden?
 error-in-field = { $field }: { $error }
+unnamed-app = Eine Anwendung
+unnamed-app-of = Eine bei { $workspace } registrierte Anwendung
 # (end of polish texts)
 
 ## Theme folders and templates

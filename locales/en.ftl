@@ -377,6 +377,8 @@ back-to-app = Back to { $app }
 signed-in-as = Signed in as { $user }.
 sign-out-question-app = { $app } wants to sign you out. Do you want to sign out?
 error-in-field = { $field }: { $error }
+unnamed-app = An application
+unnamed-app-of = An application registered with { $workspace }
 # (end of polish texts)
 
 ## Theme folders and templates

@@ -411,6 +411,8 @@ back-to-app = Volver a { $app }
 signed-in-as = Ha iniciado sesión como { $user }.
 sign-out-question-app = { $app } quiere cerrar su sesión. ¿Desea cerrar la sesión?
 error-in-field = { $field }: { $error }
+unnamed-app = Una aplicación
+unnamed-app-of = Una aplicación registrada en { $workspace }
 # (end of polish texts)
 
 ## Theme folders and templates

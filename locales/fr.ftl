@@ -411,6 +411,8 @@ back-to-app = Retour à { $app }
 signed-in-as = Connecté en tant que { $user }.
 sign-out-question-app = { $app } souhaite vous déconnecter. Voulez-vous vous déconnecter ?
 error-in-field = { $field } : { $error }
+unnamed-app = Une application
+unnamed-app-of = Une application enregistrée chez { $workspace }
 # (end of polish texts)
 
 ## Theme folders and templates

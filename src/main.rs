@@ -127,7 +127,7 @@ async fn apply(file: &std::path::Path, state: &portcullis::state::AppState) -> R
     let text = std::fs::read_to_string(file).map_err(|e| AppError::internal(format!("cannot read {}", file.display())).because(e))?;
     let parsed = provision::parse(&text)?;
     let plan = provision::prepare(state, parsed, &file.display().to_string()).await?;
-    let applied = state.directory.apply(&plan).await?;
+    let applied = provision::apply(state, &plan).await?;
     tracing::info!(file = %file.display(), %applied, "provisioning applied");
     Ok(())
 }

@@ -248,6 +248,14 @@ impl Plan {
         })
     }
 
+    /// The tenants whose theme layers the plan writes.
+    pub fn theme_tenants(&self) -> std::collections::BTreeSet<&TenantId> {
+        self.batch.writes.iter().filter_map(|c| match &c.write {
+            Write::Theme { tenant, .. } => Some(tenant),
+            _ => None,
+        }).collect()
+    }
+
     /// Names who publishes the theme layers of the plan (an admin API caller).
     pub fn set_theme_author(&mut self, actor: &str) {
         for c in &mut self.batch.writes {
@@ -308,10 +316,11 @@ fn workspace_links(wp: &str, w: &WorkspaceSpec, was: Option<&crate::storage::Wor
             Some(None) => *slot = None,
             Some(Some(u)) => {
                 let ok = url::Url::parse(u).ok().filter(|p| p.scheme() == "https" && p.host_str().is_some_and(|h| !h.is_empty()) && p.username().is_empty() && p.password().is_none());
-                if ok.is_none() || u.len() > 2048 {
-                    return Err(err(format!("{wp}/{key}"), "an https:// URL (at most 2048 characters)"));
+                // Stored as parsed (lower-case host, percent-encoded), the form pages link to.
+                match ok {
+                    Some(p) if u.len() <= 2048 && p.as_str().len() <= 2048 => *slot = Some(p.as_str().to_owned()),
+                    _ => return Err(err(format!("{wp}/{key}"), "an https:// URL (at most 2048 characters)")),
                 }
-                *slot = Some(u.clone());
             }
         }
     }
@@ -506,6 +515,18 @@ fn dup<'a>(path: &str, seen: &mut HashSet<&'a str>, id: &'a str) -> Result<(), P
 
 /// Plans a file against the current state: loads what its objects may refer to or leave
 /// unmentioned (only the tenants, workspaces and users the file names).
+/// Applies a plan in one transaction (`DirectoryStore::apply`); when it wrote theme
+/// layers, every node's cached themes of those tenants are announced stale
+/// (`ThemeCache::announce`), so the next page shows them. Every caller of a plan (`portcullis
+/// apply`, the admin API's documents) applies it through here.
+pub async fn apply(state: &crate::state::AppState, plan: &Plan) -> Result<crate::storage::write::Applied, AppError> {
+    let applied = state.directory.apply(plan).await?;
+    for tenant in plan.theme_tenants() {
+        state.theme_cache.announce(tenant).await;
+    }
+    Ok(applied)
+}
+
 pub async fn prepare(state: &crate::state::AppState, file: File, source: &str) -> Result<Plan, PlanError> {
     use crate::storage::identity::Lookup;
     let mut existing = Existing::default();

@@ -10,9 +10,11 @@
 //! (one session-store read, no database query) and uses its cached theme only while the
 //! generation is the one it was cached under, and for at most `ttl` seconds
 //! (`directory_cache_ttl`). After that it reads the layers' versions again, and rebuilds
-//! only when one of them changed. Provisioning (`portcullis apply`), which writes themes
-//! in the directory's transaction, is seen within `ttl`, like its other changes
-//! (`storage::cache`). A session store that cannot be read only costs the fast path.
+//! only when one of them changed. Provisioning (`portcullis apply`, the admin API's
+//! tenant, workspace and client documents with `theme:`) writes themes in the directory's
+//! transaction; `provision::apply` announces a new generation after such a batch, so
+//! those are seen on every node's next page too (a store written past both is seen
+//! within `ttl`). A session store that cannot be read only costs the fast path.
 //!
 //! Who may do what: nothing here decides; it serves what the theme store holds.
 use async_trait::async_trait;
@@ -116,10 +118,11 @@ impl ThemeCache {
         self.entries.lock().ok()?.get(key).cloned()
     }
 
-    /// Tells this node and every other (through the session store) that the tenant's cached
-    /// themes are stale: after a publish, and after a write that changed which layers exist
-    /// (a deleted client). Should the announcement fail, other nodes see it within `ttl`.
-    pub async fn changed(&self, tenant: &TenantId) {
+    /// Tells every node (through the session store) that the tenant's cached themes are
+    /// stale: after a publish, after a directory batch that wrote a theme layer
+    /// (`provision::apply`), and after a deleted client took its layer with it. Should that
+    /// fail, they are seen within `ttl`.
+    pub async fn announce(&self, tenant: &TenantId) {
         if let Ok(mut m) = self.entries.lock() {
             m.retain(|k, _| k.0 != *tenant);
         }
@@ -178,7 +181,7 @@ impl ThemeStore for ThemeCache {
     /// cached themes are stale. Should that fail, they are seen within `ttl`.
     async fn publish(&self, tenant: &TenantId, scope: &ThemeScope, layer: &ThemeSpec, author: &str, now: i64, rollback_of: Option<i64>) -> Result<ThemeVersion> {
         let v = self.store.publish(tenant, scope, layer, author, now, rollback_of).await?;
-        self.changed(tenant).await;
+        self.announce(tenant).await;
         Ok(v)
     }
 

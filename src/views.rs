@@ -564,6 +564,8 @@ pub mod samples {
         }
     }
 
+    const SAMPLE_OTPAUTH: &str = "otpauth://totp/ACME%3Abob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME&algorithm=SHA1&digits=6&period=30";
+
     fn passkey_script(purpose: &'static str) -> PasskeyScript {
         PasskeyScript { purpose, options_url: "/acme/shop/passkey/options".into(), finish_url: "/acme/shop/passkey/finish".into(), script_url: "/static/js/passkey.js?v=sample".into() }
     }
@@ -688,8 +690,9 @@ pub mod samples {
                 action: "/acme/shop/enrol-totp".into(),
                 flow: flow(),
                 csrf: csrf(),
-                qr_svg: r##"<svg xmlns="http://www.w3.org/2000/svg" width="29" height="29" viewBox="0 0 29 29"><rect width="29" height="29" fill="#fff"/><path fill="#000" d="M4 4h7v7H4z"/></svg>"##.into(),
-                uri: "otpauth://totp/ACME%3Abob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME&algorithm=SHA1&digits=6&period=30".into(),
+                // A real QR code of the sample URI, as the enrolment page draws it.
+                qr_svg: qrcode::QrCode::new(SAMPLE_OTPAUTH.as_bytes()).map(|q| q.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build()).unwrap_or_default(),
+                uri: SAMPLE_OTPAUTH.into(),
                 secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
                 secret_grouped: "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ".into(),
                 error: None,

@@ -77,7 +77,7 @@ async fn apply(state: &AppState, caller: &Caller, spec: TenantSpec, partial_tena
         client_outranked(state, caller, &c.tenant_id, &c.workspace_id, &c.client_id).await?;
     }
     plan.keep_stored(partial_tenant, partial_ws);
-    state.directory.apply(&plan).await?;
+    provision::apply(state, &plan).await?;
     Ok(())
 }
 
@@ -366,12 +366,19 @@ pub struct WorkspaceView {
     /// The locale of its pages when neither request, user nor browser names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     default_locale: Option<String>,
+    /// The terms of use its pages link to (`https://`), when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terms_url: Option<String>,
+    /// The privacy policy its pages link to (`https://`), when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    privacy_url: Option<String>,
 }
 
 impl WorkspaceView {
     async fn of(state: &AppState, tenant: &TenantId, (id, name, pools): (String, String, Vec<String>)) -> Result<Self, ApiError> {
-        let default_locale = state.directory.workspace(tenant, &id).await?.and_then(|w| w.default_locale);
-        Ok(WorkspaceView { issuer: state.config.issuer(tenant, &id), id, name, pools, default_locale })
+        let stored = state.directory.workspace(tenant, &id).await?;
+        let (default_locale, links) = stored.map(|w| (w.default_locale, w.links)).unwrap_or_default();
+        Ok(WorkspaceView { issuer: state.config.issuer(tenant, &id), id, name, pools, default_locale, terms_url: links.terms_url, privacy_url: links.privacy_url })
     }
 }
 
@@ -579,7 +586,7 @@ async fn delete_client(state: web::Data<AppState>, caller: Caller, path: web::Pa
     // This node stops accepting the client at once; others within their cache TTL. Its
     // theme layer went with it: every node's next page resolves without it.
     state.clients.forget();
-    state.theme_cache.changed(&tenant).await;
+    state.theme_cache.announce(&tenant).await;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -94,11 +94,39 @@ pub struct Voice {
     /// How mails look: the theme of the page that caused them (`Voice::themed`).
     #[serde(default)]
     pub brand: texts::Brand,
-    /// The theme's text overrides (locale → key → text): they apply to mails and SMS as
-    /// to pages.
+    /// The theme's text overrides that messages read (they apply to mails and SMS as to
+    /// pages): only those of `locale` and only of [`MESSAGE_KEYS`]. A voice travels in
+    /// every challenge kept in the session store, decoys included, which anyone can start;
+    /// so it is bounded: at most `MESSAGE_KEYS.len()` texts of `MAX_OVERRIDE_CHARS`, not a
+    /// theme's whole catalogue in every locale.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub texts: texts::Overrides,
 }
+
+/// The catalogue keys mails and SMS are made of (`texts::render_mail`); a lock notice's
+/// factor label is put in by the page, in its own texts.
+pub const MESSAGE_KEYS: &[&str] = &[
+    "mail-activation-subject",
+    "mail-activation-text",
+    "mail-reset-subject",
+    "mail-reset-text",
+    "mail-reset-link",
+    "mail-existing-subject",
+    "mail-existing-text",
+    "mail-existing-link",
+    "mail-invite-subject",
+    "mail-invite-text",
+    "mail-invite-link",
+    "mail-signin-subject",
+    "mail-signin-text",
+    "mail-ignore",
+    "mail-signature",
+    "sms-activation",
+    "sms-reset",
+    "sms-signin",
+    "mfa-locked-mail-subject",
+    "mfa-locked-mail-text",
+];
 
 impl Voice {
     /// Messages in `locale` from `from`, looking like `theme` (its product name, logo and
@@ -116,7 +144,15 @@ impl Voice {
             .filter_map(|c| theme.token(&format!("--pc-color-{c}")).map(|v| ((*c).to_owned(), v.to_owned())))
             .collect();
         let brand = texts::Brand { product_name: theme.product_name.clone(), logo_url, logo_height, colours };
-        Voice { locale: locale.into(), from, signature, brand, texts: theme.texts.clone() }
+        // The locale the message will speak (`texts::strings` falls back to the first).
+        let lang = crate::locale::LOCALES.iter().copied().find(|l| *l == locale).unwrap_or(crate::locale::LOCALES[0]);
+        let own: std::collections::BTreeMap<String, String> = theme
+            .texts
+            .get(lang)
+            .map(|m| m.iter().filter(|(k, _)| MESSAGE_KEYS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        let texts = if own.is_empty() { texts::Overrides::new() } else { [(lang.to_owned(), own)].into() };
+        Voice { locale: locale.into(), from, signature, brand, texts }
     }
 
     /// A message of `purpose` for `to`, rendered in this voice.
@@ -403,6 +439,57 @@ pub enum Checked {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_themed_voice_speaks_the_themes_texts_in_mails_and_sms_and_wears_its_colours() {
+        let layer = crate::theme::ThemeSpec {
+            product_name: Some("ACME".into()),
+            logo_url: Some("/static/t/acme/abc.png".into()),
+            tokens: [("--pc-color-primary".to_owned(), "#8a1538".to_owned()), ("--pc-logo-height".to_owned(), "3rem".to_owned())].into(),
+            texts: [("es".to_owned(), [("sms-reset".to_owned(), "ACME: tu código es { $code } (válido { $minutes } min).".to_owned())].into())].into(),
+            ..Default::default()
+        };
+        let theme = crate::theme::resolve(&[crate::theme::builtin(), &layer]);
+        let voice = Voice::themed("es", None, &theme, "https://id.example/");
+        let kind = MailKind::Reset { code: "123456", minutes: 10, link: "https://id.example/r" };
+        let sms = voice.message(Channel::Sms, "+34600000000", "acme", "reset", &kind);
+        assert_eq!(sms.text, "ACME: tu código es 123456 (válido 10 min).");
+        assert_eq!((sms.locale.as_str(), sms.html), ("es", None));
+        let mail = voice.message(Channel::Email, "ana@example.com", "acme", "reset", &kind);
+        let html = mail.html.unwrap();
+        assert!(html.contains("background:#8a1538") && html.contains("<img src=\"https://id.example/static/t/acme/abc.png\" alt=\"ACME\" height=\"48\""), "{html}");
+        assert!(mail.text.contains("ACME") && mail.subject == texts::builtin("es").mail_reset_subject, "signed with the product name, the subject not overridden");
+        // Other locales keep the catalogue; an SVG logo gives way to the product name.
+        let en = Voice::themed("en", None, &crate::theme::resolve(&[crate::theme::builtin()]), "https://id.example");
+        let sms = en.message(Channel::Sms, "+1555", "acme", "reset", &kind);
+        assert_eq!(sms.text, texts::builtin("en").sms_reset("123456", 10));
+        assert!(en.brand.logo_url.is_none() && en.message(Channel::Email, "a@example.com", "acme", "reset", &kind).html.unwrap().contains(">Portcullis</p>"));
+    }
+
+    #[test]
+    fn a_voice_keeps_only_the_message_texts_of_its_own_locale() {
+        let long = "x".repeat(texts::MAX_OVERRIDE_CHARS);
+        let mut all = texts::Overrides::new();
+        for lang in crate::locale::LOCALES {
+            all.insert((*lang).to_owned(), [("sign-in".to_owned(), long.clone()), ("sms-otp-title".to_owned(), long.clone()), ("mail-reset-subject".to_owned(), format!("{lang}: reset"))].into());
+        }
+        texts::validate_overrides("texts", &all).unwrap();
+        let layer = crate::theme::ThemeSpec { texts: all, ..Default::default() };
+        let theme = crate::theme::resolve(&[crate::theme::builtin(), &layer]);
+        let voice = Voice::themed("de", None, &theme, "https://id.example");
+        let kept: Vec<(&str, &str)> = voice.texts.iter().flat_map(|(l, m)| m.keys().map(move |k| (l.as_str(), k.as_str()))).collect();
+        assert_eq!(kept, [("de", "mail-reset-subject")]);
+        let kind = MailKind::Reset { code: "123456", minutes: 10, link: "https://id.example/r" };
+        assert_eq!(voice.message(Channel::Email, "a@example.com", "acme", "reset", &kind).subject, "de: reset");
+        // An unknown locale speaks English, with the English overrides.
+        let en = Voice::themed("xx", None, &theme, "https://id.example");
+        assert_eq!(en.message(Channel::Email, "a@example.com", "acme", "reset", &kind).subject, "en: reset");
+        assert!(serde_json::to_string(&en).unwrap().len() < 2000, "no page texts in the stored voice");
+        // Every message key is a catalogue key.
+        for k in MESSAGE_KEYS {
+            assert!(texts::validate_overrides("t", &[("en".to_owned(), [((*k).to_owned(), "{ $code }{ $minutes }{ $link }{ $days }{ $sender }{ $factor }".to_owned())].into())].into()).map_or_else(|e| !e.message.contains("not a text key"), |_| true), "{k}");
+        }
+    }
 
     #[test]
     fn codes_are_six_digits_and_addresses_are_masked() {

@@ -36,7 +36,9 @@ pub struct LogoutRequest {
     /// The session the ID token was issued in, when a valid hint was given.
     pub hint_sid: Option<String>,
     pub hint_sub: Option<String>,
-    pub client_name: Option<String>,
+    /// The client the request is for (`client_id`, else the hint's audience): its id and
+    /// display name.
+    pub client: Option<(String, String)>,
 }
 
 pub async fn validate(keys: &KeyRing, clients: &dyn ClientStore, iss: &Issuer, p: LogoutParams) -> Result<LogoutRequest, OAuthError> {
@@ -81,5 +83,5 @@ pub async fn validate(keys: &KeyRing, clients: &dyn ClientStore, iss: &Issuer, p
             Some(url)
         }
     };
-    Ok(LogoutRequest { redirect, hint_sid, hint_sub, client_name: client.map(|c| c.name) })
+    Ok(LogoutRequest { redirect, hint_sid, hint_sub, client: client.map(|c| (c.client_id, c.name)) })
 }

@@ -428,6 +428,8 @@ catalogue! {
         hide_password,
         terms_link,
         privacy_link,
+        /// What consent and logout call a client that has no display name of its own.
+        unnamed_app,
         // -- end of polish strings --
 
         // -- theme folders and templates (helper CL) --
@@ -497,6 +499,9 @@ catalogue! {
         sign_out_question_app(app),
         /// An entry of the error summary: `field`: the field's label, `error`: its error.
         error_in_field(field, error),
+        /// `workspace`: the workspace's name; what consent and logout call a client that
+        /// has no display name of its own.
+        unnamed_app_of(workspace),
         // -- end of polish strings --
 
         // -- theme folders and templates (helper CL) --

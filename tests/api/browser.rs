@@ -68,40 +68,27 @@ async fn theme_studio_in_headless_chromium() {
     assert!(out.status.success(), "browser test failed:\n{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
-/// A banking theme (split layout, navy brand, dark values, a text override) until the
-/// `banking` industry template of `themes/templates/` is on main; then it takes its place.
-fn banking_theme() -> serde_json::Value {
-    serde_json::json!({
-        "product_name": "Northbank",
-        "layout": "split",
-        "tokens": {
-            "--pc-color-primary": "#12355b", "--pc-color-primary-contrast": "#ffffff", "--pc-color-background": "#eef2f6",
-            "--pc-color-surface": "#ffffff", "--pc-color-text": "#0f1c2e", "--pc-color-muted": "#475569", "--pc-color-link": "#12355b",
-            "--pc-color-focus": "#12355b", "--pc-color-border": "#94a3b8", "--pc-radius": "4px"
-        },
-        "dark": {
-            "--pc-color-primary": "#8fb8e8", "--pc-color-primary-contrast": "#0b1522", "--pc-color-background": "#0b1522",
-            "--pc-color-surface": "#132238", "--pc-color-text": "#e6edf5", "--pc-color-muted": "#a9b8c9", "--pc-color-link": "#8fb8e8",
-            "--pc-color-focus": "#8fb8e8", "--pc-color-border": "#4b6485"
-        },
-        "texts": { "en": { "sign-in-to": "Sign in to { $client } online banking." }, "de": { "sign-in-to": "Anmelden beim Online-Banking von { $client }." } }
-    })
-}
-
 /// axe-core finds no violation on any hosted page (every page id, through the theme
-/// preview with sample data), in light and dark mode, for the default theme and a banking
-/// theme, and in Arabic; a screenshot of each goes to the screenshots directory.
+/// preview with sample data), in light and dark mode, for the default theme and the
+/// `banking` industry template (themes/templates/banking: a workspace provisioned with
+/// `template: banking`, its theme the template's), and in Arabic; a screenshot of each
+/// goes to the screenshots directory.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn axe_finds_no_violations_on_any_page_light_and_dark_default_and_banking() {
     let app = TestApp::spawn(Backend::SqliteMemory).await;
     let admin = app.client_token("acme-admin").await;
-    // The banking layer is published on a client, so it passes every check a stored theme
-    // does (contrast in light and dark mode included) before the pages are looked at.
-    let (status, body) = api(reqwest::Method::PUT, &app.admin("/tenants/acme/workspaces/shop/clients/shop-web/theme"), &admin, Some(banking_theme())).await;
-    assert_eq!(status, 200, "{body}");
+    // A workspace that starts from the template: the template's theme is published as its
+    // layer (it passed every check a stored theme does, contrast in both modes included).
+    app.provision("tenants:\n  - id: acme\n    workspaces:\n      - id: bank\n        name: ACME Bank\n        template: banking\n        pools: [customers]\n").await;
+    let (status, layer) = api(reqwest::Method::GET, &app.admin("/tenants/acme/workspaces/bank/theme"), &admin, None).await;
+    assert_eq!(status, 200, "{layer}");
+    let template = portcullis::templates::get("banking").expect("the banking template");
+    assert_eq!(serde_json::to_value(&template.theme).unwrap()["tokens"], layer["tokens"], "the template's theme: {layer}");
+    // The banking run previews the bank workspace with its stored layer (the empty draft
+    // stands in for the tenant's layer, which the fixture does not have).
     let themes = serde_json::json!([
-        { "name": "default", "query": "", "draft": {} },
-        { "name": "banking", "query": "client=shop-web&layer=workspace", "draft": {} }
+        { "name": "default", "workspace": "shop", "query": "", "draft": {} },
+        { "name": "banking", "workspace": "bank", "query": "layer=tenant", "draft": {} }
     ]);
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");

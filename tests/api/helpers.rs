@@ -568,7 +568,7 @@ impl TestApp {
     pub async fn provision(&self, yaml: &str) {
         let file = provision::parse(yaml).unwrap();
         let plan = provision::prepare(&self.state, file, "test.yaml").await.unwrap();
-        self.state.directory.apply(&plan).await.unwrap();
+        provision::apply(&self.state, &plan).await.unwrap();
     }
 
     /// The ID token's claims of a token response (not verified: the flows tests do that).

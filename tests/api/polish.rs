@@ -17,6 +17,7 @@ on_every_backend!(
     applications_are_named_and_error_pages_lead_back_to_them,
     consent_names_the_account_and_not_you_signs_another_in,
     logout_confirmation_names_the_app_and_cancel_keeps_the_session,
+    logout_names_the_hinted_client_and_never_as_the_workspace,
     the_show_password_toggle_is_our_script_and_the_field_works_without_it,
     mails_are_themed_and_speak_the_themes_texts_in_the_recipients_language,
     a_published_theme_shows_on_the_next_page,
@@ -91,6 +92,8 @@ async fn applications_are_named_and_error_pages_lead_back_to_them(backend: Backe
     let step = browser.submit(&form, &[("username", "alice@example.com"), ("password", PASSWORD)], WEB_REDIRECT).await;
     let (status, html) = step.page();
     assert_eq!((status, Form::page_id(&html).as_deref()), (200, Some("consent")), "{html}");
+    // Consent does not claim the workspace itself receives the data: a neutral phrase.
+    assert!(html.contains("An application registered with ACME Shop would like to:") && !html.contains("shop-web"), "{html}");
     let consent = Form::parse(&url, &html).unwrap();
     let (status, html) = browser.submit(&consent, &[("decision", "maybe")], WEB_REDIRECT).await.page();
     assert_eq!((status, Form::page_id(&html).as_deref()), (400, Some("error")));
@@ -128,8 +131,13 @@ async fn consent_names_the_account_and_not_you_signs_another_in(backend: Backend
     assert_eq!(status, 400);
 
     // The flow's own browser: signed out, the same request starts again at the sign-in.
+    let acme = portcullis::model::TenantId::new("acme");
+    let ended = |events: &[portcullis::storage::identity::AuditRecord]| events.iter().filter(|e| e.action == "session.ended").map(|e| e.detail.clone()).collect::<Vec<_>>();
+    assert!(ended(&app.state.audit.audit_events(&acme, None, 100).await.unwrap()).is_empty());
     let (status, html) = browser.submit(&to_switch, &[], WEB_REDIRECT).await.page();
     assert_eq!((status, Form::page_id(&html).as_deref()), (200, Some("login")), "{html}");
+    // Recorded like a logout, with why.
+    assert_eq!(ended(&app.state.audit.audit_events(&acme, None, 100).await.unwrap()), [json!({ "workspace": "shop", "client": "shop-web", "reason": "switch_account" })]);
     // The old consent form is spent, and the session is gone: a new authorization asks
     // for a sign-in again.
     let (status, _) = browser.submit(&consent, &[("decision", "allow")], WEB_REDIRECT).await.page();
@@ -176,6 +184,37 @@ async fn logout_confirmation_names_the_app_and_cancel_keeps_the_session(backend:
     browser.submit(&form, &[("confirm", "yes")], "http://127.0.0.1:9999/").await.arrived();
     let (_, html, _) = browser.first_form(&authorize_url, WEB_REDIRECT).await;
     assert_eq!(Form::page_id(&html).as_deref(), Some("login"));
+}
+
+/// The confirmation page names the client the request resolved to, also when only an
+/// `id_token_hint` says which (no `client_id`); a client without a name is not shown as
+/// the workspace, nor by its id.
+async fn logout_names_the_hinted_client_and_never_as_the_workspace(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.provision("tenants:\n  - id: acme\n    workspaces:\n      - id: shop\n        name: ACME Shop\n").await;
+    // An ID token of one session (browser A) ...
+    let a = Browser::default();
+    let code = code_for(&app, &a, "shop-web", WEB_REDIRECT, &[]).await;
+    let (status, tokens, _) = token(&app, Some(("shop-web", "shop-web-secret")), &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", WEB_REDIRECT)]).await;
+    assert_eq!(status, 200, "{tokens}");
+    let hint = tokens["id_token"].as_str().unwrap().to_owned();
+    // ... given to another session's logout (browser B): not proof, so B is asked.
+    let b = Browser::default();
+    b.sign_in(&authorize(&app, "shop", "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT, "alice", PASSWORD, "allow").await;
+    let logout = format!("{}?id_token_hint={hint}", app.url("logout"));
+    let (url, html) = match b.follow(&logout, "http://127.0.0.1:9999/").await {
+        Step::Page { url, html, .. } => (url, html),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(Form::page_id(&html).as_deref(), Some("logout"), "{html}");
+    assert!(html.contains("An application registered with ACME Shop wants to sign you out.") && !html.contains("shop-web wants"), "{html}");
+    // Confirming ends B's session and records it.
+    let form = Form::parse(&url, &html).unwrap();
+    let (status, _) = b.submit(&form, &[("confirm", "yes")], "http://127.0.0.1:9999/").await.page();
+    assert_eq!(status, 200);
+    let events = app.state.audit.audit_events(&portcullis::model::TenantId::new("acme"), None, 100).await.unwrap();
+    let ended: Vec<_> = events.iter().filter(|e| e.action == "session.ended").map(|e| e.detail.clone()).collect();
+    assert_eq!(ended, [json!({ "workspace": "shop", "client": "shop-web", "reason": "logout" })]);
 }
 
 async fn the_show_password_toggle_is_our_script_and_the_field_works_without_it(backend: Backend) {
@@ -309,6 +348,20 @@ async fn terms_and_privacy_links_are_workspace_settings_https_only(backend: Back
     app.provision("tenants:\n  - id: acme\n    workspaces:\n      - { id: shop, privacy_url: null }\n").await;
     let (_, html, _) = browser.first_form(&authorize_url, WEB_REDIRECT).await;
     assert!(select(&html, "footer.legal a[href=\"https://shop.example/terms?a=1&b=2\"]").is_some() && !html.contains("shop.example/privacy"), "{html}");
+    // The admin API's workspace views show them (none: left out), as stored: normalised
+    // (lower-case scheme and host, spaces percent-encoded), the form pages link to.
+    let admin = app.client_token("acme-admin").await;
+    let (s, view) = api(Method::PUT, &app.admin("/tenants/acme/workspaces/shop"), &admin, Some(json!({ "pools": ["customers"], "privacy_url": "HTTPS://Shop.EXAMPLE/privacy policy" }))).await;
+    assert_eq!(s, 200, "{view}");
+    assert_eq!((view["terms_url"].as_str(), view["privacy_url"].as_str()), (Some("https://shop.example/terms?a=1&b=2"), Some("https://shop.example/privacy%20policy")), "{view}");
+    let (_, list) = api(Method::GET, &app.admin("/tenants/acme/workspaces"), &admin, None).await;
+    let items = list["items"].as_array().unwrap();
+    let shop = items.iter().find(|w| w["id"] == "shop").unwrap();
+    assert_eq!(shop["privacy_url"], "https://shop.example/privacy%20policy", "{shop}");
+    let club = items.iter().find(|w| w["id"] == "club").unwrap();
+    assert!(club.get("terms_url").is_none() && club.get("privacy_url").is_none(), "{club}");
+    let (_, html, _) = browser.first_form(&authorize_url, WEB_REDIRECT).await;
+    assert!(select(&html, "footer.legal a[href=\"https://shop.example/privacy%20policy\"]").is_some(), "{html}");
 }
 
 /// Two nodes behind one balancer (PostgreSQL and Redis): a theme published through one is
@@ -339,4 +392,32 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     b.extend_from_slice(&h.to_be_bytes());
     b.extend_from_slice(&[8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xae, 0x42, 0x60, 0x82]);
     b
+}
+
+/// A theme written through a document of the admin API (provisioning's path: the
+/// directory's transaction, not `ThemeStore::publish`) is also on the other node's next
+/// page, although the other had the old one cached; so is one from `portcullis apply`'s
+/// path (`provision::apply`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_theme_written_by_provisioning_is_seen_at_once_on_another_node() {
+    let a = TestApp::spawn(Backend::PostgresRedis).await;
+    let b = a.second_node().await;
+    let admin = a.client_token("acme-admin").await;
+    let browser = Browser::default();
+    let (url, html, _) = browser.first_form(&authorize(&a, "shop", "shop-web", WEB_REDIRECT, &[]), WEB_REDIRECT).await;
+    assert!(html.contains("<span>Portcullis</span>"));
+    let on_b = Url::parse(&url.as_str().replace(&a.base, &b.base)).unwrap();
+    let page_on_b = || async { browser.http.get(on_b.as_str()).send().await.unwrap().text().await.unwrap() };
+    // B caches the theme.
+    for _ in 0..2 {
+        assert!(page_on_b().await.contains("<span>Portcullis</span>"));
+    }
+    let (s, body) = api(Method::PUT, &a.admin("/tenants/acme/workspaces/shop"), &admin, Some(json!({ "pools": ["customers"], "theme": { "product_name": "Documented on A" } }))).await;
+    assert_eq!(s, 200, "{body}");
+    let html = page_on_b().await;
+    assert!(html.contains("<span>Documented on A</span>"), "{html}");
+    // A provisioning file, applied on A.
+    a.provision("tenants:\n  - id: acme\n    theme: { product_name: Provisioned }\n    workspaces:\n      - id: shop\n        theme: { product_name: Provisioned shop }\n").await;
+    let html = page_on_b().await;
+    assert!(html.contains("<span>Provisioned shop</span>"), "{html}");
 }

@@ -161,8 +161,9 @@ async fn ui_locales_de_gives_german_pages_and_a_german_mail(backend: Backend) {
     let de = texts::builtin("de");
     let browser = Browser::default();
     let (login_url, html, _) = browser.first_form(&club_authorize(&[("ui_locales", "de-CH fr")], &app), CLUB_REDIRECT).await;
-    // (the application's name: the client's, else the workspace's or the product's)
-    assert!(html.contains("Melden Sie sich an, um mit ") && html.contains("fortzufahren."), "{html}");
+    // club-web has no name and the club workspace none of its own: the product name stands
+    // in (never the client id; pages::app_name).
+    assert!(html.contains(&de.sign_in_to("Portcullis")) && !html.contains("club-web"), "{html}");
     assert!(html.contains("Passwort vergessen?") && html.contains("lang=\"de\""), "{html}");
     let register = login_url.join(&link(&html, &de.create_account_link)).unwrap();
     let (_, html) = browser.follow(register.as_str(), CLUB_REDIRECT).await.page();

@@ -92,7 +92,7 @@ pub async fn get_consent(mut page: Page, q: web::Query<FlowQuery>) -> PageResult
         action: page.path("consent"),
         flow: fc.flow.id.clone(),
         csrf: fc.flow.csrf.clone(),
-        client_name: super::app_name(&fc.client.name, &fc.client.client_id, &page.cw, &page.theme),
+        client_name: super::recipient_name(&fc.client.name, &fc.client.client_id, &page.cw, t),
         scopes: t.scope_lines(&fc.flow.request.scope.0),
         user,
         switch_action: page.path("consent/switch"),
@@ -122,7 +122,12 @@ pub async fn post_consent(mut page: Page, body: web::Bytes) -> PageResult {
 pub async fn post_switch_account(mut page: Page, body: web::Bytes) -> PageResult {
     let fc = flow::posted(&mut page, &body).await?;
     crate::auth::Flow::take(&page.state.sessions, &fc.flow.id).await.or_page(&page)?;
-    if let Some(v) = page.cookie(crate::http::SESSION_COOKIE) {
+    // Ended like a logout: the session's record goes, and the audit trail says so.
+    let current = flow::authenticator(&page.state).sso_session(&flow::realm(&page), page.cookie(crate::http::SESSION_COOKIE).as_deref()).await.or_page(&page)?;
+    if let Some(s) = &current {
+        super::logout::end_session_of(&page, s, Some(&fc.client.client_id), super::logout::Ended::SwitchAccount).await?;
+    } else if let Some(v) = page.cookie(crate::http::SESSION_COOKIE) {
+        // Not a session of this workspace (or a revoked one): its record goes all the same.
         crate::auth::session::remove(&page.state.sessions, &crate::auth::session::key_of(&v)).await.or_page(&page)?;
     }
     let fresh = crate::auth::Flow::start(&page.cw.issuer.tenant, &page.cw.issuer.workspace, fc.flow.browser.clone(), fc.flow.request.clone());

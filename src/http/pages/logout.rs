@@ -89,7 +89,7 @@ async fn end_session(mut page: Page, raw: &[u8], confirmed: bool) -> PageResult 
         if !hinted && !csrf_ok {
             return confirmation_page(&page, raw, &request).await;
         }
-        end(&page, s, &request).await?;
+        end_session_of(&page, s, request.client.as_ref().map(|(id, _)| id.as_str()), Ended::Logout).await?;
     }
     let mut resp = match &request.redirect {
         Some(url) => found(url.as_str()),
@@ -117,7 +117,8 @@ async fn confirmation_page(page: &Page, raw: &[u8], request: &LogoutRequest) -> 
     let csrf = random_token(18);
     page.state.sessions.put(Kind::LogoutCsrf, &csrf, &page.browser, page.state.config.ttl.flow).await.or_page(page)?;
     let p = logout_params(raw);
-    let app = request.client_name.as_deref().map(|n| super::app_name(n, p.client_id.as_deref().unwrap_or_default(), &page.cw, &page.theme));
+    // The client the request resolved to (by client_id, or by the hint's audience).
+    let app = request.client.as_ref().map(|(id, name)| super::recipient_name(name, id, &page.cw, &page.t));
     let view = LogoutPage {
         page: page.ctx(PageId::Logout, &page.t.sign_out_title),
         action: page.path("logout"),
@@ -131,8 +132,27 @@ async fn confirmation_page(page: &Page, raw: &[u8], request: &LogoutRequest) -> 
     Ok(page.render(StatusCode::OK, &view.page.nonce, &view))
 }
 
-/// Ends the browser's session and records it.
-async fn end(page: &Page, s: &Authentication, request: &LogoutRequest) -> Result<(), PageError> {
+/// Why a browser's session ended, as the audit trail records it.
+#[derive(Clone, Copy)]
+pub enum Ended {
+    /// RP-Initiated Logout (or its confirmation page).
+    Logout,
+    /// "Not you?" on the consent page: the user signs in with another account.
+    SwitchAccount,
+}
+
+impl Ended {
+    fn as_str(self) -> &'static str {
+        match self {
+            Ended::Logout => "logout",
+            Ended::SwitchAccount => "switch_account",
+        }
+    }
+}
+
+/// Ends the browser's session `s` (its cookie's record) and records `session.ended`
+/// with the client it was for and why. Every way out of a session goes through here.
+pub async fn end_session_of(page: &Page, s: &Authentication, client: Option<&str>, why: Ended) -> Result<(), PageError> {
     if let Some(v) = page.cookie(SESSION_COOKIE) {
         session::remove(&page.state.sessions, &session::key_of(&v)).await.or_page(page)?;
     }
@@ -141,7 +161,7 @@ async fn end(page: &Page, s: &Authentication, request: &LogoutRequest) -> Result
         actor: s.user_id.clone(),
         action: "session.ended".into(),
         subject: s.sid.clone(),
-        detail: serde_json::json!({ "workspace": page.cw.issuer.workspace, "client": request.client_name }),
+        detail: serde_json::json!({ "workspace": page.cw.issuer.workspace, "client": client, "reason": why.as_str() }),
     };
     if let Err(e) = page.state.audit.record(event, page.state.now()).await {
         tracing::warn!(error = %e, "audit event not recorded");

@@ -69,7 +69,8 @@ pub struct App {
 /// What users read as an application's name. A client registered without a name stores
 /// its `client_id` as its name (provisioning, admin API), and an id like `shop-web` is not
 /// meant for people: then the workspace's name stands in (when it has one of its own),
-/// else the theme's product name.
+/// else the theme's product name. Only where that is harmless (the sign-in heading, the
+/// way back from an error page); consent and logout use [`recipient_name`].
 pub fn app_name(client_name: &str, client_id: &str, cw: &CurrentWorkspace, theme: &Theme) -> String {
     if !client_name.is_empty() && client_name != client_id {
         client_name.to_owned()
@@ -77,6 +78,21 @@ pub fn app_name(client_name: &str, client_id: &str, cw: &CurrentWorkspace, theme
         cw.workspace.name.clone()
     } else {
         theme.product_name.clone()
+    }
+}
+
+/// What consent and logout call the application that asks: its display name, and for a
+/// client without one a neutral catalogue phrase ("An application registered with ACME
+/// Shop", or "An application" when the workspace has no name of its own), never the
+/// workspace's or the product's name as if the application were theirs (who receives the
+/// data, or asks for the sign-out, must not be misstated), and never its `client_id`.
+pub fn recipient_name(client_name: &str, client_id: &str, cw: &CurrentWorkspace, t: &Texts) -> String {
+    if !client_name.is_empty() && client_name != client_id {
+        client_name.to_owned()
+    } else if !cw.workspace.name.is_empty() && cw.workspace.name != cw.workspace.id {
+        t.unnamed_app_of(cw.workspace.name.as_str())
+    } else {
+        t.unnamed_app.clone()
     }
 }
 
