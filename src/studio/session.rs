@@ -89,10 +89,28 @@ pub async fn start(state: &AppState, record: &Record) -> Result<String, AppError
     Ok(value)
 }
 
-/// The tenant a request's path names.
-pub fn tenant_of(req: &HttpRequest) -> TenantId {
+/// Whether `id` is a tenant id as the admin API and provisioning write them
+/// (`^[a-z0-9_][a-z0-9_-]{0,63}$`). The path segment is decoded by the router (`%5C` is
+/// `\\`, `%3B` is `;`), and the studio writes it into links and the cookies' `Path`: only
+/// such an id is ever used there.
+pub fn well_formed(id: &str) -> bool {
+    let b = id.as_bytes();
+    !b.is_empty() && b.len() <= 64 && b[0] != b'-' && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-')
+}
+
+/// The tenant a request's path names, if it is a well-formed tenant id ([`well_formed`]).
+pub fn tenant_of(req: &HttpRequest) -> Option<TenantId> {
     // A tenant id enters the system here, from the URL path.
-    TenantId::new(req.match_info().get("tenant").unwrap_or_default())
+    req.match_info().get("tenant").filter(|t| well_formed(t)).map(TenantId::new)
+}
+
+/// The tenant of the request's path, when it is well formed and exists: what the studio's
+/// pages need before they link to `/{tenant}/studio` or set a cookie for that path.
+pub async fn known_tenant(state: &AppState, req: &HttpRequest) -> Result<Option<TenantId>, AppError> {
+    match tenant_of(req) {
+        Some(t) if state.directory.tenant(&t).await?.is_some() => Ok(Some(t)),
+        _ => Ok(None),
+    }
 }
 
 /// The session of this request's cookie, at the tenant of its path, whose grant still
@@ -101,7 +119,7 @@ pub async fn find(state: &AppState, req: &HttpRequest) -> Result<Option<(String,
     let Some(value) = crate::http::cookie_value(req, COOKIE) else { return Ok(None) };
     let key = session_key(&value);
     let Some(record) = state.sessions.get::<Record>(Kind::Studio, &key).await? else { return Ok(None) };
-    if record.tenant != tenant_of(req).as_str() {
+    if !tenant_of(req).is_some_and(|t| record.tenant == t.as_str()) {
         return Ok(None);
     }
     let live = state.grants.get(&record.grant_id).await?.is_some_and(|g| g.revoked_at.is_none() && g.user_id == record.user_id && g.tenant_id.as_str() == record.tenant);
@@ -137,7 +155,7 @@ pub async fn authorize(state: &AppState, req: &HttpRequest, changes: bool, form_
             return Err(ApiError::Forbidden);
         }
     }
-    let tenant = tenant_of(req);
+    let tenant = TenantId::new(record.tenant.clone());
     let caller = crate::admin::user_caller(state, &tenant, &record.user_id).await?.ok_or(ApiError::Unauthorized("Sign in to the studio first."))?;
     if !may_use(&caller, &tenant) {
         return Err(ApiError::Forbidden);

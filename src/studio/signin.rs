@@ -47,7 +47,7 @@ pub async fn get_studio(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
 }
 
 async fn studio(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, AppError> {
-    let tenant = session::tenant_of(req);
+    let Some(tenant) = session::known_tenant(state, req).await? else { return Ok(not_found(&page::texts(req, None))) };
     if let Some((key, record)) = session::find(state, req).await? {
         match crate::admin::user_caller(state, &tenant, &record.user_id).await? {
             Some(caller) if session::may_use(&caller, &tenant) => return page::studio(state, req, &tenant, &record).await,
@@ -63,13 +63,15 @@ async fn studio(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, App
     start_sign_in(state, req, &tenant).await
 }
 
+/// What a path of no (well-formed, existing) tenant shows: no link, no cookie.
+fn not_found(t: &crate::views::Texts) -> HttpResponse {
+    Message::new(&t.error_title, &t.not_found).render(StatusCode::NOT_FOUND, t)
+}
+
 /// Sends the browser to sign in through the studio's client (code flow with PKCE S256,
 /// `state` bound to this browser by the login cookie, and a `nonce`).
 async fn start_sign_in(state: &AppState, req: &HttpRequest, tenant: &TenantId) -> Result<HttpResponse, AppError> {
     let t = page::texts(req, None);
-    if state.directory.tenant(tenant).await?.is_none() {
-        return Ok(Message::new(&t.error_title, &t.not_found).render(StatusCode::NOT_FOUND, &t));
-    }
     let Some(client) = studio_client(state, tenant).await? else {
         return Ok(Message::new(&t.studio_not_set_up_title, &t.studio_not_set_up_text).code(&redirect_uri(state, tenant)).render(StatusCode::NOT_FOUND, &t));
     };
@@ -113,8 +115,8 @@ pub async fn get_callback(state: web::Data<AppState>, req: HttpRequest, q: web::
 }
 
 async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<HttpResponse, AppError> {
-    let tenant = session::tenant_of(req);
     let t = page::texts(req, None);
+    let Some(tenant) = session::known_tenant(state, req).await? else { return Ok(not_found(&t)) };
     let start_again = format!("/{tenant}/studio");
     let expired = || Message::new(&t.studio_expired_title, &t.studio_expired_text).link(&start_again, &t.studio_sign_in_again).render(StatusCode::BAD_REQUEST, &t);
     let login = match q.state.as_deref().filter(|s| !s.is_empty() && s.len() <= 128) {
@@ -184,8 +186,8 @@ async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<Ht
 /// its grant. The single sign-on session of the workspace stays.
 pub async fn post_logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let t = page::texts(&req, None);
-    let tenant = session::tenant_of(&req);
     let result: Result<HttpResponse, AppError> = async {
+        let Some(tenant) = session::known_tenant(&state, &req).await? else { return Ok(not_found(&t)) };
         if let Some((key, record)) = session::find(&state, &req).await? {
             let sent = crate::http::field(&body, "csrf").unwrap_or_default();
             if !crate::crypto::ct_eq(sent.as_bytes(), record.csrf.as_bytes()) {

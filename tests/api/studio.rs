@@ -17,6 +17,7 @@ on_every_backend!(
     drafts_publish_and_rollback_through_the_studio,
     preview_renders_every_page_and_stores_nothing,
     a_workspace_cannot_be_called_studio,
+    paths_of_no_tenant_link_nowhere_and_set_no_cookie,
 );
 
 pub const ADMIN_PASSWORD: &str = "brand manager pass";
@@ -453,6 +454,29 @@ async fn a_workspace_cannot_be_called_studio(backend: Backend) {
         Err(e) => format!("{e:?}"),
     };
     assert!(message.contains("/tenants/0/workspaces/0/id") && message.contains("reserved"), "{message}");
+}
+
+/// ST-1: a path segment that is no well-formed tenant id (the router decodes `%5C` to `\`
+/// and `%3B` to `;`), or names no tenant, gets a plain 404: no link to `/{tenant}/studio`
+/// (`/\evil.example/studio` is another host to a browser) and no cookie for its path.
+async fn paths_of_no_tenant_link_nowhere_and_set_no_cookie(backend: Backend) {
+    let app = studio_app(backend).await;
+    let plain = http();
+    for tenant in ["%5Cevil.example", "x%3B%20Domain%3Devil.example", "-x", "Initech", "nope"] {
+        let requests = [
+            plain.get(format!("{}/{tenant}/studio", app.base)),
+            plain.get(format!("{}/{tenant}/studio/callback?code=c&state=s", app.base)),
+            plain.post(format!("{}/{tenant}/studio/logout", app.base)).header("sec-fetch-site", "same-origin").form(&[("csrf", "x")]),
+        ];
+        for rb in requests {
+            let resp = rb.send().await.unwrap();
+            let what = format!("{} {tenant}", resp.url());
+            assert_eq!(resp.status(), 404, "{what}");
+            assert!(resp.headers().get("set-cookie").is_none(), "no cookie: {what}");
+            let html = resp.text().await.unwrap();
+            assert!(!html.contains("evil.example") && !html.contains("/studio\"") && !html.contains("Initech/"), "no link: {what}: {html}");
+        }
+    }
 }
 
 fn initech() -> portcullis::model::TenantId {
