@@ -183,18 +183,26 @@ async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<Ht
 }
 
 /// `POST /{tenant}/studio/logout` (form field `csrf`): ends the studio session and revokes
-/// its grant. The single sign-on session of the workspace stays.
+/// its grant. The single sign-on session of the workspace stays. Only the session's own
+/// form signs out (its CSRF token, 403 otherwise); without a session, only a request from
+/// our own origin (`Sec-Fetch-Site: same-origin`, or else `Origin`) clears the cookie (one
+/// whose session ended already), so that another site cannot sign an administrator out.
 pub async fn post_logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let t = page::texts(&req, None);
     let result: Result<HttpResponse, AppError> = async {
         let Some(tenant) = session::known_tenant(&state, &req).await? else { return Ok(not_found(&t)) };
-        if let Some((key, record)) = session::find(&state, &req).await? {
-            let sent = crate::http::field(&body, "csrf").unwrap_or_default();
-            if !crate::crypto::ct_eq(sent.as_bytes(), record.csrf.as_bytes()) {
-                return Ok(Message::new(&t.studio_expired_title, &t.studio_failed).link(&format!("/{tenant}/studio"), &t.studio_continue).render(StatusCode::FORBIDDEN, &t));
+        let refused = || Message::new(&t.studio_expired_title, &t.studio_failed).link(&format!("/{tenant}/studio"), &t.studio_continue).render(StatusCode::FORBIDDEN, &t);
+        match session::find(&state, &req).await? {
+            Some((key, record)) => {
+                let sent = crate::http::field(&body, "csrf").unwrap_or_default();
+                if !crate::crypto::ct_eq(sent.as_bytes(), record.csrf.as_bytes()) {
+                    return Ok(refused());
+                }
+                session::end(&state, &key, &record).await?;
+                session::audit(&state, &tenant, &format!("user:{}", record.user_id), "sign_out", req.path(), serde_json::json!({})).await;
             }
-            session::end(&state, &key, &record).await?;
-            session::audit(&state, &tenant, &format!("user:{}", record.user_id), "sign_out", req.path(), serde_json::json!({})).await;
+            None if same_origin(&state, &req) => {}
+            None => return Ok(refused()),
         }
         let mut resp = Message::new(&t.studio_signed_out_title, &t.studio_signed_out_text).link(&format!("/{tenant}/studio"), &t.studio_sign_in_again).render(StatusCode::OK, &t);
         let _ = resp.add_cookie(&session::removal(session::COOKIE, tenant.as_str(), state.config.secure_cookies()));
@@ -202,4 +210,14 @@ pub async fn post_logout(state: web::Data<AppState>, req: HttpRequest, body: web
     }
     .await;
     result.unwrap_or_else(|e| page::failure(&e, &t))
+}
+
+/// Whether the browser says the request comes from a page of our own origin: its
+/// `Sec-Fetch-Site` when it sends one, else its `Origin` (the public URL's).
+fn same_origin(state: &AppState, req: &HttpRequest) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    match header("sec-fetch-site") {
+        Some(site) => site == "same-origin",
+        None => header("origin").is_some_and(|o| o == state.config.public_url.origin().ascii_serialization()),
+    }
 }

@@ -18,6 +18,7 @@ on_every_backend!(
     preview_renders_every_page_and_stores_nothing,
     a_workspace_cannot_be_called_studio,
     paths_of_no_tenant_link_nowhere_and_set_no_cookie,
+    sign_out_takes_the_session_or_our_own_origin,
 );
 
 pub const ADMIN_PASSWORD: &str = "brand manager pass";
@@ -477,6 +478,43 @@ async fn paths_of_no_tenant_link_nowhere_and_set_no_cookie(backend: Backend) {
             assert!(!html.contains("evil.example") && !html.contains("/studio\"") && !html.contains("Initech/"), "no link: {what}: {html}");
         }
     }
+}
+
+/// ST-2: a sign-out that is not the session's own form (another site posting to it: the
+/// Strict cookie is not sent, or is sent without the token) changes nothing: 403, no
+/// cookie removed, the session lives. Without a session, our own page may clear the cookie.
+async fn sign_out_takes_the_session_or_our_own_origin(backend: Backend) {
+    let app = studio_app(backend).await;
+    let (b, jar, csrf) = brenda(&app).await;
+    let logout = format!("{}/initech/studio/logout", app.base);
+    for (site, origin) in [(Some("cross-site"), None), (None, Some("https://evil.example")), (None, None)] {
+        let mut rb = http().post(&logout).form(&[("csrf", "guess")]);
+        if let Some(s) = site {
+            rb = rb.header("sec-fetch-site", s);
+        }
+        if let Some(o) = origin {
+            rb = rb.header("origin", o);
+        }
+        let resp = rb.send().await.unwrap();
+        assert_eq!(resp.status(), 403, "{site:?} {origin:?}");
+        assert!(resp.headers().get("set-cookie").is_none(), "no cookie removed: {site:?} {origin:?}");
+    }
+    let resp = b.http.post(&logout).header("sec-fetch-site", "cross-site").form(&[("csrf", "guess")]).send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    assert!(resp.headers().get("set-cookie").is_none());
+    assert!(studio_cookie(&app, &jar, "initech").is_some());
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 200, "still signed in");
+    // Our own page without a session (it ended elsewhere): the cookie is cleared.
+    for (name, value) in [("sec-fetch-site", "same-origin".to_owned()), ("origin", Url::parse(&app.base).unwrap().origin().ascii_serialization())] {
+        let resp = http().post(&logout).header(name, value).form(&[("csrf", "")]).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{name}");
+        let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("pc_studio=;") && cookie.contains("Max-Age=0") && cookie.contains("Path=/initech/studio"), "{cookie}");
+    }
+    // And the session's own form signs out.
+    let resp = b.http.post(&logout).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
 }
 
 fn initech() -> portcullis::model::TenantId {
