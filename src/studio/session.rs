@@ -144,11 +144,22 @@ pub struct Studio {
     pub record: Record,
 }
 
+/// The live session of a studio API call (401 without one), before anything of the call's
+/// body is read.
+pub async fn session_of(state: &AppState, req: &HttpRequest) -> Result<(String, Record), ApiError> {
+    find(state, req).await?.ok_or(ApiError::Unauthorized("Sign in to the studio first."))
+}
+
 /// Authorizes a studio API call: a live session of this tenant (401), the CSRF token when
 /// the call changes something (403), `tenant-admin` of this tenant or `system-admin`
 /// read now (403). Nothing of the call's body or target is looked at before.
 pub async fn authorize(state: &AppState, req: &HttpRequest, changes: bool, form_csrf: Option<&str>) -> Result<Studio, ApiError> {
-    let (_, record) = find(state, req).await?.ok_or(ApiError::Unauthorized("Sign in to the studio first."))?;
+    let (key, record) = session_of(state, req).await?;
+    admit(state, key, record, req, changes, form_csrf).await
+}
+
+/// The rest of [`authorize`] for a session found with [`session_of`].
+pub async fn admit(state: &AppState, _key: String, record: Record, req: &HttpRequest, changes: bool, form_csrf: Option<&str>) -> Result<Studio, ApiError> {
     if changes {
         let sent = form_csrf.map(str::to_owned).or_else(|| req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned)).unwrap_or_default();
         if !crate::crypto::ct_eq(sent.as_bytes(), record.csrf.as_bytes()) {

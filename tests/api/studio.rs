@@ -19,6 +19,7 @@ on_every_backend!(
     a_workspace_cannot_be_called_studio,
     paths_of_no_tenant_link_nowhere_and_set_no_cookie,
     sign_out_takes_the_session_or_our_own_origin,
+    preview_reads_no_body_without_a_session,
 );
 
 pub const ADMIN_PASSWORD: &str = "brand manager pass";
@@ -515,6 +516,24 @@ async fn sign_out_takes_the_session_or_our_own_origin(backend: Backend) {
     let resp = b.http.post(&logout).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
+}
+
+/// ST-3: the preview looks up the session before it reads the (up to 1 MiB) body: without
+/// one, a large body is not read (401, not 413).
+async fn preview_reads_no_body_without_a_session(backend: Backend) {
+    let app = studio_app(backend).await;
+    let big = format!("csrf=x&layer={}", "a".repeat(1024 * 1024 + 10));
+    let preview = format!("{}/initech/studio/preview", app.base);
+    let resp = http().post(&preview).header("content-type", "application/x-www-form-urlencoded").body(big.clone()).send().await.unwrap();
+    assert_eq!(resp.status(), 401);
+    // With a session, the bound still holds, and the token is still needed.
+    let (b, _, csrf) = brenda(&app).await;
+    let resp = b.http.post(&preview).header("content-type", "application/x-www-form-urlencoded").body(big).send().await.unwrap();
+    assert_eq!(resp.status(), 413);
+    let resp = b.http.post(&preview).form(&[("csrf", "wrong"), ("page", "login"), ("workspace", "shop"), ("layer", "{}")]).send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    let resp = b.http.post(&preview).form(&[("csrf", csrf.as_str()), ("page", "login"), ("workspace", "shop"), ("layer", "{}")]).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
 }
 
 fn initech() -> portcullis::model::TenantId {
