@@ -68,13 +68,24 @@ fn not_found(t: &crate::views::Texts) -> HttpResponse {
     Message::new(&t.error_title, &t.not_found).render(StatusCode::NOT_FOUND, t)
 }
 
+/// Sign-ins a client IP may start within [`session::LOGIN_TTL`]: each one keeps a record
+/// in the session store for that long.
+pub const MAX_SIGN_INS_PER_IP: u64 = 20;
+
 /// Sends the browser to sign in through the studio's client (code flow with PKCE S256,
-/// `state` bound to this browser by the login cookie, and a `nonce`).
+/// `state` bound to this browser by the login cookie, and a `nonce`), within
+/// [`MAX_SIGN_INS_PER_IP`] per client IP (429).
 async fn start_sign_in(state: &AppState, req: &HttpRequest, tenant: &TenantId) -> Result<HttpResponse, AppError> {
     let t = page::texts(req, None);
     let Some(client) = studio_client(state, tenant).await? else {
         return Ok(Message::new(&t.studio_not_set_up_title, &t.studio_not_set_up_text).code(&redirect_uri(state, tenant)).render(StatusCode::NOT_FOUND, &t));
     };
+    let ip = crate::http::client_ip::client_ip(req, &state.config.trusted_proxies);
+    if state.sessions.incr(Kind::Counter, &format!("studio-login-ip:{}", session::digest(&ip)), session::LOGIN_TTL).await? > MAX_SIGN_INS_PER_IP {
+        let mut resp = Message::new(&t.studio_busy_title, &t.studio_busy_text).render(StatusCode::TOO_MANY_REQUESTS, &t);
+        resp.headers_mut().insert(actix_web::http::header::RETRY_AFTER, actix_web::http::header::HeaderValue::from(session::LOGIN_TTL));
+        return Ok(resp);
+    }
     let (state_value, verifier, nonce, binding) = (crate::crypto::random_token(24), crate::crypto::random_token(48), crate::crypto::random_token(24), crate::crypto::random_token(24));
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::crypto::digest(&verifier));
     let login = Login { tenant: tenant.to_string(), workspace: client.workspace_id.clone(), client_id: client.client_id.clone(), verifier, nonce: nonce.clone(), binding: session::digest(&binding) };

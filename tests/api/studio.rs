@@ -20,6 +20,7 @@ on_every_backend!(
     paths_of_no_tenant_link_nowhere_and_set_no_cookie,
     sign_out_takes_the_session_or_our_own_origin,
     preview_reads_no_body_without_a_session,
+    starting_sign_ins_is_limited_per_client_ip,
 );
 
 pub const ADMIN_PASSWORD: &str = "brand manager pass";
@@ -534,6 +535,25 @@ async fn preview_reads_no_body_without_a_session(backend: Backend) {
     assert_eq!(resp.status(), 403);
     let resp = b.http.post(&preview).form(&[("csrf", csrf.as_str()), ("page", "login"), ("workspace", "shop"), ("layer", "{}")]).send().await.unwrap();
     assert_eq!(resp.status(), 200);
+}
+
+/// ST-4: every sign-in started keeps a record for ten minutes: a client IP starts at most
+/// `MAX_SIGN_INS_PER_IP` of them in that time (then a themed 429); another IP is not held up.
+async fn starting_sign_ins_is_limited_per_client_ip(backend: Backend) {
+    let app = studio_app(backend).await;
+    let limit = portcullis::studio::signin::MAX_SIGN_INS_PER_IP;
+    let studio = format!("{}/initech/studio", app.base);
+    let from = Browser::at("203.0.113.7");
+    for i in 0..limit {
+        assert_eq!(from.http.get(&studio).send().await.unwrap().status(), 303, "sign-in {i}");
+    }
+    let resp = from.http.get(&studio).header("accept-language", "de").send().await.unwrap();
+    assert_eq!(resp.status(), 429);
+    assert!(resp.headers().get("set-cookie").is_none(), "no login cookie");
+    assert!(resp.headers().contains_key("retry-after"));
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("lang=\"de\"") && html.contains("Zu viele Anmeldungen begonnen") && html.contains("/static/css/studio.css"), "{html}");
+    assert_eq!(Browser::at("203.0.113.8").http.get(&studio).send().await.unwrap().status(), 303, "another IP");
 }
 
 fn initech() -> portcullis::model::TenantId {
