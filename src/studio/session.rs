@@ -169,9 +169,26 @@ pub async fn admit(state: &AppState, _key: String, record: Record, req: &HttpReq
     let tenant = TenantId::new(record.tenant.clone());
     let caller = crate::admin::user_caller(state, &tenant, &record.user_id).await?.ok_or(ApiError::Unauthorized("Sign in to the studio first."))?;
     if !may_use(&caller, &tenant) {
+        refused(state, &tenant, &caller.actor(), "refused", req.path()).await;
         return Err(ApiError::Forbidden);
     }
     Ok(Studio { tenant, caller, record })
+}
+
+/// How long one refusal of a user is kept out of the audit trail after it was recorded.
+pub const REFUSAL_WINDOW: i64 = 3600;
+
+/// A refusal of a signed-in user without the privilege (`action`: `refused`,
+/// `sign_in_refused`): an audit event of the tenant at most once per user, action and
+/// [`REFUSAL_WINDOW`] (so that an unprivileged account cannot flood the tenant's trail),
+/// a log line each time.
+pub async fn refused(state: &AppState, tenant: &TenantId, actor: &str, action: &str, subject: &str) {
+    let key = format!("studio-refusal:{}", digest(&format!("{tenant}|{actor}|{action}")));
+    match state.sessions.incr(Kind::Counter, &key, REFUSAL_WINDOW).await {
+        Ok(1) => audit(state, tenant, actor, action, subject, serde_json::json!({ "reason": "privileges" })).await,
+        Ok(_) => tracing::info!(tenant = %tenant, actor, action, "studio refusal (already audited in this window)"),
+        Err(e) => tracing::warn!(error = %e, tenant = %tenant, actor, action, "studio refusal not counted"),
+    }
 }
 
 /// Records a studio event in the tenant's audit trail (a failure to record is logged).

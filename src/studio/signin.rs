@@ -52,7 +52,7 @@ async fn studio(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, App
         match crate::admin::user_caller(state, &tenant, &record.user_id).await? {
             Some(caller) if session::may_use(&caller, &tenant) => return page::studio(state, req, &tenant, &record).await,
             Some(caller) => {
-                session::audit(state, &tenant, &caller.actor(), "refused", req.path(), serde_json::json!({ "reason": "privileges" })).await;
+                session::refused(state, &tenant, &caller.actor(), "refused", req.path()).await;
                 let t = page::texts(req, None);
                 return Ok(Message::new(&t.studio_refused_title, &t.studio_refused_text).sign_out(&format!("/{tenant}/studio/logout"), &record.csrf).render(StatusCode::FORBIDDEN, &t));
             }
@@ -169,7 +169,7 @@ async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<Ht
         if !nonce_ok {
             return Ok(expired());
         }
-        session::audit(state, &tenant, &format!("user:{}", at.sub), "sign_in_refused", req.path(), serde_json::json!({ "reason": "privileges" })).await;
+        session::refused(state, &tenant, &format!("user:{}", at.sub), "sign_in_refused", req.path()).await;
         return Ok(Message::new(&t.studio_refused_title, &t.studio_refused_text).link(&start_again, &t.studio_sign_in_again).render(StatusCode::FORBIDDEN, &t));
     }
     let record = Record {

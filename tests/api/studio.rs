@@ -21,6 +21,7 @@ on_every_backend!(
     sign_out_takes_the_session_or_our_own_origin,
     preview_reads_no_body_without_a_session,
     starting_sign_ins_is_limited_per_client_ip,
+    refusals_are_audited_once_per_window,
 );
 
 pub const ADMIN_PASSWORD: &str = "brand manager pass";
@@ -554,6 +555,34 @@ async fn starting_sign_ins_is_limited_per_client_ip(backend: Backend) {
     let html = resp.text().await.unwrap();
     assert!(html.contains("lang=\"de\"") && html.contains("Zu viele Anmeldungen begonnen") && html.contains("/static/css/studio.css"), "{html}");
     assert_eq!(Browser::at("203.0.113.8").http.get(&studio).send().await.unwrap().status(), 303, "another IP");
+}
+
+/// ST-5: an account without the privilege cannot flood the tenant's audit trail: its
+/// refused sign-ins and refused calls are audited once per window (and logged each time).
+async fn refusals_are_audited_once_per_window(backend: Backend) {
+    let app = studio_app(backend).await;
+    for _ in 0..3 {
+        let (b, _) = browser();
+        assert_eq!(sign_in(&app, &b, "initech", "walter", "no privileges 12").await.0, 403);
+    }
+    let events = app.state.audit.audit_events(&initech(), None, 200).await.unwrap();
+    let walter = app.state.users.find_user(&initech(), "staff", portcullis::storage::identity::Lookup::Username, "walter").await.unwrap().unwrap().id;
+    let refused = events.iter().filter(|e| e.action == "studio.sign_in_refused" && e.actor == format!("user:{walter}")).count();
+    assert_eq!(refused, 1, "one audit event for three refused sign-ins");
+    // A demoted administrator: one `studio.refused` however often she tries.
+    let (b, _, csrf) = brenda(&app).await;
+    let brenda_id = app.state.users.find_user(&initech(), "staff", portcullis::storage::identity::Lookup::Username, "brenda").await.unwrap().unwrap().id;
+    let holder = portcullis::storage::identity::user_holder(&brenda_id);
+    app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, false).await.unwrap();
+    assert_eq!(call(&app, &b, Method::PUT, "draft", Some(&csrf), Some(json!({}))).await.0, 403);
+    for _ in 0..3 {
+        let (b, _) = browser();
+        assert_eq!(sign_in(&app, &b, "initech", "brenda", ADMIN_PASSWORD).await.0, 403);
+    }
+    let events = app.state.audit.audit_events(&initech(), None, 200).await.unwrap();
+    let of = |action: &str| events.iter().filter(|e| e.action == action && e.actor == format!("user:{brenda_id}")).count();
+    assert_eq!((of("studio.refused"), of("studio.sign_in_refused")), (1, 1));
+    assert_eq!(of("studio.sign_in"), 1, "her sign-in as an administrator is audited");
 }
 
 fn initech() -> portcullis::model::TenantId {
