@@ -114,16 +114,22 @@ pub async fn known_tenant(state: &AppState, req: &HttpRequest) -> Result<Option<
 }
 
 /// The session of this request's cookie, at the tenant of its path, whose grant still
-/// lives; `None` for anything else.
+/// lives and whose client is still the tenant's studio client (a public client with the
+/// studio's redirect URI and the code flow); `None` for anything else. A session whose
+/// grant or client is gone is ended here.
 pub async fn find(state: &AppState, req: &HttpRequest) -> Result<Option<(String, Record)>, AppError> {
     let Some(value) = crate::http::cookie_value(req, COOKIE) else { return Ok(None) };
     let key = session_key(&value);
     let Some(record) = state.sessions.get::<Record>(Kind::Studio, &key).await? else { return Ok(None) };
-    if !tenant_of(req).is_some_and(|t| record.tenant == t.as_str()) {
+    let Some(tenant) = tenant_of(req).filter(|t| record.tenant == t.as_str()) else { return Ok(None) };
+    let live = state.grants.get(&record.grant_id).await?.is_some_and(|g| g.revoked_at.is_none() && g.user_id == record.user_id && g.tenant_id.as_str() == record.tenant);
+    let redirect = super::signin::redirect_uri(state, &tenant);
+    let client = live && state.clients.get(&tenant, &record.workspace, &record.client_id).await?.is_some_and(|c| super::signin::is_studio_client(&c, &redirect));
+    if !client {
+        end(state, &key, &record).await?;
         return Ok(None);
     }
-    let live = state.grants.get(&record.grant_id).await?.is_some_and(|g| g.revoked_at.is_none() && g.user_id == record.user_id && g.tenant_id.as_str() == record.tenant);
-    Ok(live.then_some((key, record)))
+    Ok(Some((key, record)))
 }
 
 /// Ends a session: forgets it and revokes its grant.
@@ -158,8 +164,10 @@ pub async fn authorize(state: &AppState, req: &HttpRequest, changes: bool, form_
     admit(state, key, record, req, changes, form_csrf).await
 }
 
-/// The rest of [`authorize`] for a session found with [`session_of`].
-pub async fn admit(state: &AppState, _key: String, record: Record, req: &HttpRequest, changes: bool, form_csrf: Option<&str>) -> Result<Studio, ApiError> {
+/// The rest of [`authorize`] for a session found with [`session_of`]. A session whose user
+/// is gone, inactive, or no longer may use the studio is ended: a privilege given back
+/// later does not revive it (the user signs in again).
+pub async fn admit(state: &AppState, key: String, record: Record, req: &HttpRequest, changes: bool, form_csrf: Option<&str>) -> Result<Studio, ApiError> {
     if changes {
         let sent = form_csrf.map(str::to_owned).or_else(|| req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned)).unwrap_or_default();
         if !crate::crypto::ct_eq(sent.as_bytes(), record.csrf.as_bytes()) {
@@ -167,8 +175,12 @@ pub async fn admit(state: &AppState, _key: String, record: Record, req: &HttpReq
         }
     }
     let tenant = TenantId::new(record.tenant.clone());
-    let caller = crate::admin::user_caller(state, &tenant, &record.user_id).await?.ok_or(ApiError::Unauthorized("Sign in to the studio first."))?;
+    let Some(caller) = crate::admin::user_caller(state, &tenant, &record.user_id).await? else {
+        end(state, &key, &record).await?;
+        return Err(ApiError::Unauthorized("Sign in to the studio first."));
+    };
     if !may_use(&caller, &tenant) {
+        end(state, &key, &record).await?;
         refused(state, &tenant, &caller.actor(), "refused", req.path()).await;
         return Err(ApiError::Forbidden);
     }

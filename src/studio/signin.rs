@@ -32,7 +32,7 @@ pub async fn studio_client(state: &AppState, tenant: &TenantId) -> Result<Option
     Ok(None)
 }
 
-fn is_studio_client(c: &Client, redirect: &str) -> bool {
+pub fn is_studio_client(c: &Client, redirect: &str) -> bool {
     c.is_public() && c.allows_grant("authorization_code") && c.redirect_uris.iter().any(|u| u == redirect)
 }
 
@@ -47,14 +47,18 @@ pub async fn get_studio(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
 }
 
 async fn studio(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, AppError> {
-    let Some(tenant) = session::known_tenant(state, req).await? else { return Ok(not_found(&page::texts(req, None))) };
+    let t = page::texts(req, None);
+    let Some(tenant) = session::known_tenant(state, req).await? else { return Ok(not_found(&t)) };
     if let Some((key, record)) = session::find(state, req).await? {
         match crate::admin::user_caller(state, &tenant, &record.user_id).await? {
             Some(caller) if session::may_use(&caller, &tenant) => return page::studio(state, req, &tenant, &record).await,
             Some(caller) => {
+                // The privilege is gone: so is the session (given back, it does not revive).
+                session::end(state, &key, &record).await?;
                 session::refused(state, &tenant, &caller.actor(), "refused", req.path()).await;
-                let t = page::texts(req, None);
-                return Ok(Message::new(&t.studio_refused_title, &t.studio_refused_text).sign_out(&format!("/{tenant}/studio/logout"), &record.csrf).render(StatusCode::FORBIDDEN, &t));
+                let mut resp = Message::new(&t.studio_refused_title, &t.studio_refused_text).link(&format!("/{tenant}/studio"), &t.studio_sign_in_again).render(StatusCode::FORBIDDEN, &t);
+                let _ = resp.add_cookie(&session::removal(session::COOKIE, tenant.as_str(), state.config.secure_cookies()));
+                return Ok(resp);
             }
             // The user is gone or no longer active: the session is over.
             None => session::end(state, &key, &record).await?,

@@ -22,6 +22,7 @@ on_every_backend!(
     preview_reads_no_body_without_a_session,
     starting_sign_ins_is_limited_per_client_ip,
     refusals_are_audited_once_per_window,
+    sessions_end_with_their_client_or_privilege,
 );
 
 pub const ADMIN_PASSWORD: &str = "brand manager pass";
@@ -280,16 +281,29 @@ async fn other_tenants_forged_requests_and_lost_privileges_are_refused(backend: 
     assert_eq!(call(&app, &b, Method::GET, "layer?workspace=nope", None, None).await.0, 404);
     assert_eq!(call(&app, &b, Method::GET, "layer?client=web", None, None).await.0, 422, "a client needs its workspace");
 
-    // brenda loses tenant-admin: the next call is refused, and the page says so.
+    // brenda loses tenant-admin: the page says so and ends the session (its cookie too).
     let brenda_id = app.state.users.find_user(&initech(), "staff", portcullis::storage::identity::Lookup::Username, "brenda").await.unwrap().unwrap().id;
     let holder = portcullis::storage::identity::user_holder(&brenda_id);
     app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, false).await.unwrap();
-    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 403);
+    let resp = b.http.get(format!("{}/initech/studio", app.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    assert!(resp.headers()["set-cookie"].to_str().unwrap().starts_with("pc_studio=;"), "the cookie is removed");
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("No access to the theme studio") && html.contains("href=\"/initech/studio\""));
+    assert_eq!(call(&app, &b, Method::PUT, "draft", Some(&csrf), Some(draft.clone())).await.0, 401, "the session is over");
+    // A call refused for lost privileges ends the session as well.
+    let (b, _, csrf) = {
+        app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, true).await.unwrap();
+        let signed_in = brenda(&app).await;
+        app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, false).await.unwrap();
+        signed_in
+    };
     assert_eq!(call(&app, &b, Method::PUT, "draft", Some(&csrf), Some(draft.clone())).await.0, 403);
-    let (status, html) = b.follow(&format!("{}/initech/studio", app.base), "http://nowhere.invalid/").await.page();
-    assert_eq!(status, 403);
-    assert!(html.contains("No access to the theme studio") && html.contains("action=\"/initech/studio/logout\""));
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
+    // Given back, the privilege does not revive the session: she signs in again.
     app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, true).await.unwrap();
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
+    let (b, _, _) = brenda(&app).await;
     assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 200);
     // Her grants revoked (as a password reset does): the session is over.
     app.state.grants.revoke_user(&initech(), &brenda_id, app.state.now()).await.unwrap();
@@ -583,6 +597,51 @@ async fn refusals_are_audited_once_per_window(backend: Backend) {
     let of = |action: &str| events.iter().filter(|e| e.action == action && e.actor == format!("user:{brenda_id}")).count();
     assert_eq!((of("studio.refused"), of("studio.sign_in_refused")), (1, 1));
     assert_eq!(of("studio.sign_in"), 1, "her sign-in as an administrator is audited");
+}
+
+/// An admin API token of initech (client credentials of `initech-admin`).
+async fn initech_admin(app: &TestApp) -> String {
+    let resp = http().post(format!("{}/initech/shop/token", app.base)).basic_auth("initech-admin", Some("initech-admin-secret")).form(&[("grant_type", "client_credentials"), ("scope", "admin")]).send().await.unwrap();
+    resp.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
+}
+
+/// ST-6: a session lives only while its client is the studio's client (public, code flow,
+/// the studio's redirect URI) and its user may use the studio; once ended, it stays ended
+/// when the client's redirect URI or the privilege comes back.
+async fn sessions_end_with_their_client_or_privilege(backend: Backend) {
+    let app = studio_app(backend).await;
+    let admin = initech_admin(&app).await;
+    let client_url = app.admin("/tenants/initech/workspaces/console/clients/theme-studio");
+    let studio_client = |redirect: String| json!({ "name": "Theme studio", "redirect_uris": [redirect], "grant_types": ["authorization_code"], "scopes": ["openid"], "consent": "implicit" });
+    let (b, _, csrf) = brenda(&app).await;
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 200);
+    // The studio's redirect URI taken off its client: the session is over.
+    let (s, body) = api(Method::PUT, &client_url, &admin, Some(studio_client("http://127.0.0.1:9999/elsewhere".into()))).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(call(&app, &b, Method::PUT, "draft", Some(&csrf), Some(json!({ "product_name": "Late" }))).await.0, 401);
+    assert_eq!(b.http.get(format!("{}/initech/studio", app.base)).send().await.unwrap().status(), 404, "not set up");
+    let (s, _) = api(Method::PUT, &client_url, &admin, Some(studio_client(format!("{}/initech/studio/callback", app.base)))).await;
+    assert_eq!(s, 200);
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401, "not revived with the redirect URI");
+    // The client deleted: the same.
+    let (b, _, _) = brenda(&app).await;
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 200);
+    assert_eq!(api(Method::DELETE, &client_url, &admin, None).await.0, 204);
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
+    let (s, _) = api(Method::PUT, &client_url, &admin, Some(studio_client(format!("{}/initech/studio/callback", app.base)))).await;
+    assert_eq!(s, 201);
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401, "not revived with a new client of the same id");
+    // Demoted: the API call refused ends the session; given back, the privilege does not
+    // revive it.
+    let (b, _, _) = brenda(&app).await;
+    let brenda_id = app.state.users.find_user(&initech(), "staff", portcullis::storage::identity::Lookup::Username, "brenda").await.unwrap().unwrap().id;
+    let holder = portcullis::storage::identity::user_holder(&brenda_id);
+    app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, false).await.unwrap();
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 403);
+    app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, true).await.unwrap();
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
+    let live = app.state.grants.revoke_user(&initech(), &brenda_id, app.state.now()).await.unwrap();
+    assert_eq!(live, 0, "every grant of her studio sessions was revoked when they ended");
 }
 
 fn initech() -> portcullis::model::TenantId {
