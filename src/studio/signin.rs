@@ -76,8 +76,13 @@ fn not_found(t: &crate::views::Texts) -> HttpResponse {
 /// in the session store for that long.
 pub const MAX_SIGN_INS_PER_IP: u64 = 20;
 
+/// How old the authentication behind a studio sign-in may be (`max_age` of its request,
+/// checked again against the ID token's `auth_time`): a single sign-on session of the
+/// morning does not silently become a studio session of the afternoon.
+pub const MAX_AUTH_AGE: i64 = 3600;
+
 /// Sends the browser to sign in through the studio's client (code flow with PKCE S256,
-/// `state` bound to this browser by the login cookie, and a `nonce`), within
+/// `state` bound to this browser by the login cookie, a `nonce`, and `max_age`), within
 /// [`MAX_SIGN_INS_PER_IP`] per client IP (429).
 async fn start_sign_in(state: &AppState, req: &HttpRequest, tenant: &TenantId) -> Result<HttpResponse, AppError> {
     let t = page::texts(req, None);
@@ -103,6 +108,7 @@ async fn start_sign_in(state: &AppState, req: &HttpRequest, tenant: &TenantId) -
         .append_pair("nonce", &nonce)
         .append_pair("code_challenge", &challenge)
         .append_pair("code_challenge_method", "S256")
+        .append_pair("max_age", &MAX_AUTH_AGE.to_string())
         .append_pair("ui_locales", t.lang)
         .finish();
     let mut resp = crate::http::response::see_other(&format!("/{tenant}/{}/authorize?{query}", client.workspace_id));
@@ -164,7 +170,14 @@ async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<Ht
     let Ok(at) = crate::protocol::tokens::verify_access_token(&state.keys, state.grants.as_ref(), &issuer.url, &tokens.access_token, state.now()).await else { return Ok(expired()) };
     let Some(grant_id) = at.grant_id.clone() else { return Ok(expired()) };
     // The ID token is ours and fresh from the exchange; its nonce ties it to this sign-in.
-    let nonce_ok = tokens.id_token.as_deref().and_then(|id| state.keys.verify(id)).is_some_and(|(_, c)| c.get("nonce").and_then(|n| n.as_str()) == Some(login.nonce.as_str()) && c.get("sub").and_then(|s| s.as_str()) == Some(at.sub.as_str()));
+    // Its `auth_time` says the user authenticated within `max_age` (the authorization
+    // endpoint enforces it; checked again here, with a minute of leeway).
+    let now = state.now();
+    let nonce_ok = tokens.id_token.as_deref().and_then(|id| state.keys.verify(id)).is_some_and(|(_, c)| {
+        c.get("nonce").and_then(|n| n.as_str()) == Some(login.nonce.as_str())
+            && c.get("sub").and_then(|s| s.as_str()) == Some(at.sub.as_str())
+            && c.get("auth_time").and_then(|a| a.as_i64()).is_some_and(|a| now - a <= MAX_AUTH_AGE + 60)
+    });
     let caller = crate::admin::user_caller(state, &tenant, &at.sub).await?;
     let allowed = caller.as_ref().is_some_and(|c| session::may_use(c, &tenant));
     if !nonce_ok || !allowed {

@@ -23,6 +23,7 @@ on_every_backend!(
     starting_sign_ins_is_limited_per_client_ip,
     refusals_are_audited_once_per_window,
     sessions_end_with_their_client_or_privilege,
+    an_old_single_sign_on_session_asks_again,
 );
 
 pub const ADMIN_PASSWORD: &str = "brand manager pass";
@@ -642,6 +643,32 @@ async fn sessions_end_with_their_client_or_privilege(backend: Backend) {
     assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
     let live = app.state.grants.revoke_user(&initech(), &brenda_id, app.state.now()).await.unwrap();
     assert_eq!(live, 0, "every grant of her studio sessions was revoked when they ended");
+}
+
+/// Hardening: the studio's sign-in asks for an authentication of the last hour
+/// (`max_age=3600`): a single sign-on session older than that does not silently become an
+/// eight-hour studio session.
+async fn an_old_single_sign_on_session_asks_again(backend: Backend) {
+    let app = studio_app(backend).await;
+    let (b, _, csrf) = brenda(&app).await;
+    let logout = format!("{}/initech/studio/logout", app.base);
+    assert_eq!(b.http.post(&logout).form(&[("csrf", csrf.as_str())]).send().await.unwrap().status(), 200);
+    let studio = format!("{}/initech/studio", app.base);
+    let callback = format!("{studio}/callback");
+    // Within the hour: the single sign-on session signs in to the studio without a form.
+    let resp = b.http.get(&studio).send().await.unwrap();
+    let to = Url::parse(&app.base).unwrap().join(resp.headers()["location"].to_str().unwrap()).unwrap();
+    assert_eq!(query(&to, "max_age").as_deref(), Some("3600"));
+    assert!(matches!(b.follow(to.as_str(), &callback).await, Step::Arrived(_)), "a recent sign-in is enough");
+    // Two hours later: the sign-in form again, though the single sign-on session lives.
+    app.clock.advance(2 * 3600);
+    let resp = b.http.get(&studio).send().await.unwrap();
+    assert_eq!(resp.status(), 303);
+    let to = Url::parse(&app.base).unwrap().join(resp.headers()["location"].to_str().unwrap()).unwrap();
+    let (status, html) = b.follow(to.as_str(), &callback).await.page();
+    assert_eq!((status, Form::page_id(&html).as_deref()), (200, Some("login")), "{html}");
+    let back = b.sign_in(to.as_str(), &callback, "brenda", ADMIN_PASSWORD, "allow").await;
+    assert_eq!(b.follow(back.as_str(), "http://nowhere.invalid/").await.page().0, 200, "a fresh sign-in starts a session");
 }
 
 fn initech() -> portcullis::model::TenantId {
