@@ -436,6 +436,8 @@ studio-width = العرض
 studio-desktop = سطح المكتب
 studio-mobile = الجوال
 studio-mode = الوضع
+studio-busy-title = محاولات تسجيل دخول كثيرة جدًا
+studio-busy-text = بُدئ تسجيل الدخول إلى الاستوديو مرات كثيرة جدًا من شبكتك. يُرجى الانتظار بضع دقائق ثم المحاولة مرة أخرى.
 
 # (end of studio texts)
 

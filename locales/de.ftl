@@ -393,6 +393,8 @@ studio-width = Breite
 studio-desktop = Desktop
 studio-mobile = Mobil
 studio-mode = Modus
+studio-busy-title = Zu viele Anmeldungen begonnen
+studio-busy-text = Von Ihrem Netzwerk aus wurden zu oft Anmeldungen am Studio begonnen. Bitte warten Sie einige Minuten und versuchen Sie es dann noch einmal.
 
 # (end of studio texts)
 

@@ -359,6 +359,8 @@ studio-width = Width
 studio-desktop = Desktop
 studio-mobile = Mobile
 studio-mode = Mode
+studio-busy-title = Too many sign-ins started
+studio-busy-text = Sign-ins to the studio were started too often from your network. Please wait a few minutes and try again.
 
 # (end of studio texts)
 

@@ -393,6 +393,8 @@ studio-width = Ancho
 studio-desktop = Escritorio
 studio-mobile = Móvil
 studio-mode = Modo
+studio-busy-title = Demasiados inicios de sesión
+studio-busy-text = Se han iniciado demasiadas sesiones en el estudio desde su red. Espere unos minutos y vuelva a intentarlo.
 
 # (end of studio texts)
 

@@ -393,6 +393,8 @@ studio-width = Largeur
 studio-desktop = Ordinateur
 studio-mobile = Mobile
 studio-mode = Mode
+studio-busy-title = Trop de connexions lancées
+studio-busy-text = Des connexions au studio ont été lancées trop souvent depuis votre réseau. Veuillez patienter quelques minutes, puis réessayer.
 
 # (end of studio texts)
 

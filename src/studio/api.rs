@@ -195,7 +195,8 @@ pub async fn get_texts(state: web::Data<AppState>, req: HttpRequest) -> ApiResul
 /// The most a preview form may carry (a layer with frames, URL-encoded).
 const MAX_PREVIEW_FORM: usize = 1024 * 1024;
 
-/// `POST /{tenant}/studio/preview` (a form posted into the preview frame; fields `csrf`,
+/// `POST /{tenant}/studio/preview` (a form posted into the preview frame; the session is
+/// looked up before the body (at most [`MAX_PREVIEW_FORM`]) is read; fields `csrf`,
 /// `layer` (JSON), `page`, `locale`, `scheme` (`light`, `dark`, or the theme's own),
 /// `workspace`, `client`, `at` (the layer the posted one stands in for: `tenant`,
 /// `workspace`, `client`)): the page with sample data, as the admin API's preview renders
@@ -203,6 +204,11 @@ const MAX_PREVIEW_FORM: usize = 1024 * 1024;
 pub async fn post_preview(state: web::Data<AppState>, req: HttpRequest, mut payload: web::Payload) -> HttpResponse {
     use futures_util::StreamExt;
     let t = page::texts(&req, None);
+    // The session first: without one, nothing of the body is read.
+    let (key, record) = match session::session_of(&state, &req).await {
+        Ok(found) => found,
+        Err(e) => return refused(&t, &e),
+    };
     let mut body = web::BytesMut::new();
     while let Some(Ok(chunk)) = payload.next().await {
         if body.len() + chunk.len() > MAX_PREVIEW_FORM {
@@ -212,7 +218,7 @@ pub async fn post_preview(state: web::Data<AppState>, req: HttpRequest, mut payl
     }
     let field = |name: &str| crate::http::field(&body, name).filter(|v| !v.is_empty());
     let result: ApiResult = async {
-        let s = session::authorize(&state, &req, true, Some(&field("csrf").unwrap_or_default())).await?;
+        let s = session::admit(&state, key, record, &req, true, Some(&field("csrf").unwrap_or_default())).await?;
         let workspace = field("workspace").ok_or_else(|| invalid("/workspace", "the workspace to preview in"))?;
         let target = admin::target_of(&state, &s.caller, s.tenant.clone(), Some(&workspace), None).await?;
         let of = admin::preview_of(&state, &target, &field("page").unwrap_or_default(), PreviewArgs { locale: field("locale"), client: field("client"), layer: field("at") }).await?;

@@ -14,26 +14,30 @@
 //! accounts that sign in). Several such clients: the first by workspace id, then client id.
 //! None: the studio says it is not set up. `GET /{tenant}/studio` without a studio session
 //! sends the browser to the workspace's `/authorize` (code flow, PKCE S256, `state` and
-//! `nonce`, bound to the browser by a short-lived cookie); `/callback` exchanges the code
-//! in-process (`protocol::token`, as the token endpoint would), checks the access token and
-//! the ID token's nonce, and starts a studio session for the user.
+//! `nonce`, bound to the browser by a short-lived cookie, `max_age` of an hour), at most
+//! `signin::MAX_SIGN_INS_PER_IP` per client IP in ten minutes (429); `/callback` exchanges
+//! the code in-process (`protocol::token`, as the token endpoint would), checks the access
+//! token, the ID token's nonce and `auth_time`, and starts a studio session for the user.
+//! Only a well-formed id of an existing tenant gets studio pages, links or cookies (404).
 //!
 //! **Session.** A random value in the cookie `pc_studio` (HttpOnly, `SameSite=Strict`,
 //! `Secure` over https, path `/{tenant}/studio`); the session store (memory or Redis) keeps
 //! under its digest the tenant, the user, the grant and the session's CSRF token, for
 //! [`session::TTL`]. A session is good only at the tenant it was made for, while its grant
-//! lives (a password reset or an administrator's revocation ends it) and while the user is
-//! active.
+//! lives (a password reset or an administrator's revocation ends it), while its client is
+//! still the studio's client and while the user is active; otherwise it is ended.
 //!
 //! **Who may do what.** Every studio request re-reads the user's privileges
 //! (`admin::user_caller`, as the admin API does for a user's token): only `tenant-admin`
 //! of this tenant or `system-admin` may use the studio; anyone else who signs in is refused
 //! (and the grant the sign-in made is revoked), and a session whose user lost the privilege
-//! is refused from then on. Every change (draft saved or discarded, publish, rollback,
-//! asset upload) also needs the session's CSRF token (the `X-Studio-Csrf` header, or the
-//! `csrf` field of the preview and sign-out forms), and goes through the admin API's own
-//! functions (`admin::themes`: the same checks, versions and authors); changes, sign-ins
-//! and refusals are audit events of the tenant. The preview renders a posted layer and
+//! is refused and ended (the privilege given back does not revive it). Every change (draft
+//! saved or discarded, publish, rollback, asset upload) and signing out also needs the
+//! session's CSRF token (the `X-Studio-Csrf` header, or the `csrf` field of the preview and
+//! sign-out forms), and goes through the admin API's own functions (`admin::themes`: the
+//! same checks, versions and authors); changes, sign-ins and sign-outs are audit events of
+//! the tenant, refusals too but at most once per user and hour (`session::refused`). The
+//! preview looks up the session before it reads its form, renders a posted layer and
 //! stores nothing.
 pub mod api;
 pub mod page;

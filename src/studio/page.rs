@@ -75,10 +75,6 @@ impl Message {
         self.link = Some((href.into(), label.into()));
         self
     }
-    pub fn sign_out(mut self, action: &str, csrf: &str) -> Self {
-        self.logout = Some((action.into(), csrf.into()));
-        self
-    }
     /// Moves on to `to` (a path of ours) as soon as the page has loaded.
     pub fn refresh(mut self, to: &str) -> Self {
         self.refresh = Some(to.into());

@@ -89,23 +89,47 @@ pub async fn start(state: &AppState, record: &Record) -> Result<String, AppError
     Ok(value)
 }
 
-/// The tenant a request's path names.
-pub fn tenant_of(req: &HttpRequest) -> TenantId {
+/// Whether `id` is a tenant id as the admin API and provisioning write them
+/// (`^[a-z0-9_][a-z0-9_-]{0,63}$`). The path segment is decoded by the router (`%5C` is
+/// `\\`, `%3B` is `;`), and the studio writes it into links and the cookies' `Path`: only
+/// such an id is ever used there.
+pub fn well_formed(id: &str) -> bool {
+    let b = id.as_bytes();
+    !b.is_empty() && b.len() <= 64 && b[0] != b'-' && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-')
+}
+
+/// The tenant a request's path names, if it is a well-formed tenant id ([`well_formed`]).
+pub fn tenant_of(req: &HttpRequest) -> Option<TenantId> {
     // A tenant id enters the system here, from the URL path.
-    TenantId::new(req.match_info().get("tenant").unwrap_or_default())
+    req.match_info().get("tenant").filter(|t| well_formed(t)).map(TenantId::new)
+}
+
+/// The tenant of the request's path, when it is well formed and exists: what the studio's
+/// pages need before they link to `/{tenant}/studio` or set a cookie for that path.
+pub async fn known_tenant(state: &AppState, req: &HttpRequest) -> Result<Option<TenantId>, AppError> {
+    match tenant_of(req) {
+        Some(t) if state.directory.tenant(&t).await?.is_some() => Ok(Some(t)),
+        _ => Ok(None),
+    }
 }
 
 /// The session of this request's cookie, at the tenant of its path, whose grant still
-/// lives; `None` for anything else.
+/// lives and whose client is still the tenant's studio client (a public client with the
+/// studio's redirect URI and the code flow); `None` for anything else. A session whose
+/// grant or client is gone is ended here.
 pub async fn find(state: &AppState, req: &HttpRequest) -> Result<Option<(String, Record)>, AppError> {
     let Some(value) = crate::http::cookie_value(req, COOKIE) else { return Ok(None) };
     let key = session_key(&value);
     let Some(record) = state.sessions.get::<Record>(Kind::Studio, &key).await? else { return Ok(None) };
-    if record.tenant != tenant_of(req).as_str() {
+    let Some(tenant) = tenant_of(req).filter(|t| record.tenant == t.as_str()) else { return Ok(None) };
+    let live = state.grants.get(&record.grant_id).await?.is_some_and(|g| g.revoked_at.is_none() && g.user_id == record.user_id && g.tenant_id.as_str() == record.tenant);
+    let redirect = super::signin::redirect_uri(state, &tenant);
+    let client = live && state.clients.get(&tenant, &record.workspace, &record.client_id).await?.is_some_and(|c| super::signin::is_studio_client(&c, &redirect));
+    if !client {
+        end(state, &key, &record).await?;
         return Ok(None);
     }
-    let live = state.grants.get(&record.grant_id).await?.is_some_and(|g| g.revoked_at.is_none() && g.user_id == record.user_id && g.tenant_id.as_str() == record.tenant);
-    Ok(live.then_some((key, record)))
+    Ok(Some((key, record)))
 }
 
 /// Ends a session: forgets it and revokes its grant.
@@ -126,23 +150,57 @@ pub struct Studio {
     pub record: Record,
 }
 
+/// The live session of a studio API call (401 without one), before anything of the call's
+/// body is read.
+pub async fn session_of(state: &AppState, req: &HttpRequest) -> Result<(String, Record), ApiError> {
+    find(state, req).await?.ok_or(ApiError::Unauthorized("Sign in to the studio first."))
+}
+
 /// Authorizes a studio API call: a live session of this tenant (401), the CSRF token when
 /// the call changes something (403), `tenant-admin` of this tenant or `system-admin`
 /// read now (403). Nothing of the call's body or target is looked at before.
 pub async fn authorize(state: &AppState, req: &HttpRequest, changes: bool, form_csrf: Option<&str>) -> Result<Studio, ApiError> {
-    let (_, record) = find(state, req).await?.ok_or(ApiError::Unauthorized("Sign in to the studio first."))?;
+    let (key, record) = session_of(state, req).await?;
+    admit(state, key, record, req, changes, form_csrf).await
+}
+
+/// The rest of [`authorize`] for a session found with [`session_of`]. A session whose user
+/// is gone, inactive, or no longer may use the studio is ended: a privilege given back
+/// later does not revive it (the user signs in again).
+pub async fn admit(state: &AppState, key: String, record: Record, req: &HttpRequest, changes: bool, form_csrf: Option<&str>) -> Result<Studio, ApiError> {
     if changes {
         let sent = form_csrf.map(str::to_owned).or_else(|| req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned)).unwrap_or_default();
         if !crate::crypto::ct_eq(sent.as_bytes(), record.csrf.as_bytes()) {
             return Err(ApiError::Forbidden);
         }
     }
-    let tenant = tenant_of(req);
-    let caller = crate::admin::user_caller(state, &tenant, &record.user_id).await?.ok_or(ApiError::Unauthorized("Sign in to the studio first."))?;
+    let tenant = TenantId::new(record.tenant.clone());
+    let Some(caller) = crate::admin::user_caller(state, &tenant, &record.user_id).await? else {
+        end(state, &key, &record).await?;
+        return Err(ApiError::Unauthorized("Sign in to the studio first."));
+    };
     if !may_use(&caller, &tenant) {
+        end(state, &key, &record).await?;
+        refused(state, &tenant, &caller.actor(), "refused", req.path()).await;
         return Err(ApiError::Forbidden);
     }
     Ok(Studio { tenant, caller, record })
+}
+
+/// How long one refusal of a user is kept out of the audit trail after it was recorded.
+pub const REFUSAL_WINDOW: i64 = 3600;
+
+/// A refusal of a signed-in user without the privilege (`action`: `refused`,
+/// `sign_in_refused`): an audit event of the tenant at most once per user, action and
+/// [`REFUSAL_WINDOW`] (so that an unprivileged account cannot flood the tenant's trail),
+/// a log line each time.
+pub async fn refused(state: &AppState, tenant: &TenantId, actor: &str, action: &str, subject: &str) {
+    let key = format!("studio-refusal:{}", digest(&format!("{tenant}|{actor}|{action}")));
+    match state.sessions.incr(Kind::Counter, &key, REFUSAL_WINDOW).await {
+        Ok(1) => audit(state, tenant, actor, action, subject, serde_json::json!({ "reason": "privileges" })).await,
+        Ok(_) => tracing::info!(tenant = %tenant, actor, action, "studio refusal (already audited in this window)"),
+        Err(e) => tracing::warn!(error = %e, tenant = %tenant, actor, action, "studio refusal not counted"),
+    }
 }
 
 /// Records a studio event in the tenant's audit trail (a failure to record is logged).

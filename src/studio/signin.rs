@@ -32,7 +32,7 @@ pub async fn studio_client(state: &AppState, tenant: &TenantId) -> Result<Option
     Ok(None)
 }
 
-fn is_studio_client(c: &Client, redirect: &str) -> bool {
+pub fn is_studio_client(c: &Client, redirect: &str) -> bool {
     c.is_public() && c.allows_grant("authorization_code") && c.redirect_uris.iter().any(|u| u == redirect)
 }
 
@@ -47,14 +47,18 @@ pub async fn get_studio(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
 }
 
 async fn studio(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, AppError> {
-    let tenant = session::tenant_of(req);
+    let t = page::texts(req, None);
+    let Some(tenant) = session::known_tenant(state, req).await? else { return Ok(not_found(&t)) };
     if let Some((key, record)) = session::find(state, req).await? {
         match crate::admin::user_caller(state, &tenant, &record.user_id).await? {
             Some(caller) if session::may_use(&caller, &tenant) => return page::studio(state, req, &tenant, &record).await,
             Some(caller) => {
-                session::audit(state, &tenant, &caller.actor(), "refused", req.path(), serde_json::json!({ "reason": "privileges" })).await;
-                let t = page::texts(req, None);
-                return Ok(Message::new(&t.studio_refused_title, &t.studio_refused_text).sign_out(&format!("/{tenant}/studio/logout"), &record.csrf).render(StatusCode::FORBIDDEN, &t));
+                // The privilege is gone: so is the session (given back, it does not revive).
+                session::end(state, &key, &record).await?;
+                session::refused(state, &tenant, &caller.actor(), "refused", req.path()).await;
+                let mut resp = Message::new(&t.studio_refused_title, &t.studio_refused_text).link(&format!("/{tenant}/studio"), &t.studio_sign_in_again).render(StatusCode::FORBIDDEN, &t);
+                let _ = resp.add_cookie(&session::removal(session::COOKIE, tenant.as_str(), state.config.secure_cookies()));
+                return Ok(resp);
             }
             // The user is gone or no longer active: the session is over.
             None => session::end(state, &key, &record).await?,
@@ -63,16 +67,34 @@ async fn studio(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, App
     start_sign_in(state, req, &tenant).await
 }
 
+/// What a path of no (well-formed, existing) tenant shows: no link, no cookie.
+fn not_found(t: &crate::views::Texts) -> HttpResponse {
+    Message::new(&t.error_title, &t.not_found).render(StatusCode::NOT_FOUND, t)
+}
+
+/// Sign-ins a client IP may start within [`session::LOGIN_TTL`]: each one keeps a record
+/// in the session store for that long.
+pub const MAX_SIGN_INS_PER_IP: u64 = 20;
+
+/// How old the authentication behind a studio sign-in may be (`max_age` of its request,
+/// checked again against the ID token's `auth_time`): a single sign-on session of the
+/// morning does not silently become a studio session of the afternoon.
+pub const MAX_AUTH_AGE: i64 = 3600;
+
 /// Sends the browser to sign in through the studio's client (code flow with PKCE S256,
-/// `state` bound to this browser by the login cookie, and a `nonce`).
+/// `state` bound to this browser by the login cookie, a `nonce`, and `max_age`), within
+/// [`MAX_SIGN_INS_PER_IP`] per client IP (429).
 async fn start_sign_in(state: &AppState, req: &HttpRequest, tenant: &TenantId) -> Result<HttpResponse, AppError> {
     let t = page::texts(req, None);
-    if state.directory.tenant(tenant).await?.is_none() {
-        return Ok(Message::new(&t.error_title, &t.not_found).render(StatusCode::NOT_FOUND, &t));
-    }
     let Some(client) = studio_client(state, tenant).await? else {
         return Ok(Message::new(&t.studio_not_set_up_title, &t.studio_not_set_up_text).code(&redirect_uri(state, tenant)).render(StatusCode::NOT_FOUND, &t));
     };
+    let ip = crate::http::client_ip::client_ip(req, &state.config.trusted_proxies);
+    if state.sessions.incr(Kind::Counter, &format!("studio-login-ip:{}", session::digest(&ip)), session::LOGIN_TTL).await? > MAX_SIGN_INS_PER_IP {
+        let mut resp = Message::new(&t.studio_busy_title, &t.studio_busy_text).render(StatusCode::TOO_MANY_REQUESTS, &t);
+        resp.headers_mut().insert(actix_web::http::header::RETRY_AFTER, actix_web::http::header::HeaderValue::from(session::LOGIN_TTL));
+        return Ok(resp);
+    }
     let (state_value, verifier, nonce, binding) = (crate::crypto::random_token(24), crate::crypto::random_token(48), crate::crypto::random_token(24), crate::crypto::random_token(24));
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::crypto::digest(&verifier));
     let login = Login { tenant: tenant.to_string(), workspace: client.workspace_id.clone(), client_id: client.client_id.clone(), verifier, nonce: nonce.clone(), binding: session::digest(&binding) };
@@ -86,6 +108,7 @@ async fn start_sign_in(state: &AppState, req: &HttpRequest, tenant: &TenantId) -
         .append_pair("nonce", &nonce)
         .append_pair("code_challenge", &challenge)
         .append_pair("code_challenge_method", "S256")
+        .append_pair("max_age", &MAX_AUTH_AGE.to_string())
         .append_pair("ui_locales", t.lang)
         .finish();
     let mut resp = crate::http::response::see_other(&format!("/{tenant}/{}/authorize?{query}", client.workspace_id));
@@ -113,8 +136,8 @@ pub async fn get_callback(state: web::Data<AppState>, req: HttpRequest, q: web::
 }
 
 async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<HttpResponse, AppError> {
-    let tenant = session::tenant_of(req);
     let t = page::texts(req, None);
+    let Some(tenant) = session::known_tenant(state, req).await? else { return Ok(not_found(&t)) };
     let start_again = format!("/{tenant}/studio");
     let expired = || Message::new(&t.studio_expired_title, &t.studio_expired_text).link(&start_again, &t.studio_sign_in_again).render(StatusCode::BAD_REQUEST, &t);
     let login = match q.state.as_deref().filter(|s| !s.is_empty() && s.len() <= 128) {
@@ -147,7 +170,14 @@ async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<Ht
     let Ok(at) = crate::protocol::tokens::verify_access_token(&state.keys, state.grants.as_ref(), &issuer.url, &tokens.access_token, state.now()).await else { return Ok(expired()) };
     let Some(grant_id) = at.grant_id.clone() else { return Ok(expired()) };
     // The ID token is ours and fresh from the exchange; its nonce ties it to this sign-in.
-    let nonce_ok = tokens.id_token.as_deref().and_then(|id| state.keys.verify(id)).is_some_and(|(_, c)| c.get("nonce").and_then(|n| n.as_str()) == Some(login.nonce.as_str()) && c.get("sub").and_then(|s| s.as_str()) == Some(at.sub.as_str()));
+    // Its `auth_time` says the user authenticated within `max_age` (the authorization
+    // endpoint enforces it; checked again here, with a minute of leeway).
+    let now = state.now();
+    let nonce_ok = tokens.id_token.as_deref().and_then(|id| state.keys.verify(id)).is_some_and(|(_, c)| {
+        c.get("nonce").and_then(|n| n.as_str()) == Some(login.nonce.as_str())
+            && c.get("sub").and_then(|s| s.as_str()) == Some(at.sub.as_str())
+            && c.get("auth_time").and_then(|a| a.as_i64()).is_some_and(|a| now - a <= MAX_AUTH_AGE + 60)
+    });
     let caller = crate::admin::user_caller(state, &tenant, &at.sub).await?;
     let allowed = caller.as_ref().is_some_and(|c| session::may_use(c, &tenant));
     if !nonce_ok || !allowed {
@@ -156,7 +186,7 @@ async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<Ht
         if !nonce_ok {
             return Ok(expired());
         }
-        session::audit(state, &tenant, &format!("user:{}", at.sub), "sign_in_refused", req.path(), serde_json::json!({ "reason": "privileges" })).await;
+        session::refused(state, &tenant, &format!("user:{}", at.sub), "sign_in_refused", req.path()).await;
         return Ok(Message::new(&t.studio_refused_title, &t.studio_refused_text).link(&start_again, &t.studio_sign_in_again).render(StatusCode::FORBIDDEN, &t));
     }
     let record = Record {
@@ -181,18 +211,26 @@ async fn callback(state: &AppState, req: &HttpRequest, q: Callback) -> Result<Ht
 }
 
 /// `POST /{tenant}/studio/logout` (form field `csrf`): ends the studio session and revokes
-/// its grant. The single sign-on session of the workspace stays.
+/// its grant. The single sign-on session of the workspace stays. Only the session's own
+/// form signs out (its CSRF token, 403 otherwise); without a session, only a request from
+/// our own origin (`Sec-Fetch-Site: same-origin`, or else `Origin`) clears the cookie (one
+/// whose session ended already), so that another site cannot sign an administrator out.
 pub async fn post_logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let t = page::texts(&req, None);
-    let tenant = session::tenant_of(&req);
     let result: Result<HttpResponse, AppError> = async {
-        if let Some((key, record)) = session::find(&state, &req).await? {
-            let sent = crate::http::field(&body, "csrf").unwrap_or_default();
-            if !crate::crypto::ct_eq(sent.as_bytes(), record.csrf.as_bytes()) {
-                return Ok(Message::new(&t.studio_expired_title, &t.studio_failed).link(&format!("/{tenant}/studio"), &t.studio_continue).render(StatusCode::FORBIDDEN, &t));
+        let Some(tenant) = session::known_tenant(&state, &req).await? else { return Ok(not_found(&t)) };
+        let refused = || Message::new(&t.studio_expired_title, &t.studio_failed).link(&format!("/{tenant}/studio"), &t.studio_continue).render(StatusCode::FORBIDDEN, &t);
+        match session::find(&state, &req).await? {
+            Some((key, record)) => {
+                let sent = crate::http::field(&body, "csrf").unwrap_or_default();
+                if !crate::crypto::ct_eq(sent.as_bytes(), record.csrf.as_bytes()) {
+                    return Ok(refused());
+                }
+                session::end(&state, &key, &record).await?;
+                session::audit(&state, &tenant, &format!("user:{}", record.user_id), "sign_out", req.path(), serde_json::json!({})).await;
             }
-            session::end(&state, &key, &record).await?;
-            session::audit(&state, &tenant, &format!("user:{}", record.user_id), "sign_out", req.path(), serde_json::json!({})).await;
+            None if same_origin(&state, &req) => {}
+            None => return Ok(refused()),
         }
         let mut resp = Message::new(&t.studio_signed_out_title, &t.studio_signed_out_text).link(&format!("/{tenant}/studio"), &t.studio_sign_in_again).render(StatusCode::OK, &t);
         let _ = resp.add_cookie(&session::removal(session::COOKIE, tenant.as_str(), state.config.secure_cookies()));
@@ -200,4 +238,14 @@ pub async fn post_logout(state: web::Data<AppState>, req: HttpRequest, body: web
     }
     .await;
     result.unwrap_or_else(|e| page::failure(&e, &t))
+}
+
+/// Whether the browser says the request comes from a page of our own origin: its
+/// `Sec-Fetch-Site` when it sends one, else its `Origin` (the public URL's).
+fn same_origin(state: &AppState, req: &HttpRequest) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    match header("sec-fetch-site") {
+        Some(site) => site == "same-origin",
+        None => header("origin").is_some_and(|o| o == state.config.public_url.origin().ascii_serialization()),
+    }
 }

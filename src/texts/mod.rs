@@ -411,6 +411,8 @@ catalogue! {
         studio_desktop,
         studio_mobile,
         studio_mode,
+        studio_busy_title,
+        studio_busy_text,
         // -- end of studio strings --
 
         // -- page polish (helper PO) --

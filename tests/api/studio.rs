@@ -17,6 +17,13 @@ on_every_backend!(
     drafts_publish_and_rollback_through_the_studio,
     preview_renders_every_page_and_stores_nothing,
     a_workspace_cannot_be_called_studio,
+    paths_of_no_tenant_link_nowhere_and_set_no_cookie,
+    sign_out_takes_the_session_or_our_own_origin,
+    preview_reads_no_body_without_a_session,
+    starting_sign_ins_is_limited_per_client_ip,
+    refusals_are_audited_once_per_window,
+    sessions_end_with_their_client_or_privilege,
+    an_old_single_sign_on_session_asks_again,
 );
 
 pub const ADMIN_PASSWORD: &str = "brand manager pass";
@@ -275,16 +282,29 @@ async fn other_tenants_forged_requests_and_lost_privileges_are_refused(backend: 
     assert_eq!(call(&app, &b, Method::GET, "layer?workspace=nope", None, None).await.0, 404);
     assert_eq!(call(&app, &b, Method::GET, "layer?client=web", None, None).await.0, 422, "a client needs its workspace");
 
-    // brenda loses tenant-admin: the next call is refused, and the page says so.
+    // brenda loses tenant-admin: the page says so and ends the session (its cookie too).
     let brenda_id = app.state.users.find_user(&initech(), "staff", portcullis::storage::identity::Lookup::Username, "brenda").await.unwrap().unwrap().id;
     let holder = portcullis::storage::identity::user_holder(&brenda_id);
     app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, false).await.unwrap();
-    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 403);
+    let resp = b.http.get(format!("{}/initech/studio", app.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    assert!(resp.headers()["set-cookie"].to_str().unwrap().starts_with("pc_studio=;"), "the cookie is removed");
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("No access to the theme studio") && html.contains("href=\"/initech/studio\""));
+    assert_eq!(call(&app, &b, Method::PUT, "draft", Some(&csrf), Some(draft.clone())).await.0, 401, "the session is over");
+    // A call refused for lost privileges ends the session as well.
+    let (b, _, csrf) = {
+        app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, true).await.unwrap();
+        let signed_in = brenda(&app).await;
+        app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, false).await.unwrap();
+        signed_in
+    };
     assert_eq!(call(&app, &b, Method::PUT, "draft", Some(&csrf), Some(draft.clone())).await.0, 403);
-    let (status, html) = b.follow(&format!("{}/initech/studio", app.base), "http://nowhere.invalid/").await.page();
-    assert_eq!(status, 403);
-    assert!(html.contains("No access to the theme studio") && html.contains("action=\"/initech/studio/logout\""));
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
+    // Given back, the privilege does not revive the session: she signs in again.
     app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, true).await.unwrap();
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
+    let (b, _, _) = brenda(&app).await;
     assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 200);
     // Her grants revoked (as a password reset does): the session is over.
     app.state.grants.revoke_user(&initech(), &brenda_id, app.state.now()).await.unwrap();
@@ -453,6 +473,202 @@ async fn a_workspace_cannot_be_called_studio(backend: Backend) {
         Err(e) => format!("{e:?}"),
     };
     assert!(message.contains("/tenants/0/workspaces/0/id") && message.contains("reserved"), "{message}");
+}
+
+/// ST-1: a path segment that is no well-formed tenant id (the router decodes `%5C` to `\`
+/// and `%3B` to `;`), or names no tenant, gets a plain 404: no link to `/{tenant}/studio`
+/// (`/\evil.example/studio` is another host to a browser) and no cookie for its path.
+async fn paths_of_no_tenant_link_nowhere_and_set_no_cookie(backend: Backend) {
+    let app = studio_app(backend).await;
+    let plain = http();
+    for tenant in ["%5Cevil.example", "x%3B%20Domain%3Devil.example", "-x", "Initech", "nope"] {
+        let requests = [
+            plain.get(format!("{}/{tenant}/studio", app.base)),
+            plain.get(format!("{}/{tenant}/studio/callback?code=c&state=s", app.base)),
+            plain.post(format!("{}/{tenant}/studio/logout", app.base)).header("sec-fetch-site", "same-origin").form(&[("csrf", "x")]),
+        ];
+        for rb in requests {
+            let resp = rb.send().await.unwrap();
+            let what = format!("{} {tenant}", resp.url());
+            assert_eq!(resp.status(), 404, "{what}");
+            assert!(resp.headers().get("set-cookie").is_none(), "no cookie: {what}");
+            let html = resp.text().await.unwrap();
+            assert!(!html.contains("evil.example") && !html.contains("/studio\"") && !html.contains("Initech/"), "no link: {what}: {html}");
+        }
+    }
+}
+
+/// ST-2: a sign-out that is not the session's own form (another site posting to it: the
+/// Strict cookie is not sent, or is sent without the token) changes nothing: 403, no
+/// cookie removed, the session lives. Without a session, our own page may clear the cookie.
+async fn sign_out_takes_the_session_or_our_own_origin(backend: Backend) {
+    let app = studio_app(backend).await;
+    let (b, jar, csrf) = brenda(&app).await;
+    let logout = format!("{}/initech/studio/logout", app.base);
+    for (site, origin) in [(Some("cross-site"), None), (None, Some("https://evil.example")), (None, None)] {
+        let mut rb = http().post(&logout).form(&[("csrf", "guess")]);
+        if let Some(s) = site {
+            rb = rb.header("sec-fetch-site", s);
+        }
+        if let Some(o) = origin {
+            rb = rb.header("origin", o);
+        }
+        let resp = rb.send().await.unwrap();
+        assert_eq!(resp.status(), 403, "{site:?} {origin:?}");
+        assert!(resp.headers().get("set-cookie").is_none(), "no cookie removed: {site:?} {origin:?}");
+    }
+    let resp = b.http.post(&logout).header("sec-fetch-site", "cross-site").form(&[("csrf", "guess")]).send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    assert!(resp.headers().get("set-cookie").is_none());
+    assert!(studio_cookie(&app, &jar, "initech").is_some());
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 200, "still signed in");
+    // Our own page without a session (it ended elsewhere): the cookie is cleared.
+    for (name, value) in [("sec-fetch-site", "same-origin".to_owned()), ("origin", Url::parse(&app.base).unwrap().origin().ascii_serialization())] {
+        let resp = http().post(&logout).header(name, value).form(&[("csrf", "")]).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{name}");
+        let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("pc_studio=;") && cookie.contains("Max-Age=0") && cookie.contains("Path=/initech/studio"), "{cookie}");
+    }
+    // And the session's own form signs out.
+    let resp = b.http.post(&logout).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
+}
+
+/// ST-3: the preview looks up the session before it reads the (up to 1 MiB) body: without
+/// one, a large body is not read (401, not 413).
+async fn preview_reads_no_body_without_a_session(backend: Backend) {
+    let app = studio_app(backend).await;
+    let big = format!("csrf=x&layer={}", "a".repeat(1024 * 1024 + 10));
+    let preview = format!("{}/initech/studio/preview", app.base);
+    let resp = http().post(&preview).header("content-type", "application/x-www-form-urlencoded").body(big.clone()).send().await.unwrap();
+    assert_eq!(resp.status(), 401);
+    // With a session, the bound still holds, and the token is still needed.
+    let (b, _, csrf) = brenda(&app).await;
+    let resp = b.http.post(&preview).header("content-type", "application/x-www-form-urlencoded").body(big).send().await.unwrap();
+    assert_eq!(resp.status(), 413);
+    let resp = b.http.post(&preview).form(&[("csrf", "wrong"), ("page", "login"), ("workspace", "shop"), ("layer", "{}")]).send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    let resp = b.http.post(&preview).form(&[("csrf", csrf.as_str()), ("page", "login"), ("workspace", "shop"), ("layer", "{}")]).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+}
+
+/// ST-4: every sign-in started keeps a record for ten minutes: a client IP starts at most
+/// `MAX_SIGN_INS_PER_IP` of them in that time (then a themed 429); another IP is not held up.
+async fn starting_sign_ins_is_limited_per_client_ip(backend: Backend) {
+    let app = studio_app(backend).await;
+    let limit = portcullis::studio::signin::MAX_SIGN_INS_PER_IP;
+    let studio = format!("{}/initech/studio", app.base);
+    let from = Browser::at("203.0.113.7");
+    for i in 0..limit {
+        assert_eq!(from.http.get(&studio).send().await.unwrap().status(), 303, "sign-in {i}");
+    }
+    let resp = from.http.get(&studio).header("accept-language", "de").send().await.unwrap();
+    assert_eq!(resp.status(), 429);
+    assert!(resp.headers().get("set-cookie").is_none(), "no login cookie");
+    assert!(resp.headers().contains_key("retry-after"));
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("lang=\"de\"") && html.contains("Zu viele Anmeldungen begonnen") && html.contains("/static/css/studio.css"), "{html}");
+    assert_eq!(Browser::at("203.0.113.8").http.get(&studio).send().await.unwrap().status(), 303, "another IP");
+}
+
+/// ST-5: an account without the privilege cannot flood the tenant's audit trail: its
+/// refused sign-ins and refused calls are audited once per window (and logged each time).
+async fn refusals_are_audited_once_per_window(backend: Backend) {
+    let app = studio_app(backend).await;
+    for _ in 0..3 {
+        let (b, _) = browser();
+        assert_eq!(sign_in(&app, &b, "initech", "walter", "no privileges 12").await.0, 403);
+    }
+    let events = app.state.audit.audit_events(&initech(), None, 200).await.unwrap();
+    let walter = app.state.users.find_user(&initech(), "staff", portcullis::storage::identity::Lookup::Username, "walter").await.unwrap().unwrap().id;
+    let refused = events.iter().filter(|e| e.action == "studio.sign_in_refused" && e.actor == format!("user:{walter}")).count();
+    assert_eq!(refused, 1, "one audit event for three refused sign-ins");
+    // A demoted administrator: one `studio.refused` however often she tries.
+    let (b, _, csrf) = brenda(&app).await;
+    let brenda_id = app.state.users.find_user(&initech(), "staff", portcullis::storage::identity::Lookup::Username, "brenda").await.unwrap().unwrap().id;
+    let holder = portcullis::storage::identity::user_holder(&brenda_id);
+    app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, false).await.unwrap();
+    assert_eq!(call(&app, &b, Method::PUT, "draft", Some(&csrf), Some(json!({}))).await.0, 403);
+    for _ in 0..3 {
+        let (b, _) = browser();
+        assert_eq!(sign_in(&app, &b, "initech", "brenda", ADMIN_PASSWORD).await.0, 403);
+    }
+    let events = app.state.audit.audit_events(&initech(), None, 200).await.unwrap();
+    let of = |action: &str| events.iter().filter(|e| e.action == action && e.actor == format!("user:{brenda_id}")).count();
+    assert_eq!((of("studio.refused"), of("studio.sign_in_refused")), (1, 1));
+    assert_eq!(of("studio.sign_in"), 1, "her sign-in as an administrator is audited");
+}
+
+/// An admin API token of initech (client credentials of `initech-admin`).
+async fn initech_admin(app: &TestApp) -> String {
+    let resp = http().post(format!("{}/initech/shop/token", app.base)).basic_auth("initech-admin", Some("initech-admin-secret")).form(&[("grant_type", "client_credentials"), ("scope", "admin")]).send().await.unwrap();
+    resp.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
+}
+
+/// ST-6: a session lives only while its client is the studio's client (public, code flow,
+/// the studio's redirect URI) and its user may use the studio; once ended, it stays ended
+/// when the client's redirect URI or the privilege comes back.
+async fn sessions_end_with_their_client_or_privilege(backend: Backend) {
+    let app = studio_app(backend).await;
+    let admin = initech_admin(&app).await;
+    let client_url = app.admin("/tenants/initech/workspaces/console/clients/theme-studio");
+    let studio_client = |redirect: String| json!({ "name": "Theme studio", "redirect_uris": [redirect], "grant_types": ["authorization_code"], "scopes": ["openid"], "consent": "implicit" });
+    let (b, _, csrf) = brenda(&app).await;
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 200);
+    // The studio's redirect URI taken off its client: the session is over.
+    let (s, body) = api(Method::PUT, &client_url, &admin, Some(studio_client("http://127.0.0.1:9999/elsewhere".into()))).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(call(&app, &b, Method::PUT, "draft", Some(&csrf), Some(json!({ "product_name": "Late" }))).await.0, 401);
+    assert_eq!(b.http.get(format!("{}/initech/studio", app.base)).send().await.unwrap().status(), 404, "not set up");
+    let (s, _) = api(Method::PUT, &client_url, &admin, Some(studio_client(format!("{}/initech/studio/callback", app.base)))).await;
+    assert_eq!(s, 200);
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401, "not revived with the redirect URI");
+    // The client deleted: the same.
+    let (b, _, _) = brenda(&app).await;
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 200);
+    assert_eq!(api(Method::DELETE, &client_url, &admin, None).await.0, 204);
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
+    let (s, _) = api(Method::PUT, &client_url, &admin, Some(studio_client(format!("{}/initech/studio/callback", app.base)))).await;
+    assert_eq!(s, 201);
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401, "not revived with a new client of the same id");
+    // Demoted: the API call refused ends the session; given back, the privilege does not
+    // revive it.
+    let (b, _, _) = brenda(&app).await;
+    let brenda_id = app.state.users.find_user(&initech(), "staff", portcullis::storage::identity::Lookup::Username, "brenda").await.unwrap().unwrap().id;
+    let holder = portcullis::storage::identity::user_holder(&brenda_id);
+    app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, false).await.unwrap();
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 403);
+    app.state.privileges.set_holder(&initech(), "tenant-admin", &holder, true).await.unwrap();
+    assert_eq!(call(&app, &b, Method::GET, "layer", None, None).await.0, 401);
+    let live = app.state.grants.revoke_user(&initech(), &brenda_id, app.state.now()).await.unwrap();
+    assert_eq!(live, 0, "every grant of her studio sessions was revoked when they ended");
+}
+
+/// Hardening: the studio's sign-in asks for an authentication of the last hour
+/// (`max_age=3600`): a single sign-on session older than that does not silently become an
+/// eight-hour studio session.
+async fn an_old_single_sign_on_session_asks_again(backend: Backend) {
+    let app = studio_app(backend).await;
+    let (b, _, csrf) = brenda(&app).await;
+    let logout = format!("{}/initech/studio/logout", app.base);
+    assert_eq!(b.http.post(&logout).form(&[("csrf", csrf.as_str())]).send().await.unwrap().status(), 200);
+    let studio = format!("{}/initech/studio", app.base);
+    let callback = format!("{studio}/callback");
+    // Within the hour: the single sign-on session signs in to the studio without a form.
+    let resp = b.http.get(&studio).send().await.unwrap();
+    let to = Url::parse(&app.base).unwrap().join(resp.headers()["location"].to_str().unwrap()).unwrap();
+    assert_eq!(query(&to, "max_age").as_deref(), Some("3600"));
+    assert!(matches!(b.follow(to.as_str(), &callback).await, Step::Arrived(_)), "a recent sign-in is enough");
+    // Two hours later: the sign-in form again, though the single sign-on session lives.
+    app.clock.advance(2 * 3600);
+    let resp = b.http.get(&studio).send().await.unwrap();
+    assert_eq!(resp.status(), 303);
+    let to = Url::parse(&app.base).unwrap().join(resp.headers()["location"].to_str().unwrap()).unwrap();
+    let (status, html) = b.follow(to.as_str(), &callback).await.page();
+    assert_eq!((status, Form::page_id(&html).as_deref()), (200, Some("login")), "{html}");
+    let back = b.sign_in(to.as_str(), &callback, "brenda", ADMIN_PASSWORD, "allow").await;
+    assert_eq!(b.follow(back.as_str(), "http://nowhere.invalid/").await.page().0, 200, "a fresh sign-in starts a session");
 }
 
 fn initech() -> portcullis::model::TenantId {

@@ -48,8 +48,8 @@ try {
   // Not signed in: the studio sends the browser to sign in through Portcullis itself.
   await page.goto(studioUrl);
   assert.equal(await page.getAttribute('body', 'data-page'), 'login');
-  await page.locator('input[name=username]').fill(username);
-  await page.getByLabel('Password').fill(password);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
   await Promise.all([page.waitForURL(studioUrl), page.getByRole('button', { name: 'Sign in' }).click()]);
   await page.waitForSelector('#studio');
   assert.match(await page.textContent('.studio-user'), new RegExp(`Signed in as ${username}`));
