@@ -509,18 +509,7 @@ fn load(dir: &Path) -> Result<(ThemeSpec, Served), Vec<Problem>> {
 }
 
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::texts::escape_html(s)
 }
 
 /// The reload script: polls the folder's fingerprint and reloads when it changed. Its own

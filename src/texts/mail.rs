@@ -29,8 +29,9 @@ pub struct Mail {
     pub sms: String,
 }
 
-/// HTML text escaping (the catalogue's texts and arguments are plain text).
-fn esc(s: &str) -> String {
+/// HTML text escaping (the catalogue's texts and arguments are plain text): `&`, `<`, `>`
+/// and both quotes, so the result is safe in text and in quoted attributes.
+pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -111,7 +112,7 @@ pub fn render(t: &Strings, kind: &MailKind<'_>, sender: &str, brand: &Brand) -> 
         "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light\"><title>{subject}</title></head>\n<body style=\"margin:0;padding:0;background:{bg};color:{text};font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.5\">\n<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:{bg}\"><tr><td align=\"center\" style=\"padding:24px 12px\">\n<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"max-width:560px;background:{surface};border:1px solid {border};border-radius:8px\"><tr><td style=\"padding:24px 28px\" dir=\"{dir}\">\n",
         lang = t.lang,
         dir = t.dir,
-        subject = esc(&subject),
+        subject = escape_html(&subject),
         bg = c("background"),
         text = c("text"),
         surface = c("surface"),
@@ -119,19 +120,19 @@ pub fn render(t: &Strings, kind: &MailKind<'_>, sender: &str, brand: &Brand) -> 
     );
     let height = if brand.logo_height == 0 { 32 } else { brand.logo_height.min(96) };
     match (&brand.logo_url, brand.product_name.is_empty()) {
-        (Some(logo), _) => html.push_str(&format!("<p style=\"margin:0 0 16px\"><img src=\"{}\" alt=\"{}\" height=\"{height}\" style=\"height:{height}px;width:auto;border:0\"></p>\n", esc(logo), esc(&brand.product_name))),
-        (None, false) => html.push_str(&format!("<p style=\"margin:0 0 16px;font-size:1.2em;font-weight:bold;color:{}\">{}</p>\n", c("primary"), esc(&brand.product_name))),
+        (Some(logo), _) => html.push_str(&format!("<p style=\"margin:0 0 16px\"><img src=\"{}\" alt=\"{}\" height=\"{height}\" style=\"height:{height}px;width:auto;border:0\"></p>\n", escape_html(logo), escape_html(&brand.product_name))),
+        (None, false) => html.push_str(&format!("<p style=\"margin:0 0 16px;font-size:1.2em;font-weight:bold;color:{}\">{}</p>\n", c("primary"), escape_html(&brand.product_name))),
         (None, true) => {}
     }
-    html.push_str(&format!("<p style=\"margin:0 0 16px\">{}</p>\n", esc(&lead)));
+    html.push_str(&format!("<p style=\"margin:0 0 16px\">{}</p>\n", escape_html(&lead)));
     if let Some(code) = code {
-        html.push_str(&format!("<p style=\"margin:0 0 16px;font-size:1.6em;letter-spacing:.2em;font-weight:bold;color:{}\" dir=\"ltr\">{}</p>\n", c("text"), esc(code)));
+        html.push_str(&format!("<p style=\"margin:0 0 16px;font-size:1.6em;letter-spacing:.2em;font-weight:bold;color:{}\" dir=\"ltr\">{}</p>\n", c("text"), escape_html(code)));
     }
     if let Some((label, url)) = &link {
         html.push_str(&format!(
             "<p style=\"margin:0 0 16px\"><a href=\"{url}\" style=\"display:inline-block;padding:10px 18px;border-radius:6px;background:{bg};color:{fg};text-decoration:none;font-weight:bold\">{label}</a></p>\n<p style=\"margin:0 0 16px;font-size:.85em;color:{muted};word-break:break-all\"><a href=\"{url}\" style=\"color:{link}\">{url}</a></p>\n",
-            url = esc(url),
-            label = esc(label),
+            url = escape_html(url),
+            label = escape_html(label),
             bg = c("primary"),
             fg = c("primary-contrast"),
             muted = c("muted"),
@@ -139,10 +140,10 @@ pub fn render(t: &Strings, kind: &MailKind<'_>, sender: &str, brand: &Brand) -> 
         ));
     }
     if let Some(ignore) = ignore {
-        html.push_str(&format!("<p style=\"margin:0 0 16px;color:{}\">{}</p>\n", c("muted"), esc(ignore)));
+        html.push_str(&format!("<p style=\"margin:0 0 16px;color:{}\">{}</p>\n", c("muted"), escape_html(ignore)));
     }
     if !signature.is_empty() {
-        html.push_str(&format!("<p style=\"margin:0\">{}</p>\n", esc(&signature)));
+        html.push_str(&format!("<p style=\"margin:0\">{}</p>\n", escape_html(&signature)));
     }
     html.push_str("</td></tr></table>\n</td></tr></table>\n</body>\n</html>\n");
     Mail { subject, text, html, sms }

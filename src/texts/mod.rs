@@ -25,7 +25,7 @@ use fluent_syntax::ast;
 use crate::locale::{self, LOCALES};
 
 mod mail;
-pub use mail::{Brand, Mail, MailKind, password_rules, render as render_mail, unmet_rule};
+pub use mail::{Brand, Mail, MailKind, escape_html, password_rules, render as render_mail, unmet_rule};
 
 type Bundle = FluentBundle<Arc<FluentResource>>;
 
