@@ -40,6 +40,7 @@
 //! preview looks up the session before it reads its form, renders a posted layer and
 //! stores nothing.
 pub mod api;
+pub mod client;
 pub mod page;
 pub mod session;
 pub mod signin;

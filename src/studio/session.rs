@@ -123,8 +123,8 @@ pub async fn find(state: &AppState, req: &HttpRequest) -> Result<Option<(String,
     let Some(record) = state.sessions.get::<Record>(Kind::Studio, &key).await? else { return Ok(None) };
     let Some(tenant) = tenant_of(req).filter(|t| record.tenant == t.as_str()) else { return Ok(None) };
     let live = state.grants.get(&record.grant_id).await?.is_some_and(|g| g.revoked_at.is_none() && g.user_id == record.user_id && g.tenant_id.as_str() == record.tenant);
-    let redirect = super::signin::redirect_uri(state, &tenant);
-    let client = live && state.clients.get(&tenant, &record.workspace, &record.client_id).await?.is_some_and(|c| super::signin::is_studio_client(&c, &redirect));
+    let redirect = super::client::redirect_uri(state, &tenant);
+    let client = live && state.clients.get(&tenant, &record.workspace, &record.client_id).await?.is_some_and(|c| super::client::is_studio_client(&c, &redirect));
     if !client {
         end(state, &key, &record).await?;
         return Ok(None);

@@ -5,36 +5,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use serde::Deserialize;
 
+use super::client::{is_studio_client, redirect_uri, studio_client};
 use super::page::{self, Message};
 use super::session::{self, LOGIN_COOKIE, Login, Record};
 use crate::error::AppError;
 use crate::model::TenantId;
 use crate::protocol::token::{Issuer, TokenParams};
 use crate::state::AppState;
-use crate::storage::Client;
 use crate::storage::session::Kind;
-
-/// Where the studio's sign-in comes back: the redirect URI its client registers.
-pub fn redirect_uri(state: &AppState, tenant: &TenantId) -> String {
-    format!("{}/{tenant}/studio/callback", state.config.public_url.as_str().trim_end_matches('/'))
-}
-
-/// The studio's client: the first public client of the tenant (by workspace id, then
-/// client id) that may use the code flow and registers the studio's redirect URI.
-pub async fn studio_client(state: &AppState, tenant: &TenantId) -> Result<Option<Client>, AppError> {
-    let redirect = redirect_uri(state, tenant);
-    for (workspace, _, _) in state.directory.workspaces(tenant).await? {
-        let found = state.clients.clients(tenant, &workspace).await?.into_iter().find(|c| is_studio_client(c, &redirect));
-        if found.is_some() {
-            return Ok(found);
-        }
-    }
-    Ok(None)
-}
-
-pub fn is_studio_client(c: &Client, redirect: &str) -> bool {
-    c.is_public() && c.allows_grant("authorization_code") && c.redirect_uris.iter().any(|u| u == redirect)
-}
 
 /// `GET /{tenant}/studio`: the studio for a signed-in administrator of the tenant; the
 /// sign-in for anyone without a studio session; a refusal for a signed-in user who may not.
